@@ -1,0 +1,56 @@
+# Helpers shared by the benchmarks in bench/ (sourced, not run).
+# bench/run.sh starts the throwaway cluster and exports what these need:
+#   PGHOST PGPORT PGUSER  where the cluster listens (a private unix socket, no TCP)
+#   BENCH_BINDIR          PostgreSQL's bindir (psql, pg_ctl, ...)
+#   BENCH_WORK            a scratch directory that is removed when run.sh exits
+#   BENCH_ROOT            the repository
+#   BENCH_RESULTS         where a benchmark writes its markdown summary (bench/results)
+#   BENCH_ROUNDS          rounds per benchmark (default 7)
+#   BENCH_COMMAND         the command line that started the run, for the results file
+
+bench_die() { echo "bench: $*" >&2; exit 1; }
+
+# psql for set-up and checks: ignores ~/.psqlrc, stops at the first error, prints bare
+# values, and keeps NOTICEs (DROP ... IF EXISTS) out of the output.
+bpsql() {
+  PGOPTIONS="${PGOPTIONS:-} -c client_min_messages=warning" \
+    "$BENCH_BINDIR/psql" -X -q -A -t -v ON_ERROR_STOP=1 "$@"
+}
+
+# bench_timed DB FILE: run FILE in a new session and print its elapsed milliseconds.
+# FILE must start with '\timing on' and hold one line: the statements joined by '\;' so that
+# psql sends them as a single query message (one round trip; connection start-up and the
+# time to generate the statements are not counted). psql prints one "Time: N ms" for it.
+bench_timed() {
+  local db=$1 file=$2 out ms
+  out=$("$BENCH_BINDIR/psql" -X -q -v ON_ERROR_STOP=1 -d "$db" -o /dev/null -f "$file" 2>&1) ||
+    { printf '%s\n' "$out" >&2; return 1; }
+  ms=$(printf '%s\n' "$out" | sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p' | tail -n 1)
+  [[ -n $ms ]] || { printf '%s\n' "$out" >&2; echo "bench: no timing in psql output" >&2; return 1; }
+  printf '%s\n' "$ms"
+}
+
+# bench_quiesce DB: clean up dead catalog rows left by earlier rounds and flush dirty
+# buffers, so that every timed run starts from the same state (autovacuum is off).
+bench_quiesce() {
+  bpsql -d "$1" -c 'VACUUM' -c 'CHECKPOINT' >/dev/null
+}
+
+# bench_median N...: the median (mean of the two middle values for an even count).
+bench_median() {
+  printf '%s\n' "$@" | LC_ALL=C sort -g | awk '{ v[NR] = $1 } END {
+    if (NR == 0) { print "nan"; exit }
+    if (NR % 2) printf "%.1f\n", v[(NR + 1) / 2]; else printf "%.1f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+bench_min() { printf '%s\n' "$@" | LC_ALL=C sort -g | head -n 1 | awk '{ printf "%.1f\n", $1 }'; }
+bench_max() { printf '%s\n' "$@" | LC_ALL=C sort -g | tail -n 1 | awk '{ printf "%.1f\n", $1 }'; }
+bench_ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f\n", a / b; else print "nan" }'; }
+
+# A line describing the machine and the server, for results files.
+bench_machine() {
+  local cpu
+  cpu=$(LC_ALL=C lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -n 1)
+  printf '%s CPU(s)%s, %s GiB RAM, %s' "$(nproc)" "${cpu:+ ($cpu)}" \
+    "$(awk '/MemTotal/ { printf "%d", $2 / 1048576 + 0.5 }' /proc/meminfo)" \
+    "$(bpsql -d postgres -c 'SHOW server_version')"
+}

@@ -1,0 +1,160 @@
+-- partman 1.0: catalog, SQL API and health view.
+-- Every statement is schema-qualified, so this script does not depend on the
+-- installing session's search_path.
+
+\echo Use "CREATE EXTENSION partman" to load this file. \quit
+
+-------------------------------------------------------------------------------
+-- Catalog
+-------------------------------------------------------------------------------
+
+-- One row per managed parent.  Users read it freely, and change the rows of
+-- tables they own with partman.set_config or a plain UPDATE; the guard trigger
+-- checks ownership and validates every row.
+CREATE TABLE partman.part_config (
+    parent              pg_catalog.regclass PRIMARY KEY,
+    strategy            pg_catalog.text NOT NULL,
+    key                 pg_catalog.text NOT NULL,
+    "interval"          pg_catalog.text,
+    premake             pg_catalog.int4 NOT NULL DEFAULT 4,
+    retention           pg_catalog.text,
+    retention_action    pg_catalog.text NOT NULL DEFAULT 'drop',
+    retention_schema    pg_catalog.name,
+    time_zone           pg_catalog.text NOT NULL DEFAULT 'UTC',
+    default_partition   pg_catalog.bool NOT NULL DEFAULT true,
+    maintenance_enabled pg_catalog.bool NOT NULL DEFAULT true,
+    require_filter      pg_catalog.text NOT NULL DEFAULT 'off',
+    max_partitions      pg_catalog.int4,
+    storage_parameters  pg_catalog.text,
+    last_maintenance    pg_catalog.timestamptz,
+    last_error          pg_catalog.text,
+    created_at          pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now()
+);
+COMMENT ON TABLE partman.part_config IS 'partman: one row per managed partition set';
+SELECT pg_catalog.pg_extension_config_dump('partman.part_config', '');
+GRANT SELECT, INSERT, UPDATE, DELETE ON partman.part_config TO PUBLIC;
+
+CREATE FUNCTION partman._config_guard() RETURNS trigger
+    LANGUAGE C AS 'MODULE_PATHNAME', 'partman_config_guard';
+CREATE TRIGGER part_config_guard
+    BEFORE INSERT OR UPDATE OR DELETE ON partman.part_config
+    FOR EACH ROW EXECUTE FUNCTION partman._config_guard();
+
+-- Forget sets whose parent table is dropped.
+CREATE FUNCTION partman._forget_dropped() RETURNS event_trigger
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    -- DROP EXTENSION drops the catalog too; nothing to forget then
+    IF pg_catalog.to_regclass('partman.part_config') IS NULL THEN
+        RETURN;
+    END IF;
+    DELETE FROM partman.part_config c
+     USING pg_catalog.pg_event_trigger_dropped_objects() d
+     WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass
+       AND d.objsubid OPERATOR(pg_catalog.=) 0
+       AND d.objid OPERATOR(pg_catalog.=) c.parent::pg_catalog.oid;
+END
+$$;
+CREATE EVENT TRIGGER partman_forget_dropped ON sql_drop
+    EXECUTE FUNCTION partman._forget_dropped();
+
+-------------------------------------------------------------------------------
+-- Registration
+-------------------------------------------------------------------------------
+
+CREATE FUNCTION partman.create_parent(
+    parent pg_catalog.regclass,
+    "interval" pg_catalog.text DEFAULT NULL,
+    premake pg_catalog.int4 DEFAULT 4,
+    start_partition pg_catalog.text DEFAULT NULL,
+    default_partition pg_catalog.bool DEFAULT true,
+    retention pg_catalog.text DEFAULT NULL,
+    retention_action pg_catalog.text DEFAULT 'drop',
+    retention_schema pg_catalog.name DEFAULT NULL,
+    modulus pg_catalog.int4 DEFAULT NULL,
+    list_values pg_catalog.jsonb DEFAULT NULL,
+    time_zone pg_catalog.text DEFAULT 'UTC')
+RETURNS pg_catalog.int4
+LANGUAGE C VOLATILE AS 'MODULE_PATHNAME', 'partman_create_parent';
+COMMENT ON FUNCTION partman.create_parent IS
+    'Register a partitioned table with partman and create its partitions';
+
+CREATE FUNCTION partman.undo_parent(parent pg_catalog.regclass)
+RETURNS void
+LANGUAGE C VOLATILE AS 'MODULE_PATHNAME', 'partman_undo_parent';
+COMMENT ON FUNCTION partman.undo_parent IS
+    'Stop managing a partitioned table; its partitions stay as they are';
+
+CREATE FUNCTION partman.set_config(parent pg_catalog.regclass,
+                                   setting pg_catalog.text,
+                                   value pg_catalog.text)
+RETURNS void
+LANGUAGE C VOLATILE AS 'MODULE_PATHNAME', 'partman_set_config';
+COMMENT ON FUNCTION partman.set_config IS
+    'Change one setting of a managed partition set';
+
+-------------------------------------------------------------------------------
+-- Introspection
+-------------------------------------------------------------------------------
+
+CREATE FUNCTION partman.show_partitions(parent pg_catalog.regclass)
+RETURNS TABLE(partition pg_catalog.regclass, bound pg_catalog.text,
+              range_from pg_catalog.text, range_to pg_catalog.text,
+              list_values pg_catalog.text[], modulus pg_catalog.int4,
+              remainder pg_catalog.int4, is_default pg_catalog.bool,
+              est_rows pg_catalog.int8, total_bytes pg_catalog.int8)
+LANGUAGE C STABLE AS 'MODULE_PATHNAME', 'partman_show_partitions';
+COMMENT ON FUNCTION partman.show_partitions IS
+    'The partitions of a partitioned table in bound order, default last';
+
+CREATE FUNCTION partman.partition_for(parent pg_catalog.regclass, value pg_catalog.text)
+RETURNS pg_catalog.regclass
+LANGUAGE C STABLE AS 'MODULE_PATHNAME', 'partman_partition_for';
+COMMENT ON FUNCTION partman.partition_for IS
+    'The partition a row with this key value goes to, or NULL';
+
+CREATE FUNCTION partman._set_health(parent pg_catalog.regclass,
+    OUT partitions pg_catalog.int4, OUT oldest_bound pg_catalog.text,
+    OUT newest_bound pg_catalog.text, OUT future_partitions pg_catalog.int4,
+    OUT default_rows pg_catalog.int8)
+LANGUAGE C STABLE AS 'MODULE_PATHNAME', 'partman_set_health';
+
+-- One row per managed set with its health.
+CREATE VIEW partman.sets AS
+SELECT c.parent,
+       c.strategy,
+       h.partitions,
+       h.oldest_bound,
+       h.newest_bound,
+       h.future_partitions,
+       h.default_rows,
+       c.last_maintenance,
+       c.last_error,
+       CASE WHEN pg_catalog.cardinality(r.critical) > 0 THEN 'critical'
+            WHEN pg_catalog.cardinality(r.warning) > 0 THEN 'warning'
+            ELSE 'ok' END AS status,
+       r.critical OPERATOR(pg_catalog.||) r.warning AS status_reasons
+  FROM partman.part_config c
+ CROSS JOIN LATERAL partman._set_health(c.parent) h
+ CROSS JOIN LATERAL (
+     SELECT ARRAY(SELECT x FROM pg_catalog.unnest(ARRAY[
+                CASE WHEN c.last_error IS NOT NULL
+                     THEN 'maintenance failing: ' OPERATOR(pg_catalog.||) c.last_error END,
+                CASE WHEN h.future_partitions OPERATOR(pg_catalog.=) 0
+                      AND c.premake OPERATOR(pg_catalog.>) 0
+                     THEN 'no future partitions: new rows will go to the default partition' END
+            ]) x WHERE x IS NOT NULL) AS critical,
+            ARRAY(SELECT x FROM pg_catalog.unnest(ARRAY[
+                CASE WHEN h.future_partitions OPERATOR(pg_catalog.>) 0
+                      AND h.future_partitions OPERATOR(pg_catalog.<) c.premake
+                     THEN pg_catalog.format('%s future partitions, fewer than premake (%s)',
+                                            h.future_partitions, c.premake) END,
+                CASE WHEN h.default_rows OPERATOR(pg_catalog.>) 0
+                     THEN pg_catalog.format('about %s rows in the default partition',
+                                            h.default_rows) END,
+                CASE WHEN h.partitions OPERATOR(pg_catalog.>) 1000
+                     THEN pg_catalog.format('%s partitions, more than 1000', h.partitions) END
+            ]) x WHERE x IS NOT NULL) AS warning
+ ) r;
+COMMENT ON VIEW partman.sets IS 'partman: each managed partition set with its health';
+GRANT SELECT ON partman.sets TO PUBLIC;

@@ -1,0 +1,427 @@
+/*-------------------------------------------------------------------------
+ *
+ * api.c
+ *	  SQL entry points for registering sets and looking at them:
+ *	  create_parent, undo_parent, show_partitions, partition_for, and the
+ *	  health figures behind the partman.sets view.
+ *
+ * Each entry point checks its arguments (NULL included) before it changes
+ * anything, and checks that the caller has the parent owner's privileges
+ * before it changes anything.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "partman.h"
+
+#include "access/htup_details.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "pgstat.h"
+#include "utils/acl.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/syscache.h"
+
+PG_FUNCTION_INFO_V1(partman_create_parent);
+PG_FUNCTION_INFO_V1(partman_undo_parent);
+PG_FUNCTION_INFO_V1(partman_show_partitions);
+PG_FUNCTION_INFO_V1(partman_partition_for);
+PG_FUNCTION_INFO_V1(partman_set_health);
+
+static void
+require_arg(FunctionCallInfo fcinfo, int argno, const char *name)
+{
+	if (PG_ARGISNULL(argno))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("%s must not be null", name)));
+}
+
+static char *
+text_arg_or_null(FunctionCallInfo fcinfo, int argno)
+{
+	return PG_ARGISNULL(argno) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(argno));
+}
+
+/*
+ * partman.create_parent(parent regclass, "interval" text, premake int,
+ *		start_partition text, default_partition bool, retention text,
+ *		retention_action text, retention_schema name, modulus int,
+ *		list_values jsonb, time_zone text) RETURNS int
+ *
+ * Registers parent and creates its partitions: from start_partition (or the
+ * current cell) to premake cells past the current one, then the default
+ * partition.  Returns the number of tables created.  Holds
+ * AccessExclusiveLock on the parent (and its default partition) until
+ * commit, taken within partman.lock_timeout.
+ */
+Datum
+partman_create_parent(PG_FUNCTION_ARGS)
+{
+	PartmanKey	key;
+	PartmanConfig cfg;
+	RangeGrid	grid;
+	PartmanTemplate tmpl;
+	Oid			deflt;
+	int64		current;
+	int64		first;
+	int64		last;
+	int			created;
+	int			save_nestlevel;
+	Oid			save_userid;
+	int			save_sec_context;
+	char	   *start;
+
+	require_arg(fcinfo, 0, "parent");
+	require_arg(fcinfo, 2, "premake");
+	require_arg(fcinfo, 4, "default_partition");
+	require_arg(fcinfo, 6, "retention_action");
+	require_arg(fcinfo, 10, "time_zone");
+
+	partman_read_key(PG_GETARG_OID(0), &key);
+	partman_check_owner(key.parent);
+
+	if (key.strategy != PARTITION_STRATEGY_RANGE)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("table \"%s\" is partitioned by %s, and this version of partman manages RANGE sets only",
+						key.relname, key.strategy == PARTITION_STRATEGY_LIST ? "LIST" : "HASH")));
+	if (!PG_ARGISNULL(8))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("modulus applies only to HASH sets, and table \"%s\" is partitioned by RANGE",
+						key.relname)));
+	if (!PG_ARGISNULL(9))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("list_values applies only to LIST sets, and table \"%s\" is partitioned by RANGE",
+						key.relname)));
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.parent = key.parent;
+	cfg.strategy = "range";
+	cfg.key = key.attname;
+	cfg.interval = text_arg_or_null(fcinfo, 1);
+	cfg.premake = PG_GETARG_INT32(2);
+	cfg.default_partition = PG_GETARG_BOOL(4);
+	cfg.retention = text_arg_or_null(fcinfo, 5);
+	cfg.retention_action = text_arg_or_null(fcinfo, 6);
+	cfg.retention_schema = PG_ARGISNULL(7) ? NULL : pstrdup(NameStr(*PG_GETARG_NAME(7)));
+	cfg.time_zone = text_arg_or_null(fcinfo, 10);
+	cfg.require_filter = "off";
+	start = text_arg_or_null(fcinfo, 3);
+
+	SPI_connect();
+	if (partman_config_exists(key.parent))
+		ereport(ERROR,
+				(errcode(ERRCODE_DUPLICATE_OBJECT),
+				 errmsg("table \"%s\" is already managed by partman", key.relname),
+				 errhint("Change its settings with partman.set_config, or call partman.undo_parent first.")));
+	partman_validate_config(&cfg, &key);
+	partman_parse_grid(&key, cfg.interval, cfg.time_zone, &grid);
+
+	partman_lock_relation(key.parent, AccessExclusiveLock);
+	deflt = partman_default_partition(key.parent);
+	if (OidIsValid(deflt))
+		partman_lock_relation(deflt, AccessExclusiveLock);
+
+	current = partman_current_cell(&key, &grid);
+	first = current;
+	if (start != NULL)
+		first = partman_grid_cell_of(&grid,
+									 partman_value_from_text(&key, start, grid.tz,
+															 "start_partition"));
+	last = Max(first, current) + cfg.premake;
+
+	partman_read_template(&key, NULL, &tmpl);
+	partman_begin_ddl(&key, &save_nestlevel, &save_userid, &save_sec_context);
+	created = partman_create_range_cells(&key, &grid, &tmpl, first, last);
+	if (cfg.default_partition && !OidIsValid(deflt))
+	{
+		partman_create_default_partition(&key, &tmpl);
+		created++;
+	}
+	partman_end_ddl(save_nestlevel, save_userid, save_sec_context);
+
+	partman_config_insert(&cfg);
+	SPI_finish();
+	PG_RETURN_INT32(created);
+}
+
+/*
+ * partman.undo_parent(parent regclass) RETURNS void
+ *		Stop managing parent; its partitions stay as they are.
+ */
+Datum
+partman_undo_parent(PG_FUNCTION_ARGS)
+{
+	Oid			parent;
+
+	require_arg(fcinfo, 0, "parent");
+	parent = PG_GETARG_OID(0);
+	if (!SearchSysCacheExists1(RELOID, ObjectIdGetDatum(parent)))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("relation with OID %u does not exist", parent)));
+	partman_check_owner(parent);
+	SPI_connect();
+	if (!partman_config_exists(parent))
+		partman_not_managed(parent);
+	partman_config_delete(parent);
+	SPI_finish();
+	PG_RETURN_VOID();
+}
+
+/* pg_get_expr() of a partition's bound, e.g. FOR VALUES FROM (...) TO (...) */
+static Datum
+bound_expression(Oid relid)
+{
+	HeapTuple	tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+	Datum		bound;
+	bool		isnull;
+	Datum		result;
+
+	if (!HeapTupleIsValid(tuple))
+		elog(ERROR, "cache lookup failed for relation %u", relid);
+	bound = SysCacheGetAttr(RELOID, tuple, Anum_pg_class_relpartbound, &isnull);
+	result = DirectFunctionCall2(pg_get_expr, bound, ObjectIdGetDatum(relid));
+	ReleaseSysCache(tuple);
+	return result;
+}
+
+static Datum
+list_values_array(Oid typid, List *consts)
+{
+	int			n = list_length(consts);
+	Datum	   *elems = palloc(sizeof(Datum) * (n + 1));
+	bool	   *nulls = palloc(sizeof(bool) * (n + 1));
+	int			dims[1] = {n};
+	int			lbs[1] = {1};
+	int			i = 0;
+	ListCell   *lc;
+
+	foreach(lc, consts)
+	{
+		Const	   *c = lfirst_node(Const, lc);
+
+		nulls[i] = c->constisnull;
+		elems[i] = c->constisnull ? (Datum) 0 :
+			CStringGetTextDatum(partman_value_to_text(typid, c->constvalue));
+		i++;
+	}
+	return PointerGetDatum(construct_md_array(elems, nulls, 1, dims, lbs,
+											  TEXTOID, -1, false, TYPALIGN_INT));
+}
+
+/* reltuples when the table has been analyzed or vacuumed, else -1 */
+static double
+relation_reltuples(Oid relid)
+{
+	HeapTuple	tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+	double		result;
+
+	if (!HeapTupleIsValid(tuple))
+		elog(ERROR, "cache lookup failed for relation %u", relid);
+	result = ((Form_pg_class) GETSTRUCT(tuple))->reltuples;
+	ReleaseSysCache(tuple);
+	return result;
+}
+
+/*
+ * partman.show_partitions(parent regclass) RETURNS TABLE(partition regclass,
+ *		bound text, range_from text, range_to text, list_values text[],
+ *		modulus int, remainder int, is_default bool, est_rows bigint,
+ *		total_bytes bigint)
+ *		One row per partition in bound order, the default partition last.
+ */
+Datum
+partman_show_partitions(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	PartmanKey	key;
+	List	   *parts;
+	ListCell   *lc;
+
+	require_arg(fcinfo, 0, "parent");
+	partman_read_key(PG_GETARG_OID(0), &key);
+	InitMaterializedSRF(fcinfo, 0);
+	parts = partman_list_partitions(key.parent);
+
+	foreach(lc, parts)
+	{
+		PartmanPartition *part = lfirst(lc);
+		Datum		values[10];
+		bool		nulls[10];
+		double		reltuples = relation_reltuples(part->relid);
+
+		memset(nulls, true, sizeof(nulls));
+		values[0] = ObjectIdGetDatum(part->relid);
+		nulls[0] = false;
+		values[1] = bound_expression(part->relid);
+		nulls[1] = false;
+		if (!part->is_default && key.strategy == PARTITION_STRATEGY_RANGE)
+		{
+			values[2] = CStringGetTextDatum(part->lower_unbounded ? "MINVALUE" :
+											partman_value_to_text(key.typid, part->lower));
+			values[3] = CStringGetTextDatum(part->upper_unbounded ? "MAXVALUE" :
+											partman_value_to_text(key.typid, part->upper));
+			nulls[2] = nulls[3] = false;
+		}
+		if (!part->is_default && key.strategy == PARTITION_STRATEGY_LIST)
+		{
+			values[4] = list_values_array(key.typid, part->list_values);
+			nulls[4] = false;
+		}
+		if (!part->is_default && key.strategy == PARTITION_STRATEGY_HASH)
+		{
+			values[5] = Int32GetDatum(part->modulus);
+			values[6] = Int32GetDatum(part->remainder);
+			nulls[5] = nulls[6] = false;
+		}
+		values[7] = BoolGetDatum(part->is_default);
+		nulls[7] = false;
+		if (reltuples >= 0)
+		{
+			values[8] = Int64GetDatum((int64) reltuples);
+			nulls[8] = false;
+		}
+		values[9] = DirectFunctionCall1(pg_total_relation_size,
+										ObjectIdGetDatum(part->relid));
+		nulls[9] = false;
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}
+
+/*
+ * partman.partition_for(parent regclass, value text) RETURNS regclass
+ *		The partition a row with this key value goes to (NULL if none), found
+ *		as the executor routes rows.  value is read with the session's
+ *		settings, like any literal.
+ */
+Datum
+partman_partition_for(PG_FUNCTION_ARGS)
+{
+	PartmanKey	key;
+	Datum		value = (Datum) 0;
+	Oid			result;
+
+	require_arg(fcinfo, 0, "parent");
+	partman_read_key(PG_GETARG_OID(0), &key);
+	if (!PG_ARGISNULL(1))
+	{
+		Oid			infunc;
+		Oid			ioparam;
+
+		getTypeInputInfo(key.typid, &infunc, &ioparam);
+		value = OidInputFunctionCall(infunc, text_to_cstring(PG_GETARG_TEXT_PP(1)),
+									 ioparam, key.typmod);
+	}
+	result = partman_route_value(key.parent, value, PG_ARGISNULL(1));
+	if (!OidIsValid(result))
+		PG_RETURN_NULL();
+	PG_RETURN_OID(result);
+}
+
+/*
+ * partman._set_health(parent regclass, OUT partitions int, OUT oldest_bound
+ *		text, OUT newest_bound text, OUT future_partitions int,
+ *		OUT default_rows bigint)
+ *		The figures behind partman.sets.  future_partitions counts RANGE
+ *		partitions after the current cell (NULL when the caller may not read
+ *		the table of an integer set); default_rows is an estimate from
+ *		statistics (the larger of reltuples and live tuples), never a scan.
+ */
+Datum
+partman_set_health(PG_FUNCTION_ARGS)
+{
+	TupleDesc	tupdesc;
+	PartmanKey	key;
+	PartmanConfig cfg;
+	List	   *parts;
+	ListCell   *lc;
+	Datum		values[5];
+	bool		nulls[5] = {false, true, true, true, true};
+	int			npartitions = 0;
+	PartmanPartition *oldest = NULL;
+	PartmanPartition *newest = NULL;
+	Oid			deflt = InvalidOid;
+
+	require_arg(fcinfo, 0, "parent");
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+	partman_read_key(PG_GETARG_OID(0), &key);
+	parts = partman_list_partitions(key.parent);
+	foreach(lc, parts)
+	{
+		PartmanPartition *part = lfirst(lc);
+
+		if (part->is_default)
+		{
+			deflt = part->relid;
+			continue;
+		}
+		npartitions++;
+		if (key.strategy == PARTITION_STRATEGY_RANGE)
+		{
+			if (oldest == NULL)
+				oldest = part;
+			newest = part;
+		}
+	}
+	values[0] = Int32GetDatum(npartitions);
+	if (oldest && !oldest->lower_unbounded)
+	{
+		values[1] = CStringGetTextDatum(partman_value_to_text(key.typid, oldest->lower));
+		nulls[1] = false;
+	}
+	if (newest && !newest->upper_unbounded)
+	{
+		values[2] = CStringGetTextDatum(partman_value_to_text(key.typid, newest->upper));
+		nulls[2] = false;
+	}
+
+	SPI_connect();
+	if (key.strategy == PARTITION_STRATEGY_RANGE && partman_config_read(key.parent, &cfg) &&
+		(cfg.interval != NULL))
+	{
+		RangeGrid	grid;
+
+		partman_parse_grid(&key, cfg.interval, cfg.time_zone, &grid);
+		/* an integer set's current cell needs to read its newest key */
+		if (grid.kind != GRID_INTEGER ||
+			pg_class_aclcheck(key.parent, GetUserId(), ACL_SELECT) == ACLCHECK_OK)
+		{
+			Datum		after = partman_grid_bound(&grid, partman_current_cell(&key, &grid) + 1);
+			int			future = 0;
+
+			foreach(lc, parts)
+			{
+				PartmanPartition *part = lfirst(lc);
+
+				if (!part->is_default && !part->lower_unbounded &&
+					partman_compare_keys(&key, part->lower, after) >= 0)
+					future++;
+			}
+			values[3] = Int32GetDatum(future);
+			nulls[3] = false;
+		}
+	}
+	SPI_finish();
+
+	if (OidIsValid(deflt))
+	{
+		double		reltuples = relation_reltuples(deflt);
+		int64		live = DatumGetInt64(DirectFunctionCall1(pg_stat_get_live_tuples,
+															 ObjectIdGetDatum(deflt)));
+
+		values[4] = Int64GetDatum(Max((int64) Max(reltuples, 0), live));
+		nulls[4] = false;
+	}
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
+}

@@ -1,0 +1,642 @@
+/*-------------------------------------------------------------------------
+ *
+ * bounds.c
+ *	  The grid of RANGE partition bounds, and key values as text.
+ *
+ * A RANGE set's partitions are the cells of a grid: cell k covers
+ * [bound(k), bound(k + 1)).  Every bound partman ever computes comes from
+ * partman_grid_bound(), so a set's partitions never leave gaps or overlap.
+ *
+ * Time grids are laid out in local wall-clock time of the set's time zone:
+ * months and days follow the calendar, so daily partitions across a DST
+ * change are 23 or 25 hours long.  Wall-clock times are mapped to instants
+ * (for timestamptz keys) only at the end, by wall_to_instant():
+ *	- a wall time that happens twice (clocks go back) maps to its first
+ *	  occurrence, so the repeated hour belongs to the partition named after it;
+ *	- a wall time that never happens (clocks go forward) maps to the instant
+ *	  of the transition, which makes cells that fall entirely in the gap
+ *	  empty; partman skips them.
+ * The session's TimeZone setting is never used.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "partman.h"
+
+#include <ctype.h>
+
+#include "catalog/pg_type.h"
+#include "common/int.h"
+#include "fmgr.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/date.h"
+#include "utils/datetime.h"
+#include "utils/lsyscache.h"
+#include "utils/numeric.h"
+#include "utils/timestamp.h"
+
+/* seconds between the Unix epoch and PostgreSQL's 2000-01-01 epoch */
+#define EPOCH_DIFF_SECS \
+	((pg_time_t) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * SECS_PER_DAY)
+
+/* 2000-01-03 was a Monday: weekly cells start on Mondays */
+#define FIRST_MONDAY_DAY	2
+
+static int64
+floor_div(int64 a, int64 b)
+{
+	int64		q = a / b;
+
+	if ((a % b != 0) && ((a < 0) != (b < 0)))
+		q--;
+	return q;
+}
+
+static bool
+is_time_type(Oid typid)
+{
+	return typid == TIMESTAMPTZOID || typid == TIMESTAMPOID || typid == DATEOID;
+}
+
+static bool
+is_integer_type(Oid typid)
+{
+	return typid == INT2OID || typid == INT4OID || typid == INT8OID ||
+		typid == NUMERICOID;
+}
+
+static void
+bound_out_of_range(void)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+			 errmsg("partition bound out of range")));
+}
+
+/* ---------------------------------------------------------------------
+ * Wall-clock time <-> instants
+ * ---------------------------------------------------------------------
+ */
+
+/* The local wall-clock time in tz at instant t. */
+static Timestamp
+instant_to_wall(TimestampTz t, pg_tz *tz)
+{
+	struct pg_tm tm;
+	fsec_t		fsec;
+	int			tzoff;
+	Timestamp	wall;
+
+	if (timestamp2tm(t, &tzoff, &tm, &fsec, NULL, tz) != 0 ||
+		tm2timestamp(&tm, fsec, NULL, &wall) != 0)
+		bound_out_of_range();
+	return wall;
+}
+
+/*
+ * wall_to_instant
+ *		The first instant whose wall-clock time in tz is wall, or the instant
+ *		of the transition when wall falls into a gap (clocks going forward).
+ *
+ * Walks the zone's UTC-offset segments from two days before; each segment
+ * [start, boundary) has one offset.
+ */
+static TimestampTz
+wall_to_instant(Timestamp wall, pg_tz *tz)
+{
+	pg_time_t	from = (pg_time_t) floor_div(wall, USECS_PER_SEC) +
+		EPOCH_DIFF_SECS - 2 * SECS_PER_DAY;
+
+	for (int i = 0; i < 16; i++)
+	{
+		long int	before_off;
+		long int	after_off;
+		int			before_dst;
+		int			after_dst;
+		pg_time_t	boundary;
+		TimestampTz candidate;
+		TimestampTz transition;
+		int			found;
+
+		found = pg_next_dst_boundary(&from, &before_off, &before_dst,
+									 &boundary, &after_off, &after_dst, tz);
+		candidate = wall - (int64) before_off * USECS_PER_SEC;
+		if (found != 1)
+			return candidate;
+		transition = time_t_to_timestamptz(boundary);
+		if (candidate < transition)
+			return candidate;
+		/* in the next segment's offset it would come before that segment */
+		if (wall - (int64) after_off * USECS_PER_SEC < transition)
+			return transition;
+		from = boundary;
+	}
+	elog(ERROR, "could not map wall-clock time to an instant");
+	return 0;					/* keep compiler quiet */
+}
+
+/* ---------------------------------------------------------------------
+ * Parsing intervals and zones
+ * ---------------------------------------------------------------------
+ */
+
+pg_tz *
+partman_lookup_zone(const char *time_zone)
+{
+	pg_tz	   *tz;
+
+	if (time_zone == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("time_zone must not be null")));
+	tz = pg_tzset(time_zone);
+	if (tz == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("time zone \"%s\" is not recognized", time_zone),
+				 errhint("Use a name from pg_timezone_names, such as 'UTC' or 'Europe/Berlin'.")));
+	return tz;
+}
+
+/* pg_partman's interval words, accepted to ease migration. */
+static const char *
+interval_alias(const char *interval)
+{
+	static const char *const aliases[][2] = {
+		{"yearly", "1 year"}, {"quarterly", "3 months"}, {"monthly", "1 month"},
+		{"weekly", "1 week"}, {"daily", "1 day"}, {"hourly", "1 hour"},
+	};
+
+	for (int i = 0; i < lengthof(aliases); i++)
+		if (pg_strcasecmp(interval, aliases[i][0]) == 0)
+			return aliases[i][1];
+	return interval;
+}
+
+static bool
+looks_like_integer(const char *s)
+{
+	while (isspace((unsigned char) *s))
+		s++;
+	if (*s == '+' || *s == '-')
+		s++;
+	if (!isdigit((unsigned char) *s))
+		return false;
+	while (isdigit((unsigned char) *s))
+		s++;
+	while (isspace((unsigned char) *s))
+		s++;
+	return *s == '\0';
+}
+
+static void
+interval_mismatch(const PartmanKey *key, const char *interval, const char *hint)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("interval \"%s\" does not fit partition key column \"%s\" of type %s",
+					interval, key->attname, format_type_be(key->typid)),
+			 errhint("%s", hint)));
+}
+
+static void
+parse_integer_grid(const PartmanKey *key, const char *interval, RangeGrid *grid)
+{
+	char	   *end;
+	int64		width;
+
+	if (!looks_like_integer(interval))
+		interval_mismatch(key, interval,
+						  "For an integer key, give a partition width such as '100000'.");
+	errno = 0;
+	width = strtoi64(interval, &end, 10);
+	if (errno != 0 || width <= 0 ||
+		(key->typid == INT2OID && width > PG_INT16_MAX) ||
+		(key->typid == INT4OID && width > PG_INT32_MAX))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("partition width %s is out of range for type %s",
+						interval, format_type_be(key->typid)),
+				 errhint("Give a positive width that fits the key type.")));
+	grid->kind = GRID_INTEGER;
+	grid->step = width;
+}
+
+static void
+parse_time_grid(const PartmanKey *key, const char *interval, RangeGrid *grid)
+{
+	const char *text = interval_alias(interval);
+	Interval   *iv;
+
+	if (looks_like_integer(text))
+		interval_mismatch(key, interval,
+						  "For a time key, give an interval such as '1 day', '1 month' or '15 minutes'.");
+	iv = DatumGetIntervalP(DirectFunctionCall3(interval_in,
+											   CStringGetDatum(text),
+											   ObjectIdGetDatum(InvalidOid),
+											   Int32GetDatum(-1)));
+	if (iv->month > 0 && iv->day == 0 && iv->time == 0)
+	{
+		grid->kind = GRID_MONTHS;
+		grid->step = iv->month;
+	}
+	else if (iv->month == 0 && iv->day > 0 && iv->time == 0)
+	{
+		grid->kind = GRID_DAYS;
+		grid->step = iv->day;
+	}
+	else if (iv->month == 0 && iv->day == 0 && iv->time > 0 &&
+			 iv->time < USECS_PER_DAY)
+	{
+		if (key->typid == DATEOID)
+			interval_mismatch(key, interval,
+							  "Partitions of a date key span at least '1 day'.");
+		if (iv->time % USECS_PER_MINUTE != 0 || USECS_PER_DAY % iv->time != 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("interval \"%s\" does not divide a day into whole minutes",
+							interval),
+					 errhint("Use an interval such as '15 minutes', '1 hour' or '6 hours'.")));
+		grid->kind = GRID_WALLCLOCK;
+		grid->step = iv->time;
+	}
+	else
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("interval \"%s\" is not a supported partition interval", interval),
+				 errdetail("An interval must be positive and made of one unit: months (or years), days (or weeks), or a part of a day."),
+				 errhint("Use an interval such as '1 hour', '1 day', '1 week', '1 month', '3 months' or '1 year'.")));
+	if (grid->step > 12 * 1000 && grid->kind != GRID_WALLCLOCK)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("interval \"%s\" is too large", interval)));
+}
+
+/*
+ * partman_parse_grid
+ *		Build the grid of a RANGE set from its key, interval and time zone,
+ *		or raise an ERROR that says what does not fit.
+ */
+void
+partman_parse_grid(const PartmanKey *key, const char *interval,
+				   const char *time_zone, RangeGrid *grid)
+{
+	memset(grid, 0, sizeof(*grid));
+	grid->keytype = key->typid;
+	grid->tz = partman_lookup_zone(time_zone);
+
+	if (!is_time_type(key->typid) && !is_integer_type(key->typid))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("RANGE sets on type %s are not supported",
+						format_type_be(key->typid)),
+				 errdetail("partman makes RANGE partitions on timestamptz, timestamp, date, smallint, integer, bigint and numeric keys.")));
+	if (interval == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("a RANGE set needs an interval"),
+				 errhint("Pass \"interval\" => '1 day' for a time key or '100000' for an integer key.")));
+
+	if (is_integer_type(key->typid))
+		parse_integer_grid(key, interval, grid);
+	else
+		parse_time_grid(key, interval, grid);
+}
+
+/* ---------------------------------------------------------------------
+ * Cells
+ * ---------------------------------------------------------------------
+ */
+
+/* Wall-clock start of time cell k. */
+static Timestamp
+cell_wall(const RangeGrid *grid, int64 cell)
+{
+	int64		units;
+	Timestamp	wall;
+
+	if (pg_mul_s64_overflow(cell, grid->step, &units))
+		bound_out_of_range();
+	switch (grid->kind)
+	{
+		case GRID_MONTHS:
+			{
+				struct pg_tm tm;
+				int64		year = floor_div(units, MONTHS_PER_YEAR);
+
+				if (year < -4000 || year > 200000)
+					bound_out_of_range();
+				memset(&tm, 0, sizeof(tm));
+				tm.tm_year = (int) year;
+				tm.tm_mon = (int) (units - year * MONTHS_PER_YEAR) + 1;
+				tm.tm_mday = 1;
+				if (tm2timestamp(&tm, 0, NULL, &wall) != 0)
+					bound_out_of_range();
+				return wall;
+			}
+		case GRID_DAYS:
+			if (grid->step % 7 == 0)
+				units += FIRST_MONDAY_DAY;
+			if (pg_mul_s64_overflow(units, USECS_PER_DAY, &wall))
+				bound_out_of_range();
+			return wall;
+		case GRID_WALLCLOCK:
+			return units;
+		case GRID_INTEGER:
+			break;
+	}
+	elog(ERROR, "not a time grid");
+	return 0;
+}
+
+/* The cell whose wall-clock span contains wall (exact for wall-clock keys). */
+static int64
+wall_cell(const RangeGrid *grid, Timestamp wall)
+{
+	switch (grid->kind)
+	{
+		case GRID_MONTHS:
+			{
+				struct pg_tm tm;
+				fsec_t		fsec;
+
+				if (timestamp2tm(wall, NULL, &tm, &fsec, NULL, NULL) != 0)
+					bound_out_of_range();
+				return floor_div((int64) tm.tm_year * MONTHS_PER_YEAR + tm.tm_mon - 1,
+								 grid->step);
+			}
+		case GRID_DAYS:
+			{
+				int64		day = floor_div(wall, USECS_PER_DAY);
+
+				if (grid->step % 7 == 0)
+					day -= FIRST_MONDAY_DAY;
+				return floor_div(day, grid->step);
+			}
+		case GRID_WALLCLOCK:
+			return floor_div(wall, grid->step);
+		case GRID_INTEGER:
+			break;
+	}
+	elog(ERROR, "not a time grid");
+	return 0;
+}
+
+/*
+ * partman_grid_bound
+ *		The lower bound of cell k (and so the upper bound of cell k - 1), as a
+ *		Datum of the key type.
+ */
+Datum
+partman_grid_bound(const RangeGrid *grid, int64 cell)
+{
+	int64		value;
+
+	switch (grid->keytype)
+	{
+		case TIMESTAMPTZOID:
+			return TimestampTzGetDatum(wall_to_instant(cell_wall(grid, cell), grid->tz));
+		case TIMESTAMPOID:
+			return TimestampGetDatum(cell_wall(grid, cell));
+		case DATEOID:
+			{
+				int64		day = floor_div(cell_wall(grid, cell), USECS_PER_DAY);
+
+				if (day < PG_INT32_MIN || day > PG_INT32_MAX)
+					bound_out_of_range();
+				return DateADTGetDatum((DateADT) day);
+			}
+	}
+
+	if (pg_mul_s64_overflow(cell, grid->step, &value))
+		bound_out_of_range();
+	switch (grid->keytype)
+	{
+		case INT2OID:
+			if (value < PG_INT16_MIN || value > PG_INT16_MAX)
+				bound_out_of_range();
+			return Int16GetDatum((int16) value);
+		case INT4OID:
+			if (value < PG_INT32_MIN || value > PG_INT32_MAX)
+				bound_out_of_range();
+			return Int32GetDatum((int32) value);
+		case INT8OID:
+			return Int64GetDatum(value);
+		case NUMERICOID:
+			return NumericGetDatum(int64_to_numeric(value));
+	}
+	elog(ERROR, "unsupported key type %u", grid->keytype);
+	return (Datum) 0;
+}
+
+/* True when cell k lies entirely in a DST gap (its bounds coincide). */
+bool
+partman_grid_cell_empty(const RangeGrid *grid, int64 cell)
+{
+	if (grid->keytype != TIMESTAMPTZOID)
+		return false;
+	return DatumGetTimestampTz(partman_grid_bound(grid, cell)) ==
+		DatumGetTimestampTz(partman_grid_bound(grid, cell + 1));
+}
+
+/* The cell that holds a key value. */
+int64
+partman_grid_cell_of(const RangeGrid *grid, Datum value)
+{
+	switch (grid->keytype)
+	{
+		case TIMESTAMPTZOID:
+			{
+				TimestampTz t = DatumGetTimestampTz(value);
+				int64		cell = wall_cell(grid, instant_to_wall(t, grid->tz));
+
+				/* the wall-clock guess can be one cell off around DST changes */
+				while (DatumGetTimestampTz(partman_grid_bound(grid, cell + 1)) <= t)
+					cell++;
+				while (DatumGetTimestampTz(partman_grid_bound(grid, cell)) > t)
+					cell--;
+				return cell;
+			}
+		case TIMESTAMPOID:
+			return wall_cell(grid, DatumGetTimestamp(value));
+		case DATEOID:
+			return wall_cell(grid, (Timestamp) DatumGetDateADT(value) * USECS_PER_DAY);
+		case INT2OID:
+			return floor_div(DatumGetInt16(value), grid->step);
+		case INT4OID:
+			return floor_div(DatumGetInt32(value), grid->step);
+		case INT8OID:
+			return floor_div(DatumGetInt64(value), grid->step);
+		case NUMERICOID:
+			{
+				Datum		floored = DirectFunctionCall1(numeric_floor, value);
+
+				return floor_div(DatumGetInt64(DirectFunctionCall1(numeric_int8, floored)),
+								 grid->step);
+			}
+	}
+	elog(ERROR, "unsupported key type %u", grid->keytype);
+	return 0;
+}
+
+/* The cell that holds partman's "now" (time grids only). */
+int64
+partman_grid_now_cell(const RangeGrid *grid)
+{
+	TimestampTz now = partman_now();
+	Timestamp	wall;
+
+	switch (grid->keytype)
+	{
+		case TIMESTAMPTZOID:
+			return partman_grid_cell_of(grid, TimestampTzGetDatum(now));
+		case TIMESTAMPOID:
+		case DATEOID:
+			/* a zoneless key holds wall-clock values of the set's zone */
+			wall = instant_to_wall(now, grid->tz);
+			return wall_cell(grid, wall);
+	}
+	elog(ERROR, "not a time grid");
+	return 0;
+}
+
+/*
+ * partman_grid_suffix
+ *		The name suffix of cell k, from its wall-clock start (SPEC section 6):
+ *		YYYY, YYYYMM, YYYYMMDD, YYYYMMDD_HH24, YYYYMMDD_HH24MI, or the lower
+ *		bound of an integer cell ("m" for a minus sign).
+ */
+char *
+partman_grid_suffix(const RangeGrid *grid, int64 cell)
+{
+	struct pg_tm tm;
+	fsec_t		fsec;
+	int64		lower;
+
+	if (grid->kind == GRID_INTEGER)
+	{
+		if (pg_mul_s64_overflow(cell, grid->step, &lower))
+			bound_out_of_range();
+		if (lower < 0)
+			return psprintf("m" UINT64_FORMAT, (uint64) (-(lower + 1)) + 1);
+		return psprintf(INT64_FORMAT, lower);
+	}
+
+	if (timestamp2tm(cell_wall(grid, cell), NULL, &tm, &fsec, NULL, NULL) != 0)
+		bound_out_of_range();
+	switch (grid->kind)
+	{
+		case GRID_MONTHS:
+			if (grid->step % MONTHS_PER_YEAR == 0)
+				return psprintf("%04d", tm.tm_year);
+			return psprintf("%04d%02d", tm.tm_year, tm.tm_mon);
+		case GRID_DAYS:
+			return psprintf("%04d%02d%02d", tm.tm_year, tm.tm_mon, tm.tm_mday);
+		case GRID_WALLCLOCK:
+			if (grid->step % USECS_PER_HOUR == 0)
+				return psprintf("%04d%02d%02d_%02d", tm.tm_year, tm.tm_mon,
+								tm.tm_mday, tm.tm_hour);
+			return psprintf("%04d%02d%02d_%02d%02d", tm.tm_year, tm.tm_mon,
+							tm.tm_mday, tm.tm_hour, tm.tm_min);
+		case GRID_INTEGER:
+			break;
+	}
+	return NULL;
+}
+
+/* ---------------------------------------------------------------------
+ * Values as text
+ * ---------------------------------------------------------------------
+ */
+
+/*
+ * partman_bound_literal
+ *		A bound as an ISO 8601 literal (UTC for timestamptz) that reads back
+ *		the same whatever the session's DateStyle and TimeZone are.
+ */
+char *
+partman_bound_literal(Oid typid, Datum value)
+{
+	char		buf[MAXDATELEN + 1];
+	struct pg_tm tm;
+	fsec_t		fsec;
+
+	switch (typid)
+	{
+		case TIMESTAMPTZOID:
+		case TIMESTAMPOID:
+			if (timestamp2tm(DatumGetTimestamp(value), NULL, &tm, &fsec, NULL, NULL) != 0)
+				bound_out_of_range();
+			EncodeDateTime(&tm, fsec, typid == TIMESTAMPTZOID, 0, NULL, USE_ISO_DATES, buf);
+			return pstrdup(buf);
+		case DATEOID:
+			j2date(DatumGetDateADT(value) + POSTGRES_EPOCH_JDATE,
+				   &tm.tm_year, &tm.tm_mon, &tm.tm_mday);
+			EncodeDateOnly(&tm, USE_ISO_DATES, buf);
+			return pstrdup(buf);
+	}
+	return partman_value_to_text(typid, value);
+}
+
+/* A value in the key type's usual output form (session settings apply). */
+char *
+partman_value_to_text(Oid typid, Datum value)
+{
+	Oid			outfunc;
+	bool		varlena;
+
+	getTypeOutputInfo(typid, &outfunc, &varlena);
+	return OidOutputFunctionCall(outfunc, value);
+}
+
+/*
+ * partman_value_from_text
+ *		Parse text as a value of the key type.  A timestamptz written without
+ *		an offset is read in zone (when not NULL), not in the session's zone.
+ *		what names the argument in errors.  Infinite values are rejected.
+ */
+Datum
+partman_value_from_text(const PartmanKey *key, const char *text, pg_tz *zone,
+						const char *what)
+{
+	Oid			infunc;
+	Oid			ioparam;
+	Datum		value;
+	bool		finite = true;
+	pg_tz	   *save_tz = session_timezone;
+
+	getTypeInputInfo(key->typid, &infunc, &ioparam);
+	if (zone != NULL && key->typid == TIMESTAMPTZOID)
+		session_timezone = zone;
+	PG_TRY();
+	{
+		value = OidInputFunctionCall(infunc, unconstify(char *, text),
+									 ioparam, key->typmod);
+	}
+	PG_FINALLY();
+	{
+		session_timezone = save_tz;
+	}
+	PG_END_TRY();
+
+	switch (key->typid)
+	{
+		case TIMESTAMPTZOID:
+		case TIMESTAMPOID:
+			finite = !TIMESTAMP_NOT_FINITE(DatumGetTimestamp(value));
+			break;
+		case DATEOID:
+			finite = !DATE_NOT_FINITE(DatumGetDateADT(value));
+			break;
+		case NUMERICOID:
+			finite = !numeric_is_nan(DatumGetNumeric(value)) &&
+				!numeric_is_inf(DatumGetNumeric(value));
+			break;
+	}
+	if (!finite)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s \"%s\" is not a finite value", what, text),
+				 errhint("Give a finite value of type %s.", format_type_be(key->typid))));
+	return value;
+}

@@ -1,0 +1,281 @@
+/*-------------------------------------------------------------------------
+ *
+ * catalog.c
+ *	  What PostgreSQL's own catalogs say about a partitioned table: its
+ *	  partition key, its partitions and their bounds, and where a value is
+ *	  routed.  Nothing here changes anything.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "partman.h"
+
+#include "access/htup_details.h"
+#include "access/relation.h"
+#include "access/table.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_class.h"
+#include "miscadmin.h"
+#include "nodes/parsenodes.h"
+#include "partitioning/partbounds.h"
+#include "partitioning/partdesc.h"
+#include "utils/acl.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/partcache.h"
+#include "utils/syscache.h"
+#include "utils/typcache.h"
+
+/*
+ * partman_read_key
+ *		Fill *key from the partitioned table parent, or raise the error a user
+ *		needs when parent is not something partman can manage.
+ *
+ * Takes AccessShareLock on parent (kept until the end of the transaction).
+ */
+void
+partman_read_key(Oid parent, PartmanKey *key)
+{
+	Relation	rel;
+	PartitionKey pkey;
+	char	   *relname;
+
+	rel = try_relation_open(parent, AccessShareLock);
+	if (rel == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("relation with OID %u does not exist", parent)));
+
+	relname = RelationGetRelationName(rel);
+	if (rel->rd_rel->relkind == RELKIND_RELATION)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("table \"%s\" is not partitioned", relname),
+				 errdetail("partman manages tables declared with PARTITION BY."),
+				 errhint("Create the table with a partition key, for example: "
+						 "CREATE TABLE %s (id bigint, created_at timestamptz NOT NULL) "
+						 "PARTITION BY RANGE (created_at);",
+						 quote_identifier(relname))));
+	if (rel->rd_rel->relkind != RELKIND_PARTITIONED_TABLE)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("\"%s\" is not a partitioned table", relname)));
+
+	pkey = RelationGetPartitionKey(rel);
+	if (pkey->partnatts != 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("partition keys with more than one column are not supported yet"),
+				 errdetail("Table \"%s\" is partitioned by %d columns.",
+						   relname, pkey->partnatts)));
+	if (pkey->partattrs[0] == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("partition keys that are expressions are not supported yet"),
+				 errdetail("Table \"%s\" is partitioned by an expression, not a column.",
+						   relname)));
+
+	key->parent = parent;
+	key->nspname = get_namespace_name(RelationGetNamespace(rel));
+	key->relname = pstrdup(relname);
+	key->owner = rel->rd_rel->relowner;
+	key->strategy = pkey->strategy;
+	key->attnum = pkey->partattrs[0];
+	key->attname = get_attname(parent, key->attnum, false);
+	key->typid = pkey->parttypid[0];
+	key->typmod = pkey->parttypmod[0];
+	key->collation = pkey->partcollation[0];
+
+	relation_close(rel, NoLock);
+}
+
+/* Read one partition's bound from pg_class.relpartbound. */
+static void
+read_partition_bound(Oid relid, PartmanPartition *part)
+{
+	HeapTuple	tuple;
+	Datum		datum;
+	bool		isnull;
+	PartitionBoundSpec *spec;
+
+	tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+	if (!HeapTupleIsValid(tuple))
+		elog(ERROR, "cache lookup failed for relation %u", relid);
+	datum = SysCacheGetAttr(RELOID, tuple, Anum_pg_class_relpartbound, &isnull);
+	if (isnull)
+		elog(ERROR, "relation %u has no partition bound", relid);
+	spec = (PartitionBoundSpec *) stringToNode(TextDatumGetCString(datum));
+	ReleaseSysCache(tuple);
+
+	memset(part, 0, sizeof(*part));
+	part->relid = relid;
+	part->is_default = spec->is_default;
+	if (spec->is_default)
+		return;
+
+	switch (spec->strategy)
+	{
+		case PARTITION_STRATEGY_RANGE:
+			{
+				PartitionRangeDatum *lo = linitial_node(PartitionRangeDatum, spec->lowerdatums);
+				PartitionRangeDatum *hi = linitial_node(PartitionRangeDatum, spec->upperdatums);
+
+				part->lower_unbounded = (lo->kind != PARTITION_RANGE_DATUM_VALUE);
+				part->upper_unbounded = (hi->kind != PARTITION_RANGE_DATUM_VALUE);
+				if (!part->lower_unbounded)
+					part->lower = castNode(Const, lo->value)->constvalue;
+				if (!part->upper_unbounded)
+					part->upper = castNode(Const, hi->value)->constvalue;
+				break;
+			}
+		case PARTITION_STRATEGY_LIST:
+			part->list_values = spec->listdatums;
+			break;
+		case PARTITION_STRATEGY_HASH:
+			part->modulus = spec->modulus;
+			part->remainder = spec->remainder;
+			break;
+	}
+}
+
+/*
+ * partman_list_partitions
+ *		The partitions of parent as a List of PartmanPartition, in PostgreSQL's
+ *		bound order (ascending ranges, list values, hash remainders) with the
+ *		default partition last.  Partitions being detached concurrently are
+ *		left out.  The caller holds a lock on parent.
+ */
+List *
+partman_list_partitions(Oid parent)
+{
+	Relation	rel = relation_open(parent, NoLock);
+	PartitionDesc pd = RelationGetPartitionDesc(rel, true);
+	List	   *result = NIL;
+	PartmanPartition *deflt = NULL;
+
+	for (int i = 0; i < pd->nparts; i++)
+	{
+		PartmanPartition *part = palloc(sizeof(PartmanPartition));
+
+		read_partition_bound(pd->oids[i], part);
+		if (part->is_default)
+			deflt = part;
+		else
+			result = lappend(result, part);
+	}
+	if (deflt)
+		result = lappend(result, deflt);
+	relation_close(rel, NoLock);
+	return result;
+}
+
+/* The default partition of parent, or InvalidOid. */
+Oid
+partman_default_partition(Oid parent)
+{
+	Relation	rel = relation_open(parent, AccessShareLock);
+	PartitionDesc pd = RelationGetPartitionDesc(rel, true);
+	Oid			result = InvalidOid;
+
+	if (pd->boundinfo && partition_bound_has_default(pd->boundinfo))
+		result = pd->oids[pd->boundinfo->default_index];
+	relation_close(rel, NoLock);
+	return result;
+}
+
+/*
+ * partman_route_value
+ *		The partition of parent that a row with this key value goes to, found
+ *		the way the executor routes rows (binary search over the bound
+ *		descriptor, hash of the value for HASH), or InvalidOid when no
+ *		partition accepts it.
+ */
+Oid
+partman_route_value(Oid parent, Datum value, bool isnull)
+{
+	Relation	rel = relation_open(parent, AccessShareLock);
+	PartitionKey pkey = RelationGetPartitionKey(rel);
+	PartitionDesc pd = RelationGetPartitionDesc(rel, true);
+	PartitionBoundInfo bi = pd->boundinfo;
+	int			index = -1;
+	Oid			result = InvalidOid;
+
+	if (pd->nparts == 0)
+	{
+		relation_close(rel, NoLock);
+		return InvalidOid;
+	}
+
+	switch (pkey->strategy)
+	{
+		case PARTITION_STRATEGY_HASH:
+			{
+				uint64		hash = compute_partition_hash_value(1, pkey->partsupfunc,
+																pkey->partcollation,
+																&value, &isnull);
+
+				index = bi->indexes[hash % get_hash_partition_greatest_modulus(bi)];
+				break;
+			}
+		case PARTITION_STRATEGY_LIST:
+			if (isnull)
+				index = partition_bound_accepts_nulls(bi) ? bi->null_index : -1;
+			else
+			{
+				bool		equal;
+				int			offset = partition_list_bsearch(pkey->partsupfunc,
+															pkey->partcollation,
+															bi, value, &equal);
+
+				if (offset >= 0 && equal)
+					index = bi->indexes[offset];
+			}
+			break;
+		case PARTITION_STRATEGY_RANGE:
+			if (!isnull)
+			{
+				bool		equal;
+				int			offset = partition_range_datum_bsearch(pkey->partsupfunc,
+																   pkey->partcollation,
+																   bi, 1, &value, &equal);
+
+				/* bound at offset is <= value; offset + 1 is the upper bound */
+				index = bi->indexes[offset + 1];
+			}
+			break;
+	}
+	if (index < 0)
+		index = bi->default_index;
+	if (index >= 0)
+		result = pd->oids[index];
+	relation_close(rel, NoLock);
+	return result;
+}
+
+/* Compare two key values with the key type's default btree order. */
+int
+partman_compare_keys(const PartmanKey *key, Datum a, Datum b)
+{
+	TypeCacheEntry *tce = lookup_type_cache(key->typid, TYPECACHE_CMP_PROC_FINFO);
+
+	if (!OidIsValid(tce->cmp_proc_finfo.fn_oid))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_FUNCTION),
+				 errmsg("could not identify a comparison function for type %s",
+						format_type_be(key->typid))));
+	return DatumGetInt32(FunctionCall2Coll(&tce->cmp_proc_finfo,
+										   key->collation, a, b));
+}
+
+/*
+ * partman_check_owner
+ *		Managing a table requires owning it (or having the privileges of its
+ *		owner role), exactly as ALTER TABLE does.
+ */
+void
+partman_check_owner(Oid relid)
+{
+	if (!partman_class_ownercheck(relid, GetUserId()))
+		aclcheck_error(ACLCHECK_NOT_OWNER,
+					   get_relkind_objtype(get_rel_relkind(relid)),
+					   get_rel_name(relid));
+}

@@ -1,0 +1,527 @@
+/*-------------------------------------------------------------------------
+ *
+ * config.c
+ *	  The partman.part_config catalog: reading and writing rows, the one
+ *	  validation every row passes (whether written by create_parent,
+ *	  set_config or a plain UPDATE), and the set_config entry point.
+ *
+ * Only the parent's owner (or a member of the owner role) may write its row;
+ * the guard trigger enforces that for direct INSERT/UPDATE/DELETE too.
+ * Callers are connected to SPI.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "partman.h"
+
+#include "access/reloptions.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_type.h"
+#include "commands/defrem.h"
+#include "commands/trigger.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "lib/stringinfo.h"
+#include "nodes/makefuncs.h"
+#include "utils/builtins.h"
+#include "utils/formatting.h"
+#include "utils/lsyscache.h"
+#include "utils/syscache.h"
+
+PG_FUNCTION_INFO_V1(partman_config_guard);
+PG_FUNCTION_INFO_V1(partman_set_config);
+
+const char *
+partman_strategy_name(char strategy)
+{
+	switch (strategy)
+	{
+		case PARTITION_STRATEGY_RANGE:
+			return "range";
+		case PARTITION_STRATEGY_LIST:
+			return "list";
+		case PARTITION_STRATEGY_HASH:
+			return "hash";
+	}
+	return "unknown";
+}
+
+static void
+invalid_setting(const char *setting, const char *value, const char *hint)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("invalid value for %s: \"%s\"", setting, value ? value : "NULL"),
+			 hint ? errhint("%s", hint) : 0));
+}
+
+/* A copy of s without leading and trailing blanks. */
+static char *
+trim_blanks(const char *s)
+{
+	size_t		len;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	len = strlen(s);
+	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+		len--;
+	return pnstrdup(s, len);
+}
+
+/*
+ * partman_storage_clause
+ *		Parse "name=value, ..." storage parameters, validate them as a heap's
+ *		reloptions, and return them as a quoted WITH (...) body.
+ */
+char *
+partman_storage_clause(const char *text)
+{
+	List	   *defs = NIL;
+	StringInfoData out;
+	char	   *copy = pstrdup(text);
+	char	   *item;
+	char	   *save = NULL;
+	ListCell   *lc;
+
+	for (item = strtok_r(copy, ",", &save); item; item = strtok_r(NULL, ",", &save))
+	{
+		char	   *eq = strchr(item, '=');
+		char	   *name;
+		char	   *value;
+
+		if (eq == NULL)
+			invalid_setting("storage_parameters", text,
+							"Write storage parameters as name=value pairs separated by commas, for example 'fillfactor=90, autovacuum_enabled=off'.");
+		*eq = '\0';
+		name = trim_blanks(item);
+		name = asc_tolower(name, strlen(name));
+		value = trim_blanks(eq + 1);
+		if (*name == '\0' || *value == '\0')
+			invalid_setting("storage_parameters", text,
+							"Write storage parameters as name=value pairs separated by commas.");
+		defs = lappend(defs, makeDefElem(name, (Node *) makeString(value), -1));
+	}
+	if (defs == NIL)
+		return NULL;
+
+	/* PostgreSQL's own validation of heap storage parameters */
+	(void) heap_reloptions(RELKIND_RELATION,
+						   transformRelOptions((Datum) 0, defs, NULL, NULL, false, false),
+						   true);
+
+	initStringInfo(&out);
+	foreach(lc, defs)
+	{
+		DefElem    *def = lfirst_node(DefElem, lc);
+
+		appendStringInfo(&out, "%s%s = %s", out.len ? ", " : "",
+						 quote_identifier(def->defname),
+						 quote_literal_cstr(defGetString(def)));
+	}
+	return out.data;
+}
+
+/* Positive retention: an interval for time keys, an integer for integer keys. */
+static void
+validate_retention(const PartmanKey *key, const char *retention)
+{
+	if (key->typid == TIMESTAMPTZOID || key->typid == TIMESTAMPOID ||
+		key->typid == DATEOID)
+	{
+		Interval   *iv = DatumGetIntervalP(DirectFunctionCall3(interval_in,
+															   CStringGetDatum(retention),
+															   ObjectIdGetDatum(InvalidOid),
+															   Int32GetDatum(-1)));
+
+		if (iv->month < 0 || iv->day < 0 || iv->time < 0 ||
+			(iv->month == 0 && iv->day == 0 && iv->time == 0))
+			invalid_setting("retention", retention,
+							"Retention is a positive interval such as '90 days'.");
+	}
+	else
+	{
+		char	   *end;
+		int64		value;
+
+		errno = 0;
+		value = strtoi64(retention, &end, 10);
+		if (errno != 0 || *end != '\0' || value <= 0)
+			invalid_setting("retention", retention,
+							"For an integer key, retention is a positive number of key values, such as '1000000'.");
+	}
+}
+
+/*
+ * partman_validate_config
+ *		Check a part_config row against its table; ERROR on the first
+ *		problem.  This is the only place settings are validated.
+ */
+void
+partman_validate_config(const PartmanConfig *cfg, const PartmanKey *key)
+{
+	const char *strategy = partman_strategy_name(key->strategy);
+
+	if (cfg->strategy == NULL || strcmp(cfg->strategy, strategy) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("strategy \"%s\" does not match table \"%s\", which is partitioned by %s",
+						cfg->strategy ? cfg->strategy : "NULL", key->relname,
+						asc_toupper(strategy, strlen(strategy)))));
+	if (cfg->key == NULL || strcmp(cfg->key, key->attname) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("key \"%s\" does not match the partition key column \"%s\" of table \"%s\"",
+						cfg->key ? cfg->key : "NULL", key->attname, key->relname)));
+
+	(void) partman_lookup_zone(cfg->time_zone);
+	if (key->strategy == PARTITION_STRATEGY_RANGE)
+	{
+		RangeGrid	grid;
+
+		partman_parse_grid(key, cfg->interval, cfg->time_zone, &grid);
+	}
+	else if (cfg->interval != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("interval applies only to RANGE sets, and table \"%s\" is partitioned by %s",
+						key->relname, asc_toupper(strategy, strlen(strategy)))));
+
+	if (cfg->premake < 0 || cfg->premake > PARTMAN_MAX_PREMAKE)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("premake must be between 0 and %d, not %d",
+						PARTMAN_MAX_PREMAKE, cfg->premake)));
+
+	if (cfg->retention != NULL)
+	{
+		if (key->strategy != PARTITION_STRATEGY_RANGE)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("retention applies only to RANGE sets, and table \"%s\" is partitioned by %s",
+							key->relname, asc_toupper(strategy, strlen(strategy)))));
+		validate_retention(key, cfg->retention);
+	}
+	if (cfg->retention_action == NULL ||
+		(strcmp(cfg->retention_action, "drop") != 0 &&
+		 strcmp(cfg->retention_action, "detach") != 0 &&
+		 strcmp(cfg->retention_action, "archive") != 0))
+		invalid_setting("retention_action", cfg->retention_action,
+						"Use 'drop', 'detach' or 'archive'.");
+	if (strcmp(cfg->retention_action, "archive") == 0)
+	{
+		if (cfg->retention_schema == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("retention_action 'archive' needs a retention_schema")));
+		(void) get_namespace_oid(cfg->retention_schema, false);
+	}
+	else if (cfg->retention_schema != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("retention_schema applies only to retention_action 'archive'")));
+
+	if (cfg->require_filter == NULL ||
+		(strcmp(cfg->require_filter, "off") != 0 &&
+		 strcmp(cfg->require_filter, "warn") != 0 &&
+		 strcmp(cfg->require_filter, "error") != 0))
+		invalid_setting("require_filter", cfg->require_filter,
+						"Use 'off', 'warn' or 'error'.");
+	if (cfg->has_max_partitions && cfg->max_partitions <= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("max_partitions must be positive, not %d", cfg->max_partitions)));
+	if (cfg->storage_parameters != NULL)
+		(void) partman_storage_clause(cfg->storage_parameters);
+}
+
+/* ---------------------------------------------------------------------
+ * Rows
+ * ---------------------------------------------------------------------
+ */
+
+static char *
+text_column(HeapTuple tuple, TupleDesc desc, const char *column)
+{
+	int			attno = SPI_fnumber(desc, column);
+
+	if (attno <= 0)
+		elog(ERROR, "partman.part_config has no column \"%s\"", column);
+	return SPI_getvalue(tuple, desc, attno);
+}
+
+static Datum
+binary_column(HeapTuple tuple, TupleDesc desc, const char *column, bool *isnull)
+{
+	int			attno = SPI_fnumber(desc, column);
+
+	if (attno <= 0)
+		elog(ERROR, "partman.part_config has no column \"%s\"", column);
+	return SPI_getbinval(tuple, desc, attno, isnull);
+}
+
+/* Decode a part_config tuple (from SPI or a trigger). */
+static void
+config_from_tuple(HeapTuple tuple, TupleDesc desc, PartmanConfig *cfg)
+{
+	bool		isnull;
+	Datum		d;
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->parent = DatumGetObjectId(binary_column(tuple, desc, "parent", &isnull));
+	cfg->strategy = text_column(tuple, desc, "strategy");
+	cfg->key = text_column(tuple, desc, "key");
+	cfg->interval = text_column(tuple, desc, "interval");
+	d = binary_column(tuple, desc, "premake", &isnull);
+	cfg->premake = isnull ? 0 : DatumGetInt32(d);
+	cfg->retention = text_column(tuple, desc, "retention");
+	cfg->retention_action = text_column(tuple, desc, "retention_action");
+	cfg->retention_schema = text_column(tuple, desc, "retention_schema");
+	cfg->time_zone = text_column(tuple, desc, "time_zone");
+	d = binary_column(tuple, desc, "default_partition", &isnull);
+	cfg->default_partition = !isnull && DatumGetBool(d);
+	cfg->require_filter = text_column(tuple, desc, "require_filter");
+	d = binary_column(tuple, desc, "max_partitions", &isnull);
+	cfg->has_max_partitions = !isnull;
+	cfg->max_partitions = isnull ? 0 : DatumGetInt32(d);
+	cfg->storage_parameters = text_column(tuple, desc, "storage_parameters");
+}
+
+/*
+ * partman_config_read
+ *		Read parent's row into *cfg (allocated in the caller's context).
+ *		Returns false when parent is not managed.
+ */
+bool
+partman_config_read(Oid parent, PartmanConfig *cfg)
+{
+	Oid			argtypes[1] = {REGCLASSOID};
+	Datum		values[1] = {ObjectIdGetDatum(parent)};
+	int			rc;
+
+	rc = SPI_execute_with_args("SELECT * FROM partman.part_config "
+							   "WHERE parent OPERATOR(pg_catalog.=) $1",
+							   1, argtypes, values, NULL, true, 1);
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "could not read partman.part_config: %s", SPI_result_code_string(rc));
+	if (SPI_processed == 0)
+		return false;
+	config_from_tuple(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, cfg);
+	return true;
+}
+
+bool
+partman_config_exists(Oid parent)
+{
+	PartmanConfig cfg;
+
+	return partman_config_read(parent, &cfg);
+}
+
+void
+partman_config_insert(const PartmanConfig *cfg)
+{
+	Oid			argtypes[10] = {REGCLASSOID, TEXTOID, TEXTOID, TEXTOID, INT4OID,
+	TEXTOID, TEXTOID, NAMEOID, TEXTOID, BOOLOID};
+	Datum		values[10];
+	char		nulls[10];
+	int			rc;
+
+	memset(nulls, ' ', sizeof(nulls));
+	values[0] = ObjectIdGetDatum(cfg->parent);
+	values[1] = CStringGetTextDatum(cfg->strategy);
+	values[2] = CStringGetTextDatum(cfg->key);
+	if (cfg->interval)
+		values[3] = CStringGetTextDatum(cfg->interval);
+	else
+		nulls[3] = 'n';
+	values[4] = Int32GetDatum(cfg->premake);
+	if (cfg->retention)
+		values[5] = CStringGetTextDatum(cfg->retention);
+	else
+		nulls[5] = 'n';
+	values[6] = CStringGetTextDatum(cfg->retention_action);
+	if (cfg->retention_schema)
+		values[7] = DirectFunctionCall1(namein, CStringGetDatum(cfg->retention_schema));
+	else
+		nulls[7] = 'n';
+	values[8] = CStringGetTextDatum(cfg->time_zone);
+	values[9] = BoolGetDatum(cfg->default_partition);
+
+	rc = SPI_execute_with_args("INSERT INTO partman.part_config (parent, strategy, key, \"interval\", "
+							   "premake, retention, retention_action, retention_schema, time_zone, "
+							   "default_partition) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+							   10, argtypes, values, nulls, false, 0);
+	if (rc != SPI_OK_INSERT)
+		elog(ERROR, "could not insert into partman.part_config: %s",
+			 SPI_result_code_string(rc));
+}
+
+void
+partman_config_delete(Oid parent)
+{
+	Oid			argtypes[1] = {REGCLASSOID};
+	Datum		values[1] = {ObjectIdGetDatum(parent)};
+	int			rc;
+
+	rc = SPI_execute_with_args("DELETE FROM partman.part_config "
+							   "WHERE parent OPERATOR(pg_catalog.=) $1",
+							   1, argtypes, values, NULL, false, 0);
+	if (rc != SPI_OK_DELETE)
+		elog(ERROR, "could not delete from partman.part_config: %s",
+			 SPI_result_code_string(rc));
+}
+
+void
+partman_not_managed(Oid parent)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_UNDEFINED_OBJECT),
+			 errmsg("table \"%s\" is not managed by partman", get_rel_name(parent)),
+			 errhint("Register it with partman.create_parent first.")));
+}
+
+/* ---------------------------------------------------------------------
+ * SQL entry points
+ * ---------------------------------------------------------------------
+ */
+
+static bool
+same_text(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+/*
+ * partman._config_guard(): BEFORE INSERT OR UPDATE OR DELETE trigger on
+ * partman.part_config.  Checks ownership, keeps the identity of a set
+ * (parent, strategy, key, interval, time zone) fixed, and validates the row.
+ */
+Datum
+partman_config_guard(PG_FUNCTION_ARGS)
+{
+	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+	TupleDesc	desc;
+	PartmanConfig newcfg;
+	PartmanConfig oldcfg;
+	PartmanKey	key;
+	HeapTuple	result;
+
+	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_FOR_ROW(trigdata->tg_event))
+		elog(ERROR, "partman._config_guard must be called as a row trigger");
+	desc = trigdata->tg_relation->rd_att;
+
+	if (TRIGGER_FIRED_BY_DELETE(trigdata->tg_event))
+	{
+		config_from_tuple(trigdata->tg_trigtuple, desc, &oldcfg);
+		/* the row of a table that was just dropped may always go */
+		if (SearchSysCacheExists1(RELOID, ObjectIdGetDatum(oldcfg.parent)))
+			partman_check_owner(oldcfg.parent);
+		return PointerGetDatum(trigdata->tg_trigtuple);
+	}
+
+	result = TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event) ?
+		trigdata->tg_newtuple : trigdata->tg_trigtuple;
+	config_from_tuple(result, desc, &newcfg);
+	partman_read_key(newcfg.parent, &key);
+	partman_check_owner(newcfg.parent);
+
+	if (TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event))
+	{
+		config_from_tuple(trigdata->tg_trigtuple, desc, &oldcfg);
+		if (oldcfg.parent != newcfg.parent ||
+			!same_text(oldcfg.strategy, newcfg.strategy) ||
+			!same_text(oldcfg.key, newcfg.key) ||
+			!same_text(oldcfg.interval, newcfg.interval) ||
+			!same_text(oldcfg.time_zone, newcfg.time_zone))
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("parent, strategy, key, interval and time_zone of a partition set cannot be changed"),
+					 errdetail("The existing partitions of table \"%s\" were made with them.",
+							   key.relname),
+					 errhint("Call partman.undo_parent and partman.create_parent to start a new set.")));
+	}
+	partman_validate_config(&newcfg, &key);
+	return PointerGetDatum(result);
+}
+
+/* The settings set_config may change, with their column types. */
+static const struct
+{
+	const char *name;
+	const char *type;
+}			settable[] =
+{
+	{"premake", "pg_catalog.int4"},
+	{"retention", "pg_catalog.text"},
+	{"retention_action", "pg_catalog.text"},
+	{"retention_schema", "pg_catalog.name"},
+	{"default_partition", "pg_catalog.bool"},
+	{"maintenance_enabled", "pg_catalog.bool"},
+	{"require_filter", "pg_catalog.text"},
+	{"max_partitions", "pg_catalog.int4"},
+	{"storage_parameters", "pg_catalog.text"},
+};
+
+/*
+ * partman.set_config(parent regclass, setting text, value text) RETURNS void
+ *		Change one setting of a managed set; the guard trigger validates it.
+ */
+Datum
+partman_set_config(PG_FUNCTION_ARGS)
+{
+	Oid			parent;
+	char	   *setting;
+	const char *type = NULL;
+	Oid			argtypes[2] = {REGCLASSOID, TEXTOID};
+	Datum		values[2];
+	char		nulls[2] = {' ', ' '};
+	char	   *sql;
+	int			rc;
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("parent and setting must not be null")));
+	parent = PG_GETARG_OID(0);
+	setting = text_to_cstring(PG_GETARG_TEXT_PP(1));
+
+	for (int i = 0; i < lengthof(settable); i++)
+		if (strcmp(setting, settable[i].name) == 0)
+			type = settable[i].type;
+	if (type == NULL)
+	{
+		if (strcmp(setting, "interval") == 0 || strcmp(setting, "time_zone") == 0 ||
+			strcmp(setting, "strategy") == 0 || strcmp(setting, "key") == 0 ||
+			strcmp(setting, "parent") == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("setting \"%s\" cannot be changed after create_parent", setting),
+					 errhint("Call partman.undo_parent and partman.create_parent to start a new set.")));
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unrecognized setting \"%s\"", setting),
+				 errhint("Settings are premake, retention, retention_action, retention_schema, default_partition, maintenance_enabled, require_filter, max_partitions and storage_parameters.")));
+	}
+
+	SPI_connect();
+	partman_check_owner(parent);
+	if (!partman_config_exists(parent))
+		partman_not_managed(parent);
+
+	values[0] = ObjectIdGetDatum(parent);
+	if (PG_ARGISNULL(2))
+		nulls[1] = 'n';
+	else
+		values[1] = PG_GETARG_DATUM(2);
+	sql = psprintf("UPDATE partman.part_config SET %s = $2::%s "
+				   "WHERE parent OPERATOR(pg_catalog.=) $1",
+				   quote_identifier(setting), type);
+	rc = SPI_execute_with_args(sql, 2, argtypes, values, nulls, false, 0);
+	if (rc != SPI_OK_UPDATE)
+		elog(ERROR, "could not update partman.part_config: %s", SPI_result_code_string(rc));
+	SPI_finish();
+	PG_RETURN_VOID();
+}

@@ -1,0 +1,366 @@
+/*-------------------------------------------------------------------------
+ *
+ * ddl.c
+ *	  The statements that change partitions, and the rules they all follow:
+ *	  - every lock wait is bounded by partman.lock_timeout;
+ *	  - DDL runs as the parent's owner (the caller must already have the
+ *		owner's privileges), so new partitions belong to that owner and no
+ *		statement runs with more rights than the owner has;
+ *	  - every statement is schema-qualified and quoted, and runs with
+ *		search_path = pg_catalog, pg_temp;
+ *	  - a new partition gets the parent's privileges, storage parameters and
+ *		replica identity (PostgreSQL itself carries indexes, constraints and
+ *		row triggers).
+ *
+ * Callers are connected to SPI.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "partman.h"
+
+#include "access/htup_details.h"
+#include "access/relation.h"
+#include "access/xact.h"
+#include "catalog/namespace.h"
+#include "catalog/partition.h"
+#include "catalog/pg_class.h"
+#include "executor/spi.h"
+#include "lib/stringinfo.h"
+#include "miscadmin.h"
+#include "storage/lmgr.h"
+#include "utils/acl.h"
+#include "utils/builtins.h"
+#include "utils/guc.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+#include "utils/relcache.h"
+#include "utils/syscache.h"
+
+static void
+set_local_guc(const char *name, const char *value)
+{
+	(void) set_config_option(name, value, PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+}
+
+static void
+set_local_lock_timeout(void)
+{
+	char		buf[32];
+
+	snprintf(buf, sizeof(buf), "%d", partman_lock_timeout_ms);
+	set_local_guc("lock_timeout", buf);
+}
+
+/*
+ * partman_lock_relation
+ *		Lock relid in mode, waiting at most partman.lock_timeout.  When the
+ *		lock is not granted in time, the ERROR names the lock and the table.
+ */
+void
+partman_lock_relation(Oid relid, LOCKMODE mode)
+{
+	MemoryContext oldcxt = CurrentMemoryContext;
+	int			nestlevel;
+
+	if (ConditionalLockRelationOid(relid, mode))
+		return;
+
+	nestlevel = NewGUCNestLevel();
+	set_local_lock_timeout();
+	PG_TRY();
+	{
+		LockRelationOid(relid, mode);
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(oldcxt);
+		edata = CopyErrorData();
+		if (edata->sqlerrcode != ERRCODE_LOCK_NOT_AVAILABLE)
+			PG_RE_THROW();
+		FlushErrorState();
+		ereport(ERROR,
+				(errcode(ERRCODE_LOCK_NOT_AVAILABLE),
+				 errmsg("could not obtain %s lock on table \"%s\" within partman.lock_timeout (%d ms)",
+						GetLockmodeName(DEFAULT_LOCKMETHOD, mode),
+						get_rel_name(relid), partman_lock_timeout_ms),
+				 errdetail("Another session holds a conflicting lock on the table."),
+				 errhint("Retry when the table is less busy, or raise partman.lock_timeout.")));
+	}
+	PG_END_TRY();
+	AtEOXact_GUC(true, nestlevel);
+
+	/* the table may have been dropped while we waited */
+	if (!SearchSysCacheExists1(RELOID, ObjectIdGetDatum(relid)))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("relation with OID %u was dropped concurrently", relid)));
+}
+
+/*
+ * partman_begin_ddl
+ *		Act as the parent's owner with a safe search_path and bounded lock
+ *		waits until partman_end_ddl().  The caller has checked that the
+ *		current user has the owner's privileges.
+ */
+void
+partman_begin_ddl(const PartmanKey *key, int *save_nestlevel,
+				  Oid *save_userid, int *save_sec_context)
+{
+	GetUserIdAndSecContext(save_userid, save_sec_context);
+	SetUserIdAndSecContext(key->owner,
+						   *save_sec_context | SECURITY_LOCAL_USERID_CHANGE);
+	*save_nestlevel = NewGUCNestLevel();
+	set_local_guc("search_path", "pg_catalog, pg_temp");
+	set_local_lock_timeout();
+}
+
+void
+partman_end_ddl(int save_nestlevel, Oid save_userid, int save_sec_context)
+{
+	AtEOXact_GUC(true, save_nestlevel);
+	SetUserIdAndSecContext(save_userid, save_sec_context);
+}
+
+/* Run one or more SQL statements through SPI and check the outcome. */
+void
+partman_spi_exec(const char *sql, int expected)
+{
+	int			rc = SPI_execute(sql, false, 0);
+
+	if (rc != expected)
+		elog(ERROR, "SPI_execute failed (%s): %s", SPI_result_code_string(rc), sql);
+}
+
+/*
+ * partman_read_template
+ *		What new partitions copy from the parent.  storage is the set's
+ *		storage_parameters setting (PostgreSQL keeps none on a partitioned
+ *		table itself).
+ */
+void
+partman_read_template(const PartmanKey *key, const char *storage,
+					  PartmanTemplate *tmpl)
+{
+	HeapTuple	tuple;
+	bool		isnull;
+	Datum		acl;
+	Relation	rel;
+
+	memset(tmpl, 0, sizeof(*tmpl));
+	tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(key->parent));
+	if (!HeapTupleIsValid(tuple))
+		elog(ERROR, "cache lookup failed for relation %u", key->parent);
+	acl = SysCacheGetAttr(RELOID, tuple, Anum_pg_class_relacl, &isnull);
+	if (!isnull)
+	{
+		tmpl->relacl = PointerGetDatum(DatumGetAclPCopy(acl));
+		tmpl->has_acl = true;
+	}
+	ReleaseSysCache(tuple);
+
+	rel = relation_open(key->parent, NoLock);
+	tmpl->replident = rel->rd_rel->relreplident;
+	if (tmpl->replident == REPLICA_IDENTITY_INDEX)
+		tmpl->replident_index = RelationGetReplicaIndex(rel);
+	relation_close(rel, NoLock);
+
+	tmpl->storage_parameters = storage ? partman_storage_clause(storage) : NULL;
+}
+
+/* Table privileges in the order GRANT lists them. */
+static const struct
+{
+	AclMode		bit;
+	const char *name;
+}			table_privileges[] =
+{
+	{ACL_SELECT, "SELECT"}, {ACL_INSERT, "INSERT"}, {ACL_UPDATE, "UPDATE"},
+	{ACL_DELETE, "DELETE"}, {ACL_TRUNCATE, "TRUNCATE"},
+	{ACL_REFERENCES, "REFERENCES"}, {ACL_TRIGGER, "TRIGGER"},
+};
+
+static void
+append_privilege_list(StringInfo buf, AclMode mode)
+{
+	bool		first = true;
+
+	for (int i = 0; i < lengthof(table_privileges); i++)
+	{
+		if ((mode & table_privileges[i].bit) == 0)
+			continue;
+		appendStringInfo(buf, "%s%s", first ? "" : ", ", table_privileges[i].name);
+		first = false;
+	}
+}
+
+static const char *
+grantee_name(Oid roleid)
+{
+	if (roleid == ACL_ID_PUBLIC)
+		return "PUBLIC";
+	return quote_identifier(GetUserNameFromId(roleid, false));
+}
+
+/*
+ * Make the partition's ACL equal to the parent's: revoke what the new table
+ * got (its owner's defaults and any ALTER DEFAULT PRIVILEGES), then grant the
+ * parent's items.
+ */
+static void
+copy_privileges(const PartmanTemplate *tmpl, Oid relid, const char *qualified)
+{
+	Acl		   *parent_acl = DatumGetAclP(tmpl->relacl);
+	AclItem    *items = ACL_DAT(parent_acl);
+	StringInfoData sql;
+	HeapTuple	tuple;
+	bool		isnull;
+	Datum		acl;
+
+	initStringInfo(&sql);
+	appendStringInfo(&sql, "REVOKE ALL ON TABLE %s FROM PUBLIC, %s", qualified,
+					 grantee_name(GetUserId()));
+	tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+	if (!HeapTupleIsValid(tuple))
+		elog(ERROR, "cache lookup failed for relation %u", relid);
+	acl = SysCacheGetAttr(RELOID, tuple, Anum_pg_class_relacl, &isnull);
+	if (!isnull)
+	{
+		Acl		   *child_acl = DatumGetAclP(acl);
+
+		for (int i = 0; i < ACL_NUM(child_acl); i++)
+			if (ACL_DAT(child_acl)[i].ai_grantee != ACL_ID_PUBLIC)
+				appendStringInfo(&sql, ", %s",
+								 grantee_name(ACL_DAT(child_acl)[i].ai_grantee));
+	}
+	ReleaseSysCache(tuple);
+	appendStringInfoString(&sql, ";");
+
+	for (int i = 0; i < ACL_NUM(parent_acl); i++)
+	{
+		AclMode		privs = ACLITEM_GET_PRIVS(items[i]);
+		AclMode		options = ACLITEM_GET_GOPTIONS(items[i]);
+
+		if (privs & ~options)
+		{
+			appendStringInfoString(&sql, " GRANT ");
+			append_privilege_list(&sql, privs & ~options);
+			appendStringInfo(&sql, " ON TABLE %s TO %s;", qualified,
+							 grantee_name(items[i].ai_grantee));
+		}
+		if (options)
+		{
+			appendStringInfoString(&sql, " GRANT ");
+			append_privilege_list(&sql, options);
+			appendStringInfo(&sql, " ON TABLE %s TO %s WITH GRANT OPTION;", qualified,
+							 grantee_name(items[i].ai_grantee));
+		}
+	}
+	partman_spi_exec(sql.data, SPI_OK_UTILITY);
+}
+
+/* The partition's index that inherits from the parent's index parent_index. */
+static Oid
+child_index_of(Oid relid, Oid parent_index)
+{
+	Relation	rel = relation_open(relid, NoLock);
+	List	   *indexes = RelationGetIndexList(rel);
+	ListCell   *lc;
+	Oid			result = InvalidOid;
+
+	foreach(lc, indexes)
+	{
+		if (get_partition_parent(lfirst_oid(lc), true) == parent_index)
+		{
+			result = lfirst_oid(lc);
+			break;
+		}
+	}
+	relation_close(rel, NoLock);
+	return result;
+}
+
+static void
+copy_replica_identity(const PartmanTemplate *tmpl, Oid relid, const char *qualified)
+{
+	char	   *sql = NULL;
+
+	switch (tmpl->replident)
+	{
+		case REPLICA_IDENTITY_FULL:
+			sql = psprintf("ALTER TABLE %s REPLICA IDENTITY FULL", qualified);
+			break;
+		case REPLICA_IDENTITY_NOTHING:
+			sql = psprintf("ALTER TABLE %s REPLICA IDENTITY NOTHING", qualified);
+			break;
+		case REPLICA_IDENTITY_INDEX:
+			{
+				Oid			index = child_index_of(relid, tmpl->replident_index);
+
+				if (OidIsValid(index))
+					sql = psprintf("ALTER TABLE %s REPLICA IDENTITY USING INDEX %s",
+								   qualified, quote_identifier(get_rel_name(index)));
+				break;
+			}
+	}
+	if (sql)
+		partman_spi_exec(sql, SPI_OK_UTILITY);
+}
+
+/*
+ * Create a partition with the given bound clause ("FOR VALUES ..." or
+ * "DEFAULT") and give it the parent's properties.  Returns its OID.
+ */
+static Oid
+create_partition(const PartmanKey *key, const PartmanTemplate *tmpl,
+				 const char *name, const char *bound_clause)
+{
+	char	   *qualified = quote_qualified_identifier(key->nspname, name);
+	StringInfoData sql;
+	Oid			relid;
+
+	initStringInfo(&sql);
+	appendStringInfo(&sql, "CREATE TABLE %s PARTITION OF %s %s",
+					 qualified,
+					 quote_qualified_identifier(key->nspname, key->relname),
+					 bound_clause);
+	if (tmpl->storage_parameters)
+		appendStringInfo(&sql, " WITH (%s)", tmpl->storage_parameters);
+	partman_spi_exec(sql.data, SPI_OK_UTILITY);
+
+	relid = get_relname_relid(name, get_rel_namespace(key->parent));
+	if (!OidIsValid(relid))
+		elog(ERROR, "partition \"%s\" not found after creation", name);
+	if (tmpl->has_acl)
+		copy_privileges(tmpl, relid, qualified);
+	if (tmpl->replident != REPLICA_IDENTITY_DEFAULT)
+		copy_replica_identity(tmpl, relid, qualified);
+	pfree(sql.data);
+	return relid;
+}
+
+/*
+ * partman_create_range_partition
+ *		CREATE TABLE name PARTITION OF parent FOR VALUES FROM (lower) TO
+ *		(upper).  Caller holds the locks and is inside partman_begin_ddl().
+ */
+Oid
+partman_create_range_partition(const PartmanKey *key, const PartmanTemplate *tmpl,
+							   const char *name, Datum lower, Datum upper)
+{
+	char	   *clause;
+
+	clause = psprintf("FOR VALUES FROM (%s) TO (%s)",
+					  quote_literal_cstr(partman_bound_literal(key->typid, lower)),
+					  quote_literal_cstr(partman_bound_literal(key->typid, upper)));
+	return create_partition(key, tmpl, name, clause);
+}
+
+Oid
+partman_create_default_partition(const PartmanKey *key, const PartmanTemplate *tmpl)
+{
+	return create_partition(key, tmpl, partman_partition_name(key, "default"),
+							"DEFAULT");
+}

@@ -1,0 +1,85 @@
+/*-------------------------------------------------------------------------
+ *
+ * partman.c
+ *	  Module entry point: settings (GUCs) and partman's notion of "now".
+ *
+ * Everything here works with and without shared_preload_libraries; the
+ * settings are defined whenever the library is loaded.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "partman.h"
+
+#include "access/xact.h"
+#include "fmgr.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/guc.h"
+#include "utils/timestamp.h"
+
+PG_MODULE_MAGIC;
+
+void		_PG_init(void);
+
+/* partman.lock_timeout: the longest any partman DDL waits for a lock (ms) */
+int			partman_lock_timeout_ms = 1000;
+
+/*
+ * partman.simulated_now: superuser-only; when set, partman computes premake
+ * and retention as if this were the current time.  Tests use it to simulate
+ * days passing without sleeping.
+ */
+char	   *partman_simulated_now = NULL;
+
+static bool
+check_simulated_now(char **newval, void **extra, GucSource source)
+{
+	if (*newval == NULL || (*newval)[0] == '\0')
+		return true;
+	/* parse with the normal input function; a bad value is an ERROR here */
+	(void) DirectFunctionCall3(timestamptz_in, CStringGetDatum(*newval),
+							   ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
+	return true;
+}
+
+/*
+ * partman_now
+ *		The time partman's computations treat as now: the transaction's start
+ *		time, or partman.simulated_now when a superuser set it.
+ */
+TimestampTz
+partman_now(void)
+{
+	if (partman_simulated_now != NULL && partman_simulated_now[0] != '\0')
+		return DatumGetTimestampTz(DirectFunctionCall3(timestamptz_in,
+													   CStringGetDatum(partman_simulated_now),
+													   ObjectIdGetDatum(InvalidOid),
+													   Int32GetDatum(-1)));
+	return GetCurrentTransactionStartTimestamp();
+}
+
+void
+_PG_init(void)
+{
+	DefineCustomIntVariable("partman.lock_timeout",
+							"Longest time partman DDL waits for a lock.",
+							"When the lock is not granted in time, the operation fails "
+							"(or maintenance retries later) instead of making other "
+							"sessions queue behind it.",
+							&partman_lock_timeout_ms,
+							1000, 1, 600000,
+							PGC_USERSET,
+							GUC_UNIT_MS,
+							NULL, NULL, NULL);
+
+	DefineCustomStringVariable("partman.simulated_now",
+							   "Time that partman treats as now (for tests).",
+							   "Empty means the transaction's start time.",
+							   &partman_simulated_now,
+							   "",
+							   PGC_SUSET,
+							   0,
+							   check_simulated_now, NULL, NULL);
+
+	MarkGUCPrefixReserved("partman");
+}

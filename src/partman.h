@@ -1,0 +1,199 @@
+/*-------------------------------------------------------------------------
+ *
+ * partman.h
+ *	  Declarations shared by partman's source files.
+ *
+ * Each group below belongs to one file; the file's header comment says
+ * what the group is for.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef PARTMAN_H
+#define PARTMAN_H
+
+#include "postgres.h"
+
+#include "datatype/timestamp.h"
+#include "nodes/pg_list.h"
+#include "pgtime.h"
+#include "utils/rel.h"
+
+#include "compat.h"
+
+/* Hard limits on user input, so a typo cannot create millions of tables. */
+#define PARTMAN_MAX_PREMAKE			10000
+#define PARTMAN_MAX_NEW_PARTITIONS	20000
+
+/* ---------------------------------------------------------------------
+ * functions and settings in partman.c
+ * ---------------------------------------------------------------------
+ */
+extern int	partman_lock_timeout_ms;
+extern char *partman_simulated_now;
+
+extern TimestampTz partman_now(void);
+
+/* ---------------------------------------------------------------------
+ * functions in catalog.c: what PostgreSQL's catalogs say about a set
+ * ---------------------------------------------------------------------
+ */
+
+/* The partition key of a parent, as partman needs it. */
+typedef struct PartmanKey
+{
+	Oid			parent;
+	char	   *nspname;
+	char	   *relname;
+	Oid			owner;
+	char		strategy;		/* PARTITION_STRATEGY_RANGE / LIST / HASH */
+	AttrNumber	attnum;
+	char	   *attname;
+	Oid			typid;
+	int32		typmod;
+	Oid			collation;
+} PartmanKey;
+
+/* One existing partition and its bound, in PostgreSQL's bound order. */
+typedef struct PartmanPartition
+{
+	Oid			relid;
+	bool		is_default;
+	/* RANGE: finite bounds only; unbounded sides are flagged */
+	bool		lower_unbounded;
+	bool		upper_unbounded;
+	Datum		lower;
+	Datum		upper;
+	/* LIST */
+	List	   *list_values;	/* of Const */
+	/* HASH */
+	int			modulus;
+	int			remainder;
+} PartmanPartition;
+
+extern void partman_read_key(Oid parent, PartmanKey *key);
+extern List *partman_list_partitions(Oid parent);
+extern Oid	partman_default_partition(Oid parent);
+extern Oid	partman_route_value(Oid parent, Datum value, bool isnull);
+extern int	partman_compare_keys(const PartmanKey *key, Datum a, Datum b);
+extern void partman_check_owner(Oid relid);
+
+/* ---------------------------------------------------------------------
+ * functions in bounds.c: the grid of RANGE bounds, and value text
+ * ---------------------------------------------------------------------
+ */
+
+typedef enum GridKind
+{
+	GRID_MONTHS,				/* calendar months (and years) */
+	GRID_DAYS,					/* calendar days (and weeks) */
+	GRID_WALLCLOCK,				/* fixed steps of wall-clock time within a day */
+	GRID_INTEGER				/* integer widths */
+} GridKind;
+
+/*
+ * A RANGE grid: cell k covers [bound(k), bound(k + 1)).  Time cells are laid
+ * out in local wall-clock time of the set's zone and mapped to instants only
+ * at the end, so calendar units follow DST and names stay unique.
+ */
+typedef struct RangeGrid
+{
+	GridKind	kind;
+	Oid			keytype;
+	int64		step;			/* months, days, microseconds or integer width */
+	pg_tz	   *tz;				/* zone that aligns time cells */
+} RangeGrid;
+
+extern void partman_parse_grid(const PartmanKey *key, const char *interval,
+							   const char *time_zone, RangeGrid *grid);
+extern pg_tz *partman_lookup_zone(const char *time_zone);
+extern int64 partman_grid_cell_of(const RangeGrid *grid, Datum value);
+extern Datum partman_grid_bound(const RangeGrid *grid, int64 cell);
+extern bool partman_grid_cell_empty(const RangeGrid *grid, int64 cell);
+extern int64 partman_grid_now_cell(const RangeGrid *grid);
+extern char *partman_grid_suffix(const RangeGrid *grid, int64 cell);
+extern char *partman_bound_literal(Oid typid, Datum value);
+extern Datum partman_value_from_text(const PartmanKey *key, const char *text,
+									 pg_tz *zone, const char *what);
+extern char *partman_value_to_text(Oid typid, Datum value);
+
+/* ---------------------------------------------------------------------
+ * functions in rangeset.c: RANGE sets as a whole
+ * ---------------------------------------------------------------------
+ */
+struct PartmanTemplate;
+extern int	partman_create_range_cells(const PartmanKey *key, const RangeGrid *grid,
+									   const struct PartmanTemplate *tmpl,
+									   int64 first, int64 last);
+extern bool partman_newest_key(const PartmanKey *key, Datum *result);
+extern int64 partman_current_cell(const PartmanKey *key, const RangeGrid *grid);
+
+/* ---------------------------------------------------------------------
+ * functions in naming.c
+ * ---------------------------------------------------------------------
+ */
+extern char *partman_partition_name(const PartmanKey *key, const char *suffix);
+
+/* ---------------------------------------------------------------------
+ * functions in ddl.c: statements that change partitions
+ * ---------------------------------------------------------------------
+ */
+
+/* How a new partition inherits the parent's properties. */
+typedef struct PartmanTemplate
+{
+	Datum		relacl;			/* parent's ACL, or 0 when default */
+	bool		has_acl;
+	char		replident;		/* parent's relreplident */
+	Oid			replident_index;	/* parent's replica identity index */
+	char	   *storage_parameters; /* "WITH (...)" body, or NULL */
+} PartmanTemplate;
+
+extern void partman_lock_relation(Oid relid, LOCKMODE mode);
+extern void partman_begin_ddl(const PartmanKey *key, int *save_nestlevel,
+							  Oid *save_userid, int *save_sec_context);
+extern void partman_end_ddl(int save_nestlevel, Oid save_userid,
+							int save_sec_context);
+extern void partman_read_template(const PartmanKey *key, const char *storage,
+								  PartmanTemplate *tmpl);
+extern Oid	partman_create_range_partition(const PartmanKey *key,
+										   const PartmanTemplate *tmpl,
+										   const char *name,
+										   Datum lower, Datum upper);
+extern Oid	partman_create_default_partition(const PartmanKey *key,
+											 const PartmanTemplate *tmpl);
+extern void partman_spi_exec(const char *sql, int expected);
+
+/* ---------------------------------------------------------------------
+ * functions in config.c: the partman.part_config catalog
+ * ---------------------------------------------------------------------
+ */
+
+/* A row of partman.part_config (the columns partman's C code uses). */
+typedef struct PartmanConfig
+{
+	Oid			parent;
+	char	   *strategy;
+	char	   *key;
+	char	   *interval;		/* NULL for LIST and HASH */
+	int			premake;
+	char	   *retention;
+	char	   *retention_action;
+	char	   *retention_schema;
+	char	   *time_zone;
+	bool		default_partition;
+	char	   *require_filter;
+	bool		has_max_partitions;
+	int			max_partitions;
+	char	   *storage_parameters;
+} PartmanConfig;
+
+extern char *partman_storage_clause(const char *text);
+extern void partman_validate_config(const PartmanConfig *cfg, const PartmanKey *key);
+extern bool partman_config_read(Oid parent, PartmanConfig *cfg);
+extern bool partman_config_exists(Oid parent);
+extern void partman_not_managed(Oid parent);
+extern void partman_config_insert(const PartmanConfig *cfg);
+extern void partman_config_delete(Oid parent);
+extern const char *partman_strategy_name(char strategy);
+
+#endif							/* PARTMAN_H */

@@ -1,0 +1,177 @@
+/*-------------------------------------------------------------------------
+ *
+ * rangeset.c
+ *	  RANGE sets as a whole: which cells of the grid exist as partitions,
+ *	  which cell is "current" (now, or the newest key value), and making the
+ *	  missing cells.  create_parent and maintenance both come through here.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "partman.h"
+
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "miscadmin.h"
+#include "utils/acl.h"
+#include "utils/builtins.h"
+#include "utils/datum.h"
+#include "utils/lsyscache.h"
+
+static int
+cmp_int64(const void *a, const void *b)
+{
+	int64		x = *(const int64 *) a;
+	int64		y = *(const int64 *) b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * Cells that already exist as partitions with exactly the grid's bounds,
+ * sorted.  Partitions with other bounds are left to PostgreSQL's overlap
+ * check when a cell would collide with them.
+ */
+static int64 *
+existing_cells(const PartmanKey *key, const RangeGrid *grid, int *ncells)
+{
+	List	   *parts = partman_list_partitions(key->parent);
+	int64	   *cells = palloc(sizeof(int64) * (list_length(parts) + 1));
+	ListCell   *lc;
+	int			n = 0;
+
+	foreach(lc, parts)
+	{
+		PartmanPartition *part = lfirst(lc);
+		int64		cell;
+
+		if (part->is_default || part->lower_unbounded || part->upper_unbounded)
+			continue;
+		cell = partman_grid_cell_of(grid, part->lower);
+		if (partman_compare_keys(key, partman_grid_bound(grid, cell), part->lower) == 0 &&
+			partman_compare_keys(key, partman_grid_bound(grid, cell + 1), part->upper) == 0)
+			cells[n++] = cell;
+	}
+	qsort(cells, n, sizeof(int64), cmp_int64);
+	*ncells = n;
+	return cells;
+}
+
+/*
+ * partman_create_range_cells
+ *		Create the partitions for cells first..last that do not exist yet,
+ *		skipping cells that DST makes empty.  Returns how many were made.
+ *		The caller holds AccessExclusiveLock on the parent and its default
+ *		partition and is inside partman_begin_ddl().
+ */
+int
+partman_create_range_cells(const PartmanKey *key, const RangeGrid *grid,
+						   const PartmanTemplate *tmpl, int64 first, int64 last)
+{
+	int			nexisting;
+	int64	   *existing = existing_cells(key, grid, &nexisting);
+	int			created = 0;
+	Datum		lower;
+
+	if (last - first + 1 > PARTMAN_MAX_NEW_PARTITIONS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("this would create " INT64_FORMAT " partitions of table \"%s\", more than the limit of %d",
+						last - first + 1, key->relname, PARTMAN_MAX_NEW_PARTITIONS),
+				 errhint("Choose a later start_partition, a smaller premake or a longer interval.")));
+
+	lower = partman_grid_bound(grid, first);
+	for (int64 cell = first; cell <= last; cell++)
+	{
+		Datum		upper = partman_grid_bound(grid, cell + 1);
+
+		CHECK_FOR_INTERRUPTS();
+		if (partman_compare_keys(key, lower, upper) < 0 &&
+			bsearch(&cell, existing, nexisting, sizeof(int64), cmp_int64) == NULL)
+		{
+			partman_create_range_partition(key, tmpl,
+										   partman_partition_name(key, psprintf("p%s", partman_grid_suffix(grid, cell))),
+										   lower, upper);
+			created++;
+		}
+		lower = upper;
+	}
+	return created;
+}
+
+/*
+ * partman_newest_key
+ *		The largest key value in the set's range partitions, found by asking
+ *		the partitions from the newest down (one index or partition scan each,
+ *		never the whole table); the default partition is not consulted.
+ *		Returns false when the partitions hold no rows or the caller may not
+ *		read the table.
+ */
+bool
+partman_newest_key(const PartmanKey *key, Datum *result)
+{
+	List	   *parts;
+	const char *col = quote_identifier(key->attname);
+	char	   *sql;
+	Oid			argtypes[2] = {key->typid, key->typid};
+
+	if (pg_class_aclcheck(key->parent, GetUserId(), ACL_SELECT) != ACLCHECK_OK)
+		return false;
+	sql = psprintf("SELECT max(%s) FROM %s WHERE %s OPERATOR(pg_catalog.>=) $1 AND %s OPERATOR(pg_catalog.<) $2",
+				   col, quote_qualified_identifier(key->nspname, key->relname), col, col);
+	parts = partman_list_partitions(key->parent);
+	for (int i = list_length(parts) - 1; i >= 0; i--)
+	{
+		PartmanPartition *part = list_nth(parts, i);
+		Datum		values[2];
+		bool		isnull;
+		Datum		max;
+		int			rc;
+
+		if (part->is_default || part->lower_unbounded || part->upper_unbounded)
+			continue;
+		values[0] = part->lower;
+		values[1] = part->upper;
+		rc = SPI_execute_with_args(sql, 2, argtypes, values, NULL, true, 1);
+		if (rc != SPI_OK_SELECT)
+			elog(ERROR, "could not read newest key: %s", SPI_result_code_string(rc));
+		max = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+		if (!isnull)
+		{
+			int16		typlen;
+			bool		typbyval;
+
+			get_typlenbyval(key->typid, &typlen, &typbyval);
+			*result = datumCopy(max, typbyval, typlen);
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * partman_current_cell
+ *		The cell premake counts from: the cell of now for time sets, the cell
+ *		of the newest key for integer sets (of the oldest partition, or of 0,
+ *		when there are no rows).
+ */
+int64
+partman_current_cell(const PartmanKey *key, const RangeGrid *grid)
+{
+	Datum		newest;
+	List	   *parts;
+	ListCell   *lc;
+
+	if (grid->kind != GRID_INTEGER)
+		return partman_grid_now_cell(grid);
+	if (partman_newest_key(key, &newest))
+		return partman_grid_cell_of(grid, newest);
+	parts = partman_list_partitions(key->parent);
+	foreach(lc, parts)
+	{
+		PartmanPartition *part = lfirst(lc);
+
+		if (!part->is_default && !part->lower_unbounded)
+			return partman_grid_cell_of(grid, part->lower);
+	}
+	return 0;
+}
