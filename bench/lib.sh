@@ -36,15 +36,18 @@ bench_quiesce() {
   bpsql -d "$1" -c 'VACUUM' -c 'CHECKPOINT' >/dev/null
 }
 
-# bench_median N...: the median (mean of the two middle values for an even count).
-bench_median() {
-  printf '%s\n' "$@" | LC_ALL=C sort -g | awk '{ v[NR] = $1 } END {
+# bench_median N...: the median (mean of the two middle values for an even count), to 0.1.
+bench_median() { bench_median_fmt %.1f "$@"; }
+bench_median_fmt() {
+  local fmt=$1; shift
+  printf '%s\n' "$@" | LC_ALL=C sort -g | awk -v f="$fmt\n" '{ v[NR] = $1 } END {
     if (NR == 0) { print "nan"; exit }
-    if (NR % 2) printf "%.1f\n", v[(NR + 1) / 2]; else printf "%.1f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+    if (NR % 2) printf f, v[(NR + 1) / 2]; else printf f, (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 bench_min() { printf '%s\n' "$@" | LC_ALL=C sort -g | head -n 1 | awk '{ printf "%.1f\n", $1 }'; }
 bench_max() { printf '%s\n' "$@" | LC_ALL=C sort -g | tail -n 1 | awk '{ printf "%.1f\n", $1 }'; }
-bench_ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f\n", a / b; else print "nan" }'; }
+# bench_ratio A B [FMT]: A / B, to 0.01 unless FMT says otherwise.
+bench_ratio() { awk -v a="$1" -v b="$2" -v f="${3:-%.2f}\n" 'BEGIN { if (b > 0) printf f, a / b; else print "nan" }'; }
 
 # A line describing the machine and the server, for results files.
 bench_machine() {

@@ -567,6 +567,8 @@ partman_bound_literal(Oid typid, Datum value)
 		case TIMESTAMPOID:
 			if (timestamp2tm(DatumGetTimestamp(value), NULL, &tm, &fsec, NULL, NULL) != 0)
 				bound_out_of_range();
+			/* tm_isdst < 0 would make EncodeDateTime drop the "+00" */
+			tm.tm_isdst = 0;
 			EncodeDateTime(&tm, fsec, typid == TIMESTAMPTZOID, 0, NULL, USE_ISO_DATES, buf);
 			return pstrdup(buf);
 		case DATEOID:

@@ -28,7 +28,9 @@
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
 #include "storage/lmgr.h"
+#include "catalog/pg_type.h"
 #include "utils/acl.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
 #include "utils/lsyscache.h"
@@ -135,10 +137,56 @@ partman_spi_exec(const char *sql, int expected)
 }
 
 /*
+ * The storage parameters of the newest non-default partition as
+ * "name=value, ...", or NULL: without a storage_parameters setting, new
+ * partitions continue what the DBA last tuned.
+ */
+static char *
+newest_partition_options(Oid parent)
+{
+	List	   *parts = partman_list_partitions(parent);
+	StringInfoData buf;
+	HeapTuple	tuple;
+	Datum		options;
+	bool		isnull;
+	ListCell   *lc;
+	PartmanPartition *newest = NULL;
+
+	foreach(lc, parts)
+	{
+		PartmanPartition *part = lfirst(lc);
+
+		if (!part->is_default)
+			newest = part;
+	}
+	if (newest == NULL)
+		return NULL;
+
+	tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(newest->relid));
+	if (!HeapTupleIsValid(tuple))
+		elog(ERROR, "cache lookup failed for relation %u", newest->relid);
+	options = SysCacheGetAttr(RELOID, tuple, Anum_pg_class_reloptions, &isnull);
+	initStringInfo(&buf);
+	if (!isnull)
+	{
+		ArrayType  *arr = DatumGetArrayTypeP(options);
+		Datum	   *items;
+		int			nitems;
+
+		deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT, &items, NULL, &nitems);
+		for (int i = 0; i < nitems; i++)
+			appendStringInfo(&buf, "%s%s", i ? ", " : "", TextDatumGetCString(items[i]));
+	}
+	ReleaseSysCache(tuple);
+	return buf.len > 0 ? buf.data : NULL;
+}
+
+/*
  * partman_read_template
  *		What new partitions copy from the parent.  storage is the set's
- *		storage_parameters setting (PostgreSQL keeps none on a partitioned
- *		table itself).
+ *		storage_parameters setting; when it is NULL, the newest partition's
+ *		storage parameters are copied (PostgreSQL keeps none on a
+ *		partitioned table itself).
  */
 void
 partman_read_template(const PartmanKey *key, const char *storage,
@@ -167,6 +215,8 @@ partman_read_template(const PartmanKey *key, const char *storage,
 		tmpl->replident_index = RelationGetReplicaIndex(rel);
 	relation_close(rel, NoLock);
 
+	if (storage == NULL)
+		storage = newest_partition_options(key->parent);
 	tmpl->storage_parameters = storage ? partman_storage_clause(storage) : NULL;
 }
 

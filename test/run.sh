@@ -106,11 +106,12 @@ trap 'exit 143' TERM
 
 mkdir -p "$W"/{sql,expected,specs,t,tap,out_regress,out_isolation}
 shopt -s nullglob
-cp test/sql/*.sql "$W/sql/"
-# The spec puts expected/ at the top level; test/expected/ is accepted too (top level wins).
-cp test/expected/*.out expected/*.out "$W/expected/" 2>/dev/null || true
-cp test/specs/*.spec "$W/specs/"
-cp test/t/*.pl test/t/*.pm "$W/t/"
+# copy_into DIR FILES...: copies nothing (and does not fail) when the glob is empty
+copy_into() { local dir=$1; shift; (($#)) && cp "$@" "$dir/"; return 0; }
+copy_into "$W/sql" test/sql/*.sql
+copy_into "$W/expected" expected/*.out
+copy_into "$W/specs" test/specs/*.spec
+copy_into "$W/t" test/t/*.pl test/t/*.pm
 shopt -u nullglob
 cp test/partman.conf "$W/partman.conf"
 [[ -f test/schedule ]] && cp test/schedule "$W/schedule"
