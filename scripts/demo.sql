@@ -1,3 +1,63 @@
 -- partman demo: run by scripts/demo.sh start against database postgres (psql, ON_ERROR_STOP).
+\pset footer off
 CREATE EXTENSION IF NOT EXISTS partman;
--- example tables are added here
+
+\echo
+\echo '== orders, partitioned by year (RANGE on a date key)'
+CREATE TABLE public.orders (
+    order_id     bigint GENERATED ALWAYS AS IDENTITY,
+    customer_id  int NOT NULL,
+    order_date   date NOT NULL,
+    total_amount numeric(10,2),
+    PRIMARY KEY (order_id, order_date)
+) PARTITION BY RANGE (order_date);
+SELECT partman.create_parent('public.orders', '1 year', premake => 1, start_partition => '2022-01-01')
+       AS tables_created;
+INSERT INTO public.orders (customer_id, order_date, total_amount)
+SELECT 1 + g % 500, date '2022-01-01' + g % 1200, (g % 9000) / 7.0
+  FROM generate_series(1, 20000) g;
+ANALYZE public.orders;
+SELECT partition, range_from, range_to, est_rows, pg_size_pretty(total_bytes) AS size
+  FROM partman.show_partitions('public.orders');
+
+\echo
+\echo '== events, partitioned by day in UTC (30 days back, 7 ahead, 90-day retention)'
+CREATE TABLE public.events (
+    event_id   bigint GENERATED ALWAYS AS IDENTITY,
+    user_id    int NOT NULL,
+    event_type text NOT NULL,
+    created_at timestamptz NOT NULL
+) PARTITION BY RANGE (created_at);
+SELECT partman.create_parent('public.events', '1 day', premake => 7,
+                             start_partition => (now() - interval '30 days')::text,
+                             retention => '90 days') AS tables_created;
+SELECT partition, range_from, range_to
+  FROM partman.show_partitions('public.events') ORDER BY partition DESC LIMIT 5;
+
+\echo
+\echo '== meter readings, hourly in Europe/Berlin (boundaries on local hours, DST-safe)'
+CREATE TABLE public.readings (meter int NOT NULL, read_at timestamptz NOT NULL, kwh numeric)
+    PARTITION BY RANGE (read_at);
+SELECT partman.create_parent('public.readings', '1 hour', premake => 3,
+                             time_zone => 'Europe/Berlin') AS tables_created;
+SELECT partition, range_from, range_to FROM partman.show_partitions('public.readings');
+
+\echo
+\echo '== tickets, partitioned by id in blocks of 100000 (RANGE on bigint)'
+CREATE TABLE public.tickets (ticket_id bigint NOT NULL, subject text) PARTITION BY RANGE (ticket_id);
+SELECT partman.create_parent('public.tickets', '100000', premake => 2) AS tables_created;
+SELECT partition, range_from, range_to FROM partman.show_partitions('public.tickets');
+
+\echo
+\echo '== where does a row go?'
+SELECT partman.partition_for('public.orders', '2024-06-15') AS order_2024_06_15,
+       partman.partition_for('public.orders', '1999-01-01') AS order_1999,
+       partman.partition_for('public.tickets', '250001') AS ticket_250001;
+
+\echo
+\echo '== health of every managed set (partman.sets)'
+INSERT INTO public.orders (customer_id, order_date, total_amount) VALUES (7, '1999-12-31', 10);
+ANALYZE public.orders;
+SELECT parent, strategy, partitions, oldest_bound, newest_bound, future_partitions,
+       default_rows, status, status_reasons
+  FROM partman.sets ORDER BY parent::text;

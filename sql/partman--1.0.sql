@@ -150,7 +150,7 @@ SELECT c.parent,
                      THEN pg_catalog.format('%s future partitions, fewer than premake (%s)',
                                             h.future_partitions, c.premake) END,
                 CASE WHEN h.default_rows OPERATOR(pg_catalog.>) 0
-                     THEN pg_catalog.format('about %s rows in the default partition',
+                     THEN pg_catalog.format('rows in the default partition: about %s',
                                             h.default_rows) END,
                 CASE WHEN h.partitions OPERATOR(pg_catalog.>) 1000
                      THEN pg_catalog.format('%s partitions, more than 1000', h.partitions) END
