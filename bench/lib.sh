@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Helpers shared by the benchmarks in bench/ (sourced, not run).
 # bench/run.sh starts the throwaway cluster and exports what these need:
 #   PGHOST PGPORT PGUSER  where the cluster listens (a private unix socket, no TCP)

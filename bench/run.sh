@@ -126,5 +126,9 @@ for n in "${BENCHES[@]}"; do
   n=${n%.sh}; n=${n#bench/}
   echo "== bench $n"
   start_cluster "$n"
-  bash "$ROOT/bench/$n.sh" || { echo "run.sh: benchmark $n failed (server log: $W/server-$n.log)" >&2; tail -n 20 "$W/server-$n.log" >&2; exit 1; }
+  if ! bash "$ROOT/bench/$n.sh"; then
+    echo "run.sh: benchmark $n failed; end of the server log (BENCH_KEEP=1 keeps all of it):" >&2
+    tail -n 20 "$W/server-$n.log" >&2
+    exit 1
+  fi
 done
