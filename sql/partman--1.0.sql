@@ -4,6 +4,10 @@
 
 \echo Use "CREATE EXTENSION partman" to load this file. \quit
 
+-- Everyone may call partman's functions; each checks that the caller owns
+-- the table it changes.
+GRANT USAGE ON SCHEMA partman TO PUBLIC;
+
 -------------------------------------------------------------------------------
 -- Catalog
 -------------------------------------------------------------------------------

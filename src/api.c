@@ -117,15 +117,16 @@ partman_create_parent(PG_FUNCTION_ARGS)
 	start = text_arg_or_null(fcinfo, 3);
 
 	SPI_connect();
+	partman_validate_config(&cfg, &key);
+	partman_parse_grid(&key, cfg.interval, cfg.time_zone, &grid);
+
+	/* checked under the lock, so two concurrent calls cannot both pass */
+	partman_lock_relation(key.parent, AccessExclusiveLock);
 	if (partman_config_exists(key.parent))
 		ereport(ERROR,
 				(errcode(ERRCODE_DUPLICATE_OBJECT),
 				 errmsg("table \"%s\" is already managed by partman", key.relname),
 				 errhint("Change its settings with partman.set_config, or call partman.undo_parent first.")));
-	partman_validate_config(&cfg, &key);
-	partman_parse_grid(&key, cfg.interval, cfg.time_zone, &grid);
-
-	partman_lock_relation(key.parent, AccessExclusiveLock);
 	deflt = partman_default_partition(key.parent);
 	if (OidIsValid(deflt))
 		partman_lock_relation(deflt, AccessExclusiveLock);

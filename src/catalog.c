@@ -30,7 +30,8 @@
  *		Fill *key from the partitioned table parent, or raise the error a user
  *		needs when parent is not something partman can manage.
  *
- * Takes AccessShareLock on parent (kept until the end of the transaction).
+ * Takes AccessShareLock on parent (kept until the end of the transaction),
+ * waiting at most partman.lock_timeout.
  */
 void
 partman_read_key(Oid parent, PartmanKey *key)
@@ -39,7 +40,9 @@ partman_read_key(Oid parent, PartmanKey *key)
 	PartitionKey pkey;
 	char	   *relname;
 
-	rel = try_relation_open(parent, AccessShareLock);
+	/* even this first lock waits no longer than partman.lock_timeout */
+	partman_lock_relation(parent, AccessShareLock);
+	rel = try_relation_open(parent, NoLock);
 	if (rel == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_TABLE),

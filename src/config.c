@@ -299,9 +299,10 @@ partman_config_read(Oid parent, PartmanConfig *cfg)
 	Datum		values[1] = {ObjectIdGetDatum(parent)};
 	int			rc;
 
+	/* not read-only: a fresh snapshot sees rows committed while we waited for a lock */
 	rc = SPI_execute_with_args("SELECT * FROM partman.part_config "
 							   "WHERE parent OPERATOR(pg_catalog.=) $1",
-							   1, argtypes, values, NULL, true, 1);
+							   1, argtypes, values, NULL, false, 1);
 	if (rc != SPI_OK_SELECT)
 		elog(ERROR, "could not read partman.part_config: %s", SPI_result_code_string(rc));
 	if (SPI_processed == 0)

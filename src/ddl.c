@@ -360,11 +360,13 @@ copy_replica_identity(const PartmanTemplate *tmpl, Oid relid, const char *qualif
 }
 
 /*
- * Create a partition with the given bound clause ("FOR VALUES ..." or
- * "DEFAULT") and give it the parent's properties.  Returns its OID.
+ * partman_create_partition
+ *		Create a partition with the given bound clause ("FOR VALUES ..." or
+ *		"DEFAULT") and give it the parent's properties.  Returns its OID.
+ *		Caller holds the locks and is inside partman_begin_ddl().
  */
-static Oid
-create_partition(const PartmanKey *key, const PartmanTemplate *tmpl,
+Oid
+partman_create_partition(const PartmanKey *key, const PartmanTemplate *tmpl,
 				 const char *name, const char *bound_clause)
 {
 	char	   *qualified = quote_qualified_identifier(key->nspname, name);
@@ -405,12 +407,12 @@ partman_create_range_partition(const PartmanKey *key, const PartmanTemplate *tmp
 	clause = psprintf("FOR VALUES FROM (%s) TO (%s)",
 					  quote_literal_cstr(partman_bound_literal(key->typid, lower)),
 					  quote_literal_cstr(partman_bound_literal(key->typid, upper)));
-	return create_partition(key, tmpl, name, clause);
+	return partman_create_partition(key, tmpl, name, clause);
 }
 
 Oid
 partman_create_default_partition(const PartmanKey *key, const PartmanTemplate *tmpl)
 {
-	return create_partition(key, tmpl, partman_partition_name(key, "default"),
+	return partman_create_partition(key, tmpl, partman_partition_name(key, "default"),
 							"DEFAULT");
 }

@@ -117,6 +117,40 @@ extern Datum partman_value_from_text(const PartmanKey *key, const char *text,
 extern char *partman_value_to_text(Oid typid, Datum value);
 
 /* ---------------------------------------------------------------------
+ * functions in boundspec.c: a bound of any strategy as SQL
+ * ---------------------------------------------------------------------
+ */
+typedef struct PartmanBound
+{
+	bool		is_default;
+	/* RANGE */
+	bool		lower_unbounded;
+	bool		upper_unbounded;
+	Datum		lower;
+	Datum		upper;
+	/* LIST: values as Datums (stored in the List's pointer cells) */
+	List	   *values;
+	bool		has_null;
+	/* HASH */
+	int			modulus;
+	int			remainder;
+} PartmanBound;
+
+extern char *partman_bound_clause(const PartmanKey *key, const PartmanBound *bound);
+extern char *partman_bound_condition(const PartmanKey *key, const PartmanBound *bound);
+extern void partman_bound_of(const PartmanPartition *part, PartmanBound *bound);
+
+/* ---------------------------------------------------------------------
+ * functions in rows.c: moving rows between tables
+ * ---------------------------------------------------------------------
+ */
+extern char *partman_column_list(Oid parent);
+extern char *partman_qualified_name(Oid relid);
+extern uint64 partman_move_rows(Oid parent, const char *from, const char *to,
+								const char *condition);
+extern uint64 partman_count_rows(const char *table, const char *condition);
+
+/* ---------------------------------------------------------------------
  * functions in rangeset.c: RANGE sets as a whole
  * ---------------------------------------------------------------------
  */
@@ -161,6 +195,8 @@ extern Oid	partman_create_range_partition(const PartmanKey *key,
 										   Datum lower, Datum upper);
 extern Oid	partman_create_default_partition(const PartmanKey *key,
 											 const PartmanTemplate *tmpl);
+extern Oid	partman_create_partition(const PartmanKey *key, const PartmanTemplate *tmpl,
+									 const char *name, const char *bound_clause);
 extern void partman_spi_exec(const char *sql, int expected);
 
 /* ---------------------------------------------------------------------
