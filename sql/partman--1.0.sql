@@ -60,6 +60,7 @@ BEGIN
 END
 $$;
 CREATE EVENT TRIGGER partman_forget_dropped ON sql_drop
+    WHEN TAG IN ('DROP TABLE', 'DROP SCHEMA', 'DROP OWNED')
     EXECUTE FUNCTION partman._forget_dropped();
 
 -------------------------------------------------------------------------------
@@ -96,6 +97,68 @@ RETURNS void
 LANGUAGE C VOLATILE AS 'MODULE_PATHNAME', 'partman_set_config';
 COMMENT ON FUNCTION partman.set_config IS
     'Change one setting of a managed partition set';
+
+-------------------------------------------------------------------------------
+-- Operations
+-------------------------------------------------------------------------------
+
+CREATE FUNCTION partman.create_partition(
+    parent pg_catalog.regclass,
+    range_from pg_catalog.text DEFAULT NULL,
+    range_to pg_catalog.text DEFAULT NULL,
+    list_values pg_catalog.text[] DEFAULT NULL,
+    remainder pg_catalog.int4 DEFAULT NULL,
+    name pg_catalog.text DEFAULT NULL)
+RETURNS pg_catalog.regclass
+LANGUAGE C VOLATILE AS 'MODULE_PATHNAME', 'partman_create_partition_sql';
+COMMENT ON FUNCTION partman.create_partition IS
+    'Create one partition; rows of its bound parked in the default partition move into it';
+
+CREATE FUNCTION partman.attach_partition(
+    parent pg_catalog.regclass,
+    source pg_catalog.regclass,
+    range_from pg_catalog.text DEFAULT NULL,
+    range_to pg_catalog.text DEFAULT NULL,
+    list_values pg_catalog.text[] DEFAULT NULL,
+    remainder pg_catalog.int4 DEFAULT NULL)
+RETURNS pg_catalog.regclass
+LANGUAGE C VOLATILE AS 'MODULE_PATHNAME', 'partman_attach_partition';
+COMMENT ON FUNCTION partman.attach_partition IS
+    'Attach a table as a partition, proving its bound first so ATTACH does not scan it again';
+
+CREATE FUNCTION partman.detach_partition(
+    partition pg_catalog.regclass,
+    action pg_catalog.text DEFAULT 'detach',
+    archive_schema pg_catalog.name DEFAULT NULL)
+RETURNS pg_catalog.regclass
+LANGUAGE C VOLATILE AS 'MODULE_PATHNAME', 'partman_detach_partition';
+COMMENT ON FUNCTION partman.detach_partition IS
+    'Detach a partition (keep it, archive it to a schema, or drop it)';
+
+CREATE FUNCTION partman.drop_partition(
+    partition pg_catalog.regclass,
+    only_if_empty pg_catalog.bool DEFAULT false)
+RETURNS void
+LANGUAGE C VOLATILE AS 'MODULE_PATHNAME', 'partman_drop_partition';
+COMMENT ON FUNCTION partman.drop_partition IS 'Drop a partition';
+
+CREATE FUNCTION partman.split_partition(partition pg_catalog.regclass, split_at pg_catalog.text)
+RETURNS pg_catalog.regclass[]
+LANGUAGE C VOLATILE AS 'MODULE_PATHNAME', 'partman_split_partition';
+COMMENT ON FUNCTION partman.split_partition IS
+    'Split a RANGE partition in two at a value; every row is kept';
+
+CREATE FUNCTION partman.merge_partitions(partitions pg_catalog.regclass[])
+RETURNS pg_catalog.regclass
+LANGUAGE C VOLATILE AS 'MODULE_PATHNAME', 'partman_merge_partitions';
+COMMENT ON FUNCTION partman.merge_partitions IS
+    'Merge adjacent RANGE partitions, or LIST partitions, into the first one given';
+
+CREATE FUNCTION partman.split_hash_partition(partition pg_catalog.regclass)
+RETURNS pg_catalog.regclass[]
+LANGUAGE C VOLATILE AS 'MODULE_PATHNAME', 'partman_split_hash_partition';
+COMMENT ON FUNCTION partman.split_hash_partition IS
+    'Split a HASH partition (modulus m, remainder r) into remainders r and r+m of modulus 2m';
 
 -------------------------------------------------------------------------------
 -- Introspection

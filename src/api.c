@@ -54,9 +54,11 @@ text_arg_or_null(FunctionCallInfo fcinfo, int argno)
  *		retention_action text, retention_schema name, modulus int,
  *		list_values jsonb, time_zone text) RETURNS int
  *
- * Registers parent and creates its partitions: from start_partition (or the
- * current cell) to premake cells past the current one, then the default
- * partition.  Returns the number of tables created.  Holds
+ * Registers parent and creates its partitions, then the default partition
+ * (never for HASH, which PostgreSQL does not allow): RANGE sets from
+ * start_partition (or the current cell) to premake cells past the current
+ * one; LIST sets one partition per list_values member; HASH sets modulus
+ * partitions.  Returns the number of tables created.  Holds
  * AccessExclusiveLock on the parent (and its default partition) until
  * commit, taken within partman.lock_timeout.
  */
@@ -68,9 +70,6 @@ partman_create_parent(PG_FUNCTION_ARGS)
 	RangeGrid	grid;
 	PartmanTemplate tmpl;
 	Oid			deflt;
-	int64		current;
-	int64		first;
-	int64		last;
 	int			created;
 	int			save_nestlevel;
 	Oid			save_userid;
@@ -86,29 +85,40 @@ partman_create_parent(PG_FUNCTION_ARGS)
 	partman_read_key(PG_GETARG_OID(0), &key);
 	partman_check_owner(key.parent);
 
-	if (key.strategy != PARTITION_STRATEGY_RANGE)
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("table \"%s\" is partitioned by %s, and this version of partman manages RANGE sets only",
-						key.relname, key.strategy == PARTITION_STRATEGY_LIST ? "LIST" : "HASH")));
-	if (!PG_ARGISNULL(8))
+	if (key.strategy != PARTITION_STRATEGY_HASH && !PG_ARGISNULL(8))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("modulus applies only to HASH sets, and table \"%s\" is partitioned by RANGE",
-						key.relname)));
-	if (!PG_ARGISNULL(9))
+				 errmsg("modulus applies only to HASH sets, and table \"%s\" is partitioned by %s",
+						key.relname, partman_strategy_keyword(key.strategy))));
+	if (key.strategy != PARTITION_STRATEGY_LIST && !PG_ARGISNULL(9))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("list_values applies only to LIST sets, and table \"%s\" is partitioned by RANGE",
-						key.relname)));
+				 errmsg("list_values applies only to LIST sets, and table \"%s\" is partitioned by %s",
+						key.relname, partman_strategy_keyword(key.strategy))));
+	if (key.strategy != PARTITION_STRATEGY_RANGE && !PG_ARGISNULL(3))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("start_partition applies only to RANGE sets, and table \"%s\" is partitioned by %s",
+						key.relname, partman_strategy_keyword(key.strategy))));
+	if (key.strategy == PARTITION_STRATEGY_HASH && PG_ARGISNULL(8))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("a HASH set needs a modulus"),
+				 errhint("Pass modulus => N to create the N partitions of table \"%s\".", key.relname)));
+	if (key.strategy == PARTITION_STRATEGY_LIST && PG_ARGISNULL(9))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("a LIST set needs list_values"),
+				 errhint("Pass list_values => '{\"americas\": [\"US\", \"CA\"], \"europe\": [\"DE\"]}'.")));
 
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.parent = key.parent;
-	cfg.strategy = "range";
+	cfg.strategy = unconstify(char *, partman_strategy_name(key.strategy));
 	cfg.key = key.attname;
 	cfg.interval = text_arg_or_null(fcinfo, 1);
 	cfg.premake = PG_GETARG_INT32(2);
-	cfg.default_partition = PG_GETARG_BOOL(4);
+	/* PostgreSQL allows no default partition in a HASH set */
+	cfg.default_partition = PG_GETARG_BOOL(4) && key.strategy != PARTITION_STRATEGY_HASH;
 	cfg.retention = text_arg_or_null(fcinfo, 5);
 	cfg.retention_action = text_arg_or_null(fcinfo, 6);
 	cfg.retention_schema = PG_ARGISNULL(7) ? NULL : pstrdup(NameStr(*PG_GETARG_NAME(7)));
@@ -118,7 +128,8 @@ partman_create_parent(PG_FUNCTION_ARGS)
 
 	SPI_connect();
 	partman_validate_config(&cfg, &key);
-	partman_parse_grid(&key, cfg.interval, cfg.time_zone, &grid);
+	if (key.strategy == PARTITION_STRATEGY_RANGE)
+		partman_parse_grid(&key, cfg.interval, cfg.time_zone, &grid);
 
 	/* checked under the lock, so two concurrent calls cannot both pass */
 	partman_lock_relation(key.parent, AccessExclusiveLock);
@@ -131,17 +142,30 @@ partman_create_parent(PG_FUNCTION_ARGS)
 	if (OidIsValid(deflt))
 		partman_lock_relation(deflt, AccessExclusiveLock);
 
-	current = partman_current_cell(&key, &grid);
-	first = current;
-	if (start != NULL)
-		first = partman_grid_cell_of(&grid,
-									 partman_value_from_text(&key, start, grid.tz,
-															 "start_partition"));
-	last = Max(first, current) + cfg.premake;
-
 	partman_read_template(&key, NULL, &tmpl);
 	partman_begin_ddl(&key, &save_nestlevel, &save_userid, &save_sec_context);
-	created = partman_create_range_cells(&key, &grid, &tmpl, first, last);
+	switch (key.strategy)
+	{
+		case PARTITION_STRATEGY_RANGE:
+			{
+				int64		current = partman_current_cell(&key, &grid);
+				int64		first = current;
+
+				if (start != NULL)
+					first = partman_grid_cell_of(&grid,
+												 partman_value_from_text(&key, start, grid.tz,
+																		 "start_partition"));
+				created = partman_create_range_cells(&key, &grid, &tmpl, first,
+													 Max(first, current) + cfg.premake);
+				break;
+			}
+		case PARTITION_STRATEGY_LIST:
+			created = partman_create_list_partitions(&key, &tmpl, PG_GETARG_DATUM(9));
+			break;
+		default:
+			created = partman_create_hash_partitions(&key, &tmpl, PG_GETARG_INT32(8));
+			break;
+	}
 	if (cfg.default_partition && !OidIsValid(deflt))
 	{
 		partman_create_default_partition(&key, &tmpl);

@@ -642,3 +642,47 @@ partman_value_from_text(const PartmanKey *key, const char *text, pg_tz *zone,
 				 errhint("Give a finite value of type %s.", format_type_be(key->typid))));
 	return value;
 }
+
+/*
+ * partman_value_suffix
+ *		A key value as a name suffix: YYYYMMDD (plus _HH24MI when not at
+ *		midnight) for time keys, in zone for timestamptz (UTC when NULL); the
+ *		number for integer keys ("m" for a minus sign, "_" for a decimal
+ *		point); otherwise the value's text with other characters as "_".
+ */
+char *
+partman_value_suffix(const PartmanKey *key, Datum value, pg_tz *zone)
+{
+	struct pg_tm tm;
+	fsec_t		fsec;
+	Timestamp	wall;
+	char	   *text;
+
+	switch (key->typid)
+	{
+		case TIMESTAMPTZOID:
+			wall = zone ? instant_to_wall(DatumGetTimestampTz(value), zone) :
+				DatumGetTimestamp(value);
+			break;
+		case TIMESTAMPOID:
+			wall = DatumGetTimestamp(value);
+			break;
+		case DATEOID:
+			wall = (Timestamp) DatumGetDateADT(value) * USECS_PER_DAY;
+			break;
+		default:
+			text = pstrdup(partman_value_to_text(key->typid, value));
+			if (text[0] == '-')
+				text[0] = 'm';
+			for (char *c = text; *c; c++)
+				if (!isalnum((unsigned char) *c) && !IS_HIGHBIT_SET(*c))
+					*c = '_';
+			return text;
+	}
+	if (timestamp2tm(wall, NULL, &tm, &fsec, NULL, NULL) != 0)
+		bound_out_of_range();
+	if (tm.tm_hour == 0 && tm.tm_min == 0)
+		return psprintf("%04d%02d%02d", tm.tm_year, tm.tm_mon, tm.tm_mday);
+	return psprintf("%04d%02d%02d_%02d%02d", tm.tm_year, tm.tm_mon, tm.tm_mday,
+					tm.tm_hour, tm.tm_min);
+}

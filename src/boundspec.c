@@ -161,14 +161,15 @@ partman_bound_condition(const PartmanKey *key, const PartmanBound *bound)
 			break;
 		case PARTITION_STRATEGY_LIST:
 			{
+				/* written as PostgreSQL writes a list partition's constraint */
 				char	   *eq = key_operator(key, BTEqualStrategyNumber);
 
-				appendStringInfoString(&buf, "(false");
+				appendStringInfoChar(&buf, '(');
 				foreach(lc, bound->values)
-					appendStringInfo(&buf, " OR %s %s %s", col, eq,
-									 typed_literal(key, PointerGetDatum(lfirst(lc))));
+					appendStringInfo(&buf, "%s%s %s %s", foreach_current_index(lc) ? " OR " : "",
+									 col, eq, typed_literal(key, PointerGetDatum(lfirst(lc))));
 				if (bound->has_null)
-					appendStringInfo(&buf, " OR %s IS NULL", col);
+					appendStringInfo(&buf, "%s%s IS NULL", bound->values ? " OR " : "", col);
 				appendStringInfoChar(&buf, ')');
 				break;
 			}

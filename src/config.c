@@ -46,6 +46,22 @@ partman_strategy_name(char strategy)
 	return "unknown";
 }
 
+/* RANGE, LIST or HASH, as in PARTITION BY */
+const char *
+partman_strategy_keyword(char strategy)
+{
+	switch (strategy)
+	{
+		case PARTITION_STRATEGY_RANGE:
+			return "RANGE";
+		case PARTITION_STRATEGY_LIST:
+			return "LIST";
+		case PARTITION_STRATEGY_HASH:
+			return "HASH";
+	}
+	return "unknown";
+}
+
 static void
 invalid_setting(const char *setting, const char *value, const char *hint)
 {
@@ -167,7 +183,7 @@ partman_validate_config(const PartmanConfig *cfg, const PartmanKey *key)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("strategy \"%s\" does not match table \"%s\", which is partitioned by %s",
 						cfg->strategy ? cfg->strategy : "NULL", key->relname,
-						asc_toupper(strategy, strlen(strategy)))));
+						partman_strategy_keyword(key->strategy))));
 	if (cfg->key == NULL || strcmp(cfg->key, key->attname) != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -185,7 +201,7 @@ partman_validate_config(const PartmanConfig *cfg, const PartmanKey *key)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("interval applies only to RANGE sets, and table \"%s\" is partitioned by %s",
-						key->relname, asc_toupper(strategy, strlen(strategy)))));
+						key->relname, partman_strategy_keyword(key->strategy))));
 
 	if (cfg->premake < 0 || cfg->premake > PARTMAN_MAX_PREMAKE)
 		ereport(ERROR,
@@ -199,7 +215,7 @@ partman_validate_config(const PartmanConfig *cfg, const PartmanKey *key)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("retention applies only to RANGE sets, and table \"%s\" is partitioned by %s",
-							key->relname, asc_toupper(strategy, strlen(strategy)))));
+							key->relname, partman_strategy_keyword(key->strategy))));
 		validate_retention(key, cfg->retention);
 	}
 	if (cfg->retention_action == NULL ||

@@ -23,6 +23,7 @@
 /* Hard limits on user input, so a typo cannot create millions of tables. */
 #define PARTMAN_MAX_PREMAKE			10000
 #define PARTMAN_MAX_NEW_PARTITIONS	20000
+#define PARTMAN_MAX_HASH_MODULUS	4096
 
 /* ---------------------------------------------------------------------
  * functions and settings in partman.c
@@ -115,6 +116,7 @@ extern char *partman_bound_literal(Oid typid, Datum value);
 extern Datum partman_value_from_text(const PartmanKey *key, const char *text,
 									 pg_tz *zone, const char *what);
 extern char *partman_value_to_text(Oid typid, Datum value);
+extern char *partman_value_suffix(const PartmanKey *key, Datum value, pg_tz *zone);
 
 /* ---------------------------------------------------------------------
  * functions in boundspec.c: a bound of any strategy as SQL
@@ -148,6 +150,7 @@ extern char *partman_column_list(Oid parent);
 extern char *partman_qualified_name(Oid relid);
 extern uint64 partman_move_rows(Oid parent, const char *from, const char *to,
 								const char *condition);
+extern uint64 partman_copy_rows(Oid parent, const char *from, const char *to);
 extern uint64 partman_count_rows(const char *table, const char *condition);
 
 /* ---------------------------------------------------------------------
@@ -160,6 +163,17 @@ extern int	partman_create_range_cells(const PartmanKey *key, const RangeGrid *gr
 									   int64 first, int64 last);
 extern bool partman_newest_key(const PartmanKey *key, Datum *result);
 extern int64 partman_current_cell(const PartmanKey *key, const RangeGrid *grid);
+
+/* ---------------------------------------------------------------------
+ * functions in listhash.c: LIST and HASH sets
+ * ---------------------------------------------------------------------
+ */
+extern int	partman_create_list_partitions(const PartmanKey *key,
+										   const struct PartmanTemplate *tmpl,
+										   Datum list_values);
+extern int	partman_create_hash_partitions(const PartmanKey *key,
+										   const struct PartmanTemplate *tmpl,
+										   int modulus);
 
 /* ---------------------------------------------------------------------
  * functions in naming.c
@@ -231,5 +245,6 @@ extern void partman_not_managed(Oid parent);
 extern void partman_config_insert(const PartmanConfig *cfg);
 extern void partman_config_delete(Oid parent);
 extern const char *partman_strategy_name(char strategy);
+extern const char *partman_strategy_keyword(char strategy);
 
 #endif							/* PARTMAN_H */

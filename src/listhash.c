@@ -1,0 +1,147 @@
+/*-------------------------------------------------------------------------
+ *
+ * listhash.c
+ *	  The partitions create_parent makes for LIST sets (from list_values) and
+ *	  HASH sets (from modulus).
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "partman.h"
+
+#include "catalog/namespace.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/jsonb.h"
+#include "utils/lsyscache.h"
+
+/* An existing partition of parent named name, or InvalidOid. */
+static Oid
+existing_partition(const PartmanKey *key, const char *name)
+{
+	Oid			relid = get_relname_relid(name, get_rel_namespace(key->parent));
+
+	if (OidIsValid(relid) && get_rel_relispartition(relid))
+		return relid;
+	return InvalidOid;
+}
+
+/*
+ * partman_create_list_partitions
+ *		One partition <parent>_<suffix> per member of list_values, a jsonb
+ *		object that maps suffixes to arrays of values (JSON null stands for
+ *		SQL NULL).  A partition of that name that already exists is kept.
+ *		Returns how many were made.  Caller holds the locks, inside
+ *		partman_begin_ddl().
+ */
+int
+partman_create_list_partitions(const PartmanKey *key, const PartmanTemplate *tmpl,
+							   Datum list_values)
+{
+	Oid			argtypes[1] = {JSONBOID};
+	Datum		values[1] = {list_values};
+	int			rc;
+	int			created = 0;
+	SPITupleTable *tuptable;
+	uint64		nrows;
+
+	rc = SPI_execute_with_args("SELECT pg_catalog.jsonb_typeof($1), "
+							   "(SELECT pg_catalog.count(*) FROM pg_catalog.jsonb_each($1) e "
+							   " WHERE pg_catalog.jsonb_typeof(e.value) OPERATOR(pg_catalog.<>) 'array' "
+							   "    OR pg_catalog.jsonb_array_length(e.value) OPERATOR(pg_catalog.=) 0) "
+							   "WHERE pg_catalog.jsonb_typeof($1) OPERATOR(pg_catalog.=) 'object'",
+							   1, argtypes, values, NULL, true, 0);
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "could not read list_values: %s", SPI_result_code_string(rc));
+	if (SPI_processed == 0 ||
+		strcmp(SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2), "0") != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("list_values must be a JSON object that maps each partition suffix to a non-empty array of values"),
+				 errhint("For example: '{\"americas\": [\"US\", \"CA\"], \"europe\": [\"DE\", \"FR\"]}'.")));
+
+	rc = SPI_execute_with_args("SELECT e.key, pg_catalog.array_agg(v.value ORDER BY v.ord) "
+							   "FROM pg_catalog.jsonb_each($1) e, "
+							   "LATERAL pg_catalog.jsonb_array_elements_text(e.value) WITH ORDINALITY v(value, ord) "
+							   "GROUP BY e.key ORDER BY e.key",
+							   1, argtypes, values, NULL, true, 0);
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "could not read list_values: %s", SPI_result_code_string(rc));
+	if (SPI_processed == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("list_values must name at least one partition")));
+
+	/* keep the result: creating partitions runs further SPI queries */
+	tuptable = SPI_tuptable;
+	nrows = SPI_processed;
+	for (uint64 row = 0; row < nrows; row++)
+	{
+		char	   *suffix = SPI_getvalue(tuptable->vals[row], tuptable->tupdesc, 1);
+		bool		isnull;
+		ArrayType  *arr = DatumGetArrayTypeP(SPI_getbinval(tuptable->vals[row], tuptable->tupdesc,
+														   2, &isnull));
+		Datum	   *items;
+		bool	   *nulls;
+		int			n;
+		PartmanBound bound;
+		char	   *name;
+
+		if (strlen(suffix) == 0 || strlen(suffix) > NAMEDATALEN - 12)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_NAME),
+					 errmsg("list partition suffix \"%s\" must have 1 to %d bytes",
+							suffix, NAMEDATALEN - 12)));
+		memset(&bound, 0, sizeof(bound));
+		deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT, &items, &nulls, &n);
+		for (int i = 0; i < n; i++)
+		{
+			if (nulls[i])
+				bound.has_null = true;
+			else
+				bound.values = lappend(bound.values,
+									   DatumGetPointer(partman_value_from_text(key, TextDatumGetCString(items[i]),
+																			   NULL, "list value")));
+		}
+		name = partman_partition_name(key, suffix);
+		if (OidIsValid(existing_partition(key, name)))
+			continue;
+		partman_create_partition(key, tmpl, name, partman_bound_clause(key, &bound));
+		created++;
+	}
+	return created;
+}
+
+/*
+ * partman_create_hash_partitions
+ *		Partitions <parent>_h0 .. <parent>_h<modulus-1>; existing ones of
+ *		those names are kept.  Returns how many were made.
+ */
+int
+partman_create_hash_partitions(const PartmanKey *key, const PartmanTemplate *tmpl,
+							   int modulus)
+{
+	int			created = 0;
+
+	if (modulus <= 0 || modulus > PARTMAN_MAX_HASH_MODULUS)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("modulus must be between 1 and %d, not %d",
+						PARTMAN_MAX_HASH_MODULUS, modulus)));
+	for (int remainder = 0; remainder < modulus; remainder++)
+	{
+		PartmanBound bound;
+		char	   *name = partman_partition_name(key, psprintf("h%d", remainder));
+
+		CHECK_FOR_INTERRUPTS();
+		if (OidIsValid(existing_partition(key, name)))
+			continue;
+		memset(&bound, 0, sizeof(bound));
+		bound.modulus = modulus;
+		bound.remainder = remainder;
+		partman_create_partition(key, tmpl, name, partman_bound_clause(key, &bound));
+		created++;
+	}
+	return created;
+}

@@ -1,0 +1,1059 @@
+/*-------------------------------------------------------------------------
+ *
+ * operations.c
+ *	  SQL entry points that change one set's partitions: create_partition,
+ *	  attach_partition, detach_partition, drop_partition, split_partition,
+ *	  merge_partitions and split_hash_partition.
+ *
+ * Each runs in the caller's transaction: a failure rolls back every step, so
+ * a failed call changes nothing and rows are never lost.  Locks are taken up
+ * front, each within partman.lock_timeout, and held until the transaction
+ * ends; DDL runs as the parent's owner (see ddl.c).
+ *
+ * A bound that has to be proven (attach, and the re-attach steps of split and
+ * merge) is proven by a NOT VALID CHECK constraint that is then validated, so
+ * ATTACH PARTITION finds it and does not scan the table again.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "partman.h"
+
+#include "access/htup_details.h"
+#include "access/xact.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_attribute.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "miscadmin.h"
+#include "catalog/partition.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/resowner.h"
+#include "utils/syscache.h"
+
+PG_FUNCTION_INFO_V1(partman_create_partition_sql);
+PG_FUNCTION_INFO_V1(partman_attach_partition);
+PG_FUNCTION_INFO_V1(partman_detach_partition);
+PG_FUNCTION_INFO_V1(partman_drop_partition);
+PG_FUNCTION_INFO_V1(partman_split_partition);
+PG_FUNCTION_INFO_V1(partman_merge_partitions);
+PG_FUNCTION_INFO_V1(partman_split_hash_partition);
+
+#define HELPER_CONSTRAINT "partman_bound_check"
+
+/* What an operation knows about the set it works on. */
+typedef struct SetContext
+{
+	PartmanKey	key;
+	bool		managed;
+	PartmanConfig cfg;
+	bool		has_grid;
+	RangeGrid	grid;
+	pg_tz	   *zone;			/* zone for reading time values, or NULL */
+} SetContext;
+
+static void
+open_set(Oid parent, SetContext *set)
+{
+	memset(set, 0, sizeof(*set));
+	partman_read_key(parent, &set->key);
+	partman_check_owner(parent);
+	set->managed = partman_config_read(parent, &set->cfg);
+	if (set->managed && set->key.strategy == PARTITION_STRATEGY_RANGE &&
+		set->cfg.interval != NULL)
+	{
+		partman_parse_grid(&set->key, set->cfg.interval, set->cfg.time_zone, &set->grid);
+		set->has_grid = true;
+		set->zone = set->grid.tz;
+	}
+}
+
+static void
+wrong_strategy(const SetContext *set, const char *what, const char *fits)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+			 errmsg("%s does not apply to table \"%s\", which is partitioned by %s",
+					what, set->key.relname, partman_strategy_keyword(set->key.strategy)),
+			 fits ? errhint("%s", fits) : 0));
+}
+
+/*
+ * Find the set and the bound of an existing partition; the caller must have
+ * the parent owner's privileges.
+ */
+static PartmanPartition *
+open_partition(Oid relid, SetContext *set)
+{
+	List	   *parts;
+	ListCell   *lc;
+
+	if (!SearchSysCacheExists1(RELOID, ObjectIdGetDatum(relid)))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("relation with OID %u does not exist", relid)));
+	if (!get_rel_relispartition(relid))
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("\"%s\" is not a partition", get_rel_name(relid))));
+	open_set(get_partition_parent(relid, false), set);
+	parts = partman_list_partitions(set->key.parent);
+	foreach(lc, parts)
+	{
+		PartmanPartition *part = lfirst(lc);
+
+		if (part->relid == relid)
+			return part;
+	}
+	ereport(ERROR,
+			(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+			 errmsg("partition \"%s\" is being detached", get_rel_name(relid))));
+	return NULL;
+}
+
+static void
+require_arg(FunctionCallInfo fcinfo, int argno, const char *name)
+{
+	if (PG_ARGISNULL(argno))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("%s must not be null", name)));
+}
+
+/* ---------------------------------------------------------------------
+ * Bounds from arguments
+ * ---------------------------------------------------------------------
+ */
+
+static void
+range_bound_from_args(SetContext *set, FunctionCallInfo fcinfo, int arg_from,
+					  int arg_to, PartmanBound *bound)
+{
+	const PartmanKey *key = &set->key;
+	char	   *from = PG_ARGISNULL(arg_from) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(arg_from));
+	char	   *to = PG_ARGISNULL(arg_to) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(arg_to));
+
+	if (from && to)
+	{
+		bound->lower = partman_value_from_text(key, from, set->zone, "range_from");
+		bound->upper = partman_value_from_text(key, to, set->zone, "range_to");
+		if (partman_compare_keys(key, bound->lower, bound->upper) >= 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("range_from must be less than range_to"),
+					 errdetail("range_from is %s and range_to is %s.", from, to)));
+		return;
+	}
+	if (set->has_grid && to == NULL)
+	{
+		int64		cell;
+
+		if (from)
+			cell = partman_grid_cell_of(&set->grid,
+										partman_value_from_text(key, from, set->zone, "range_from"));
+		else
+		{
+			/* the cell after the newest partition, or the current cell */
+			List	   *parts = partman_list_partitions(key->parent);
+			ListCell   *lc;
+			bool		found = false;
+
+			cell = 0;
+			foreach(lc, parts)
+			{
+				PartmanPartition *part = lfirst(lc);
+
+				if (!part->is_default && !part->upper_unbounded)
+				{
+					cell = partman_grid_cell_of(&set->grid, part->upper);
+					if (partman_compare_keys(key, partman_grid_bound(&set->grid, cell),
+											 part->upper) < 0)
+						cell++;
+					found = true;
+				}
+			}
+			if (!found)
+				cell = partman_current_cell(key, &set->grid);
+		}
+		bound->lower = partman_grid_bound(&set->grid, cell);
+		bound->upper = partman_grid_bound(&set->grid, cell + 1);
+		return;
+	}
+	ereport(ERROR,
+			(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+			 errmsg("range_from and range_to are required for a partition of table \"%s\"",
+					key->relname),
+			 errhint("Tables managed with partman.create_parent may omit them: partman then makes the next partition of the set.")));
+}
+
+static void
+list_bound_from_args(SetContext *set, FunctionCallInfo fcinfo, int arg_list,
+					 PartmanBound *bound)
+{
+	ArrayType  *arr;
+	Datum	   *items;
+	bool	   *nulls;
+	int			n;
+
+	if (PG_ARGISNULL(arg_list))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("list_values is required for a partition of LIST table \"%s\"",
+						set->key.relname)));
+	arr = PG_GETARG_ARRAYTYPE_P(arg_list);
+	deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT, &items, &nulls, &n);
+	if (n == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("list_values must not be empty")));
+	for (int i = 0; i < n; i++)
+	{
+		Datum		value;
+		ListCell   *lc;
+
+		if (nulls[i])
+		{
+			bound->has_null = true;
+			continue;
+		}
+		value = partman_value_from_text(&set->key, TextDatumGetCString(items[i]),
+										set->zone, "list value");
+		foreach(lc, bound->values)
+			if (partman_compare_keys(&set->key, PointerGetDatum(lfirst(lc)), value) == 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("list value \"%s\" is given twice", TextDatumGetCString(items[i]))));
+		bound->values = lappend(bound->values, DatumGetPointer(value));
+	}
+}
+
+/* The greatest modulus among the set's hash partitions. */
+static int
+set_modulus(const PartmanKey *key)
+{
+	List	   *parts = partman_list_partitions(key->parent);
+	ListCell   *lc;
+	int			modulus = 0;
+
+	foreach(lc, parts)
+		modulus = Max(modulus, ((PartmanPartition *) lfirst(lc))->modulus);
+	return modulus;
+}
+
+static void
+hash_bound_from_args(SetContext *set, FunctionCallInfo fcinfo, int arg_remainder,
+					 PartmanBound *bound)
+{
+	if (PG_ARGISNULL(arg_remainder))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("remainder is required for a partition of HASH table \"%s\"",
+						set->key.relname)));
+	bound->modulus = set_modulus(&set->key);
+	bound->remainder = PG_GETARG_INT32(arg_remainder);
+	if (bound->modulus == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("HASH table \"%s\" has no partitions to take the modulus from",
+						set->key.relname),
+				 errhint("Create its partitions with partman.create_parent(..., modulus => N).")));
+	if (bound->remainder < 0 || bound->remainder >= bound->modulus)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("remainder must be between 0 and %d, not %d",
+						bound->modulus - 1, bound->remainder)));
+}
+
+/*
+ * The bound of a new partition from range_from / range_to / list_values /
+ * remainder arguments; those that do not fit the set's strategy are errors.
+ */
+static void
+bound_from_args(SetContext *set, FunctionCallInfo fcinfo, int arg_from, int arg_to,
+				int arg_list, int arg_remainder, PartmanBound *bound)
+{
+	char		strategy = set->key.strategy;
+
+	memset(bound, 0, sizeof(*bound));
+	if (strategy != PARTITION_STRATEGY_RANGE && !PG_ARGISNULL(arg_from))
+		wrong_strategy(set, "range_from", NULL);
+	if (strategy != PARTITION_STRATEGY_RANGE && !PG_ARGISNULL(arg_to))
+		wrong_strategy(set, "range_to", NULL);
+	if (strategy != PARTITION_STRATEGY_LIST && !PG_ARGISNULL(arg_list))
+		wrong_strategy(set, "list_values", NULL);
+	if (strategy != PARTITION_STRATEGY_HASH && !PG_ARGISNULL(arg_remainder))
+		wrong_strategy(set, "remainder", NULL);
+
+	switch (strategy)
+	{
+		case PARTITION_STRATEGY_RANGE:
+			range_bound_from_args(set, fcinfo, arg_from, arg_to, bound);
+			break;
+		case PARTITION_STRATEGY_LIST:
+			list_bound_from_args(set, fcinfo, arg_list, bound);
+			break;
+		case PARTITION_STRATEGY_HASH:
+			hash_bound_from_args(set, fcinfo, arg_remainder, bound);
+			break;
+	}
+}
+
+/* The default name of a new partition with this bound. */
+static char *
+default_name(const SetContext *set, const PartmanBound *bound)
+{
+	const PartmanKey *key = &set->key;
+
+	switch (key->strategy)
+	{
+		case PARTITION_STRATEGY_RANGE:
+			if (set->has_grid)
+			{
+				int64		cell = partman_grid_cell_of(&set->grid, bound->lower);
+
+				if (partman_compare_keys(key, partman_grid_bound(&set->grid, cell), bound->lower) == 0 &&
+					partman_compare_keys(key, partman_grid_bound(&set->grid, cell + 1), bound->upper) == 0)
+					return partman_partition_name(key, psprintf("p%s",
+																partman_grid_suffix(&set->grid, cell)));
+			}
+			return partman_partition_name(key, psprintf("p%s",
+														partman_value_suffix(key, bound->lower, set->zone)));
+		case PARTITION_STRATEGY_LIST:
+			{
+				char	   *suffix;
+
+				if (bound->values == NIL)
+					return partman_partition_name(key, "null");
+				/* named after its first value, in lower case */
+				suffix = partman_value_suffix(key, PointerGetDatum(linitial(bound->values)), NULL);
+				for (char *c = suffix; *c; c++)
+					*c = pg_tolower((unsigned char) *c);
+				return partman_partition_name(key, suffix);
+			}
+		case PARTITION_STRATEGY_HASH:
+			return partman_partition_name(key, psprintf("h%d", bound->remainder));
+	}
+	return NULL;
+}
+
+/* ---------------------------------------------------------------------
+ * Steps shared by the operations
+ * ---------------------------------------------------------------------
+ */
+
+static void
+lock_default(Oid parent)
+{
+	Oid			deflt = partman_default_partition(parent);
+
+	if (OidIsValid(deflt))
+		partman_lock_relation(deflt, AccessExclusiveLock);
+}
+
+/*
+ * Create a partition with this bound.  Rows already parked in the default
+ * partition that belong to it are moved into it (through a temporary table,
+ * since PostgreSQL refuses the new partition while the default holds them).
+ * Caller holds AccessExclusiveLock on parent and default, inside begin_ddl.
+ */
+static Oid
+create_with_rescue(const SetContext *set, const PartmanTemplate *tmpl,
+				   const char *name, const PartmanBound *bound)
+{
+	const PartmanKey *key = &set->key;
+	Oid			deflt = partman_default_partition(key->parent);
+	char	   *clause = partman_bound_clause(key, bound);
+	char	   *condition;
+	char	   *default_name;
+	char	   *holding;
+	uint64		moved;
+	uint64		back;
+	Oid			relid;
+
+	if (!OidIsValid(deflt))
+		return partman_create_partition(key, tmpl, name, clause);
+
+	condition = partman_bound_condition(key, bound);
+	default_name = partman_qualified_name(deflt);
+	if (partman_count_rows(default_name, condition) == 0)
+		return partman_create_partition(key, tmpl, name, clause);
+
+	holding = psprintf("pg_temp.%s", quote_identifier(psprintf("partman_rescue_%u", key->parent)));
+	partman_spi_exec(psprintf("CREATE TEMP TABLE %s (LIKE %s) ON COMMIT DROP", holding,
+							  partman_qualified_name(key->parent)), SPI_OK_UTILITY);
+	moved = partman_move_rows(key->parent, default_name, holding, condition);
+	relid = partman_create_partition(key, tmpl, name, clause);
+	back = partman_move_rows(key->parent, holding, partman_qualified_name(relid), NULL);
+	if (back != moved)
+		elog(ERROR, "moved " UINT64_FORMAT " rows out of the default partition but " UINT64_FORMAT " into \"%s\"",
+			 moved, back, name);
+	partman_spi_exec(psprintf("DROP TABLE %s", holding), SPI_OK_UTILITY);
+	ereport(NOTICE,
+			(errmsg("moved " UINT64_FORMAT " rows from default partition \"%s\" into new partition \"%s\"",
+					moved, get_rel_name(deflt), name)));
+	return relid;
+}
+
+/*
+ * Prove that every row of table satisfies bound with a validated CHECK
+ * constraint (so ATTACH does not scan again).  When some do not, ERROR with
+ * how many and an example.  The check is validated in a subtransaction so the
+ * count can be reported.
+ */
+static void
+prove_bound(const PartmanKey *key, Oid relid, const PartmanBound *bound)
+{
+	char	   *table = partman_qualified_name(relid);
+	char	   *condition = partman_bound_condition(key, bound);
+	MemoryContext oldcontext = CurrentMemoryContext;
+	ResourceOwner oldowner = CurrentResourceOwner;
+	bool		failed = false;
+
+	partman_spi_exec(psprintf("ALTER TABLE %s ADD CONSTRAINT %s CHECK (%s) NOT VALID",
+							  table, HELPER_CONSTRAINT, condition), SPI_OK_UTILITY);
+
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(oldcontext);
+	PG_TRY();
+	{
+		partman_spi_exec(psprintf("ALTER TABLE %s VALIDATE CONSTRAINT %s",
+								  table, HELPER_CONSTRAINT), SPI_OK_UTILITY);
+		ReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(oldcontext);
+		CurrentResourceOwner = oldowner;
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(oldcontext);
+		edata = CopyErrorData();
+		FlushErrorState();
+		RollbackAndReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(oldcontext);
+		CurrentResourceOwner = oldowner;
+		if (edata->sqlerrcode != ERRCODE_CHECK_VIOLATION)
+			ReThrowError(edata);
+		failed = true;
+	}
+	PG_END_TRY();
+
+	if (failed)
+	{
+		char	   *outside = psprintf("(%s) IS NOT TRUE", condition);
+		uint64		count = partman_count_rows(table, outside);
+		char	   *example = "NULL";
+		int			rc;
+
+		rc = SPI_execute(psprintf("SELECT %s::pg_catalog.text FROM ONLY %s WHERE %s LIMIT 1",
+								  quote_identifier(key->attname), table, outside), true, 1);
+		if (rc == SPI_OK_SELECT && SPI_processed == 1)
+		{
+			char	   *value = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+
+			if (value)
+				example = quote_literal_cstr(value);
+		}
+		ereport(ERROR,
+				(errcode(ERRCODE_CHECK_VIOLATION),
+				 errmsg_plural("table \"%s\" has " UINT64_FORMAT " row outside the partition bound",
+							   "table \"%s\" has " UINT64_FORMAT " rows outside the partition bound",
+							   count, get_rel_name(relid), count),
+				 errdetail("For example, a row with %s = %s. The bound is %s.",
+						   key->attname, example, partman_bound_clause(key, bound)),
+				 errhint("Move those rows elsewhere first, or choose a bound that covers them.")));
+	}
+}
+
+/* ATTACH relid with bound, proving it first; drops the helper constraint. */
+static void
+attach_proven(const PartmanKey *key, Oid relid, const PartmanBound *bound)
+{
+	char	   *table = partman_qualified_name(relid);
+
+	prove_bound(key, relid, bound);
+	partman_spi_exec(psprintf("ALTER TABLE %s ATTACH PARTITION %s %s",
+							  partman_qualified_name(key->parent), table,
+							  partman_bound_clause(key, bound)), SPI_OK_UTILITY);
+	partman_spi_exec(psprintf("ALTER TABLE %s DROP CONSTRAINT %s", table, HELPER_CONSTRAINT),
+					 SPI_OK_UTILITY);
+}
+
+static void
+detach(const PartmanKey *key, Oid relid)
+{
+	partman_spi_exec(psprintf("ALTER TABLE %s DETACH PARTITION %s",
+							  partman_qualified_name(key->parent),
+							  partman_qualified_name(relid)), SPI_OK_UTILITY);
+}
+
+static Datum
+oid_array(Oid *oids, int n)
+{
+	Datum	   *items = palloc(sizeof(Datum) * n);
+
+	for (int i = 0; i < n; i++)
+		items[i] = ObjectIdGetDatum(oids[i]);
+	return PointerGetDatum(construct_array(items, n, REGCLASSOID, sizeof(Oid), true,
+										   TYPALIGN_INT));
+}
+
+/* ---------------------------------------------------------------------
+ * SQL entry points
+ * ---------------------------------------------------------------------
+ */
+
+/*
+ * partman.create_partition(parent regclass, range_from text, range_to text,
+ *		list_values text[], remainder int, name text) RETURNS regclass
+ *
+ * Locks: ACCESS EXCLUSIVE on the parent and its default partition until
+ * commit (PostgreSQL's CREATE TABLE ... PARTITION OF needs it).
+ */
+Datum
+partman_create_partition_sql(PG_FUNCTION_ARGS)
+{
+	SetContext	set;
+	PartmanBound bound;
+	PartmanTemplate tmpl;
+	char	   *name;
+	Oid			relid;
+	int			save_nestlevel;
+	Oid			save_userid;
+	int			save_sec_context;
+
+	require_arg(fcinfo, 0, "parent");
+	SPI_connect();
+	open_set(PG_GETARG_OID(0), &set);
+	bound_from_args(&set, fcinfo, 1, 2, 3, 4, &bound);
+	if (PG_ARGISNULL(5))
+		name = default_name(&set, &bound);
+	else
+	{
+		name = text_to_cstring(PG_GETARG_TEXT_PP(5));
+		if (strlen(name) == 0 || strlen(name) >= NAMEDATALEN)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_NAME),
+					 errmsg("partition name \"%s\" must have 1 to %d bytes", name, NAMEDATALEN - 1)));
+	}
+
+	partman_lock_relation(set.key.parent, AccessExclusiveLock);
+	lock_default(set.key.parent);
+	partman_read_template(&set.key, set.managed ? set.cfg.storage_parameters : NULL, &tmpl);
+	partman_begin_ddl(&set.key, &save_nestlevel, &save_userid, &save_sec_context);
+	relid = create_with_rescue(&set, &tmpl, name, &bound);
+	partman_end_ddl(save_nestlevel, save_userid, save_sec_context);
+	SPI_finish();
+	PG_RETURN_OID(relid);
+}
+
+/* Check that source has exactly the parent's columns, types and NOT NULLs. */
+static void
+check_shape(const PartmanKey *key, Oid source)
+{
+	char	   *srcname = get_rel_name(source);
+
+	for (int pass = 0; pass < 2; pass++)
+	{
+		Oid			from = pass == 0 ? key->parent : source;
+		Oid			to = pass == 0 ? source : key->parent;
+
+		for (AttrNumber attnum = 1;; attnum++)
+		{
+			HeapTuple	tuple = SearchSysCache2(ATTNUM, ObjectIdGetDatum(from), Int16GetDatum(attnum));
+			Form_pg_attribute att;
+			HeapTuple	other;
+			Form_pg_attribute oatt;
+
+			if (!HeapTupleIsValid(tuple))
+				break;
+			att = (Form_pg_attribute) GETSTRUCT(tuple);
+			if (att->attisdropped)
+			{
+				ReleaseSysCache(tuple);
+				continue;
+			}
+			other = SearchSysCacheAttName(to, NameStr(att->attname));
+			if (!HeapTupleIsValid(other))
+				ereport(ERROR,
+						(errcode(ERRCODE_DATATYPE_MISMATCH),
+						 pass == 0 ?
+						 errmsg("table \"%s\" lacks column \"%s\" of table \"%s\"",
+								srcname, NameStr(att->attname), key->relname) :
+						 errmsg("table \"%s\" has column \"%s\", which table \"%s\" does not have",
+								srcname, NameStr(att->attname), key->relname),
+						 errhint("A partition must have exactly the columns of its parent.")));
+			oatt = (Form_pg_attribute) GETSTRUCT(other);
+			if (pass == 0 && (att->atttypid != oatt->atttypid || att->atttypmod != oatt->atttypmod))
+				ereport(ERROR,
+						(errcode(ERRCODE_DATATYPE_MISMATCH),
+						 errmsg("column \"%s\" of table \"%s\" has type %s, but the parent's column has type %s",
+								NameStr(att->attname), srcname,
+								format_type_with_typemod(oatt->atttypid, oatt->atttypmod),
+								format_type_with_typemod(att->atttypid, att->atttypmod))));
+			if (pass == 0 && att->attnotnull && !oatt->attnotnull)
+				ereport(ERROR,
+						(errcode(ERRCODE_NOT_NULL_VIOLATION),
+						 errmsg("column \"%s\" of table \"%s\" must be NOT NULL, as it is in table \"%s\"",
+								NameStr(att->attname), srcname, key->relname),
+						 errhint("ALTER TABLE %s ALTER COLUMN %s SET NOT NULL;",
+								 partman_qualified_name(source), quote_identifier(NameStr(att->attname)))));
+			ReleaseSysCache(other);
+			ReleaseSysCache(tuple);
+		}
+	}
+}
+
+/*
+ * partman.attach_partition(parent regclass, source regclass, range_from text,
+ *		range_to text, list_values text[], remainder int) RETURNS regclass
+ *
+ * Locks: ACCESS EXCLUSIVE on source (it is not a partition yet, so nobody
+ * reads it through the parent) and on the default partition, which
+ * PostgreSQL checks for rows of the new bound; only SHARE UPDATE EXCLUSIVE on
+ * the parent, so reads and writes of the set go on.  Rows of the new bound
+ * found in the default partition are moved into source first.
+ */
+Datum
+partman_attach_partition(PG_FUNCTION_ARGS)
+{
+	SetContext	set;
+	PartmanBound bound;
+	Oid			source;
+	Oid			deflt;
+	int			save_nestlevel;
+	Oid			save_userid;
+	int			save_sec_context;
+
+	require_arg(fcinfo, 0, "parent");
+	require_arg(fcinfo, 1, "source");
+	SPI_connect();
+	open_set(PG_GETARG_OID(0), &set);
+	source = PG_GETARG_OID(1);
+	if (!SearchSysCacheExists1(RELOID, ObjectIdGetDatum(source)))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("relation with OID %u does not exist", source)));
+	if (get_rel_relkind(source) != RELKIND_RELATION || get_rel_relispartition(source))
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("\"%s\" is not a plain table that can become a partition",
+						get_rel_name(source)),
+				 errdetail("attach_partition takes an ordinary table that is not a partition yet.")));
+	partman_check_owner(source);
+	check_shape(&set.key, source);
+	bound_from_args(&set, fcinfo, 2, 3, 4, 5, &bound);
+
+	partman_lock_relation(source, AccessExclusiveLock);
+	partman_lock_relation(set.key.parent, ShareUpdateExclusiveLock);
+	lock_default(set.key.parent);
+	deflt = partman_default_partition(set.key.parent);
+
+	partman_begin_ddl(&set.key, &save_nestlevel, &save_userid, &save_sec_context);
+	prove_bound(&set.key, source, &bound);
+	if (OidIsValid(deflt))
+	{
+		uint64		moved = partman_move_rows(set.key.parent, partman_qualified_name(deflt),
+											  partman_qualified_name(source),
+											  partman_bound_condition(&set.key, &bound));
+
+		if (moved > 0)
+			ereport(NOTICE,
+					(errmsg("moved " UINT64_FORMAT " rows from default partition \"%s\" into \"%s\"",
+							moved, get_rel_name(deflt), get_rel_name(source))));
+	}
+	partman_spi_exec(psprintf("ALTER TABLE %s ATTACH PARTITION %s %s",
+							  partman_qualified_name(set.key.parent),
+							  partman_qualified_name(source),
+							  partman_bound_clause(&set.key, &bound)), SPI_OK_UTILITY);
+	partman_spi_exec(psprintf("ALTER TABLE %s DROP CONSTRAINT %s",
+							  partman_qualified_name(source), HELPER_CONSTRAINT), SPI_OK_UTILITY);
+	partman_end_ddl(save_nestlevel, save_userid, save_sec_context);
+	SPI_finish();
+	PG_RETURN_OID(source);
+}
+
+/*
+ * partman.detach_partition(partition regclass, action text, archive_schema
+ *		name) RETURNS regclass
+ *
+ * action: 'detach' (keep as a plain table), 'archive' (detach and move to
+ * archive_schema, or the set's retention_schema), 'drop'.  Returns the
+ * detached table (NULL after 'drop').  Locks: ACCESS EXCLUSIVE on the parent
+ * and the partition until commit.  DETACH ... CONCURRENTLY cannot run inside
+ * a function; maintenance plans use it where PostgreSQL allows.
+ */
+Datum
+partman_detach_partition(PG_FUNCTION_ARGS)
+{
+	SetContext	set;
+	PartmanPartition *part;
+	char	   *action;
+	char	   *schema = NULL;
+	Oid			relid;
+	int			save_nestlevel;
+	Oid			save_userid;
+	int			save_sec_context;
+
+	require_arg(fcinfo, 0, "partition");
+	require_arg(fcinfo, 1, "action");
+	relid = PG_GETARG_OID(0);
+	action = text_to_cstring(PG_GETARG_TEXT_PP(1));
+	if (strcmp(action, "detach") != 0 && strcmp(action, "archive") != 0 &&
+		strcmp(action, "drop") != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid value for action: \"%s\"", action),
+				 errhint("Use 'detach', 'archive' or 'drop'.")));
+	SPI_connect();
+	part = open_partition(relid, &set);
+	if (strcmp(action, "archive") == 0)
+	{
+		schema = PG_ARGISNULL(2) ? (set.managed ? set.cfg.retention_schema : NULL) :
+			pstrdup(NameStr(*PG_GETARG_NAME(2)));
+		if (schema == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("action 'archive' needs an archive_schema")));
+		(void) get_namespace_oid(schema, false);
+	}
+	else if (!PG_ARGISNULL(2))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("archive_schema applies only to action 'archive'")));
+
+	partman_lock_relation(set.key.parent, AccessExclusiveLock);
+	partman_lock_relation(part->relid, AccessExclusiveLock);
+	partman_begin_ddl(&set.key, &save_nestlevel, &save_userid, &save_sec_context);
+	if (strcmp(action, "drop") == 0)
+		partman_spi_exec(psprintf("DROP TABLE %s", partman_qualified_name(relid)), SPI_OK_UTILITY);
+	else
+	{
+		detach(&set.key, relid);
+		if (schema)
+			partman_spi_exec(psprintf("ALTER TABLE %s SET SCHEMA %s", partman_qualified_name(relid),
+									  quote_identifier(schema)), SPI_OK_UTILITY);
+	}
+	partman_end_ddl(save_nestlevel, save_userid, save_sec_context);
+	SPI_finish();
+	if (strcmp(action, "drop") == 0)
+		PG_RETURN_NULL();
+	PG_RETURN_OID(relid);
+}
+
+/*
+ * partman.drop_partition(partition regclass, only_if_empty bool) RETURNS void
+ *		Locks: ACCESS EXCLUSIVE on the parent and the partition until commit.
+ */
+Datum
+partman_drop_partition(PG_FUNCTION_ARGS)
+{
+	SetContext	set;
+	PartmanPartition *part;
+	int			save_nestlevel;
+	Oid			save_userid;
+	int			save_sec_context;
+
+	require_arg(fcinfo, 0, "partition");
+	require_arg(fcinfo, 1, "only_if_empty");
+	SPI_connect();
+	part = open_partition(PG_GETARG_OID(0), &set);
+	partman_lock_relation(set.key.parent, AccessExclusiveLock);
+	partman_lock_relation(part->relid, AccessExclusiveLock);
+	if (PG_GETARG_BOOL(1))
+	{
+		uint64		rows = partman_count_rows(partman_qualified_name(part->relid), NULL);
+
+		if (rows > 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+					 errmsg("%spartition \"%s\" is not empty", part->is_default ? "default " : "",
+							get_rel_name(part->relid)),
+					 errdetail("It holds " UINT64_FORMAT " rows.", rows),
+					 errhint("Move the rows first (partman.partition_data), or call with only_if_empty => false.")));
+	}
+	partman_begin_ddl(&set.key, &save_nestlevel, &save_userid, &save_sec_context);
+	partman_spi_exec(psprintf("DROP TABLE %s", partman_qualified_name(part->relid)), SPI_OK_UTILITY);
+	partman_end_ddl(save_nestlevel, save_userid, save_sec_context);
+	SPI_finish();
+	PG_RETURN_VOID();
+}
+
+/*
+ * partman.split_partition(partition regclass, split_at text) RETURNS regclass[]
+ *		Split a RANGE partition [lo, hi) into [lo, split_at), which keeps the
+ *		partition's name, and a new partition [split_at, hi).  Locks: ACCESS
+ *		EXCLUSIVE on the parent, the partition and the default partition until
+ *		commit; the rows of the upper part are moved once.
+ */
+Datum
+partman_split_partition(PG_FUNCTION_ARGS)
+{
+	SetContext	set;
+	PartmanPartition *part;
+	PartmanBound lower_part;
+	PartmanBound upper_part;
+	PartmanTemplate tmpl;
+	Datum		split;
+	Oid			result[2];
+	char	   *name;
+	int			save_nestlevel;
+	Oid			save_userid;
+	int			save_sec_context;
+
+	require_arg(fcinfo, 0, "partition");
+	require_arg(fcinfo, 1, "split_at");
+	SPI_connect();
+	part = open_partition(PG_GETARG_OID(0), &set);
+	if (set.key.strategy != PARTITION_STRATEGY_RANGE)
+		wrong_strategy(&set, "split_partition", set.key.strategy == PARTITION_STRATEGY_HASH ?
+					   "Use partman.split_hash_partition for a HASH partition." : NULL);
+	if (part->is_default)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("the default partition \"%s\" cannot be split", get_rel_name(part->relid)),
+				 errhint("Create partitions for its rows with partman.create_partition; they are moved there.")));
+	split = partman_value_from_text(&set.key, text_to_cstring(PG_GETARG_TEXT_PP(1)), set.zone, "split_at");
+	if ((!part->lower_unbounded && partman_compare_keys(&set.key, split, part->lower) <= 0) ||
+		(!part->upper_unbounded && partman_compare_keys(&set.key, split, part->upper) >= 0))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("split_at must lie strictly inside the range of partition \"%s\"",
+						get_rel_name(part->relid)),
+				 errdetail("The partition is %s.", partman_bound_clause(&set.key, &(PartmanBound)
+																		{.lower = part->lower,.upper = part->upper,
+																		 .lower_unbounded = part->lower_unbounded,
+																		 .upper_unbounded = part->upper_unbounded}))));
+
+	partman_bound_of(part, &lower_part);
+	lower_part.upper = split;
+	lower_part.upper_unbounded = false;
+	partman_bound_of(part, &upper_part);
+	upper_part.lower = split;
+	upper_part.lower_unbounded = false;
+	name = upper_part.upper_unbounded ?
+		partman_partition_name(&set.key, psprintf("p%s", partman_value_suffix(&set.key, split, set.zone))) :
+		default_name(&set, &upper_part);
+
+	partman_lock_relation(set.key.parent, AccessExclusiveLock);
+	partman_lock_relation(part->relid, AccessExclusiveLock);
+	lock_default(set.key.parent);
+	partman_read_template(&set.key, set.managed ? set.cfg.storage_parameters : NULL, &tmpl);
+
+	partman_begin_ddl(&set.key, &save_nestlevel, &save_userid, &save_sec_context);
+	detach(&set.key, part->relid);
+	result[0] = part->relid;
+	result[1] = partman_create_partition(&set.key, &tmpl, name,
+										 partman_bound_clause(&set.key, &upper_part));
+	(void) partman_move_rows(set.key.parent, partman_qualified_name(part->relid),
+							 partman_qualified_name(result[1]),
+							 partman_bound_condition(&set.key, &upper_part));
+	attach_proven(&set.key, part->relid, &lower_part);
+	partman_end_ddl(save_nestlevel, save_userid, save_sec_context);
+	SPI_finish();
+	PG_RETURN_DATUM(oid_array(result, 2));
+}
+
+/*
+ * partman.merge_partitions(partitions regclass[]) RETURNS regclass
+ *		Merge adjacent RANGE partitions, or LIST partitions, into the first
+ *		partition given, which keeps its name.  Locks: ACCESS EXCLUSIVE on
+ *		the parent and every partition until commit.
+ */
+Datum
+partman_merge_partitions(PG_FUNCTION_ARGS)
+{
+	SetContext	set;
+	ArrayType  *arr;
+	Datum	   *items;
+	bool	   *nulls;
+	int			n;
+	List	   *parts;
+	List	   *chosen = NIL;
+	ListCell   *lc;
+	PartmanPartition *target = NULL;
+	PartmanPartition *prev = NULL;
+	PartmanBound merged;
+	Oid			parent = InvalidOid;
+	int			save_nestlevel;
+	Oid			save_userid;
+	int			save_sec_context;
+
+	require_arg(fcinfo, 0, "partitions");
+	arr = PG_GETARG_ARRAYTYPE_P(0);
+	deconstruct_array(arr, REGCLASSOID, sizeof(Oid), true, TYPALIGN_INT, &items, &nulls, &n);
+	if (n < 2)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("merge_partitions needs at least two partitions")));
+	SPI_connect();
+	for (int i = 0; i < n; i++)
+	{
+		Oid			relid;
+		Oid			this_parent;
+
+		if (nulls[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("partitions must not contain NULL")));
+		relid = DatumGetObjectId(items[i]);
+		if (!SearchSysCacheExists1(RELOID, ObjectIdGetDatum(relid)) || !get_rel_relispartition(relid))
+			ereport(ERROR,
+					(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+					 errmsg("\"%s\" is not a partition", get_rel_name(relid) ? get_rel_name(relid) : "?")));
+		this_parent = get_partition_parent(relid, false);
+		if (OidIsValid(parent) && this_parent != parent)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("partitions \"%s\" and \"%s\" belong to different tables",
+							get_rel_name(DatumGetObjectId(items[0])), get_rel_name(relid))));
+		parent = this_parent;
+		for (int j = 0; j < i; j++)
+			if (DatumGetObjectId(items[j]) == relid)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("partition \"%s\" is given twice", get_rel_name(relid))));
+	}
+	open_set(parent, &set);
+	if (set.key.strategy == PARTITION_STRATEGY_HASH)
+		wrong_strategy(&set, "merge_partitions", "HASH partitions cannot be merged; each holds one remainder.");
+
+	/* the chosen partitions, in bound order */
+	parts = partman_list_partitions(parent);
+	foreach(lc, parts)
+	{
+		PartmanPartition *part = lfirst(lc);
+
+		for (int i = 0; i < n; i++)
+			if (DatumGetObjectId(items[i]) == part->relid)
+			{
+				if (part->is_default)
+					ereport(ERROR,
+							(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+							 errmsg("the default partition \"%s\" cannot be merged",
+									get_rel_name(part->relid))));
+				chosen = lappend(chosen, part);
+			}
+	}
+
+	memset(&merged, 0, sizeof(merged));
+	foreach(lc, chosen)
+	{
+		PartmanPartition *part = lfirst(lc);
+		PartmanBound b;
+
+		partman_bound_of(part, &b);
+		if (part->relid == DatumGetObjectId(items[0]))
+			target = part;
+		if (prev == NULL)
+			merged = b;
+		else if (set.key.strategy == PARTITION_STRATEGY_RANGE)
+		{
+			if (prev->upper_unbounded || part->lower_unbounded ||
+				partman_compare_keys(&set.key, prev->upper, part->lower) != 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("partitions \"%s\" and \"%s\" are not adjacent",
+								get_rel_name(prev->relid), get_rel_name(part->relid)),
+						 errhint("Merge only neighbouring RANGE partitions; include those in between.")));
+			merged.upper = b.upper;
+			merged.upper_unbounded = b.upper_unbounded;
+		}
+		else
+		{
+			merged.values = list_concat(merged.values, b.values);
+			merged.has_null |= b.has_null;
+		}
+		prev = part;
+	}
+
+	partman_lock_relation(parent, AccessExclusiveLock);
+	foreach(lc, chosen)
+		partman_lock_relation(((PartmanPartition *) lfirst(lc))->relid, AccessExclusiveLock);
+
+	partman_begin_ddl(&set.key, &save_nestlevel, &save_userid, &save_sec_context);
+	foreach(lc, chosen)
+		detach(&set.key, ((PartmanPartition *) lfirst(lc))->relid);
+	foreach(lc, chosen)
+	{
+		Oid			relid = ((PartmanPartition *) lfirst(lc))->relid;
+
+		if (relid == target->relid)
+			continue;
+
+		(void) partman_copy_rows(parent, partman_qualified_name(relid),
+								 partman_qualified_name(target->relid));
+		partman_spi_exec(psprintf("DROP TABLE %s", partman_qualified_name(relid)), SPI_OK_UTILITY);
+	}
+	attach_proven(&set.key, target->relid, &merged);
+	partman_end_ddl(save_nestlevel, save_userid, save_sec_context);
+	SPI_finish();
+	PG_RETURN_OID(target->relid);
+}
+
+/*
+ * partman.split_hash_partition(partition regclass) RETURNS regclass[]
+ *		Modulus m, remainder r becomes two partitions with modulus 2m and
+ *		remainders r and r + m; every row is routed to one of them.  Locks:
+ *		ACCESS EXCLUSIVE on the parent and the partition until commit.
+ */
+Datum
+partman_split_hash_partition(PG_FUNCTION_ARGS)
+{
+	SetContext	set;
+	PartmanPartition *part;
+	PartmanTemplate tmpl;
+	PartmanBound halves[2];
+	Oid			result[2];
+	char	   *old_name;
+	uint64		before;
+	uint64		copied;
+	int			save_nestlevel;
+	Oid			save_userid;
+	int			save_sec_context;
+
+	require_arg(fcinfo, 0, "partition");
+	SPI_connect();
+	part = open_partition(PG_GETARG_OID(0), &set);
+	if (set.key.strategy != PARTITION_STRATEGY_HASH)
+		wrong_strategy(&set, "split_hash_partition",
+					   set.key.strategy == PARTITION_STRATEGY_RANGE ?
+					   "Use partman.split_partition for a RANGE partition." : NULL);
+	if (part->modulus * 2 > PARTMAN_MAX_HASH_MODULUS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("modulus %d would exceed the limit of %d", part->modulus * 2,
+						PARTMAN_MAX_HASH_MODULUS)));
+	for (int i = 0; i < 2; i++)
+	{
+		memset(&halves[i], 0, sizeof(PartmanBound));
+		halves[i].modulus = part->modulus * 2;
+		halves[i].remainder = part->remainder + i * part->modulus;
+	}
+
+	partman_lock_relation(set.key.parent, AccessExclusiveLock);
+	partman_lock_relation(part->relid, AccessExclusiveLock);
+	partman_read_template(&set.key, set.managed ? set.cfg.storage_parameters : NULL, &tmpl);
+	partman_begin_ddl(&set.key, &save_nestlevel, &save_userid, &save_sec_context);
+	/* free the name <parent>_h<r> for the new half */
+	old_name = psprintf("partman_split_%u", part->relid);
+	partman_spi_exec(psprintf("ALTER TABLE %s RENAME TO %s", partman_qualified_name(part->relid),
+							  quote_identifier(old_name)), SPI_OK_UTILITY);
+	detach(&set.key, part->relid);
+	for (int i = 0; i < 2; i++)
+		result[i] = partman_create_partition(&set.key, &tmpl, default_name(&set, &halves[i]),
+											 partman_bound_clause(&set.key, &halves[i]));
+	before = partman_count_rows(partman_qualified_name(part->relid), NULL);
+	copied = partman_copy_rows(set.key.parent, partman_qualified_name(part->relid),
+							   partman_qualified_name(set.key.parent));
+	if (copied != before)
+		elog(ERROR, "copied " UINT64_FORMAT " of " UINT64_FORMAT " rows", copied, before);
+	partman_spi_exec(psprintf("DROP TABLE %s", partman_qualified_name(part->relid)), SPI_OK_UTILITY);
+	partman_end_ddl(save_nestlevel, save_userid, save_sec_context);
+	SPI_finish();
+	PG_RETURN_DATUM(oid_array(result, 2));
+}

@@ -1,0 +1,119 @@
+/*-------------------------------------------------------------------------
+ *
+ * rows.c
+ *	  Moving rows between the tables of a set, inside the caller's
+ *	  transaction: a failure anywhere rolls every move back, so a row is
+ *	  never lost or doubled.  Callers are connected to SPI and hold the locks.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "partman.h"
+
+#include "access/htup_details.h"
+#include "catalog/pg_attribute.h"
+#include "executor/spi.h"
+#include "lib/stringinfo.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/syscache.h"
+
+/* schema.table, quoted */
+char *
+partman_qualified_name(Oid relid)
+{
+	char	   *relname = get_rel_name(relid);
+
+	if (relname == NULL)
+		elog(ERROR, "cache lookup failed for relation %u", relid);
+	return quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
+									  relname);
+}
+
+/*
+ * partman_column_list
+ *		The parent's columns that hold stored values (not dropped, not
+ *		generated), quoted and comma-separated: what a row move copies.
+ */
+char *
+partman_column_list(Oid parent)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	for (AttrNumber attnum = 1;; attnum++)
+	{
+		HeapTuple	tuple = SearchSysCache2(ATTNUM, ObjectIdGetDatum(parent),
+											Int16GetDatum(attnum));
+		Form_pg_attribute att;
+
+		if (!HeapTupleIsValid(tuple))
+			break;
+		att = (Form_pg_attribute) GETSTRUCT(tuple);
+		if (!att->attisdropped && att->attgenerated == '\0')
+			appendStringInfo(&buf, "%s%s", buf.len ? ", " : "",
+							 quote_identifier(NameStr(att->attname)));
+		ReleaseSysCache(tuple);
+	}
+	return buf.data;
+}
+
+/*
+ * partman_move_rows
+ *		Delete the rows of table from (only that table) that match condition
+ *		(all rows when NULL) and insert them into to, in one statement.
+ *		Returns the number of rows moved.
+ */
+uint64
+partman_move_rows(Oid parent, const char *from, const char *to, const char *condition)
+{
+	char	   *columns = partman_column_list(parent);
+	char	   *sql;
+	int			rc;
+
+	sql = psprintf("WITH moved AS (DELETE FROM ONLY %s%s%s RETURNING %s) "
+				   "INSERT INTO %s (%s) OVERRIDING SYSTEM VALUE SELECT %s FROM moved",
+				   from, condition ? " WHERE " : "", condition ? condition : "",
+				   columns, to, columns, columns);
+	rc = SPI_execute(sql, false, 0);
+	if (rc != SPI_OK_INSERT)
+		elog(ERROR, "could not move rows: %s", SPI_result_code_string(rc));
+	return SPI_processed;
+}
+
+/* The number of rows of table (only that table) that match condition. */
+uint64
+partman_count_rows(const char *table, const char *condition)
+{
+	char	   *sql;
+	int			rc;
+	bool		isnull;
+	Datum		count;
+
+	sql = psprintf("SELECT pg_catalog.count(*) FROM ONLY %s%s%s", table,
+				   condition ? " WHERE " : "", condition ? condition : "");
+	rc = SPI_execute(sql, true, 1);
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "could not count rows: %s", SPI_result_code_string(rc));
+	count = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+	return (uint64) DatumGetInt64(count);
+}
+
+/*
+ * partman_copy_rows
+ *		Insert all rows of table from (only that table) into to, which may be
+ *		the parent (rows are then routed).  Returns the number copied.
+ */
+uint64
+partman_copy_rows(Oid parent, const char *from, const char *to)
+{
+	char	   *columns = partman_column_list(parent);
+	char	   *sql;
+	int			rc;
+
+	sql = psprintf("INSERT INTO %s (%s) OVERRIDING SYSTEM VALUE SELECT %s FROM ONLY %s",
+				   to, columns, columns, from);
+	rc = SPI_execute(sql, false, 0);
+	if (rc != SPI_OK_INSERT)
+		elog(ERROR, "could not copy rows: %s", SPI_result_code_string(rc));
+	return SPI_processed;
+}
