@@ -49,6 +49,31 @@ SELECT partman.create_parent('public.tickets', '100000', premake => 2) AS tables
 SELECT partition, range_from, range_to FROM partman.show_partitions('public.tickets');
 
 \echo
+\echo '== customers by region (LIST on text); rows for other regions wait in the default partition'
+CREATE TABLE public.customers (customer_id serial, name varchar(100), region varchar(20) NOT NULL)
+    PARTITION BY LIST (region);
+SELECT partman.create_parent('public.customers', list_values =>
+    '{"americas": ["US","CA","MX","BR"], "europe": ["UK","DE","FR","ES","IT"], "apac": ["JP","CN","AU","IN","SG"]}')
+    AS tables_created;
+INSERT INTO public.customers (name, region)
+SELECT 'customer ' || g, (ARRAY['US','DE','JP','ZA','NG'])[1 + g % 5] FROM generate_series(1, 1000) g;
+SELECT tableoid::regclass AS partition, count(*) FROM public.customers GROUP BY 1 ORDER BY 1;
+\echo '-- a partition for Africa picks up the parked rows in the same transaction'
+SELECT partman.create_partition('public.customers', list_values => '{ZA,NG}', name => 'customers_africa');
+SELECT tableoid::regclass AS partition, count(*) FROM public.customers GROUP BY 1 ORDER BY 1;
+
+\echo
+\echo '== events by hash of user_id (HASH, modulus 4), then one partition split to modulus 8'
+CREATE TABLE public.user_events (event_id bigserial, user_id int NOT NULL, event_type text, created_at timestamptz)
+    PARTITION BY HASH (user_id);
+SELECT partman.create_parent('public.user_events', modulus => 4) AS tables_created;
+INSERT INTO public.user_events (user_id, event_type, created_at)
+SELECT g % 5000, 'click', now() FROM generate_series(1, 20000) g;
+SELECT partman.split_hash_partition('public.user_events_h1');
+SELECT partition, modulus, remainder, (SELECT count(*) FROM public.user_events e WHERE e.tableoid = partition) AS rows
+  FROM partman.show_partitions('public.user_events');
+
+\echo
 \echo '== where does a row go?'
 SELECT partman.partition_for('public.orders', '2024-06-15') AS order_2024_06_15,
        partman.partition_for('public.orders', '1999-01-01') AS order_1999,
