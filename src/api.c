@@ -33,15 +33,6 @@ PG_FUNCTION_INFO_V1(partman_show_partitions);
 PG_FUNCTION_INFO_V1(partman_partition_for);
 PG_FUNCTION_INFO_V1(partman_set_health);
 
-static void
-require_arg(FunctionCallInfo fcinfo, int argno, const char *name)
-{
-	if (PG_ARGISNULL(argno))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("%s must not be null", name)));
-}
-
 static char *
 text_arg_or_null(FunctionCallInfo fcinfo, int argno)
 {
@@ -76,11 +67,11 @@ partman_create_parent(PG_FUNCTION_ARGS)
 	int			save_sec_context;
 	char	   *start;
 
-	require_arg(fcinfo, 0, "parent");
-	require_arg(fcinfo, 2, "premake");
-	require_arg(fcinfo, 4, "default_partition");
-	require_arg(fcinfo, 6, "retention_action");
-	require_arg(fcinfo, 10, "time_zone");
+	partman_require_arg(fcinfo, 0, "parent");
+	partman_require_arg(fcinfo, 2, "premake");
+	partman_require_arg(fcinfo, 4, "default_partition");
+	partman_require_arg(fcinfo, 6, "retention_action");
+	partman_require_arg(fcinfo, 10, "time_zone");
 
 	partman_read_key(PG_GETARG_OID(0), &key);
 	partman_check_owner(key.parent);
@@ -187,7 +178,7 @@ partman_undo_parent(PG_FUNCTION_ARGS)
 {
 	Oid			parent;
 
-	require_arg(fcinfo, 0, "parent");
+	partman_require_arg(fcinfo, 0, "parent");
 	parent = PG_GETARG_OID(0);
 	if (!SearchSysCacheExists1(RELOID, ObjectIdGetDatum(parent)))
 		ereport(ERROR,
@@ -272,7 +263,7 @@ partman_show_partitions(PG_FUNCTION_ARGS)
 	List	   *parts;
 	ListCell   *lc;
 
-	require_arg(fcinfo, 0, "parent");
+	partman_require_arg(fcinfo, 0, "parent");
 	partman_read_key(PG_GETARG_OID(0), &key);
 	InitMaterializedSRF(fcinfo, 0);
 	parts = partman_list_partitions(key.parent);
@@ -336,7 +327,7 @@ partman_partition_for(PG_FUNCTION_ARGS)
 	Datum		value = (Datum) 0;
 	Oid			result;
 
-	require_arg(fcinfo, 0, "parent");
+	partman_require_arg(fcinfo, 0, "parent");
 	partman_read_key(PG_GETARG_OID(0), &key);
 	if (!PG_ARGISNULL(1))
 	{
@@ -377,7 +368,7 @@ partman_set_health(PG_FUNCTION_ARGS)
 	PartmanPartition *newest = NULL;
 	Oid			deflt = InvalidOid;
 
-	require_arg(fcinfo, 0, "parent");
+	partman_require_arg(fcinfo, 0, "parent");
 	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "return type must be a row type");
 	partman_read_key(PG_GETARG_OID(0), &key);

@@ -498,10 +498,8 @@ partman_set_config(PG_FUNCTION_ARGS)
 	char	   *sql;
 	int			rc;
 
-	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("parent and setting must not be null")));
+	partman_require_arg(fcinfo, 0, "parent");
+	partman_require_arg(fcinfo, 1, "setting");
 	parent = PG_GETARG_OID(0);
 	setting = text_to_cstring(PG_GETARG_TEXT_PP(1));
 

@@ -115,15 +115,6 @@ open_partition(Oid relid, SetContext *set)
 	return NULL;
 }
 
-static void
-require_arg(FunctionCallInfo fcinfo, int argno, const char *name)
-{
-	if (PG_ARGISNULL(argno))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("%s must not be null", name)));
-}
-
 /* ---------------------------------------------------------------------
  * Bounds from arguments
  * ---------------------------------------------------------------------
@@ -526,7 +517,7 @@ partman_create_partition_sql(PG_FUNCTION_ARGS)
 	Oid			save_userid;
 	int			save_sec_context;
 
-	require_arg(fcinfo, 0, "parent");
+	partman_require_arg(fcinfo, 0, "parent");
 	SPI_connect();
 	open_set(PG_GETARG_OID(0), &set);
 	bound_from_args(&set, fcinfo, 1, 2, 3, 4, &bound);
@@ -629,8 +620,8 @@ partman_attach_partition(PG_FUNCTION_ARGS)
 	Oid			save_userid;
 	int			save_sec_context;
 
-	require_arg(fcinfo, 0, "parent");
-	require_arg(fcinfo, 1, "source");
+	partman_require_arg(fcinfo, 0, "parent");
+	partman_require_arg(fcinfo, 1, "source");
 	SPI_connect();
 	open_set(PG_GETARG_OID(0), &set);
 	source = PG_GETARG_OID(1);
@@ -699,8 +690,8 @@ partman_detach_partition(PG_FUNCTION_ARGS)
 	Oid			save_userid;
 	int			save_sec_context;
 
-	require_arg(fcinfo, 0, "partition");
-	require_arg(fcinfo, 1, "action");
+	partman_require_arg(fcinfo, 0, "partition");
+	partman_require_arg(fcinfo, 1, "action");
 	relid = PG_GETARG_OID(0);
 	action = text_to_cstring(PG_GETARG_TEXT_PP(1));
 	if (strcmp(action, "detach") != 0 && strcmp(action, "archive") != 0 &&
@@ -758,8 +749,8 @@ partman_drop_partition(PG_FUNCTION_ARGS)
 	Oid			save_userid;
 	int			save_sec_context;
 
-	require_arg(fcinfo, 0, "partition");
-	require_arg(fcinfo, 1, "only_if_empty");
+	partman_require_arg(fcinfo, 0, "partition");
+	partman_require_arg(fcinfo, 1, "only_if_empty");
 	SPI_connect();
 	part = open_partition(PG_GETARG_OID(0), &set);
 	partman_lock_relation(set.key.parent, AccessExclusiveLock);
@@ -805,8 +796,8 @@ partman_split_partition(PG_FUNCTION_ARGS)
 	Oid			save_userid;
 	int			save_sec_context;
 
-	require_arg(fcinfo, 0, "partition");
-	require_arg(fcinfo, 1, "split_at");
+	partman_require_arg(fcinfo, 0, "partition");
+	partman_require_arg(fcinfo, 1, "split_at");
 	SPI_connect();
 	part = open_partition(PG_GETARG_OID(0), &set);
 	if (set.key.strategy != PARTITION_STRATEGY_RANGE)
@@ -883,7 +874,7 @@ partman_merge_partitions(PG_FUNCTION_ARGS)
 	Oid			save_userid;
 	int			save_sec_context;
 
-	require_arg(fcinfo, 0, "partitions");
+	partman_require_arg(fcinfo, 0, "partitions");
 	arr = PG_GETARG_ARRAYTYPE_P(0);
 	deconstruct_array(arr, REGCLASSOID, sizeof(Oid), true, TYPALIGN_INT, &items, &nulls, &n);
 	if (n < 2)
@@ -1016,7 +1007,7 @@ partman_split_hash_partition(PG_FUNCTION_ARGS)
 	Oid			save_userid;
 	int			save_sec_context;
 
-	require_arg(fcinfo, 0, "partition");
+	partman_require_arg(fcinfo, 0, "partition");
 	SPI_connect();
 	part = open_partition(PG_GETARG_OID(0), &set);
 	if (set.key.strategy != PARTITION_STRATEGY_HASH)

@@ -58,6 +58,20 @@ partman_now(void)
 	return GetCurrentTransactionStartTimestamp();
 }
 
+/*
+ * partman_require_arg
+ *		partman's functions are not STRICT, so that a NULL argument gets an
+ *		error naming it instead of a silent NULL result.
+ */
+void
+partman_require_arg(FunctionCallInfo fcinfo, int argno, const char *name)
+{
+	if (PG_ARGISNULL(argno))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("%s must not be null", name)));
+}
+
 void
 _PG_init(void)
 {

@@ -14,6 +14,7 @@
 #include "postgres.h"
 
 #include "datatype/timestamp.h"
+#include "fmgr.h"
 #include "nodes/pg_list.h"
 #include "pgtime.h"
 #include "utils/rel.h"
@@ -33,6 +34,7 @@ extern int	partman_lock_timeout_ms;
 extern char *partman_simulated_now;
 
 extern TimestampTz partman_now(void);
+extern void partman_require_arg(FunctionCallInfo fcinfo, int argno, const char *name);
 
 /* ---------------------------------------------------------------------
  * functions in catalog.c: what PostgreSQL's catalogs say about a set
