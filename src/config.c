@@ -398,6 +398,28 @@ partman_not_managed(Oid parent)
 			 errhint("Register it with partman.create_parent first.")));
 }
 
+/*
+ * partman_open_set
+ *		What an operation needs to know about a partitioned table: its key,
+ *		its config row (when managed) and, for managed RANGE sets, its grid.
+ *		Checks that the caller has the owner's privileges.
+ */
+void
+partman_open_set(Oid parent, PartmanSet *set)
+{
+	memset(set, 0, sizeof(*set));
+	partman_read_key(parent, &set->key);
+	partman_check_owner(parent);
+	set->managed = partman_config_read(parent, &set->cfg);
+	if (set->managed && set->key.strategy == PARTITION_STRATEGY_RANGE &&
+		set->cfg.interval != NULL)
+	{
+		partman_parse_grid(&set->key, set->cfg.interval, set->cfg.time_zone, &set->grid);
+		set->has_grid = true;
+		set->zone = set->grid.tz;
+	}
+}
+
 /* ---------------------------------------------------------------------
  * SQL entry points
  * ---------------------------------------------------------------------

@@ -45,35 +45,8 @@ PG_FUNCTION_INFO_V1(partman_split_hash_partition);
 
 #define HELPER_CONSTRAINT "partman_bound_check"
 
-/* What an operation knows about the set it works on. */
-typedef struct SetContext
-{
-	PartmanKey	key;
-	bool		managed;
-	PartmanConfig cfg;
-	bool		has_grid;
-	RangeGrid	grid;
-	pg_tz	   *zone;			/* zone for reading time values, or NULL */
-} SetContext;
-
 static void
-open_set(Oid parent, SetContext *set)
-{
-	memset(set, 0, sizeof(*set));
-	partman_read_key(parent, &set->key);
-	partman_check_owner(parent);
-	set->managed = partman_config_read(parent, &set->cfg);
-	if (set->managed && set->key.strategy == PARTITION_STRATEGY_RANGE &&
-		set->cfg.interval != NULL)
-	{
-		partman_parse_grid(&set->key, set->cfg.interval, set->cfg.time_zone, &set->grid);
-		set->has_grid = true;
-		set->zone = set->grid.tz;
-	}
-}
-
-static void
-wrong_strategy(const SetContext *set, const char *what, const char *fits)
+wrong_strategy(const PartmanSet *set, const char *what, const char *fits)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_WRONG_OBJECT_TYPE),
@@ -87,7 +60,7 @@ wrong_strategy(const SetContext *set, const char *what, const char *fits)
  * the parent owner's privileges.
  */
 static PartmanPartition *
-open_partition(Oid relid, SetContext *set)
+open_partition(Oid relid, PartmanSet *set)
 {
 	List	   *parts;
 	ListCell   *lc;
@@ -100,7 +73,7 @@ open_partition(Oid relid, SetContext *set)
 		ereport(ERROR,
 				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
 				 errmsg("\"%s\" is not a partition", get_rel_name(relid))));
-	open_set(get_partition_parent(relid, false), set);
+	partman_open_set(get_partition_parent(relid, false), set);
 	parts = partman_list_partitions(set->key.parent);
 	foreach(lc, parts)
 	{
@@ -121,7 +94,7 @@ open_partition(Oid relid, SetContext *set)
  */
 
 static void
-range_bound_from_args(SetContext *set, FunctionCallInfo fcinfo, int arg_from,
+range_bound_from_args(PartmanSet *set, FunctionCallInfo fcinfo, int arg_from,
 					  int arg_to, PartmanBound *bound)
 {
 	const PartmanKey *key = &set->key;
@@ -182,7 +155,7 @@ range_bound_from_args(SetContext *set, FunctionCallInfo fcinfo, int arg_from,
 }
 
 static void
-list_bound_from_args(SetContext *set, FunctionCallInfo fcinfo, int arg_list,
+list_bound_from_args(PartmanSet *set, FunctionCallInfo fcinfo, int arg_list,
 					 PartmanBound *bound)
 {
 	ArrayType  *arr;
@@ -236,7 +209,7 @@ set_modulus(const PartmanKey *key)
 }
 
 static void
-hash_bound_from_args(SetContext *set, FunctionCallInfo fcinfo, int arg_remainder,
+hash_bound_from_args(PartmanSet *set, FunctionCallInfo fcinfo, int arg_remainder,
 					 PartmanBound *bound)
 {
 	if (PG_ARGISNULL(arg_remainder))
@@ -264,7 +237,7 @@ hash_bound_from_args(SetContext *set, FunctionCallInfo fcinfo, int arg_remainder
  * remainder arguments; those that do not fit the set's strategy are errors.
  */
 static void
-bound_from_args(SetContext *set, FunctionCallInfo fcinfo, int arg_from, int arg_to,
+bound_from_args(PartmanSet *set, FunctionCallInfo fcinfo, int arg_from, int arg_to,
 				int arg_list, int arg_remainder, PartmanBound *bound)
 {
 	char		strategy = set->key.strategy;
@@ -295,7 +268,7 @@ bound_from_args(SetContext *set, FunctionCallInfo fcinfo, int arg_from, int arg_
 
 /* The default name of a new partition with this bound. */
 static char *
-default_name(const SetContext *set, const PartmanBound *bound)
+default_name(const PartmanSet *set, const PartmanBound *bound)
 {
 	const PartmanKey *key = &set->key;
 
@@ -343,50 +316,6 @@ lock_default(Oid parent)
 
 	if (OidIsValid(deflt))
 		partman_lock_relation(deflt, AccessExclusiveLock);
-}
-
-/*
- * Create a partition with this bound.  Rows already parked in the default
- * partition that belong to it are moved into it (through a temporary table,
- * since PostgreSQL refuses the new partition while the default holds them).
- * Caller holds AccessExclusiveLock on parent and default, inside begin_ddl.
- */
-static Oid
-create_with_rescue(const SetContext *set, const PartmanTemplate *tmpl,
-				   const char *name, const PartmanBound *bound)
-{
-	const PartmanKey *key = &set->key;
-	Oid			deflt = partman_default_partition(key->parent);
-	char	   *clause = partman_bound_clause(key, bound);
-	char	   *condition;
-	char	   *default_name;
-	char	   *holding;
-	uint64		moved;
-	uint64		back;
-	Oid			relid;
-
-	if (!OidIsValid(deflt))
-		return partman_create_partition(key, tmpl, name, clause);
-
-	condition = partman_bound_condition(key, bound);
-	default_name = partman_qualified_name(deflt);
-	if (partman_count_rows(default_name, condition) == 0)
-		return partman_create_partition(key, tmpl, name, clause);
-
-	holding = psprintf("pg_temp.%s", quote_identifier(psprintf("partman_rescue_%u", key->parent)));
-	partman_spi_exec(psprintf("CREATE TEMP TABLE %s (LIKE %s) ON COMMIT DROP", holding,
-							  partman_qualified_name(key->parent)), SPI_OK_UTILITY);
-	moved = partman_move_rows(key->parent, default_name, holding, condition);
-	relid = partman_create_partition(key, tmpl, name, clause);
-	back = partman_move_rows(key->parent, holding, partman_qualified_name(relid), NULL);
-	if (back != moved)
-		elog(ERROR, "moved " UINT64_FORMAT " rows out of the default partition but " UINT64_FORMAT " into \"%s\"",
-			 moved, back, name);
-	partman_spi_exec(psprintf("DROP TABLE %s", holding), SPI_OK_UTILITY);
-	ereport(NOTICE,
-			(errmsg("moved " UINT64_FORMAT " rows from default partition \"%s\" into new partition \"%s\"",
-					moved, get_rel_name(deflt), name)));
-	return relid;
 }
 
 /*
@@ -508,7 +437,7 @@ oid_array(Oid *oids, int n)
 Datum
 partman_create_partition_sql(PG_FUNCTION_ARGS)
 {
-	SetContext	set;
+	PartmanSet	set;
 	PartmanBound bound;
 	PartmanTemplate tmpl;
 	char	   *name;
@@ -519,7 +448,7 @@ partman_create_partition_sql(PG_FUNCTION_ARGS)
 
 	partman_require_arg(fcinfo, 0, "parent");
 	SPI_connect();
-	open_set(PG_GETARG_OID(0), &set);
+	partman_open_set(PG_GETARG_OID(0), &set);
 	bound_from_args(&set, fcinfo, 1, 2, 3, 4, &bound);
 	if (PG_ARGISNULL(5))
 		name = default_name(&set, &bound);
@@ -536,7 +465,7 @@ partman_create_partition_sql(PG_FUNCTION_ARGS)
 	lock_default(set.key.parent);
 	partman_read_template(&set.key, set.managed ? set.cfg.storage_parameters : NULL, &tmpl);
 	partman_begin_ddl(&set.key, &save_nestlevel, &save_userid, &save_sec_context);
-	relid = create_with_rescue(&set, &tmpl, name, &bound);
+	relid = partman_create_with_rescue(&set.key, &tmpl, name, &bound);
 	partman_end_ddl(save_nestlevel, save_userid, save_sec_context);
 	SPI_finish();
 	PG_RETURN_OID(relid);
@@ -612,7 +541,7 @@ check_shape(const PartmanKey *key, Oid source)
 Datum
 partman_attach_partition(PG_FUNCTION_ARGS)
 {
-	SetContext	set;
+	PartmanSet	set;
 	PartmanBound bound;
 	Oid			source;
 	Oid			deflt;
@@ -623,7 +552,7 @@ partman_attach_partition(PG_FUNCTION_ARGS)
 	partman_require_arg(fcinfo, 0, "parent");
 	partman_require_arg(fcinfo, 1, "source");
 	SPI_connect();
-	open_set(PG_GETARG_OID(0), &set);
+	partman_open_set(PG_GETARG_OID(0), &set);
 	source = PG_GETARG_OID(1);
 	if (!SearchSysCacheExists1(RELOID, ObjectIdGetDatum(source)))
 		ereport(ERROR,
@@ -681,7 +610,7 @@ partman_attach_partition(PG_FUNCTION_ARGS)
 Datum
 partman_detach_partition(PG_FUNCTION_ARGS)
 {
-	SetContext	set;
+	PartmanSet	set;
 	PartmanPartition *part;
 	char	   *action;
 	char	   *schema = NULL;
@@ -743,7 +672,7 @@ partman_detach_partition(PG_FUNCTION_ARGS)
 Datum
 partman_drop_partition(PG_FUNCTION_ARGS)
 {
-	SetContext	set;
+	PartmanSet	set;
 	PartmanPartition *part;
 	int			save_nestlevel;
 	Oid			save_userid;
@@ -784,7 +713,7 @@ partman_drop_partition(PG_FUNCTION_ARGS)
 Datum
 partman_split_partition(PG_FUNCTION_ARGS)
 {
-	SetContext	set;
+	PartmanSet	set;
 	PartmanPartition *part;
 	PartmanBound lower_part;
 	PartmanBound upper_part;
@@ -858,7 +787,7 @@ partman_split_partition(PG_FUNCTION_ARGS)
 Datum
 partman_merge_partitions(PG_FUNCTION_ARGS)
 {
-	SetContext	set;
+	PartmanSet	set;
 	ArrayType  *arr;
 	Datum	   *items;
 	bool	   *nulls;
@@ -909,7 +838,7 @@ partman_merge_partitions(PG_FUNCTION_ARGS)
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						 errmsg("partition \"%s\" is given twice", get_rel_name(relid))));
 	}
-	open_set(parent, &set);
+	partman_open_set(parent, &set);
 	if (set.key.strategy == PARTITION_STRATEGY_HASH)
 		wrong_strategy(&set, "merge_partitions", "HASH partitions cannot be merged; each holds one remainder.");
 
@@ -995,7 +924,7 @@ partman_merge_partitions(PG_FUNCTION_ARGS)
 Datum
 partman_split_hash_partition(PG_FUNCTION_ARGS)
 {
-	SetContext	set;
+	PartmanSet	set;
 	PartmanPartition *part;
 	PartmanTemplate tmpl;
 	PartmanBound halves[2];

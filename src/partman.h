@@ -21,6 +21,8 @@
 
 #include "compat.h"
 
+struct PartmanTemplate;
+
 /* Hard limits on user input, so a typo cannot create millions of tables. */
 #define PARTMAN_MAX_PREMAKE			10000
 #define PARTMAN_MAX_NEW_PARTITIONS	20000
@@ -154,12 +156,14 @@ extern uint64 partman_move_rows(Oid parent, const char *from, const char *to,
 								const char *condition);
 extern uint64 partman_copy_rows(Oid parent, const char *from, const char *to);
 extern uint64 partman_count_rows(const char *table, const char *condition);
+extern Oid	partman_create_with_rescue(const PartmanKey *key,
+									   const struct PartmanTemplate *tmpl,
+									   const char *name, const PartmanBound *bound);
 
 /* ---------------------------------------------------------------------
  * functions in rangeset.c: RANGE sets as a whole
  * ---------------------------------------------------------------------
  */
-struct PartmanTemplate;
 extern int	partman_create_range_cells(const PartmanKey *key, const RangeGrid *grid,
 									   const struct PartmanTemplate *tmpl,
 									   int64 first, int64 last);
@@ -239,6 +243,18 @@ typedef struct PartmanConfig
 	char	   *storage_parameters;
 } PartmanConfig;
 
+/* What an operation knows about the set it works on. */
+typedef struct PartmanSet
+{
+	PartmanKey	key;
+	bool		managed;
+	PartmanConfig cfg;
+	bool		has_grid;
+	RangeGrid	grid;
+	pg_tz	   *zone;			/* zone for reading time values, or NULL */
+} PartmanSet;
+
+extern void partman_open_set(Oid parent, PartmanSet *set);
 extern char *partman_storage_clause(const char *text);
 extern void partman_validate_config(const PartmanConfig *cfg, const PartmanKey *key);
 extern bool partman_config_read(Oid parent, PartmanConfig *cfg);

@@ -80,6 +80,50 @@ partman_move_rows(Oid parent, const char *from, const char *to, const char *cond
 	return SPI_processed;
 }
 
+/*
+ * partman_create_with_rescue
+ *		Create a partition with this bound.  Rows already parked in the default
+ * partition that belong to it are moved into it (through a temporary table,
+ * since PostgreSQL refuses the new partition while the default holds them).
+ * Caller holds AccessExclusiveLock on parent and default, inside begin_ddl.
+ */
+Oid
+partman_create_with_rescue(const PartmanKey *key, const PartmanTemplate *tmpl,
+						   const char *name, const PartmanBound *bound)
+{
+	Oid			deflt = partman_default_partition(key->parent);
+	char	   *clause = partman_bound_clause(key, bound);
+	char	   *condition;
+	char	   *default_name;
+	char	   *holding;
+	uint64		moved;
+	uint64		back;
+	Oid			relid;
+
+	if (!OidIsValid(deflt))
+		return partman_create_partition(key, tmpl, name, clause);
+
+	condition = partman_bound_condition(key, bound);
+	default_name = partman_qualified_name(deflt);
+	if (partman_count_rows(default_name, condition) == 0)
+		return partman_create_partition(key, tmpl, name, clause);
+
+	holding = psprintf("pg_temp.%s", quote_identifier(psprintf("partman_rescue_%u", key->parent)));
+	partman_spi_exec(psprintf("CREATE TEMP TABLE %s (LIKE %s) ON COMMIT DROP", holding,
+							  partman_qualified_name(key->parent)), SPI_OK_UTILITY);
+	moved = partman_move_rows(key->parent, default_name, holding, condition);
+	relid = partman_create_partition(key, tmpl, name, clause);
+	back = partman_move_rows(key->parent, holding, partman_qualified_name(relid), NULL);
+	if (back != moved)
+		elog(ERROR, "moved " UINT64_FORMAT " rows out of the default partition but " UINT64_FORMAT " into \"%s\"",
+			 moved, back, name);
+	partman_spi_exec(psprintf("DROP TABLE %s", holding), SPI_OK_UTILITY);
+	ereport(NOTICE,
+			(errmsg("moved " UINT64_FORMAT " rows from default partition \"%s\" into new partition \"%s\"",
+					moved, get_rel_name(deflt), name)));
+	return relid;
+}
+
 /* The number of rows of table (only that table) that match condition. */
 uint64
 partman_count_rows(const char *table, const char *condition)
