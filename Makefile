@@ -17,6 +17,8 @@ all install:
 	$(MAKE) $@
 else
 include $(PGXS)
+# every object depends on the shared header (PGXS tracks no header dependencies)
+$(OBJS): src/partman.h src/compat.h
 endif
 
 .PHONY: test demo demo-stop bench deps

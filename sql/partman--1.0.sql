@@ -29,6 +29,7 @@ CREATE TABLE partman.part_config (
     maintenance_enabled pg_catalog.bool NOT NULL DEFAULT true,
     require_filter      pg_catalog.text NOT NULL DEFAULT 'off',
     max_partitions      pg_catalog.int4,
+    max_rescue_rows     pg_catalog.int4 NOT NULL DEFAULT 100000,
     storage_parameters  pg_catalog.text,
     last_maintenance    pg_catalog.timestamptz,
     last_error          pg_catalog.text,
@@ -62,6 +63,22 @@ $$;
 CREATE EVENT TRIGGER partman_forget_dropped ON sql_drop
     WHEN TAG IN ('DROP TABLE', 'DROP SCHEMA', 'DROP OWNED')
     EXECUTE FUNCTION partman._forget_dropped();
+
+-- What maintenance did.  Written only by partman itself; pruned by
+-- run_maintenance after partman.maintenance_log_days.
+CREATE TABLE partman.maintenance_log (
+    id          pg_catalog.int8 GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    logged_at   pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    parent      pg_catalog.regclass,
+    action      pg_catalog.text NOT NULL,
+    partition   pg_catalog.text,
+    outcome     pg_catalog.text NOT NULL,
+    detail      pg_catalog.text,
+    duration    pg_catalog.interval
+);
+CREATE INDEX ON partman.maintenance_log (logged_at);
+COMMENT ON TABLE partman.maintenance_log IS 'partman: what maintenance did';
+GRANT SELECT ON partman.maintenance_log TO PUBLIC;
 
 -------------------------------------------------------------------------------
 -- Registration
@@ -159,6 +176,23 @@ RETURNS pg_catalog.regclass[]
 LANGUAGE C VOLATILE AS 'MODULE_PATHNAME', 'partman_split_hash_partition';
 COMMENT ON FUNCTION partman.split_hash_partition IS
     'Split a HASH partition (modulus m, remainder r) into remainders r and r+m of modulus 2m';
+
+-------------------------------------------------------------------------------
+-- Maintenance
+-------------------------------------------------------------------------------
+
+CREATE PROCEDURE partman.run_maintenance(parent pg_catalog.regclass DEFAULT NULL,
+                                         "analyze" pg_catalog.bool DEFAULT false)
+LANGUAGE C AS 'MODULE_PATHNAME', 'partman_run_maintenance';
+COMMENT ON PROCEDURE partman.run_maintenance IS
+    'Premake partitions, rescue default-partition rows and apply retention for every enabled set (or one)';
+
+CREATE FUNCTION partman.maintenance_plan(parent pg_catalog.regclass DEFAULT NULL)
+RETURNS TABLE(parent pg_catalog.regclass, action pg_catalog.text, partition pg_catalog.text,
+              statement pg_catalog.text, lock_mode pg_catalog.text, reason pg_catalog.text)
+LANGUAGE C VOLATILE AS 'MODULE_PATHNAME', 'partman_maintenance_plan';
+COMMENT ON FUNCTION partman.maintenance_plan IS
+    'What run_maintenance would do now, as statements to run one by one (dry run)';
 
 -------------------------------------------------------------------------------
 -- Introspection

@@ -686,3 +686,76 @@ partman_value_suffix(const PartmanKey *key, Datum value, pg_tz *zone)
 	return psprintf("%04d%02d%02d_%02d%02d", tm.tm_year, tm.tm_mon, tm.tm_mday,
 					tm.tm_hour, tm.tm_min);
 }
+
+/*
+ * partman_time_threshold
+ *		now - retention, as a value of the (time) key type: calendar units
+ *		are subtracted in the set's zone, so '1 month' means a calendar month
+ *		there.  Partitions whose upper bound is at or before it are expired.
+ */
+Datum
+partman_time_threshold(const RangeGrid *grid, const char *retention)
+{
+	Datum		iv = DirectFunctionCall3(interval_in, CStringGetDatum(retention),
+										 ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
+	TimestampTz now = partman_now();
+	Timestamp	wall;
+
+	switch (grid->keytype)
+	{
+		case TIMESTAMPTZOID:
+			{
+				pg_tz	   *save_tz = session_timezone;
+				Datum		result;
+
+				session_timezone = grid->tz;
+				PG_TRY();
+				{
+					result = DirectFunctionCall2(timestamptz_mi_interval,
+												 TimestampTzGetDatum(now), iv);
+				}
+				PG_FINALLY();
+				{
+					session_timezone = save_tz;
+				}
+				PG_END_TRY();
+				return result;
+			}
+		case TIMESTAMPOID:
+		case DATEOID:
+			wall = DatumGetTimestamp(DirectFunctionCall2(timestamp_mi_interval,
+														 TimestampGetDatum(instant_to_wall(now, grid->tz)),
+														 iv));
+			if (grid->keytype == TIMESTAMPOID)
+				return TimestampGetDatum(wall);
+			/* a date upper bound d is at or before wall when d <= floor(wall) */
+			return DateADTGetDatum((DateADT) floor_div(wall, USECS_PER_DAY));
+	}
+	elog(ERROR, "not a time grid");
+	return (Datum) 0;
+}
+
+/* newest - retention for an integer set, as a value of the key type. */
+Datum
+partman_integer_threshold(const RangeGrid *grid, Datum newest, const char *retention)
+{
+	int64		width = strtoi64(retention, NULL, 10);
+	int64		value;
+
+	switch (grid->keytype)
+	{
+		case INT2OID:
+			return Int16GetDatum((int16) Max(PG_INT16_MIN, (int64) DatumGetInt16(newest) - width));
+		case INT4OID:
+			return Int32GetDatum((int32) Max(PG_INT32_MIN, (int64) DatumGetInt32(newest) - width));
+		case INT8OID:
+			if (pg_sub_s64_overflow(DatumGetInt64(newest), width, &value))
+				value = PG_INT64_MIN;
+			return Int64GetDatum(value);
+		case NUMERICOID:
+			return DirectFunctionCall2(numeric_sub, newest,
+									   NumericGetDatum(int64_to_numeric(width)));
+	}
+	elog(ERROR, "not an integer grid");
+	return (Datum) 0;
+}

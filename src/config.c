@@ -243,6 +243,10 @@ partman_validate_config(const PartmanConfig *cfg, const PartmanKey *key)
 		 strcmp(cfg->require_filter, "error") != 0))
 		invalid_setting("require_filter", cfg->require_filter,
 						"Use 'off', 'warn' or 'error'.");
+	if (cfg->max_rescue_rows < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("max_rescue_rows must not be negative, not %d", cfg->max_rescue_rows)));
 	if (cfg->has_max_partitions && cfg->max_partitions <= 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -297,6 +301,8 @@ config_from_tuple(HeapTuple tuple, TupleDesc desc, PartmanConfig *cfg)
 	d = binary_column(tuple, desc, "default_partition", &isnull);
 	cfg->default_partition = !isnull && DatumGetBool(d);
 	cfg->require_filter = text_column(tuple, desc, "require_filter");
+	d = binary_column(tuple, desc, "max_rescue_rows", &isnull);
+	cfg->max_rescue_rows = isnull ? 0 : DatumGetInt32(d);
 	d = binary_column(tuple, desc, "max_partitions", &isnull);
 	cfg->has_max_partitions = !isnull;
 	cfg->max_partitions = isnull ? 0 : DatumGetInt32(d);
@@ -501,6 +507,7 @@ static const struct
 	{"maintenance_enabled", "pg_catalog.bool"},
 	{"require_filter", "pg_catalog.text"},
 	{"max_partitions", "pg_catalog.int4"},
+	{"max_rescue_rows", "pg_catalog.int4"},
 	{"storage_parameters", "pg_catalog.text"},
 };
 
@@ -540,7 +547,7 @@ partman_set_config(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("unrecognized setting \"%s\"", setting),
-				 errhint("Settings are premake, retention, retention_action, retention_schema, default_partition, maintenance_enabled, require_filter, max_partitions and storage_parameters.")));
+				 errhint("Settings are premake, retention, retention_action, retention_schema, default_partition, maintenance_enabled, require_filter, max_partitions, max_rescue_rows and storage_parameters.")));
 	}
 
 	SPI_connect();

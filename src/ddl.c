@@ -416,3 +416,28 @@ partman_create_default_partition(const PartmanKey *key, const PartmanTemplate *t
 	return partman_create_partition(key, tmpl, partman_partition_name(key, "default"),
 							"DEFAULT");
 }
+
+/*
+ * partman_retire_partition
+ *		action 'drop': DROP TABLE; 'detach': DETACH PARTITION, keeping the
+ *		table; 'archive': detach, then move the table to schema.  Caller holds
+ *		AccessExclusiveLock on the parent and the partition, inside
+ *		partman_begin_ddl().
+ */
+void
+partman_retire_partition(const PartmanKey *key, Oid relid, const char *action,
+						 const char *schema)
+{
+	char	   *table = partman_qualified_name(relid);
+
+	if (strcmp(action, "drop") == 0)
+	{
+		partman_spi_exec(psprintf("DROP TABLE %s", table), SPI_OK_UTILITY);
+		return;
+	}
+	partman_spi_exec(psprintf("ALTER TABLE %s DETACH PARTITION %s",
+							  partman_qualified_name(key->parent), table), SPI_OK_UTILITY);
+	if (strcmp(action, "archive") == 0)
+		partman_spi_exec(psprintf("ALTER TABLE %s SET SCHEMA %s", table,
+								  quote_identifier(schema)), SPI_OK_UTILITY);
+}

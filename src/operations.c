@@ -281,8 +281,7 @@ default_name(const PartmanSet *set, const PartmanBound *bound)
 
 				if (partman_compare_keys(key, partman_grid_bound(&set->grid, cell), bound->lower) == 0 &&
 					partman_compare_keys(key, partman_grid_bound(&set->grid, cell + 1), bound->upper) == 0)
-					return partman_partition_name(key, psprintf("p%s",
-																partman_grid_suffix(&set->grid, cell)));
+					return partman_cell_name(key, &set->grid, cell);
 			}
 			return partman_partition_name(key, psprintf("p%s",
 														partman_value_suffix(key, bound->lower, set->zone)));
@@ -649,15 +648,7 @@ partman_detach_partition(PG_FUNCTION_ARGS)
 	partman_lock_relation(set.key.parent, AccessExclusiveLock);
 	partman_lock_relation(part->relid, AccessExclusiveLock);
 	partman_begin_ddl(&set.key, &save_nestlevel, &save_userid, &save_sec_context);
-	if (strcmp(action, "drop") == 0)
-		partman_spi_exec(psprintf("DROP TABLE %s", partman_qualified_name(relid)), SPI_OK_UTILITY);
-	else
-	{
-		detach(&set.key, relid);
-		if (schema)
-			partman_spi_exec(psprintf("ALTER TABLE %s SET SCHEMA %s", partman_qualified_name(relid),
-									  quote_identifier(schema)), SPI_OK_UTILITY);
-	}
+	partman_retire_partition(&set.key, relid, action, schema);
 	partman_end_ddl(save_nestlevel, save_userid, save_sec_context);
 	SPI_finish();
 	if (strcmp(action, "drop") == 0)

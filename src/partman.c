@@ -24,6 +24,9 @@ void		_PG_init(void);
 /* partman.lock_timeout: the longest any partman DDL waits for a lock (ms) */
 int			partman_lock_timeout_ms = 1000;
 
+/* partman.maintenance_log_days: how long partman.maintenance_log keeps rows */
+int			partman_maintenance_log_days = 30;
+
 /*
  * partman.simulated_now: superuser-only; when set, partman computes premake
  * and retention as if this were the current time.  Tests use it to simulate
@@ -94,6 +97,15 @@ _PG_init(void)
 							   PGC_SUSET,
 							   0,
 							   check_simulated_now, NULL, NULL);
+
+	DefineCustomIntVariable("partman.maintenance_log_days",
+							"Days of history partman.maintenance_log keeps.",
+							"run_maintenance deletes older rows.",
+							&partman_maintenance_log_days,
+							30, 1, 3650,
+							PGC_SUSET,
+							0,
+							NULL, NULL, NULL);
 
 	MarkGUCPrefixReserved("partman");
 }

@@ -34,6 +34,7 @@ struct PartmanTemplate;
  */
 extern int	partman_lock_timeout_ms;
 extern char *partman_simulated_now;
+extern int	partman_maintenance_log_days;
 
 extern TimestampTz partman_now(void);
 extern void partman_require_arg(FunctionCallInfo fcinfo, int argno, const char *name);
@@ -115,6 +116,9 @@ extern int64 partman_grid_cell_of(const RangeGrid *grid, Datum value);
 extern Datum partman_grid_bound(const RangeGrid *grid, int64 cell);
 extern bool partman_grid_cell_empty(const RangeGrid *grid, int64 cell);
 extern int64 partman_grid_now_cell(const RangeGrid *grid);
+extern Datum partman_time_threshold(const RangeGrid *grid, const char *retention);
+extern Datum partman_integer_threshold(const RangeGrid *grid, Datum newest,
+									   const char *retention);
 extern char *partman_grid_suffix(const RangeGrid *grid, int64 cell);
 extern char *partman_bound_literal(Oid typid, Datum value);
 extern Datum partman_value_from_text(const PartmanKey *key, const char *text,
@@ -167,6 +171,9 @@ extern Oid	partman_create_with_rescue(const PartmanKey *key,
 extern int	partman_create_range_cells(const PartmanKey *key, const RangeGrid *grid,
 									   const struct PartmanTemplate *tmpl,
 									   int64 first, int64 last);
+extern char *partman_cell_name(const PartmanKey *key, const RangeGrid *grid, int64 cell);
+extern int64 *partman_missing_cells(const PartmanKey *key, const RangeGrid *grid,
+									int64 first, int64 last, int *n);
 extern bool partman_newest_key(const PartmanKey *key, Datum *result);
 extern int64 partman_current_cell(const PartmanKey *key, const RangeGrid *grid);
 
@@ -218,6 +225,8 @@ extern Oid	partman_create_default_partition(const PartmanKey *key,
 extern Oid	partman_create_partition(const PartmanKey *key, const PartmanTemplate *tmpl,
 									 const char *name, const char *bound_clause);
 extern void partman_spi_exec(const char *sql, int expected);
+extern void partman_retire_partition(const PartmanKey *key, Oid relid, const char *action,
+									 const char *schema);
 
 /* ---------------------------------------------------------------------
  * functions in config.c: the partman.part_config catalog
@@ -238,6 +247,7 @@ typedef struct PartmanConfig
 	char	   *time_zone;
 	bool		default_partition;
 	char	   *require_filter;
+	int			max_rescue_rows;
 	bool		has_max_partitions;
 	int			max_partitions;
 	char	   *storage_parameters;

@@ -56,22 +56,30 @@ existing_cells(const PartmanKey *key, const RangeGrid *grid, int *ncells)
 	return cells;
 }
 
+/* The name of cell k's partition: <parent>_p<suffix>. */
+char *
+partman_cell_name(const PartmanKey *key, const RangeGrid *grid, int64 cell)
+{
+	return partman_partition_name(key, psprintf("p%s", partman_grid_suffix(grid, cell)));
+}
+
 /*
- * partman_create_range_cells
- *		Create the partitions for cells first..last that do not exist yet,
- *		skipping cells that DST makes empty.  Returns how many were made.
- *		The caller holds AccessExclusiveLock on the parent and its default
- *		partition and is inside partman_begin_ddl().
+ * partman_missing_cells
+ *		The cells first..last that have no partition yet, skipping cells that
+ *		DST makes empty; *n is set to their number.
  */
-int
-partman_create_range_cells(const PartmanKey *key, const RangeGrid *grid,
-						   const PartmanTemplate *tmpl, int64 first, int64 last)
+int64 *
+partman_missing_cells(const PartmanKey *key, const RangeGrid *grid,
+					  int64 first, int64 last, int *n)
 {
 	int			nexisting;
 	int64	   *existing = existing_cells(key, grid, &nexisting);
-	int			created = 0;
+	int64	   *missing;
 	Datum		lower;
 
+	*n = 0;
+	if (last < first)
+		return NULL;
 	if (last - first + 1 > PARTMAN_MAX_NEW_PARTITIONS)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
@@ -79,6 +87,7 @@ partman_create_range_cells(const PartmanKey *key, const RangeGrid *grid,
 						last - first + 1, key->relname, PARTMAN_MAX_NEW_PARTITIONS),
 				 errhint("Choose a later start_partition, a smaller premake or a longer interval.")));
 
+	missing = palloc(sizeof(int64) * (last - first + 1));
 	lower = partman_grid_bound(grid, first);
 	for (int64 cell = first; cell <= last; cell++)
 	{
@@ -87,15 +96,31 @@ partman_create_range_cells(const PartmanKey *key, const RangeGrid *grid,
 		CHECK_FOR_INTERRUPTS();
 		if (partman_compare_keys(key, lower, upper) < 0 &&
 			bsearch(&cell, existing, nexisting, sizeof(int64), cmp_int64) == NULL)
-		{
-			partman_create_range_partition(key, tmpl,
-										   partman_partition_name(key, psprintf("p%s", partman_grid_suffix(grid, cell))),
-										   lower, upper);
-			created++;
-		}
+			missing[(*n)++] = cell;
 		lower = upper;
 	}
-	return created;
+	return missing;
+}
+
+/*
+ * partman_create_range_cells
+ *		Create the partitions for cells first..last that do not exist yet.
+ *		Returns how many were made.  The caller holds AccessExclusiveLock on
+ *		the parent and its default partition and is inside
+ *		partman_begin_ddl().
+ */
+int
+partman_create_range_cells(const PartmanKey *key, const RangeGrid *grid,
+						   const PartmanTemplate *tmpl, int64 first, int64 last)
+{
+	int			n;
+	int64	   *missing = partman_missing_cells(key, grid, first, last, &n);
+
+	for (int i = 0; i < n; i++)
+		partman_create_range_partition(key, tmpl, partman_cell_name(key, grid, missing[i]),
+									   partman_grid_bound(grid, missing[i]),
+									   partman_grid_bound(grid, missing[i] + 1));
+	return n;
 }
 
 /*

@@ -1,0 +1,618 @@
+/*-------------------------------------------------------------------------
+ *
+ * maintenance.c
+ *	  Keeping sets maintained: premake, rescue of rows parked in the default
+ *	  partition, and retention.  One planner, plan_set(), decides what a set
+ *	  needs; run_maintenance carries the plan out and maintenance_plan shows
+ *	  it as statements (the dry run).
+ *
+ * run_maintenance, per set:
+ *	- an advisory lock per set (never waited for) keeps the worker, pg_cron
+ *	  and manual calls from maintaining the same set at once;
+ *	- the set's work runs in a subtransaction: a failure is logged in
+ *	  partman.maintenance_log and part_config.last_error, and the other sets
+ *	  go on;
+ *	- a lock that is not granted within partman.lock_timeout is retried twice
+ *	  with backoff, and then the set is skipped until the next run: other
+ *	  sessions never queue behind maintenance for longer than lock_timeout;
+ *	- at top level (CALL outside a transaction block) each set is committed
+ *	  on its own; inside a transaction block everything stays in it.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "partman.h"
+
+#include "access/xact.h"
+#include "catalog/namespace.h"
+#include "access/htup_details.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "nodes/parsenodes.h"
+#include "storage/lmgr.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/resowner.h"
+#include "utils/snapmgr.h"
+#include "utils/syscache.h"
+#include "utils/timestamp.h"
+
+PG_FUNCTION_INFO_V1(partman_run_maintenance);
+PG_FUNCTION_INFO_V1(partman_maintenance_plan);
+
+/* advisory lock key space: (PARTMAN_LOCK_CLASS, parent oid) */
+#define PARTMAN_LOCK_CLASS	0x7061726d	/* "parm" */
+#define LOCK_RETRIES		2
+
+typedef enum StepAction
+{
+	STEP_CREATE,				/* make a missing partition */
+	STEP_RESCUE,				/* make it, moving parked default rows into it */
+	STEP_BLOCKED,				/* too many parked rows: leave to partition_data */
+	STEP_DROP,
+	STEP_DETACH,
+	STEP_ARCHIVE
+} StepAction;
+
+static const char *const step_names[] = {
+	"create", "rescue", "rescue", "drop", "detach", "archive"
+};
+
+typedef struct MaintenanceStep
+{
+	StepAction	action;
+	char	   *partition;		/* name (new) or qualified name (existing) */
+	Oid			relid;			/* existing partition (retention) */
+	PartmanBound bound;			/* new partition */
+	uint64		parked_rows;	/* default-partition rows of the bound */
+	char	   *reason;
+} MaintenanceStep;
+
+/* ---------------------------------------------------------------------
+ * Planning
+ * ---------------------------------------------------------------------
+ */
+
+static MaintenanceStep *
+new_step(StepAction action, const char *partition, char *reason)
+{
+	MaintenanceStep *step = palloc0(sizeof(MaintenanceStep));
+
+	step->action = action;
+	step->partition = pstrdup(partition);
+	step->reason = reason;
+	return step;
+}
+
+/* Steps that make missing partitions up to premake ahead. */
+static List *
+plan_premake(const PartmanSet *set)
+{
+	const PartmanKey *key = &set->key;
+	const RangeGrid *grid = &set->grid;
+	List	   *steps = NIL;
+	List	   *parts = partman_list_partitions(key->parent);
+	ListCell   *lc;
+	int64		current = partman_current_cell(key, grid);
+	int64		first = current;
+	int64		last = current + set->cfg.premake;
+	PartmanPartition *newest = NULL;
+	Oid			deflt = partman_default_partition(key->parent);
+	char	   *default_name = OidIsValid(deflt) ? partman_qualified_name(deflt) : NULL;
+	int64	   *missing;
+	int			nmissing;
+	bool		parked = false;
+
+	foreach(lc, parts)
+	{
+		PartmanPartition *part = lfirst(lc);
+
+		if (!part->is_default && !part->upper_unbounded)
+			newest = part;
+	}
+	/* fill from after the newest partition, so no cell up to now is left out */
+	if (newest)
+	{
+		first = partman_grid_cell_of(grid, newest->upper);
+		if (partman_compare_keys(key, partman_grid_bound(grid, first), newest->upper) < 0)
+			first++;
+	}
+	missing = partman_missing_cells(key, grid, first, last, &nmissing);
+	if (nmissing == 0)
+		return NIL;
+
+	/* one look at the default partition for all new bounds, then per bound */
+	if (default_name)
+	{
+		PartmanBound span;
+
+		memset(&span, 0, sizeof(span));
+		span.lower = partman_grid_bound(grid, missing[0]);
+		span.upper = partman_grid_bound(grid, missing[nmissing - 1] + 1);
+		parked = partman_count_rows(default_name, partman_bound_condition(key, &span)) > 0;
+	}
+	for (int i = 0; i < nmissing; i++)
+	{
+		MaintenanceStep *step = new_step(STEP_CREATE, partman_cell_name(key, grid, missing[i]),
+										 psprintf("premake %d: partitions up to %d ahead of the current one",
+												  set->cfg.premake, set->cfg.premake));
+
+		step->bound.lower = partman_grid_bound(grid, missing[i]);
+		step->bound.upper = partman_grid_bound(grid, missing[i] + 1);
+		if (parked)
+			step->parked_rows = partman_count_rows(default_name,
+												   partman_bound_condition(key, &step->bound));
+		if (step->parked_rows > 0)
+		{
+			step->action = step->parked_rows <= (uint64) set->cfg.max_rescue_rows ?
+				STEP_RESCUE : STEP_BLOCKED;
+			step->reason = psprintf(step->action == STEP_RESCUE ?
+									"premake %d; " UINT64_FORMAT " rows parked in the default partition move into it" :
+									"premake %d; " UINT64_FORMAT " rows parked in the default partition, more than max_rescue_rows: run partman.partition_data",
+									set->cfg.premake, step->parked_rows);
+		}
+		steps = lappend(steps, step);
+	}
+	return steps;
+}
+
+/* Steps that retire partitions past retention. */
+static List *
+plan_retention(const PartmanSet *set)
+{
+	const PartmanKey *key = &set->key;
+	List	   *steps = NIL;
+	List	   *parts;
+	ListCell   *lc;
+	Datum		threshold;
+	Datum		newest;
+	bool		has_newest;
+	StepAction	action;
+
+	if (set->cfg.retention == NULL)
+		return NIL;
+	has_newest = partman_newest_key(key, &newest);
+	if (set->grid.kind == GRID_INTEGER)
+	{
+		if (!has_newest)
+			return NIL;
+		threshold = partman_integer_threshold(&set->grid, newest, set->cfg.retention);
+	}
+	else
+		threshold = partman_time_threshold(&set->grid, set->cfg.retention);
+
+	action = strcmp(set->cfg.retention_action, "drop") == 0 ? STEP_DROP :
+		strcmp(set->cfg.retention_action, "detach") == 0 ? STEP_DETACH : STEP_ARCHIVE;
+	parts = partman_list_partitions(key->parent);
+	foreach(lc, parts)
+	{
+		PartmanPartition *part = lfirst(lc);
+
+		if (part->is_default || part->upper_unbounded ||
+			partman_compare_keys(key, part->upper, threshold) > 0)
+			continue;
+		/* never the partition that holds the newest row */
+		if (has_newest && partman_compare_keys(key, newest, part->upper) < 0 &&
+			(part->lower_unbounded || partman_compare_keys(key, newest, part->lower) >= 0))
+			continue;
+		{
+			MaintenanceStep *step = new_step(action, partman_qualified_name(part->relid),
+											 psprintf("retention %s: upper bound %s is at or before %s",
+													  set->cfg.retention,
+													  partman_value_to_text(key->typid, part->upper),
+													  partman_value_to_text(key->typid, threshold)));
+
+			step->relid = part->relid;
+			steps = lappend(steps, step);
+		}
+	}
+	return steps;
+}
+
+/* What a set needs now, in the order it is done. */
+static List *
+plan_set(const PartmanSet *set)
+{
+	if (!set->has_grid)
+		return NIL;
+	return list_concat(plan_premake(set), plan_retention(set));
+}
+
+/* ---------------------------------------------------------------------
+ * Doing
+ * ---------------------------------------------------------------------
+ */
+
+/* The owner of partman.maintenance_log (the extension's owner). */
+static Oid
+log_owner(void)
+{
+	Oid			relid = get_relname_relid("maintenance_log", get_namespace_oid("partman", false));
+
+	HeapTuple	tuple;
+	Oid			owner;
+
+	if (!OidIsValid(relid))
+		elog(ERROR, "partman.maintenance_log does not exist");
+	tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+	if (!HeapTupleIsValid(tuple))
+		elog(ERROR, "cache lookup failed for relation %u", relid);
+	owner = ((Form_pg_class) GETSTRUCT(tuple))->relowner;
+	ReleaseSysCache(tuple);
+	return owner;
+}
+
+/* Write one row of partman.maintenance_log. */
+static void
+log_step(Oid parent, const char *action, const char *partition, const char *outcome,
+		 const char *detail, TimestampTz started)
+{
+	Oid			argtypes[6] = {REGCLASSOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, INTERVALOID};
+	Datum		values[6];
+	char		nulls[6] = {' ', ' ', ' ', ' ', ' ', ' '};
+	Oid			save_userid;
+	int			save_sec_context;
+	int			rc;
+
+	values[0] = ObjectIdGetDatum(parent);
+	values[1] = CStringGetTextDatum(action);
+	if (partition)
+		values[2] = CStringGetTextDatum(partition);
+	else
+		nulls[2] = 'n';
+	values[3] = CStringGetTextDatum(outcome);
+	if (detail)
+		values[4] = CStringGetTextDatum(detail);
+	else
+		nulls[4] = 'n';
+	values[5] = DirectFunctionCall2(timestamp_mi, TimestampTzGetDatum(GetCurrentTimestamp()),
+									TimestampTzGetDatum(started));
+
+	/* the log is partman's, not the caller's: nobody else may write it */
+	GetUserIdAndSecContext(&save_userid, &save_sec_context);
+	SetUserIdAndSecContext(log_owner(), save_sec_context | SECURITY_LOCAL_USERID_CHANGE);
+	rc = SPI_execute_with_args("INSERT INTO partman.maintenance_log "
+							   "(parent, action, partition, outcome, detail, duration) "
+							   "VALUES ($1, $2, $3, $4, $5, $6)",
+							   6, argtypes, values, nulls, false, 0);
+	SetUserIdAndSecContext(save_userid, save_sec_context);
+	if (rc != SPI_OK_INSERT)
+		elog(ERROR, "could not write partman.maintenance_log: %s", SPI_result_code_string(rc));
+}
+
+static void
+execute_step(const PartmanSet *set, const PartmanTemplate *tmpl, MaintenanceStep *step)
+{
+	const PartmanKey *key = &set->key;
+	TimestampTz started = GetCurrentTimestamp();
+	char	   *detail = NULL;
+
+	switch (step->action)
+	{
+		case STEP_CREATE:
+		case STEP_RESCUE:
+			(void) partman_create_with_rescue(key, tmpl, step->partition, &step->bound);
+			if (step->parked_rows > 0)
+				detail = psprintf("moved " UINT64_FORMAT " rows from the default partition",
+								  step->parked_rows);
+			break;
+		case STEP_BLOCKED:
+			log_step(key->parent, step_names[step->action], step->partition,
+					 "needs partition_data", step->reason, started);
+			ereport(WARNING,
+					(errmsg("partition \"%s\" of table \"%s\" was not created", step->partition,
+							key->relname),
+					 errdetail("%s", step->reason)));
+			return;
+		case STEP_DROP:
+		case STEP_DETACH:
+		case STEP_ARCHIVE:
+			partman_lock_relation(step->relid, AccessExclusiveLock);
+			partman_retire_partition(key, step->relid, set->cfg.retention_action,
+									 set->cfg.retention_schema);
+			break;
+	}
+	log_step(key->parent, step_names[step->action], step->partition, "done", detail, started);
+}
+
+/* Carry out a set's plan.  Returns the number of steps done. */
+static int
+maintain_set(Oid parent, bool analyze)
+{
+	PartmanSet	set;
+	List	   *steps;
+	ListCell   *lc;
+	PartmanTemplate tmpl;
+	int			save_nestlevel;
+	Oid			save_userid;
+	int			save_sec_context;
+	Oid			deflt;
+
+	partman_open_set(parent, &set);
+	steps = plan_set(&set);
+	if (steps == NIL)
+		return 0;
+
+	/* every step changes the partition descriptor: lock once, bounded */
+	partman_lock_relation(parent, AccessExclusiveLock);
+	deflt = partman_default_partition(parent);
+	if (OidIsValid(deflt))
+		partman_lock_relation(deflt, AccessExclusiveLock);
+	partman_read_template(&set.key, set.cfg.storage_parameters, &tmpl);
+	partman_begin_ddl(&set.key, &save_nestlevel, &save_userid, &save_sec_context);
+	foreach(lc, steps)
+		execute_step(&set, &tmpl, lfirst(lc));
+	if (analyze)
+		partman_spi_exec(psprintf("ANALYZE %s", partman_qualified_name(parent)), SPI_OK_UTILITY);
+	partman_end_ddl(save_nestlevel, save_userid, save_sec_context);
+	return list_length(steps);
+}
+
+static void
+record_outcome(Oid parent, const char *error)
+{
+	Oid			argtypes[3] = {REGCLASSOID, TEXTOID, TIMESTAMPTZOID};
+	Datum		values[3];
+	char		nulls[3] = {' ', ' ', ' '};
+	int			rc;
+
+	values[0] = ObjectIdGetDatum(parent);
+	if (error)
+		values[1] = CStringGetTextDatum(error);
+	else
+		nulls[1] = 'n';
+	values[2] = TimestampTzGetDatum(partman_now());
+	rc = SPI_execute_with_args("UPDATE partman.part_config SET last_maintenance = $3, last_error = $2 "
+							   "WHERE parent OPERATOR(pg_catalog.=) $1",
+							   3, argtypes, values, nulls, false, 0);
+	if (rc != SPI_OK_UPDATE)
+		elog(ERROR, "could not update partman.part_config: %s", SPI_result_code_string(rc));
+}
+
+/*
+ * Maintain one set in a subtransaction, retrying lock timeouts with backoff.
+ * Returns false when the set failed or was skipped.
+ */
+static bool
+maintain_set_safely(Oid parent, bool analyze)
+{
+	MemoryContext oldcontext = CurrentMemoryContext;
+	ResourceOwner oldowner = CurrentResourceOwner;
+	TimestampTz started = GetCurrentTimestamp();
+	LOCKTAG		tag;
+
+	SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, PARTMAN_LOCK_CLASS, parent, 2);
+	if (LockAcquire(&tag, ExclusiveLock, false, true) == LOCKACQUIRE_NOT_AVAIL)
+	{
+		log_step(parent, "maintain", NULL, "skipped",
+				 "another session is maintaining this set", started);
+		return false;
+	}
+
+	for (int attempt = 0;; attempt++)
+	{
+		ErrorData  *edata = NULL;
+
+		BeginInternalSubTransaction(NULL);
+		MemoryContextSwitchTo(oldcontext);
+		PG_TRY();
+		{
+			(void) maintain_set(parent, analyze);
+			record_outcome(parent, NULL);
+			ReleaseCurrentSubTransaction();
+			MemoryContextSwitchTo(oldcontext);
+			CurrentResourceOwner = oldowner;
+		}
+		PG_CATCH();
+		{
+			MemoryContextSwitchTo(oldcontext);
+			edata = CopyErrorData();
+			FlushErrorState();
+			RollbackAndReleaseCurrentSubTransaction();
+			MemoryContextSwitchTo(oldcontext);
+			CurrentResourceOwner = oldowner;
+		}
+		PG_END_TRY();
+
+		if (edata == NULL)
+			return true;
+		if (edata->sqlerrcode == ERRCODE_QUERY_CANCELED || edata->sqlerrcode == ERRCODE_ADMIN_SHUTDOWN)
+			ReThrowError(edata);
+		if (edata->sqlerrcode == ERRCODE_LOCK_NOT_AVAILABLE && attempt < LOCK_RETRIES)
+		{
+			/* let the conflicting session finish; nobody waits on us meanwhile */
+			pg_usleep(250000L << attempt);
+			CHECK_FOR_INTERRUPTS();
+			continue;
+		}
+		log_step(parent, "maintain", NULL,
+				 edata->sqlerrcode == ERRCODE_LOCK_NOT_AVAILABLE ? "skipped" : "failed",
+				 edata->message, started);
+		record_outcome(parent, edata->message);
+		ereport(WARNING,
+				(errmsg("maintenance of table \"%s\" %s: %s", get_rel_name(parent),
+						edata->sqlerrcode == ERRCODE_LOCK_NOT_AVAILABLE ?
+						"skipped until the next run" : "failed", edata->message)));
+		return false;
+	}
+}
+
+/* Delete log rows older than partman.maintenance_log_days. */
+static void
+prune_log(void)
+{
+	Oid			argtypes[1] = {INT4OID};
+	Datum		values[1] = {Int32GetDatum(partman_maintenance_log_days)};
+	Oid			save_userid;
+	int			save_sec_context;
+	int			rc;
+
+	GetUserIdAndSecContext(&save_userid, &save_sec_context);
+	SetUserIdAndSecContext(log_owner(), save_sec_context | SECURITY_LOCAL_USERID_CHANGE);
+	rc = SPI_execute_with_args("DELETE FROM partman.maintenance_log WHERE logged_at OPERATOR(pg_catalog.<) "
+							   "(pg_catalog.now() OPERATOR(pg_catalog.-) pg_catalog.make_interval(days => $1))",
+							   1, argtypes, values, NULL, false, 0);
+	SetUserIdAndSecContext(save_userid, save_sec_context);
+	if (rc != SPI_OK_DELETE)
+		elog(ERROR, "could not prune partman.maintenance_log: %s", SPI_result_code_string(rc));
+}
+
+/*
+ * The managed sets whose maintenance is enabled and whose owner's
+ * privileges the caller has (or just parent), in a List of Oid allocated in
+ * cxt.
+ */
+static List *
+sets_to_maintain(FunctionCallInfo fcinfo, MemoryContext cxt)
+{
+	List	   *result = NIL;
+	MemoryContext old;
+	int			rc;
+
+	if (!PG_ARGISNULL(0))
+	{
+		PartmanSet	set;
+
+		partman_open_set(PG_GETARG_OID(0), &set);
+		if (!set.managed)
+			partman_not_managed(set.key.parent);
+		old = MemoryContextSwitchTo(cxt);
+		result = list_make1_oid(set.key.parent);
+		MemoryContextSwitchTo(old);
+		return result;
+	}
+	rc = SPI_execute("SELECT c.parent FROM partman.part_config c "
+					 "WHERE c.maintenance_enabled "
+					 "  AND pg_catalog.pg_has_role((SELECT r.relowner FROM pg_catalog.pg_class r "
+					 "       WHERE r.oid OPERATOR(pg_catalog.=) c.parent), 'USAGE') "
+					 "ORDER BY c.parent", true, 0);
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "could not read partman.part_config: %s", SPI_result_code_string(rc));
+	old = MemoryContextSwitchTo(cxt);
+	for (uint64 i = 0; i < SPI_processed; i++)
+	{
+		bool		isnull;
+
+		result = lappend_oid(result, DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[i],
+																	SPI_tuptable->tupdesc, 1, &isnull)));
+	}
+	MemoryContextSwitchTo(old);
+	return result;
+}
+
+/*
+ * partman.run_maintenance(parent regclass DEFAULT NULL, analyze bool DEFAULT
+ *		false) PROCEDURE
+ *		Maintain every set with maintenance_enabled that the caller may manage
+ *		(or only parent), then prune partman.maintenance_log.
+ */
+Datum
+partman_run_maintenance(PG_FUNCTION_ARGS)
+{
+	bool		nonatomic = fcinfo->context && IsA(fcinfo->context, CallContext) &&
+		!castNode(CallContext, fcinfo->context)->atomic;
+	bool		analyze = !PG_ARGISNULL(1) && PG_GETARG_BOOL(1);
+	MemoryContext callcxt = CurrentMemoryContext;
+	List	   *parents;
+	ListCell   *lc;
+
+	/* at top level, each set commits on its own */
+	SPI_connect_ext(nonatomic ? SPI_OPT_NONATOMIC : 0);
+	parents = sets_to_maintain(fcinfo, callcxt);
+	foreach(lc, parents)
+	{
+		CHECK_FOR_INTERRUPTS();
+		(void) maintain_set_safely(lfirst_oid(lc), analyze);
+		if (nonatomic)
+			SPI_commit();
+	}
+	prune_log();
+	SPI_finish();
+	PG_RETURN_VOID();
+}
+
+/*
+ * partman.maintenance_plan(parent regclass DEFAULT NULL) RETURNS TABLE(
+ *		parent regclass, action text, partition text, statement text,
+ *		lock_mode text, reason text)
+ *		The dry run: what run_maintenance would do now, as statements that
+ *		each run on their own at top level (psql \gexec).
+ */
+Datum
+partman_maintenance_plan(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	List	   *parents;
+	ListCell   *lc;
+
+	InitMaterializedSRF(fcinfo, 0);
+	SPI_connect();
+	parents = sets_to_maintain(fcinfo, CurrentMemoryContext);
+	foreach(lc, parents)
+	{
+		Oid			parent = lfirst_oid(lc);
+		PartmanSet	set;
+		List	   *steps;
+		ListCell   *sc;
+		bool		has_default;
+
+		partman_open_set(parent, &set);
+		steps = plan_set(&set);
+		has_default = OidIsValid(partman_default_partition(parent));
+		foreach(sc, steps)
+		{
+			MaintenanceStep *step = lfirst(sc);
+			char	   *parent_name = partman_qualified_name(parent);
+			char	   *statement = NULL;
+			const char *lock_mode = "ACCESS EXCLUSIVE";
+			Datum		values[6];
+			bool		nulls[6] = {false, false, false, false, false, false};
+
+			switch (step->action)
+			{
+				case STEP_CREATE:
+				case STEP_RESCUE:
+					statement = psprintf("SELECT partman.create_partition(%s, %s, %s, name => %s)",
+										 quote_literal_cstr(parent_name),
+										 quote_literal_cstr(partman_bound_literal(set.key.typid, step->bound.lower)),
+										 quote_literal_cstr(partman_bound_literal(set.key.typid, step->bound.upper)),
+										 quote_literal_cstr(step->partition));
+					break;
+				case STEP_BLOCKED:
+					statement = psprintf("CALL partman.partition_data(%s)", quote_literal_cstr(parent_name));
+					lock_mode = "ACCESS EXCLUSIVE, one batch at a time";
+					break;
+				case STEP_DROP:
+					statement = psprintf("DROP TABLE %s", step->partition);
+					break;
+				case STEP_DETACH:
+				case STEP_ARCHIVE:
+					/* PostgreSQL allows CONCURRENTLY only without a default partition */
+					statement = psprintf("ALTER TABLE %s DETACH PARTITION %s%s", parent_name,
+										 step->partition, has_default ? "" : " CONCURRENTLY");
+					if (!has_default)
+						lock_mode = "SHARE UPDATE EXCLUSIVE";
+					break;
+			}
+			values[0] = ObjectIdGetDatum(parent);
+			values[1] = CStringGetTextDatum(step_names[step->action]);
+			values[2] = CStringGetTextDatum(step->partition);
+			values[3] = CStringGetTextDatum(statement);
+			values[4] = CStringGetTextDatum(lock_mode);
+			values[5] = CStringGetTextDatum(step->reason);
+			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+			if (step->action == STEP_ARCHIVE)
+			{
+				values[3] = CStringGetTextDatum(psprintf("ALTER TABLE %s SET SCHEMA %s", step->partition,
+														 quote_identifier(set.cfg.retention_schema)));
+				values[4] = CStringGetTextDatum("ACCESS EXCLUSIVE on the detached table");
+				tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+			}
+		}
+	}
+	SPI_finish();
+	return (Datum) 0;
+}
