@@ -187,6 +187,13 @@ LANGUAGE C AS 'MODULE_PATHNAME', 'partman_run_maintenance';
 COMMENT ON PROCEDURE partman.run_maintenance IS
     'Premake partitions, rescue default-partition rows and apply retention for every enabled set (or one)';
 
+CREATE PROCEDURE partman.partition_data(parent pg_catalog.regclass,
+                                        batch_rows pg_catalog.int4 DEFAULT 50000,
+                                        source pg_catalog.regclass DEFAULT NULL)
+LANGUAGE C AS 'MODULE_PATHNAME', 'partman_partition_data';
+COMMENT ON PROCEDURE partman.partition_data IS
+    'Move rows out of the default partition (or a source table) into partitions, in batches';
+
 CREATE FUNCTION partman.maintenance_plan(parent pg_catalog.regclass DEFAULT NULL)
 RETURNS TABLE(parent pg_catalog.regclass, action pg_catalog.text, partition pg_catalog.text,
               statement pg_catalog.text, lock_mode pg_catalog.text, reason pg_catalog.text)

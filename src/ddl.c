@@ -85,7 +85,7 @@ partman_lock_relation(Oid relid, LOCKMODE mode)
 		FlushErrorState();
 		ereport(ERROR,
 				(errcode(ERRCODE_LOCK_NOT_AVAILABLE),
-				 errmsg("could not obtain %s lock on table \"%s\" within partman.lock_timeout (%d ms)",
+				 errmsg("could not obtain %s on table \"%s\" within partman.lock_timeout (%d ms)",
 						GetLockmodeName(DEFAULT_LOCKMETHOD, mode),
 						get_rel_name(relid), partman_lock_timeout_ms),
 				 errdetail("Another session holds a conflicting lock on the table."),

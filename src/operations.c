@@ -369,7 +369,7 @@ prove_bound(const PartmanKey *key, Oid relid, const PartmanBound *bound)
 		int			rc;
 
 		rc = SPI_execute(psprintf("SELECT %s::pg_catalog.text FROM ONLY %s WHERE %s LIMIT 1",
-								  quote_identifier(key->attname), table, outside), true, 1);
+								  quote_identifier(key->attname), table, outside), false, 1);
 		if (rc == SPI_OK_SELECT && SPI_processed == 1)
 		{
 			char	   *value = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
@@ -471,8 +471,8 @@ partman_create_partition_sql(PG_FUNCTION_ARGS)
 }
 
 /* Check that source has exactly the parent's columns, types and NOT NULLs. */
-static void
-check_shape(const PartmanKey *key, Oid source)
+void
+partman_check_shape(const PartmanKey *key, Oid source)
 {
 	char	   *srcname = get_rel_name(source);
 
@@ -532,10 +532,10 @@ check_shape(const PartmanKey *key, Oid source)
  *		range_to text, list_values text[], remainder int) RETURNS regclass
  *
  * Locks: ACCESS EXCLUSIVE on source (it is not a partition yet, so nobody
- * reads it through the parent) and on the default partition, which
- * PostgreSQL checks for rows of the new bound; only SHARE UPDATE EXCLUSIVE on
- * the parent, so reads and writes of the set go on.  Rows of the new bound
- * found in the default partition are moved into source first.
+ * reads it through the parent).  In a set without a default partition, only
+ * SHARE UPDATE EXCLUSIVE on the parent, so reads and writes of the set go
+ * on; with one, ACCESS EXCLUSIVE on the parent and the default partition,
+ * since rows of the new bound found there are moved into source first.
  */
 Datum
 partman_attach_partition(PG_FUNCTION_ARGS)
@@ -564,13 +564,20 @@ partman_attach_partition(PG_FUNCTION_ARGS)
 						get_rel_name(source)),
 				 errdetail("attach_partition takes an ordinary table that is not a partition yet.")));
 	partman_check_owner(source);
-	check_shape(&set.key, source);
+	partman_check_shape(&set.key, source);
 	bound_from_args(&set, fcinfo, 2, 3, 4, 5, &bound);
 
 	partman_lock_relation(source, AccessExclusiveLock);
-	partman_lock_relation(set.key.parent, ShareUpdateExclusiveLock);
-	lock_default(set.key.parent);
 	deflt = partman_default_partition(set.key.parent);
+	/*
+	 * With a default partition, rows move out of it: sessions must not plan
+	 * with the old partition list and run after we commit, so they wait
+	 * behind ACCESS EXCLUSIVE.  Without one, SHARE UPDATE EXCLUSIVE lets the
+	 * set's readers and writers go on.
+	 */
+	partman_lock_relation(set.key.parent, OidIsValid(deflt) ? AccessExclusiveLock :
+						  ShareUpdateExclusiveLock);
+	lock_default(set.key.parent);
 
 	partman_begin_ddl(&set.key, &save_nestlevel, &save_userid, &save_sec_context);
 	prove_bound(&set.key, source, &bound);
@@ -603,7 +610,8 @@ partman_attach_partition(PG_FUNCTION_ARGS)
  * action: 'detach' (keep as a plain table), 'archive' (detach and move to
  * archive_schema, or the set's retention_schema), 'drop'.  Returns the
  * detached table (NULL after 'drop').  Locks: ACCESS EXCLUSIVE on the parent
- * and the partition until commit.  DETACH ... CONCURRENTLY cannot run inside
+ * and the partition (and the default partition, which PostgreSQL locks too)
+ * until commit.  DETACH ... CONCURRENTLY cannot run inside
  * a function; maintenance plans use it where PostgreSQL allows.
  */
 Datum
@@ -647,6 +655,7 @@ partman_detach_partition(PG_FUNCTION_ARGS)
 
 	partman_lock_relation(set.key.parent, AccessExclusiveLock);
 	partman_lock_relation(part->relid, AccessExclusiveLock);
+	lock_default(set.key.parent);
 	partman_begin_ddl(&set.key, &save_nestlevel, &save_userid, &save_sec_context);
 	partman_retire_partition(&set.key, relid, action, schema);
 	partman_end_ddl(save_nestlevel, save_userid, save_sec_context);
@@ -675,6 +684,7 @@ partman_drop_partition(PG_FUNCTION_ARGS)
 	part = open_partition(PG_GETARG_OID(0), &set);
 	partman_lock_relation(set.key.parent, AccessExclusiveLock);
 	partman_lock_relation(part->relid, AccessExclusiveLock);
+	lock_default(set.key.parent);
 	if (PG_GETARG_BOOL(1))
 	{
 		uint64		rows = partman_count_rows(partman_qualified_name(part->relid), NULL);
@@ -885,6 +895,7 @@ partman_merge_partitions(PG_FUNCTION_ARGS)
 	partman_lock_relation(parent, AccessExclusiveLock);
 	foreach(lc, chosen)
 		partman_lock_relation(((PartmanPartition *) lfirst(lc))->relid, AccessExclusiveLock);
+	lock_default(parent);
 
 	partman_begin_ddl(&set.key, &save_nestlevel, &save_userid, &save_sec_context);
 	foreach(lc, chosen)

@@ -151,6 +151,12 @@ extern char *partman_bound_condition(const PartmanKey *key, const PartmanBound *
 extern void partman_bound_of(const PartmanPartition *part, PartmanBound *bound);
 
 /* ---------------------------------------------------------------------
+ * functions in operations.c
+ * ---------------------------------------------------------------------
+ */
+extern void partman_check_shape(const PartmanKey *key, Oid source);
+
+/* ---------------------------------------------------------------------
  * functions in rows.c: moving rows between tables
  * ---------------------------------------------------------------------
  */

@@ -156,7 +156,7 @@ partman_newest_key(const PartmanKey *key, Datum *result)
 			continue;
 		values[0] = part->lower;
 		values[1] = part->upper;
-		rc = SPI_execute_with_args(sql, 2, argtypes, values, NULL, true, 1);
+		rc = SPI_execute_with_args(sql, 2, argtypes, values, NULL, false, 1);
 		if (rc != SPI_OK_SELECT)
 			elog(ERROR, "could not read newest key: %s", SPI_result_code_string(rc));
 		max = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);

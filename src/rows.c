@@ -135,7 +135,8 @@ partman_count_rows(const char *table, const char *condition)
 
 	sql = psprintf("SELECT pg_catalog.count(*) FROM ONLY %s%s%s", table,
 				   condition ? " WHERE " : "", condition ? condition : "");
-	rc = SPI_execute(sql, true, 1);
+	/* not read-only: count with a snapshot taken after our lock waits */
+	rc = SPI_execute(sql, false, 1);
 	if (rc != SPI_OK_SELECT)
 		elog(ERROR, "could not count rows: %s", SPI_result_code_string(rc));
 	count = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);

@@ -1,0 +1,361 @@
+/*-------------------------------------------------------------------------
+ *
+ * partition_data.c
+ *	  partman.partition_data: move rows out of the default partition (or out
+ *	  of a source table) into the right partitions of a RANGE set, creating
+ *	  partitions as needed, one batch per transaction at top level.
+ *
+ * Every batch moves its rows with one DELETE ... RETURNING feeding one
+ * INSERT, inside one transaction: a backend killed mid-run loses and doubles
+ * nothing, and a second run finishes the job.
+ *
+ * Default partition: PostgreSQL refuses a new partition while the default
+ * partition holds rows of its bound, so a batch is a run of whole grid cells.
+ * The batch detaches the default partition, creates the cells' partitions
+ * (no scan of the default for each), moves the rows, and attaches the
+ * default partition again (one scan of what is left; none when the batch
+ * took everything, which is then copied and the default truncated).
+ * Sessions that use the set wait for the batch's commit, never longer.
+ *
+ * Source table: batches are ranges of its blocks (a TID range scan each), so
+ * the total work is one pass over the table.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "partman.h"
+
+#include "access/relation.h"
+#include "access/xact.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "miscadmin.h"
+#include "nodes/parsenodes.h"
+#include "storage/bufmgr.h"
+#include "utils/builtins.h"
+#include "utils/datum.h"
+#include "utils/lsyscache.h"
+#include "utils/timestamp.h"
+
+PG_FUNCTION_INFO_V1(partman_partition_data);
+
+typedef struct BatchReport
+{
+	int			batch;
+	uint64		total;
+	TimestampTz started;
+} BatchReport;
+
+static void
+report_batch(BatchReport *report, uint64 moved, int created)
+{
+	TimestampTz now = GetCurrentTimestamp();
+	long		secs;
+	int			usecs;
+	double		elapsed;
+
+	TimestampDifference(report->started, now, &secs, &usecs);
+	elapsed = secs + usecs / 1000000.0;
+	report->total += moved;
+	report->batch++;
+	ereport(NOTICE,
+			(errmsg("batch %d: moved " UINT64_FORMAT " rows, created %d partitions (%.0f rows/s); " UINT64_FORMAT " rows so far",
+					report->batch, moved, created, elapsed > 0 ? moved / elapsed : (double) moved,
+					report->total)));
+	report->started = now;
+}
+
+/* One SPI row of (count, min, max) style results: column i as Datum. */
+static Datum
+result_datum(int column, bool *isnull)
+{
+	return SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, column, isnull);
+}
+
+static Datum
+copy_key(const PartmanKey *key, Datum value)
+{
+	int16		typlen;
+	bool		typbyval;
+
+	get_typlenbyval(key->typid, &typlen, &typbyval);
+	return datumCopy(value, typbyval, typlen);
+}
+
+/*
+ * Move one batch of whole cells out of the default partition.  Returns the
+ * number of rows moved, 0 when the default holds no row with a key.
+ */
+static uint64
+default_batch(const PartmanSet *set, const PartmanTemplate *tmpl, int batch_rows,
+			  int *created)
+{
+	const PartmanKey *key = &set->key;
+	const RangeGrid *grid = &set->grid;
+	Oid			deflt = partman_default_partition(key->parent);
+	char	   *table;
+	char	   *col = pstrdup(quote_identifier(key->attname));
+	char	   *parent = partman_qualified_name(key->parent);
+	bool		isnull;
+	uint64		rows;
+	Datum		min;
+	Datum		max;
+	bool		whole;
+	bool		has_nulls;
+	int64		first;
+	int64		last;
+	int64	   *missing;
+	int			nmissing;
+	PartmanBound span;
+	uint64		moved;
+	int			rc;
+	int			save_nestlevel;
+	Oid			save_userid;
+	int			save_sec_context;
+
+	*created = 0;
+	if (!OidIsValid(deflt))
+		return 0;
+	partman_lock_relation(key->parent, AccessExclusiveLock);
+	partman_lock_relation(deflt, AccessExclusiveLock);
+	table = partman_qualified_name(deflt);
+
+	rc = SPI_execute(psprintf("SELECT pg_catalog.count(%s), pg_catalog.min(%s), pg_catalog.max(%s), "
+							  "pg_catalog.bool_or(%s IS NULL) FROM ONLY %s",
+							  col, col, col, col, table), false, 1);
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "could not read default partition: %s", SPI_result_code_string(rc));
+	rows = (uint64) DatumGetInt64(result_datum(1, &isnull));
+	if (rows == 0)
+		return 0;
+	min = copy_key(key, result_datum(2, &isnull));
+	max = copy_key(key, result_datum(3, &isnull));
+	has_nulls = DatumGetBool(result_datum(4, &isnull)) && !isnull;
+
+	first = partman_grid_cell_of(grid, min);
+	last = partman_grid_cell_of(grid, max);
+	whole = rows <= (uint64) batch_rows;
+	if (!whole)
+	{
+		/* whole cells up to the one holding the batch_rows-th key */
+		rc = SPI_execute(psprintf("SELECT %s FROM ONLY %s WHERE %s IS NOT NULL ORDER BY 1 OFFSET %d LIMIT 1",
+								  col, table, col, batch_rows), false, 1);
+		if (rc != SPI_OK_SELECT || SPI_processed != 1)
+			elog(ERROR, "could not find the end of the batch");
+		last = Max(first, partman_grid_cell_of(grid, result_datum(1, &isnull)) - 1);
+	}
+	missing = partman_missing_cells(key, grid, first, last, &nmissing);
+
+	memset(&span, 0, sizeof(span));
+	span.lower = partman_grid_bound(grid, first);
+	span.upper = partman_grid_bound(grid, last + 1);
+
+	partman_begin_ddl(key, &save_nestlevel, &save_userid, &save_sec_context);
+	partman_spi_exec(psprintf("ALTER TABLE %s DETACH PARTITION %s", parent, table), SPI_OK_UTILITY);
+	for (int i = 0; i < nmissing; i++)
+		partman_create_range_partition(key, tmpl, partman_cell_name(key, grid, missing[i]),
+									   partman_grid_bound(grid, missing[i]),
+									   partman_grid_bound(grid, missing[i] + 1));
+	*created = nmissing;
+	if (whole && !has_nulls)
+	{
+		/* everything goes: copy, then empty the default without a scan */
+		moved = partman_copy_rows(key->parent, table, parent);
+		if (moved != rows)
+			elog(ERROR, "copied " UINT64_FORMAT " of " UINT64_FORMAT " rows", moved, rows);
+		partman_spi_exec(psprintf("TRUNCATE %s", table), SPI_OK_UTILITY);
+	}
+	else
+		moved = partman_move_rows(key->parent, table, parent, partman_bound_condition(key, &span));
+	partman_spi_exec(psprintf("ALTER TABLE %s ATTACH PARTITION %s DEFAULT", parent, table),
+					 SPI_OK_UTILITY);
+	partman_end_ddl(save_nestlevel, save_userid, save_sec_context);
+	return moved;
+}
+
+/*
+ * Move the rows of blocks [from, to) of source into the set, creating the
+ * partitions their keys need first (rescuing default-partition rows of
+ * those bounds).  Returns the number of rows moved.
+ */
+static uint64
+source_batch(const PartmanSet *set, const PartmanTemplate *tmpl, const char *source,
+			 BlockNumber from, BlockNumber to, int *created)
+{
+	const PartmanKey *key = &set->key;
+	const RangeGrid *grid = &set->grid;
+	char	   *col = pstrdup(quote_identifier(key->attname));
+	char	   *blocks = psprintf("ctid OPERATOR(pg_catalog.>=) '(%u,0)'::pg_catalog.tid AND "
+								  "ctid OPERATOR(pg_catalog.<) '(%u,0)'::pg_catalog.tid", from, to);
+	char	   *columns = partman_column_list(key->parent);
+	bool		isnull;
+	Datum		min;
+	Datum		max;
+	int			rc;
+	int64	   *missing;
+	int			nmissing;
+	uint64		moved;
+	int			save_nestlevel;
+	Oid			save_userid;
+	int			save_sec_context;
+
+	*created = 0;
+	rc = SPI_execute(psprintf("SELECT pg_catalog.min(%s), pg_catalog.max(%s) FROM ONLY %s WHERE %s",
+							  col, col, source, blocks), false, 1);
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "could not read source table: %s", SPI_result_code_string(rc));
+	min = result_datum(1, &isnull);
+	if (!isnull)
+	{
+		Oid			deflt;
+
+		min = copy_key(key, min);
+		max = copy_key(key, result_datum(2, &isnull));
+		missing = partman_missing_cells(key, grid, partman_grid_cell_of(grid, min),
+										partman_grid_cell_of(grid, max), &nmissing);
+		if (nmissing > 0)
+		{
+			partman_lock_relation(key->parent, AccessExclusiveLock);
+			deflt = partman_default_partition(key->parent);
+			if (OidIsValid(deflt))
+				partman_lock_relation(deflt, AccessExclusiveLock);
+			partman_begin_ddl(key, &save_nestlevel, &save_userid, &save_sec_context);
+			for (int i = 0; i < nmissing; i++)
+			{
+				PartmanBound bound;
+
+				memset(&bound, 0, sizeof(bound));
+				bound.lower = partman_grid_bound(grid, missing[i]);
+				bound.upper = partman_grid_bound(grid, missing[i] + 1);
+				(void) partman_create_with_rescue(key, tmpl, partman_cell_name(key, grid, missing[i]),
+												  &bound);
+			}
+			partman_end_ddl(save_nestlevel, save_userid, save_sec_context);
+			*created = nmissing;
+		}
+	}
+
+	rc = SPI_execute(psprintf("WITH moved AS (DELETE FROM ONLY %s WHERE %s RETURNING %s) "
+							  "INSERT INTO %s (%s) OVERRIDING SYSTEM VALUE SELECT %s FROM moved",
+							  source, blocks, columns, partman_qualified_name(key->parent),
+							  columns, columns), false, 0);
+	if (rc != SPI_OK_INSERT)
+		elog(ERROR, "could not move rows: %s", SPI_result_code_string(rc));
+	moved = SPI_processed;
+	return moved;
+}
+
+/* Blocks of source now, and blocks per batch of about batch_rows rows. */
+static void
+source_geometry(Oid source, int batch_rows, BlockNumber *nblocks, BlockNumber *per_batch)
+{
+	Relation	rel = relation_open(source, AccessShareLock);
+	double		tuples_per_block = 0;
+
+	*nblocks = RelationGetNumberOfBlocks(rel);
+	if (rel->rd_rel->relpages > 0 && rel->rd_rel->reltuples > 0)
+		tuples_per_block = rel->rd_rel->reltuples / rel->rd_rel->relpages;
+	if (tuples_per_block <= 0)
+		tuples_per_block = 100;		/* unanalyzed: a typical narrow row */
+	relation_close(rel, NoLock);
+	*per_batch = (BlockNumber) Max(1, batch_rows / tuples_per_block);
+}
+
+/*
+ * partman.partition_data(parent regclass, batch_rows int DEFAULT 50000,
+ *		source regclass DEFAULT NULL) PROCEDURE
+ */
+Datum
+partman_partition_data(PG_FUNCTION_ARGS)
+{
+	bool		nonatomic = fcinfo->context && IsA(fcinfo->context, CallContext) &&
+		!castNode(CallContext, fcinfo->context)->atomic;
+	PartmanSet	set;
+	PartmanTemplate tmpl;
+	int			batch_rows;
+	Oid			source = InvalidOid;
+	BatchReport report;
+	MemoryContext callcxt = CurrentMemoryContext;
+
+	partman_require_arg(fcinfo, 0, "parent");
+	partman_require_arg(fcinfo, 1, "batch_rows");
+	batch_rows = PG_GETARG_INT32(1);
+	if (batch_rows < 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("batch_rows must be positive, not %d", batch_rows)));
+
+	SPI_connect_ext(nonatomic ? SPI_OPT_NONATOMIC : 0);
+	partman_open_set(PG_GETARG_OID(0), &set);
+	if (!set.has_grid)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("partition_data needs a RANGE set managed by partman, and \"%s\" is not one",
+						set.key.relname),
+				 errhint("For a LIST set, partman.create_partition makes the partition and moves the parked rows.")));
+	if (!PG_ARGISNULL(2))
+	{
+		source = PG_GETARG_OID(2);
+		if (get_rel_relkind(source) != RELKIND_RELATION || get_rel_relispartition(source))
+			ereport(ERROR,
+					(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+					 errmsg("source \"%s\" must be a plain table that is not a partition",
+							get_rel_name(source))));
+		partman_check_owner(source);
+		partman_check_shape(&set.key, source);
+	}
+	else if (!OidIsValid(partman_default_partition(set.key.parent)))
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("table \"%s\" has no default partition to move rows out of",
+						set.key.relname)));
+
+	memset(&report, 0, sizeof(report));
+	report.started = GetCurrentTimestamp();
+	if (!OidIsValid(source))
+	{
+		for (;;)
+		{
+			int			created;
+			uint64		moved;
+
+			CHECK_FOR_INTERRUPTS();
+			partman_open_set(set.key.parent, &set);
+			partman_read_template(&set.key, set.cfg.storage_parameters, &tmpl);
+			moved = default_batch(&set, &tmpl, batch_rows, &created);
+			if (moved == 0)
+				break;
+			report_batch(&report, moved, created);
+			if (nonatomic)
+				SPI_commit();
+		}
+	}
+	else
+	{
+		char	   *source_name = MemoryContextStrdup(callcxt, partman_qualified_name(source));
+		BlockNumber nblocks;
+		BlockNumber per_batch;
+
+		source_geometry(source, batch_rows, &nblocks, &per_batch);
+		for (BlockNumber block = 0; block < nblocks; block += per_batch)
+		{
+			int			created;
+			uint64		moved;
+
+			CHECK_FOR_INTERRUPTS();
+			partman_open_set(set.key.parent, &set);
+			partman_read_template(&set.key, set.cfg.storage_parameters, &tmpl);
+			moved = source_batch(&set, &tmpl, source_name, block,
+								 Min(nblocks, block + per_batch), &created);
+			if (moved > 0)
+				report_batch(&report, moved, created);
+			if (nonatomic)
+				SPI_commit();
+		}
+	}
+	ereport(NOTICE,
+			(errmsg("partition_data moved " UINT64_FORMAT " rows of table \"%s\" in %d batches",
+					report.total, set.key.relname, report.batch)));
+	SPI_finish();
+	PG_RETURN_VOID();
+}
