@@ -439,6 +439,22 @@ same_text(const char *a, const char *b)
 	return strcmp(a, b) == 0;
 }
 
+/* True when two rows of a set have the same settings. */
+static bool
+same_settings(const PartmanConfig *a, const PartmanConfig *b)
+{
+	return a->premake == b->premake &&
+		same_text(a->retention, b->retention) &&
+		same_text(a->retention_action, b->retention_action) &&
+		same_text(a->retention_schema, b->retention_schema) &&
+		a->default_partition == b->default_partition &&
+		same_text(a->require_filter, b->require_filter) &&
+		a->max_rescue_rows == b->max_rescue_rows &&
+		a->has_max_partitions == b->has_max_partitions &&
+		a->max_partitions == b->max_partitions &&
+		same_text(a->storage_parameters, b->storage_parameters);
+}
+
 /*
  * partman._config_guard(): BEFORE INSERT OR UPDATE OR DELETE trigger on
  * partman.part_config.  Checks ownership, keeps the identity of a set
@@ -488,6 +504,9 @@ partman_config_guard(PG_FUNCTION_ARGS)
 							   key.relname),
 					 errhint("Call partman.undo_parent and partman.create_parent to start a new set.")));
 	}
+	/* maintenance recording its outcome changes no setting: nothing to check */
+	if (TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event) && same_settings(&oldcfg, &newcfg))
+		return PointerGetDatum(result);
 	partman_validate_config(&newcfg, &key);
 	return PointerGetDatum(result);
 }
