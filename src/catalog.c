@@ -20,6 +20,7 @@
 #include "partitioning/partdesc.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
+#include "utils/datum.h"
 #include "utils/lsyscache.h"
 #include "utils/partcache.h"
 #include "utils/syscache.h"
@@ -169,6 +170,31 @@ partman_list_partitions(Oid parent)
 		result = lappend(result, deflt);
 	relation_close(rel, NoLock);
 	return result;
+}
+
+/*
+ * partman_greatest_range_bound
+ *		The greatest finite bound of a RANGE parent's partitions (the upper
+ *		bound of its newest partition), read from the partition descriptor
+ *		without decoding every partition's bound.  False when there is none.
+ */
+bool
+partman_greatest_range_bound(Oid parent, Datum *bound)
+{
+	Relation	rel = relation_open(parent, NoLock);
+	PartitionKey pkey = RelationGetPartitionKey(rel);
+	PartitionBoundInfo bi = RelationGetPartitionDesc(rel, true)->boundinfo;
+	bool		found = false;
+
+	if (bi != NULL && bi->strategy == PARTITION_STRATEGY_RANGE && bi->ndatums > 0 &&
+		bi->kind[bi->ndatums - 1][0] == PARTITION_RANGE_DATUM_VALUE)
+	{
+		*bound = datumCopy(bi->datums[bi->ndatums - 1][0], pkey->parttypbyval[0],
+						   pkey->parttyplen[0]);
+		found = true;
+	}
+	relation_close(rel, NoLock);
+	return found;
 }
 
 /* The default partition of parent, or InvalidOid. */

@@ -307,6 +307,8 @@ config_from_tuple(HeapTuple tuple, TupleDesc desc, PartmanConfig *cfg)
 	cfg->has_max_partitions = !isnull;
 	cfg->max_partitions = isnull ? 0 : DatumGetInt32(d);
 	cfg->storage_parameters = text_column(tuple, desc, "storage_parameters");
+	(void) binary_column(tuple, desc, "last_error", &isnull);
+	cfg->failing = !isnull;
 }
 
 /*
@@ -321,10 +323,24 @@ partman_config_read(Oid parent, PartmanConfig *cfg)
 	Datum		values[1] = {ObjectIdGetDatum(parent)};
 	int			rc;
 
+	/* maintenance reads every set's row: plan the query once per backend */
+	static SPIPlanPtr plan = NULL;
+
+	if (plan == NULL)
+	{
+		SPIPlanPtr	fresh = SPI_prepare("SELECT * FROM partman.part_config "
+										"WHERE parent OPERATOR(pg_catalog.=) $1",
+										1, argtypes);
+
+		if (fresh == NULL)
+			elog(ERROR, "could not plan partman.part_config query: %s",
+				 SPI_result_code_string(SPI_result));
+		if (SPI_keepplan(fresh) != 0)
+			elog(ERROR, "could not keep partman.part_config plan");
+		plan = fresh;
+	}
 	/* not read-only: a fresh snapshot sees rows committed while we waited for a lock */
-	rc = SPI_execute_with_args("SELECT * FROM partman.part_config "
-							   "WHERE parent OPERATOR(pg_catalog.=) $1",
-							   1, argtypes, values, NULL, false, 1);
+	rc = SPI_execute_plan(plan, values, NULL, false, 1);
 	if (rc != SPI_OK_SELECT)
 		elog(ERROR, "could not read partman.part_config: %s", SPI_result_code_string(rc));
 	if (SPI_processed == 0)

@@ -32,6 +32,7 @@
 #include "miscadmin.h"
 #include "nodes/parsenodes.h"
 #include "storage/lmgr.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
@@ -94,32 +95,28 @@ plan_premake(const PartmanSet *set)
 	const PartmanKey *key = &set->key;
 	const RangeGrid *grid = &set->grid;
 	List	   *steps = NIL;
-	List	   *parts = partman_list_partitions(key->parent);
-	ListCell   *lc;
 	int64		current = partman_current_cell(key, grid);
 	int64		first = current;
 	int64		last = current + set->cfg.premake;
-	PartmanPartition *newest = NULL;
-	Oid			deflt = partman_default_partition(key->parent);
-	char	   *default_name = OidIsValid(deflt) ? partman_qualified_name(deflt) : NULL;
+	Datum		newest_upper;
+	Oid			deflt;
+	char	   *default_name;
 	int64	   *missing;
 	int			nmissing;
 	bool		parked = false;
 
-	foreach(lc, parts)
-	{
-		PartmanPartition *part = lfirst(lc);
-
-		if (!part->is_default && !part->upper_unbounded)
-			newest = part;
-	}
 	/* fill from after the newest partition, so no cell up to now is left out */
-	if (newest)
+	if (partman_greatest_range_bound(key->parent, &newest_upper))
 	{
-		first = partman_grid_cell_of(grid, newest->upper);
-		if (partman_compare_keys(key, partman_grid_bound(grid, first), newest->upper) < 0)
+		first = partman_grid_cell_of(grid, newest_upper);
+		if (partman_compare_keys(key, partman_grid_bound(grid, first), newest_upper) < 0)
 			first++;
 	}
+	/* the common case, cheaply: everything is made already */
+	if (first > last)
+		return NIL;
+	deflt = partman_default_partition(key->parent);
+	default_name = OidIsValid(deflt) ? partman_qualified_name(deflt) : NULL;
 	missing = partman_missing_cells(key, grid, first, last, &nmissing);
 	if (nmissing == 0)
 		return NIL;
@@ -318,9 +315,12 @@ execute_step(const PartmanSet *set, const PartmanTemplate *tmpl, MaintenanceStep
 	log_step(key->parent, step_names[step->action], step->partition, "done", detail, started);
 }
 
-/* Carry out a set's plan.  Returns the number of steps done. */
+/*
+ * Carry out a set's plan.  Returns the number of steps done; *was_failing
+ * tells whether the set's last run had failed.
+ */
 static int
-maintain_set(Oid parent, bool analyze)
+maintain_set(Oid parent, bool analyze, bool *was_failing)
 {
 	PartmanSet	set;
 	List	   *steps;
@@ -332,6 +332,7 @@ maintain_set(Oid parent, bool analyze)
 	Oid			deflt;
 
 	partman_open_set(parent, &set);
+	*was_failing = set.cfg.failing;
 	steps = plan_set(&set);
 	if (steps == NIL)
 		return 0;
@@ -372,11 +373,42 @@ record_outcome(Oid parent, const char *error)
 		elog(ERROR, "could not update partman.part_config: %s", SPI_result_code_string(rc));
 }
 
+/* Stamp last_maintenance on sets that needed nothing, in one statement. */
+static void
+record_idle(List *parents)
+{
+	Oid			argtypes[2] = {REGCLASSARRAYOID, TIMESTAMPTZOID};
+	Datum		values[2];
+	Datum	   *items;
+	ListCell   *lc;
+	int			rc;
+
+	if (parents == NIL)
+		return;
+	items = palloc(sizeof(Datum) * list_length(parents));
+	foreach(lc, parents)
+		items[foreach_current_index(lc)] = ObjectIdGetDatum(lfirst_oid(lc));
+	values[0] = PointerGetDatum(construct_array(items, list_length(parents), REGCLASSOID,
+												sizeof(Oid), true, TYPALIGN_INT));
+	values[1] = TimestampTzGetDatum(partman_now());
+	rc = SPI_execute_with_args("UPDATE partman.part_config SET last_maintenance = $2 "
+							   "WHERE parent OPERATOR(pg_catalog.=) ANY ($1)",
+							   2, argtypes, values, NULL, false, 0);
+	if (rc != SPI_OK_UPDATE)
+		elog(ERROR, "could not update partman.part_config: %s", SPI_result_code_string(rc));
+}
+
+typedef enum SetOutcome
+{
+	SET_IDLE,					/* nothing to do, and nothing failing */
+	SET_CHANGED,				/* work done, or a failure cleared */
+	SET_FAILED					/* failed or skipped; logged */
+} SetOutcome;
+
 /*
  * Maintain one set in a subtransaction, retrying lock timeouts with backoff.
- * Returns false when the set failed or was skipped.
  */
-static bool
+static SetOutcome
 maintain_set_safely(Oid parent, bool analyze)
 {
 	MemoryContext oldcontext = CurrentMemoryContext;
@@ -389,19 +421,22 @@ maintain_set_safely(Oid parent, bool analyze)
 	{
 		log_step(parent, "maintain", NULL, "skipped",
 				 "another session is maintaining this set", started);
-		return false;
+		return SET_FAILED;
 	}
 
 	for (int attempt = 0;; attempt++)
 	{
 		ErrorData  *edata = NULL;
+		int			steps = 0;
+		bool		was_failing = false;
 
 		BeginInternalSubTransaction(NULL);
 		MemoryContextSwitchTo(oldcontext);
 		PG_TRY();
 		{
-			(void) maintain_set(parent, analyze);
-			record_outcome(parent, NULL);
+			steps = maintain_set(parent, analyze, &was_failing);
+			if (steps > 0 || was_failing)
+				record_outcome(parent, NULL);
 			ReleaseCurrentSubTransaction();
 			MemoryContextSwitchTo(oldcontext);
 			CurrentResourceOwner = oldowner;
@@ -418,7 +453,7 @@ maintain_set_safely(Oid parent, bool analyze)
 		PG_END_TRY();
 
 		if (edata == NULL)
-			return true;
+			return (steps > 0 || was_failing) ? SET_CHANGED : SET_IDLE;
 		if (edata->sqlerrcode == ERRCODE_QUERY_CANCELED || edata->sqlerrcode == ERRCODE_ADMIN_SHUTDOWN)
 			ReThrowError(edata);
 		if (edata->sqlerrcode == ERRCODE_LOCK_NOT_AVAILABLE && attempt < LOCK_RETRIES)
@@ -436,7 +471,7 @@ maintain_set_safely(Oid parent, bool analyze)
 				(errmsg("maintenance of table \"%s\" %s: %s", get_rel_name(parent),
 						edata->sqlerrcode == ERRCODE_LOCK_NOT_AVAILABLE ?
 						"skipped until the next run" : "failed", edata->message)));
-		return false;
+		return SET_FAILED;
 	}
 }
 
@@ -517,18 +552,27 @@ partman_run_maintenance(PG_FUNCTION_ARGS)
 	bool		analyze = !PG_ARGISNULL(1) && PG_GETARG_BOOL(1);
 	MemoryContext callcxt = CurrentMemoryContext;
 	List	   *parents;
+	List	   *idle = NIL;
 	ListCell   *lc;
 
-	/* at top level, each set commits on its own */
+	/* at top level, each set that changed commits on its own */
 	SPI_connect_ext(nonatomic ? SPI_OPT_NONATOMIC : 0);
 	parents = sets_to_maintain(fcinfo, callcxt);
 	foreach(lc, parents)
 	{
 		CHECK_FOR_INTERRUPTS();
-		(void) maintain_set_safely(lfirst_oid(lc), analyze);
-		if (nonatomic)
+		if (maintain_set_safely(lfirst_oid(lc), analyze) == SET_IDLE)
+		{
+			MemoryContext old = MemoryContextSwitchTo(callcxt);
+
+			idle = lappend_oid(idle, lfirst_oid(lc));
+			MemoryContextSwitchTo(old);
+		}
+		else if (nonatomic)
 			SPI_commit();
 	}
+	/* sets with nothing to do cost one statement in all, and no commit each */
+	record_idle(idle);
 	prune_log();
 	SPI_finish();
 	PG_RETURN_VOID();

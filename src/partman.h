@@ -79,6 +79,7 @@ typedef struct PartmanPartition
 extern void partman_read_key(Oid parent, PartmanKey *key);
 extern List *partman_list_partitions(Oid parent);
 extern Oid	partman_default_partition(Oid parent);
+extern bool partman_greatest_range_bound(Oid parent, Datum *bound);
 extern Oid	partman_route_value(Oid parent, Datum value, bool isnull);
 extern int	partman_compare_keys(const PartmanKey *key, Datum a, Datum b);
 extern void partman_check_owner(Oid relid);
@@ -257,6 +258,7 @@ typedef struct PartmanConfig
 	bool		has_max_partitions;
 	int			max_partitions;
 	char	   *storage_parameters;
+	bool		failing;		/* last_error is set */
 } PartmanConfig;
 
 /* What an operation knows about the set it works on. */
