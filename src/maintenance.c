@@ -290,11 +290,13 @@ execute_step(const PartmanSet *set, const PartmanTemplate *tmpl, MaintenanceStep
 	switch (step->action)
 	{
 		case STEP_CREATE:
+			(void) partman_create_range_partition(key, tmpl, step->partition,
+												  step->bound.lower, step->bound.upper);
+			break;
 		case STEP_RESCUE:
 			(void) partman_create_with_rescue(key, tmpl, step->partition, &step->bound);
-			if (step->parked_rows > 0)
-				detail = psprintf("moved " UINT64_FORMAT " rows from the default partition",
-								  step->parked_rows);
+			detail = psprintf("moved " UINT64_FORMAT " rows from the default partition",
+							  step->parked_rows);
 			break;
 		case STEP_BLOCKED:
 			log_step(key->parent, step_names[step->action], step->partition,
@@ -342,6 +344,8 @@ maintain_set(Oid parent, bool analyze, bool *was_failing)
 	deflt = partman_default_partition(parent);
 	if (OidIsValid(deflt))
 		partman_lock_relation(deflt, AccessExclusiveLock);
+	/* plan again under the locks: no row can reach the default partition now */
+	steps = plan_set(&set);
 	partman_read_template(&set.key, set.cfg.storage_parameters, &tmpl);
 	partman_begin_ddl(&set.key, &save_nestlevel, &save_userid, &save_sec_context);
 	foreach(lc, steps)
