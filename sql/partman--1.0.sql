@@ -202,6 +202,25 @@ COMMENT ON FUNCTION partman.maintenance_plan IS
     'What run_maintenance would do now, as statements to run one by one (dry run)';
 
 -------------------------------------------------------------------------------
+-- Background workers (need shared_preload_libraries = 'partman')
+-------------------------------------------------------------------------------
+
+CREATE FUNCTION partman.wake_worker() RETURNS pg_catalog.bool
+LANGUAGE C VOLATILE AS 'MODULE_PATHNAME', 'partman_wake_worker';
+COMMENT ON FUNCTION partman.wake_worker IS
+    'Make this database''s partman worker run maintenance now';
+
+CREATE FUNCTION partman._workers(OUT database pg_catalog.text, OUT pid pg_catalog.int4,
+    OUT state pg_catalog.text, OUT last_run pg_catalog.timestamptz,
+    OUT next_run pg_catalog.timestamptz, OUT last_error pg_catalog.text)
+RETURNS SETOF record
+LANGUAGE C VOLATILE AS 'MODULE_PATHNAME', 'partman_workers';
+
+CREATE VIEW partman.workers AS SELECT * FROM partman._workers();
+COMMENT ON VIEW partman.workers IS 'partman: each database''s background worker';
+GRANT SELECT ON partman.workers TO PUBLIC;
+
+-------------------------------------------------------------------------------
 -- Introspection
 -------------------------------------------------------------------------------
 

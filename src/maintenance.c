@@ -413,7 +413,7 @@ typedef enum SetOutcome
  * Maintain one set in a subtransaction, retrying lock timeouts with backoff.
  */
 static SetOutcome
-maintain_set_safely(Oid parent, bool analyze)
+maintain_set_safely(Oid parent, bool analyze, char *error, Size errlen)
 {
 	MemoryContext oldcontext = CurrentMemoryContext;
 	ResourceOwner oldowner = CurrentResourceOwner;
@@ -470,6 +470,8 @@ maintain_set_safely(Oid parent, bool analyze)
 		log_step(parent, "maintain", NULL,
 				 edata->sqlerrcode == ERRCODE_LOCK_NOT_AVAILABLE ? "skipped" : "failed",
 				 edata->message, started);
+		if (error)
+			snprintf(error, errlen, "%s: %s", get_rel_name(parent), edata->message);
 		record_outcome(parent, edata->message);
 		ereport(WARNING,
 				(errmsg("maintenance of table \"%s\" %s: %s", get_rel_name(parent),
@@ -505,17 +507,17 @@ prune_log(void)
  * cxt.
  */
 static List *
-sets_to_maintain(FunctionCallInfo fcinfo, MemoryContext cxt)
+sets_to_maintain(Oid only, MemoryContext cxt)
 {
 	List	   *result = NIL;
 	MemoryContext old;
 	int			rc;
 
-	if (!PG_ARGISNULL(0))
+	if (OidIsValid(only))
 	{
 		PartmanSet	set;
 
-		partman_open_set(PG_GETARG_OID(0), &set);
+		partman_open_set(only, &set);
 		if (!set.managed)
 			partman_not_managed(set.key.parent);
 		old = MemoryContextSwitchTo(cxt);
@@ -561,11 +563,11 @@ partman_run_maintenance(PG_FUNCTION_ARGS)
 
 	/* at top level, each set that changed commits on its own */
 	SPI_connect_ext(nonatomic ? SPI_OPT_NONATOMIC : 0);
-	parents = sets_to_maintain(fcinfo, callcxt);
+	parents = sets_to_maintain(PG_ARGISNULL(0) ? InvalidOid : PG_GETARG_OID(0), callcxt);
 	foreach(lc, parents)
 	{
 		CHECK_FOR_INTERRUPTS();
-		if (maintain_set_safely(lfirst_oid(lc), analyze) == SET_IDLE)
+		if (maintain_set_safely(lfirst_oid(lc), analyze, NULL, 0) == SET_IDLE)
 		{
 			MemoryContext old = MemoryContextSwitchTo(callcxt);
 
@@ -598,7 +600,8 @@ partman_maintenance_plan(PG_FUNCTION_ARGS)
 
 	InitMaterializedSRF(fcinfo, 0);
 	SPI_connect();
-	parents = sets_to_maintain(fcinfo, CurrentMemoryContext);
+	parents = sets_to_maintain(PG_ARGISNULL(0) ? InvalidOid : PG_GETARG_OID(0),
+							   CurrentMemoryContext);
 	foreach(lc, parents)
 	{
 		Oid			parent = lfirst_oid(lc);
@@ -663,4 +666,66 @@ partman_maintenance_plan(PG_FUNCTION_ARGS)
 	}
 	SPI_finish();
 	return (Datum) 0;
+}
+
+/*
+ * partman_maintenance_round
+ *		The background worker's round: every enabled set, each in its own
+ *		transaction, then the idle sets' timestamps and the log pruning.
+ *		Returns how many sets failed or were skipped; last_error gets the
+ *		last such message.  Runs outside any transaction.
+ */
+int
+partman_maintenance_round(char *last_error, Size len)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	List	   *parents;
+	List	   *idle = NIL;
+	ListCell   *lc;
+	int			failed = 0;
+
+	StartTransactionCommand();
+	SPI_connect();
+	PushActiveSnapshot(GetTransactionSnapshot());
+	parents = sets_to_maintain(InvalidOid, cxt);
+	PopActiveSnapshot();
+	SPI_finish();
+	CommitTransactionCommand();
+
+	foreach(lc, parents)
+	{
+		SetOutcome	outcome;
+
+		CHECK_FOR_INTERRUPTS();
+		StartTransactionCommand();
+		SPI_connect();
+		PushActiveSnapshot(GetTransactionSnapshot());
+		/* the set may have been dropped since the list was read */
+		if (SearchSysCacheExists1(RELOID, ObjectIdGetDatum(lfirst_oid(lc))))
+		{
+			outcome = maintain_set_safely(lfirst_oid(lc), false, last_error, len);
+			if (outcome == SET_IDLE)
+			{
+				MemoryContext old = MemoryContextSwitchTo(cxt);
+
+				idle = lappend_oid(idle, lfirst_oid(lc));
+				MemoryContextSwitchTo(old);
+			}
+			else if (outcome == SET_FAILED)
+				failed++;
+		}
+		PopActiveSnapshot();
+		SPI_finish();
+		CommitTransactionCommand();
+	}
+
+	StartTransactionCommand();
+	SPI_connect();
+	PushActiveSnapshot(GetTransactionSnapshot());
+	record_idle(idle);
+	prune_log();
+	PopActiveSnapshot();
+	SPI_finish();
+	CommitTransactionCommand();
+	return failed;
 }

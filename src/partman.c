@@ -107,5 +107,42 @@ _PG_init(void)
 							0,
 							NULL, NULL, NULL);
 
+	DefineCustomIntVariable("partman.bgw_interval",
+							"Seconds between maintenance rounds of the background workers.",
+							NULL,
+							&partman_bgw_interval,
+							600, 1, 86400,
+							PGC_SIGHUP,
+							GUC_UNIT_S,
+							NULL, NULL, NULL);
+	DefineCustomStringVariable("partman.bgw_databases",
+							   "Databases the background workers maintain (comma-separated; empty: all).",
+							   NULL,
+							   &partman_bgw_databases,
+							   "",
+							   PGC_SIGHUP,
+							   GUC_LIST_INPUT,
+							   NULL, NULL, NULL);
+	DefineCustomStringVariable("partman.bgw_role",
+							   "Role the background workers connect as (empty: the bootstrap superuser).",
+							   "Each set's DDL still runs as the set's owner.",
+							   &partman_bgw_role,
+							   "",
+							   PGC_SIGHUP,
+							   0,
+							   NULL, NULL, NULL);
+	DefineCustomIntVariable("partman.bgw_max_workers",
+							"Most background workers running at once (one per database).",
+							NULL,
+							&partman_bgw_max_workers,
+							4, 1, PARTMAN_MAX_DATABASES,
+							PGC_SIGHUP,
+							0,
+							NULL, NULL, NULL);
+
 	MarkGUCPrefixReserved("partman");
+
+	/* workers and their shared state exist only when preloaded */
+	if (process_shared_preload_libraries_in_progress)
+		partman_register_launcher();
 }

@@ -17,6 +17,7 @@
 #include "fmgr.h"
 #include "nodes/pg_list.h"
 #include "pgtime.h"
+#include "storage/lwlock.h"
 #include "utils/rel.h"
 
 #include "compat.h"
@@ -282,5 +283,60 @@ extern void partman_config_insert(const PartmanConfig *cfg);
 extern void partman_config_delete(Oid parent);
 extern const char *partman_strategy_name(char strategy);
 extern const char *partman_strategy_keyword(char strategy);
+
+/* ---------------------------------------------------------------------
+ * functions in launcher.c and worker.c: background workers
+ * ---------------------------------------------------------------------
+ */
+#define PARTMAN_MAX_DATABASES	64
+
+typedef enum PartmanWorkerState
+{
+	WORKER_FREE = 0,			/* slot unused */
+	WORKER_STOPPED,				/* slot assigned, no worker yet */
+	WORKER_STARTING,
+	WORKER_IDLE,
+	WORKER_RUNNING,
+	WORKER_NO_EXTENSION,		/* exited: partman is not installed there */
+	WORKER_CRASHED				/* exited otherwise; restarted with backoff */
+} PartmanWorkerState;
+
+typedef struct PartmanWorkerSlot
+{
+	Oid			dboid;
+	char		dbname[NAMEDATALEN];
+	PartmanWorkerState state;
+	pid_t		pid;
+	bool		wake;			/* wake_worker() asked for a round now */
+	TimestampTz last_run;
+	TimestampTz next_run;
+	char		last_error[256];
+} PartmanWorkerSlot;
+
+typedef struct PartmanShared
+{
+	LWLock	   *lock;
+	pid_t		launcher_pid;
+	PartmanWorkerSlot slots[PARTMAN_MAX_DATABASES];
+} PartmanShared;
+
+/* what the launcher passes a worker in bgw_extra */
+typedef struct PartmanWorkerArgs
+{
+	int			slot;
+	Oid			role;
+} PartmanWorkerArgs;
+
+extern int	partman_bgw_interval;
+extern char *partman_bgw_databases;
+extern char *partman_bgw_role;
+extern int	partman_bgw_max_workers;
+extern PartmanShared *partman_shared;
+
+extern void partman_register_launcher(void);
+extern PartmanShared *partman_require_shared(void);
+
+/* in maintenance.c, for the worker */
+extern int	partman_maintenance_round(char *last_error, Size len);
 
 #endif							/* PARTMAN_H */

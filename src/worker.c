@@ -1,0 +1,139 @@
+/*-------------------------------------------------------------------------
+ *
+ * worker.c
+ *	  The per-database background worker: a round of maintenance every
+ *	  partman.bgw_interval seconds (or when partman.wake_worker() asks), with
+ *	  the same engine as CALL partman.run_maintenance(), one transaction per
+ *	  set.  Started by the launcher (launcher.c) with the database's OID in
+ *	  bgw_main_arg.
+ *
+ * SIGTERM stops it promptly (die(), also mid-statement); SIGHUP reloads the
+ * settings; it sleeps on its latch with WL_EXIT_ON_PM_DEATH and uses no CPU
+ * while idle.  When the database no longer has the extension, it records
+ * that and exits with code 0.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "partman.h"
+
+#include "access/xact.h"
+#include "commands/extension.h"
+#include "miscadmin.h"
+#include "pgstat.h"
+#include "postmaster/bgworker.h"
+#include "postmaster/interrupt.h"
+#include "storage/ipc.h"
+#include "storage/latch.h"
+#include "tcop/tcopprot.h"
+#include "utils/memutils.h"
+#include "utils/timestamp.h"
+
+PGDLLEXPORT void partman_worker_main(Datum arg);
+
+static PartmanWorkerSlot *my_slot;
+
+static void
+set_state(PartmanWorkerState state)
+{
+	LWLockAcquire(partman_shared->lock, LW_EXCLUSIVE);
+	my_slot->state = state;
+	LWLockRelease(partman_shared->lock);
+}
+
+static bool
+extension_installed(void)
+{
+	bool		installed;
+
+	StartTransactionCommand();
+	installed = OidIsValid(get_extension_oid("partman", true));
+	CommitTransactionCommand();
+	return installed;
+}
+
+void
+partman_worker_main(Datum arg)
+{
+	Oid			dboid = DatumGetObjectId(arg);
+	PartmanWorkerArgs args;
+	MemoryContext round_context;
+
+	memcpy(&args, MyBgworkerEntry->bgw_extra, sizeof(args));
+	my_slot = &partman_shared->slots[args.slot];
+
+	pqsignal(SIGHUP, SignalHandlerForConfigReload);
+	pqsignal(SIGTERM, die);
+	BackgroundWorkerUnblockSignals();
+	BackgroundWorkerInitializeConnectionByOid(dboid, args.role, 0);
+	pgstat_report_appname("partman worker");
+
+	LWLockAcquire(partman_shared->lock, LW_EXCLUSIVE);
+	my_slot->pid = MyProcPid;
+	my_slot->state = WORKER_IDLE;
+	LWLockRelease(partman_shared->lock);
+
+	round_context = AllocSetContextCreate(TopMemoryContext, "partman worker round",
+										  ALLOCSET_DEFAULT_SIZES);
+	for (;;)
+	{
+		char		last_error[sizeof(my_slot->last_error)] = "";
+		TimestampTz finished;
+
+		CHECK_FOR_INTERRUPTS();
+		if (ConfigReloadPending)
+		{
+			ConfigReloadPending = false;
+			ProcessConfigFile(PGC_SIGHUP);
+		}
+		if (!extension_installed())
+		{
+			set_state(WORKER_NO_EXTENSION);
+			ereport(LOG,
+					(errmsg("partman worker exiting: extension partman is not installed in this database")));
+			proc_exit(0);
+		}
+
+		set_state(WORKER_RUNNING);
+		pgstat_report_activity(STATE_RUNNING, "partman: maintaining partition sets");
+		MemoryContextSwitchTo(round_context);
+		(void) partman_maintenance_round(last_error, sizeof(last_error));
+		MemoryContextSwitchTo(TopMemoryContext);
+		MemoryContextReset(round_context);
+		pgstat_report_activity(STATE_IDLE, NULL);
+
+		finished = GetCurrentTimestamp();
+		LWLockAcquire(partman_shared->lock, LW_EXCLUSIVE);
+		my_slot->state = WORKER_IDLE;
+		my_slot->wake = false;
+		my_slot->last_run = finished;
+		my_slot->next_run = TimestampTzPlusMilliseconds(finished, partman_bgw_interval * 1000L);
+		strlcpy(my_slot->last_error, last_error, sizeof(my_slot->last_error));
+		LWLockRelease(partman_shared->lock);
+
+		/* sleep until the next round is due, or wake_worker() asks */
+		for (;;)
+		{
+			TimestampTz now = GetCurrentTimestamp();
+			TimestampTz due;
+			bool		wake;
+
+			CHECK_FOR_INTERRUPTS();
+			if (ConfigReloadPending)
+			{
+				/* a new interval counts from the last round */
+				ConfigReloadPending = false;
+				ProcessConfigFile(PGC_SIGHUP);
+			}
+			LWLockAcquire(partman_shared->lock, LW_EXCLUSIVE);
+			wake = my_slot->wake;
+			due = TimestampTzPlusMilliseconds(my_slot->last_run, partman_bgw_interval * 1000L);
+			my_slot->next_run = due;
+			LWLockRelease(partman_shared->lock);
+			if (wake || now >= due)
+				break;
+			(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
+							 Max(1, (long) ((due - now) / 1000)), PG_WAIT_EXTENSION);
+			ResetLatch(MyLatch);
+		}
+	}
+}
