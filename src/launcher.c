@@ -18,7 +18,7 @@
  *	  a database that is dropped, or leaves partman.bgw_databases: STOPPED
  *		(its worker is terminated) and the slot is freed
  *
- * At most partman.bgw_max_workers workers run at once.  The launcher wakes
+ * At most partman.bgw_max_workers workers run at once (0: none).  The launcher wakes
  * when a worker starts or stops (bgw_notify_pid) and at least every few
  * seconds to look for new databases.
  *
@@ -46,7 +46,10 @@
 #include "storage/proc.h"
 #include "storage/procarray.h"
 #include "storage/shmem.h"
+#include "commands/dbcommands.h"
+#include "commands/defrem.h"
 #include "tcop/tcopprot.h"
+#include "tcop/utility.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/memutils.h"
@@ -68,6 +71,7 @@ int			partman_bgw_max_workers = 4;
 PartmanShared *partman_shared = NULL;
 
 static shmem_request_hook_type prev_shmem_request_hook = NULL;
+static ProcessUtility_hook_type prev_process_utility_hook = NULL;
 static shmem_startup_hook_type prev_shmem_startup_hook = NULL;
 
 /* the launcher's own view of its workers (handles are process-local) */
@@ -113,6 +117,65 @@ partman_shmem_startup(void)
 }
 
 /*
+ * A worker connected to a database would make DROP DATABASE, ALTER DATABASE
+ * ... RENAME and CREATE DATABASE ... TEMPLATE fail with "being accessed by
+ * other users": stop it first.  The statement then holds the database's
+ * lock, so the restarted worker cannot connect until it is done.
+ */
+static void
+stop_worker_of(const char *dbname)
+{
+	Oid			dboid;
+	pid_t		pid = 0;
+
+	if (partman_shared == NULL || dbname == NULL)
+		return;
+	dboid = get_database_oid(dbname, true);
+	if (!OidIsValid(dboid))
+		return;
+	LWLockAcquire(partman_shared->lock, LW_SHARED);
+	for (int i = 0; i < PARTMAN_MAX_DATABASES; i++)
+		if (partman_shared->slots[i].state != WORKER_FREE &&
+			partman_shared->slots[i].dboid == dboid)
+			pid = partman_shared->slots[i].pid;
+	LWLockRelease(partman_shared->lock);
+	if (pid != 0)
+		(void) kill(pid, SIGTERM);
+}
+
+static void
+partman_process_utility(PlannedStmt *pstmt, const char *queryString, bool readOnlyTree,
+						ProcessUtilityContext context, ParamListInfo params,
+						QueryEnvironment *queryEnv, DestReceiver *dest, QueryCompletion *qc)
+{
+	Node	   *stmt = pstmt->utilityStmt;
+
+	if (IsA(stmt, DropdbStmt))
+		stop_worker_of(((DropdbStmt *) stmt)->dbname);
+	else if (IsA(stmt, RenameStmt) && ((RenameStmt *) stmt)->renameType == OBJECT_DATABASE)
+		stop_worker_of(((RenameStmt *) stmt)->subname);
+	else if (IsA(stmt, CreatedbStmt))
+	{
+		ListCell   *lc;
+
+		foreach(lc, ((CreatedbStmt *) stmt)->options)
+		{
+			DefElem    *opt = lfirst_node(DefElem, lc);
+
+			if (strcmp(opt->defname, "template") == 0 && opt->arg != NULL)
+				stop_worker_of(defGetString(opt));
+		}
+	}
+
+	if (prev_process_utility_hook)
+		prev_process_utility_hook(pstmt, queryString, readOnlyTree, context, params,
+								  queryEnv, dest, qc);
+	else
+		standard_ProcessUtility(pstmt, queryString, readOnlyTree, context, params,
+								queryEnv, dest, qc);
+}
+
+/*
  * partman_register_launcher
  *		Called from _PG_init while shared_preload_libraries is processed.
  */
@@ -125,6 +188,8 @@ partman_register_launcher(void)
 	shmem_request_hook = partman_shmem_request;
 	prev_shmem_startup_hook = shmem_startup_hook;
 	shmem_startup_hook = partman_shmem_startup;
+	prev_process_utility_hook = ProcessUtility_hook;
+	ProcessUtility_hook = partman_process_utility;
 
 	memset(&worker, 0, sizeof(worker));
 	worker.bgw_flags = BGWORKER_SHMEM_ACCESS | BGWORKER_BACKEND_DATABASE_CONNECTION;

@@ -133,9 +133,9 @@ _PG_init(void)
 							   NULL, NULL, NULL);
 	DefineCustomIntVariable("partman.bgw_max_workers",
 							"Most background workers running at once (one per database).",
-							NULL,
+							"0 starts no worker.",
 							&partman_bgw_max_workers,
-							4, 1, PARTMAN_MAX_DATABASES,
+							4, 0, PARTMAN_MAX_DATABASES,
 							PGC_SIGHUP,
 							0,
 							NULL, NULL, NULL);

@@ -20,6 +20,7 @@ $node->init;
 $node->append_conf(
 	'postgresql.conf', qq{
 shared_preload_libraries = 'partman,pg_cron'
+partman.bgw_max_workers = 0
 cron.database_name = '$db'
 # jobs run in background workers, so pg_cron needs no connection to the node
 cron.use_background_workers = on

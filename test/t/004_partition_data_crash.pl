@@ -11,7 +11,7 @@ use Time::HiRes qw(usleep);
 
 my $node = PostgreSQL::Test::Cluster->new('partition_data_crash');
 $node->init;
-$node->append_conf('postgresql.conf', "shared_preload_libraries = 'partman'\nrestart_after_crash = on");
+$node->append_conf('postgresql.conf', "shared_preload_libraries = 'partman'\nrestart_after_crash = on\npartman.bgw_max_workers = 0");
 $node->start;
 
 # 300,000 rows over 60 days parked in the default partition.
