@@ -32,6 +32,9 @@
 #include "miscadmin.h"
 #include "nodes/parsenodes.h"
 #include "storage/lmgr.h"
+#include "tcop/tcopprot.h"
+#include "tcop/utility.h"
+#include "utils/guc.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
@@ -61,6 +64,24 @@ typedef enum StepAction
 static const char *const step_names[] = {
 	"create", "rescue", "rescue", "drop", "detach", "archive"
 };
+
+/*
+ * The background worker runs outside any transaction block, so it can detach
+ * retired partitions with DETACH ... CONCURRENTLY, as top-level commands
+ * after the set's transaction (PostgreSQL allows it only without a default
+ * partition).  Steps deferred that way wait here.
+ */
+typedef struct DeferredDetach
+{
+	Oid			parent;
+	Oid			relid;
+	Oid			owner;
+	char	   *schema;			/* archive to this schema, or NULL */
+} DeferredDetach;
+
+static bool concurrent_detach_allowed = false;
+static List *deferred_detaches = NIL;
+static MemoryContext deferred_context = NULL;
 
 typedef struct MaintenanceStep
 {
@@ -306,9 +327,24 @@ execute_step(const PartmanSet *set, const PartmanTemplate *tmpl, MaintenanceStep
 							key->relname),
 					 errdetail("%s", step->reason)));
 			return;
-		case STEP_DROP:
 		case STEP_DETACH:
 		case STEP_ARCHIVE:
+			if (concurrent_detach_allowed && !OidIsValid(partman_default_partition(key->parent)))
+			{
+				MemoryContext old = MemoryContextSwitchTo(deferred_context);
+				DeferredDetach *detach = palloc0(sizeof(DeferredDetach));
+
+				detach->parent = key->parent;
+				detach->relid = step->relid;
+				detach->owner = key->owner;
+				if (step->action == STEP_ARCHIVE)
+					detach->schema = pstrdup(set->cfg.retention_schema);
+				deferred_detaches = lappend(deferred_detaches, detach);
+				MemoryContextSwitchTo(old);
+				return;
+			}
+			/* FALLTHROUGH */
+		case STEP_DROP:
 			partman_lock_relation(step->relid, AccessExclusiveLock);
 			partman_retire_partition(key, step->relid, set->cfg.retention_action,
 									 set->cfg.retention_schema);
@@ -669,6 +705,176 @@ partman_maintenance_plan(PG_FUNCTION_ARGS)
 }
 
 /*
+ * Run one utility statement as a top-level command of its own, as role,
+ * with partman.lock_timeout; outside any transaction.
+ */
+static void
+run_toplevel(const char *sql, Oid role)
+{
+	Oid			save_userid;
+	int			save_sec_context;
+	RawStmt    *raw;
+	List	   *plans;
+	char		timeout[32];
+
+	MemoryContext command_context;
+	MemoryContext save_portal_context = PortalContext;
+	MemoryContext caller = CurrentMemoryContext;
+
+	/*
+	 * Commands that commit internally (DETACH ... CONCURRENTLY) keep what
+	 * must survive in PortalContext, which a background worker has no
+	 * portal to provide: give them one.
+	 */
+	command_context = AllocSetContextCreate(TopMemoryContext, "partman top-level command",
+											ALLOCSET_DEFAULT_SIZES);
+	PortalContext = command_context;
+	snprintf(timeout, sizeof(timeout), "%d", partman_lock_timeout_ms);
+	StartTransactionCommand();
+	(void) set_config_option("lock_timeout", timeout, PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SET, true, 0, false);
+	(void) set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SET, true, 0, false);
+	GetUserIdAndSecContext(&save_userid, &save_sec_context);
+	SetUserIdAndSecContext(role, save_sec_context | SECURITY_LOCAL_USERID_CHANGE);
+	PushActiveSnapshot(GetTransactionSnapshot());
+	/* parse and plan trees must outlive the command's own commits too */
+	MemoryContextSwitchTo(command_context);
+	raw = linitial_node(RawStmt, pg_parse_query(sql));
+	plans = pg_plan_queries(pg_analyze_and_rewrite_fixedparams(raw, sql, NULL, 0, NULL),
+							sql, CURSOR_OPT_PARALLEL_OK, NULL);
+	ProcessUtility(linitial_node(PlannedStmt, plans), sql, false, PROCESS_UTILITY_TOPLEVEL,
+				   NULL, NULL, None_Receiver, NULL);
+	if (ActiveSnapshotSet())
+		PopActiveSnapshot();
+	SetUserIdAndSecContext(save_userid, save_sec_context);
+	CommitTransactionCommand();
+	MemoryContextSwitchTo(caller);
+	PortalContext = save_portal_context;
+	MemoryContextDelete(command_context);
+}
+
+/* Names of a deferred detach's tables, read in a transaction of their own. */
+static void
+detach_names(const DeferredDetach *detach, char **parent, char **partition)
+{
+	MemoryContext caller = CurrentMemoryContext;
+
+	StartTransactionCommand();
+	*parent = MemoryContextStrdup(caller, partman_qualified_name(detach->parent));
+	*partition = MemoryContextStrdup(caller, partman_qualified_name(detach->relid));
+	CommitTransactionCommand();
+}
+
+/*
+ * Carry out the detaches deferred during the round, each as DETACH ...
+ * CONCURRENTLY at top level (and SET SCHEMA for archive).  A failure is
+ * logged and the others go on; a detach left pending by a failure is
+ * finished by the next round (FINALIZE).
+ */
+static void
+run_deferred_detaches(char *last_error, Size len)
+{
+	ListCell   *lc;
+
+	foreach(lc, deferred_detaches)
+	{
+		DeferredDetach *detach = lfirst(lc);
+		TimestampTz started = GetCurrentTimestamp();
+		MemoryContext oldcontext = CurrentMemoryContext;
+		char	   *parent;
+		char	   *partition;
+
+		CHECK_FOR_INTERRUPTS();
+		detach_names(detach, &parent, &partition);
+		PG_TRY();
+		{
+			run_toplevel(psprintf("ALTER TABLE %s DETACH PARTITION %s CONCURRENTLY", parent,
+								  partition), detach->owner);
+			if (detach->schema)
+				run_toplevel(psprintf("ALTER TABLE %s SET SCHEMA %s", partition,
+									  quote_identifier(detach->schema)), detach->owner);
+		}
+		PG_CATCH();
+		{
+			ErrorData  *edata;
+
+			MemoryContextSwitchTo(oldcontext);
+			edata = CopyErrorData();
+			FlushErrorState();
+			AbortCurrentTransaction();
+			MemoryContextSwitchTo(oldcontext);
+			snprintf(last_error, len, "%s: %s", partition, edata->message);
+			StartTransactionCommand();
+			SPI_connect();
+			PushActiveSnapshot(GetTransactionSnapshot());
+			log_step(detach->parent, detach->schema ? "archive" : "detach", partition, "failed",
+					 edata->message, started);
+			PopActiveSnapshot();
+			SPI_finish();
+			CommitTransactionCommand();
+			continue;
+		}
+		PG_END_TRY();
+
+		StartTransactionCommand();
+		SPI_connect();
+		PushActiveSnapshot(GetTransactionSnapshot());
+		log_step(detach->parent, detach->schema ? "archive" : "detach", partition, "done",
+				 "DETACH PARTITION CONCURRENTLY", started);
+		PopActiveSnapshot();
+		SPI_finish();
+		CommitTransactionCommand();
+	}
+}
+
+/* Finish detaches that an interrupted DETACH ... CONCURRENTLY left pending. */
+static void
+finalize_pending_detaches(void)
+{
+	List	   *pending = NIL;
+	ListCell   *lc;
+	MemoryContext caller = CurrentMemoryContext;
+	int			rc;
+
+	StartTransactionCommand();
+	SPI_connect();
+	PushActiveSnapshot(GetTransactionSnapshot());
+	rc = SPI_execute("SELECT i.inhparent, i.inhrelid, c.relowner FROM pg_catalog.pg_inherits i "
+					 "JOIN partman.part_config p ON p.parent OPERATOR(pg_catalog.=) i.inhparent "
+					 "JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) i.inhparent "
+					 "WHERE i.inhdetachpending", true, 0);
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "could not read pg_inherits: %s", SPI_result_code_string(rc));
+	for (uint64 i = 0; i < SPI_processed; i++)
+	{
+		MemoryContext old = MemoryContextSwitchTo(caller);
+		DeferredDetach *detach = palloc0(sizeof(DeferredDetach));
+		bool		isnull;
+
+		detach->parent = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull));
+		detach->relid = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2, &isnull));
+		detach->owner = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 3, &isnull));
+		pending = lappend(pending, detach);
+		MemoryContextSwitchTo(old);
+	}
+	PopActiveSnapshot();
+	SPI_finish();
+	CommitTransactionCommand();
+
+	foreach(lc, pending)
+	{
+		DeferredDetach *detach = lfirst(lc);
+		char	   *parent;
+		char	   *partition;
+
+		detach_names(detach, &parent, &partition);
+		run_toplevel(psprintf("ALTER TABLE %s DETACH PARTITION %s FINALIZE", parent, partition),
+					 detach->owner);
+	}
+}
+
+/*
  * partman_maintenance_round
  *		The background worker's round: every enabled set, each in its own
  *		transaction, then the idle sets' timestamps and the log pruning.
@@ -683,6 +889,11 @@ partman_maintenance_round(char *last_error, Size len)
 	List	   *idle = NIL;
 	ListCell   *lc;
 	int			failed = 0;
+
+	finalize_pending_detaches();
+	concurrent_detach_allowed = true;
+	deferred_context = cxt;
+	deferred_detaches = NIL;
 
 	StartTransactionCommand();
 	SPI_connect();
@@ -718,6 +929,9 @@ partman_maintenance_round(char *last_error, Size len)
 		SPI_finish();
 		CommitTransactionCommand();
 	}
+	concurrent_detach_allowed = false;
+	run_deferred_detaches(last_error, len);
+	deferred_detaches = NIL;
 
 	StartTransactionCommand();
 	SPI_connect();
