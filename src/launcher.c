@@ -496,8 +496,15 @@ partman_launcher_main(Datum arg)
 		CHECK_FOR_INTERRUPTS();
 		if (ConfigReloadPending)
 		{
+			TimestampTz latest;
+
 			ConfigReloadPending = false;
 			ProcessConfigFile(PGC_SIGHUP);
+			/* a shorter interval also shortens the waits already scheduled */
+			latest = TimestampTzPlusMilliseconds(GetCurrentTimestamp(),
+												 partman_bgw_interval * 1000L);
+			for (int i = 0; i < PARTMAN_MAX_DATABASES; i++)
+				launcher_slots[i].start_after = Min(launcher_slots[i].start_after, latest);
 		}
 		sleep_ms = launcher_pass();
 		(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,

@@ -24,6 +24,8 @@
 
 #include "access/xact.h"
 #include "catalog/namespace.h"
+#include "catalog/pg_extension.h"
+#include "commands/extension.h"
 #include "access/htup_details.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_type.h"
@@ -705,6 +707,43 @@ partman_maintenance_plan(PG_FUNCTION_ARGS)
 }
 
 /*
+ * A transaction of the worker's round, with SPI and a snapshot.  It first
+ * takes a share lock on the extension, so a concurrent DROP EXTENSION is
+ * waited for rather than met half-way; false (and no transaction) when the
+ * extension is gone.
+ */
+static bool
+round_begin(void)
+{
+	Oid			extension;
+
+	StartTransactionCommand();
+	extension = get_extension_oid("partman", true);
+	if (OidIsValid(extension))
+	{
+		LockDatabaseObject(ExtensionRelationId, extension, 0, AccessShareLock);
+		/* it may have been dropped while we waited */
+		extension = get_extension_oid("partman", true);
+	}
+	if (!OidIsValid(extension))
+	{
+		CommitTransactionCommand();
+		return false;
+	}
+	SPI_connect();
+	PushActiveSnapshot(GetTransactionSnapshot());
+	return true;
+}
+
+static void
+round_end(void)
+{
+	PopActiveSnapshot();
+	SPI_finish();
+	CommitTransactionCommand();
+}
+
+/*
  * Run one utility statement as a top-level command of its own, as role,
  * with partman.lock_timeout; outside any transaction.
  */
@@ -805,26 +844,22 @@ run_deferred_detaches(char *last_error, Size len)
 			AbortCurrentTransaction();
 			MemoryContextSwitchTo(oldcontext);
 			snprintf(last_error, len, "%s: %s", partition, edata->message);
-			StartTransactionCommand();
-			SPI_connect();
-			PushActiveSnapshot(GetTransactionSnapshot());
-			log_step(detach->parent, detach->schema ? "archive" : "detach", partition, "failed",
-					 edata->message, started);
-			PopActiveSnapshot();
-			SPI_finish();
-			CommitTransactionCommand();
+			if (round_begin())
+			{
+				log_step(detach->parent, detach->schema ? "archive" : "detach", partition,
+						 "failed", edata->message, started);
+				round_end();
+			}
 			continue;
 		}
 		PG_END_TRY();
 
-		StartTransactionCommand();
-		SPI_connect();
-		PushActiveSnapshot(GetTransactionSnapshot());
-		log_step(detach->parent, detach->schema ? "archive" : "detach", partition, "done",
-				 "DETACH PARTITION CONCURRENTLY", started);
-		PopActiveSnapshot();
-		SPI_finish();
-		CommitTransactionCommand();
+		if (round_begin())
+		{
+			log_step(detach->parent, detach->schema ? "archive" : "detach", partition, "done",
+					 "DETACH PARTITION CONCURRENTLY", started);
+			round_end();
+		}
 	}
 }
 
@@ -837,9 +872,8 @@ finalize_pending_detaches(void)
 	MemoryContext caller = CurrentMemoryContext;
 	int			rc;
 
-	StartTransactionCommand();
-	SPI_connect();
-	PushActiveSnapshot(GetTransactionSnapshot());
+	if (!round_begin())
+		return;
 	rc = SPI_execute("SELECT i.inhparent, i.inhrelid, c.relowner FROM pg_catalog.pg_inherits i "
 					 "JOIN partman.part_config p ON p.parent OPERATOR(pg_catalog.=) i.inhparent "
 					 "JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) i.inhparent "
@@ -858,9 +892,7 @@ finalize_pending_detaches(void)
 		pending = lappend(pending, detach);
 		MemoryContextSwitchTo(old);
 	}
-	PopActiveSnapshot();
-	SPI_finish();
-	CommitTransactionCommand();
+	round_end();
 
 	foreach(lc, pending)
 	{
@@ -878,8 +910,9 @@ finalize_pending_detaches(void)
  * partman_maintenance_round
  *		The background worker's round: every enabled set, each in its own
  *		transaction, then the idle sets' timestamps and the log pruning.
- *		Returns how many sets failed or were skipped; last_error gets the
- *		last such message.  Runs outside any transaction.
+ *		Returns how many sets failed or were skipped (last_error gets the
+ *		last such message), or -1 when the extension is gone.  Runs outside
+ *		any transaction.
  */
 int
 partman_maintenance_round(char *last_error, Size len)
@@ -895,22 +928,18 @@ partman_maintenance_round(char *last_error, Size len)
 	deferred_context = cxt;
 	deferred_detaches = NIL;
 
-	StartTransactionCommand();
-	SPI_connect();
-	PushActiveSnapshot(GetTransactionSnapshot());
+	if (!round_begin())
+		return -1;
 	parents = sets_to_maintain(InvalidOid, cxt);
-	PopActiveSnapshot();
-	SPI_finish();
-	CommitTransactionCommand();
+	round_end();
 
 	foreach(lc, parents)
 	{
 		SetOutcome	outcome;
 
 		CHECK_FOR_INTERRUPTS();
-		StartTransactionCommand();
-		SPI_connect();
-		PushActiveSnapshot(GetTransactionSnapshot());
+		if (!round_begin())
+			return -1;
 		/* the set may have been dropped since the list was read */
 		if (SearchSysCacheExists1(RELOID, ObjectIdGetDatum(lfirst_oid(lc))))
 		{
@@ -925,21 +954,16 @@ partman_maintenance_round(char *last_error, Size len)
 			else if (outcome == SET_FAILED)
 				failed++;
 		}
-		PopActiveSnapshot();
-		SPI_finish();
-		CommitTransactionCommand();
+		round_end();
 	}
 	concurrent_detach_allowed = false;
 	run_deferred_detaches(last_error, len);
 	deferred_detaches = NIL;
 
-	StartTransactionCommand();
-	SPI_connect();
-	PushActiveSnapshot(GetTransactionSnapshot());
+	if (!round_begin())
+		return -1;
 	record_idle(idle);
 	prune_log();
-	PopActiveSnapshot();
-	SPI_finish();
-	CommitTransactionCommand();
+	round_end();
 	return failed;
 }

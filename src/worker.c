@@ -96,7 +96,35 @@ partman_worker_main(Datum arg)
 		set_state(WORKER_RUNNING);
 		pgstat_report_activity(STATE_RUNNING, "partman: maintaining partition sets");
 		MemoryContextSwitchTo(round_context);
-		(void) partman_maintenance_round(last_error, sizeof(last_error));
+		PG_TRY();
+		{
+			if (partman_maintenance_round(last_error, sizeof(last_error)) < 0)
+			{
+				set_state(WORKER_NO_EXTENSION);
+				ereport(LOG,
+						(errmsg("partman worker exiting: extension partman was dropped")));
+				proc_exit(0);
+			}
+		}
+		PG_CATCH();
+		{
+			ErrorData  *edata;
+
+			/* a failed round is reported and retried next time, not fatal */
+			MemoryContextSwitchTo(round_context);
+			edata = CopyErrorData();
+			EmitErrorReport();
+			FlushErrorState();
+			AbortCurrentTransaction();
+			strlcpy(last_error, edata->message, sizeof(last_error));
+			/* DROP EXTENSION during the round: leave quietly */
+			if (!extension_installed())
+			{
+				set_state(WORKER_NO_EXTENSION);
+				proc_exit(0);
+			}
+		}
+		PG_END_TRY();
 		MemoryContextSwitchTo(TopMemoryContext);
 		MemoryContextReset(round_context);
 		pgstat_report_activity(STATE_IDLE, NULL);
