@@ -197,6 +197,41 @@ partman_greatest_range_bound(Oid parent, Datum *bound)
 	return found;
 }
 
+/*
+ * partman_oldest_range_upper
+ *		The upper bound of a RANGE parent's oldest partition, from the
+ *		partition descriptor.  False when there is none, or it is unbounded.
+ */
+bool
+partman_oldest_range_upper(Oid parent, Datum *bound)
+{
+	Relation	rel = relation_open(parent, NoLock);
+	PartitionKey pkey = RelationGetPartitionKey(rel);
+	PartitionBoundInfo bi = RelationGetPartitionDesc(rel, true)->boundinfo;
+	bool		found = false;
+
+	/*
+	 * datums are the sorted distinct bounds; indexes[i] is the partition
+	 * whose upper bound is datums[i] (-1 for a bound that only starts one)
+	 */
+	if (bi != NULL && bi->strategy == PARTITION_STRATEGY_RANGE)
+	{
+		for (int i = 0; i < bi->ndatums; i++)
+		{
+			if (bi->indexes[i] < 0)
+				continue;
+			if (bi->kind[i][0] == PARTITION_RANGE_DATUM_VALUE)
+			{
+				*bound = datumCopy(bi->datums[i][0], pkey->parttypbyval[0], pkey->parttyplen[0]);
+				found = true;
+			}
+			break;
+		}
+	}
+	relation_close(rel, NoLock);
+	return found;
+}
+
 /* The default partition of parent, or InvalidOid. */
 Oid
 partman_default_partition(Oid parent)

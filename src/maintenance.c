@@ -194,15 +194,24 @@ plan_retention(const PartmanSet *set)
 
 	if (set->cfg.retention == NULL)
 		return NIL;
-	has_newest = partman_newest_key(key, &newest);
 	if (set->grid.kind == GRID_INTEGER)
 	{
+		has_newest = partman_newest_key(key, &newest);
 		if (!has_newest)
 			return NIL;
 		threshold = partman_integer_threshold(&set->grid, newest, set->cfg.retention);
 	}
 	else
+	{
+		Datum		oldest_upper;
+
 		threshold = partman_time_threshold(&set->grid, set->cfg.retention);
+		/* the common case, cheaply: the oldest partition is not expired yet */
+		if (!partman_oldest_range_upper(key->parent, &oldest_upper) ||
+			partman_compare_keys(key, oldest_upper, threshold) > 0)
+			return NIL;
+		has_newest = partman_newest_key(key, &newest);
+	}
 
 	action = strcmp(set->cfg.retention_action, "drop") == 0 ? STEP_DROP :
 		strcmp(set->cfg.retention_action, "detach") == 0 ? STEP_DETACH : STEP_ARCHIVE;

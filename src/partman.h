@@ -81,6 +81,7 @@ extern void partman_read_key(Oid parent, PartmanKey *key);
 extern List *partman_list_partitions(Oid parent);
 extern Oid	partman_default_partition(Oid parent);
 extern bool partman_greatest_range_bound(Oid parent, Datum *bound);
+extern bool partman_oldest_range_upper(Oid parent, Datum *bound);
 extern Oid	partman_route_value(Oid parent, Datum value, bool isnull);
 extern int	partman_compare_keys(const PartmanKey *key, Datum a, Datum b);
 extern void partman_check_owner(Oid relid);
