@@ -182,6 +182,24 @@ partman_bound_condition(const PartmanKey *key, const PartmanBound *bound)
 	return buf.data;
 }
 
+/*
+ * partman_range_exclusion
+ *		The negation of a RANGE bound's condition, written the way PostgreSQL
+ *		normalizes the default partition's new constraint when a partition is
+ *		created: a default partition with this CHECK constraint is not scanned
+ *		again for that partition.
+ */
+char *
+partman_range_exclusion(const PartmanKey *key, const PartmanBound *bound)
+{
+	char	   *col = key_column(key);
+
+	return psprintf("(%s IS NULL OR %s %s %s OR %s %s %s)",
+					col,
+					col, key_operator(key, BTLessStrategyNumber), typed_literal(key, bound->lower),
+					col, key_operator(key, BTGreaterEqualStrategyNumber), typed_literal(key, bound->upper));
+}
+
 /* The bound of an existing partition, as a PartmanBound. */
 void
 partman_bound_of(const PartmanPartition *part, PartmanBound *bound)

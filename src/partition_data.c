@@ -11,11 +11,13 @@
  *
  * Default partition: PostgreSQL refuses a new partition while the default
  * partition holds rows of its bound, so a batch is a run of whole grid cells.
- * The batch detaches the default partition, creates the cells' partitions
- * (no scan of the default for each), moves the rows, and attaches the
- * default partition again (one scan of what is left; none when the batch
- * took everything, which is then copied and the default truncated).
- * Sessions that use the set wait for the batch's commit, never longer.
+ * A batch that takes everything detaches the default, creates the
+ * partitions, copies the rows, truncates the default and attaches it again
+ * (empty: no scan).  Otherwise the batch's rows are moved aside, CHECK
+ * constraints prove in one scan that the default keeps none of the new
+ * bounds (so PostgreSQL does not scan it for each new partition), the
+ * partitions are created and the rows put in.  Sessions that use the set
+ * wait for the batch's commit, never longer.
  *
  * Source table: batches are ranges of its blocks (a TID range scan each), so
  * the total work is one pass over the table.
@@ -32,6 +34,7 @@
 #include "miscadmin.h"
 #include "nodes/parsenodes.h"
 #include "storage/bufmgr.h"
+#include "lib/stringinfo.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
 #include "utils/lsyscache.h"
@@ -82,6 +85,16 @@ copy_key(const PartmanKey *key, Datum value)
 	return datumCopy(value, typbyval, typlen);
 }
 
+static void
+create_cells(const PartmanSet *set, const PartmanTemplate *tmpl, const int64 *cells, int n)
+{
+	for (int i = 0; i < n; i++)
+		partman_create_range_partition(&set->key, tmpl,
+									   partman_cell_name(&set->key, &set->grid, cells[i]),
+									   partman_grid_bound(&set->grid, cells[i]),
+									   partman_grid_bound(&set->grid, cells[i] + 1));
+}
+
 /*
  * Move one batch of whole cells out of the default partition.  Returns the
  * number of rows moved, 0 when the default holds no row with a key.
@@ -97,7 +110,6 @@ default_batch(const PartmanSet *set, const PartmanTemplate *tmpl, int batch_rows
 	char	   *col = pstrdup(quote_identifier(key->attname));
 	char	   *parent = partman_qualified_name(key->parent);
 	bool		isnull;
-	uint64		rows;
 	Datum		min;
 	Datum		max;
 	bool		whole;
@@ -120,30 +132,33 @@ default_batch(const PartmanSet *set, const PartmanTemplate *tmpl, int batch_rows
 	partman_lock_relation(deflt, AccessExclusiveLock);
 	table = partman_qualified_name(deflt);
 
-	rc = SPI_execute(psprintf("SELECT pg_catalog.count(%s), pg_catalog.min(%s), pg_catalog.max(%s), "
-							  "pg_catalog.bool_or(%s IS NULL) FROM ONLY %s",
-							  col, col, col, col, table), false, 1);
+	/*
+	 * Only queries an index on the key answers without a scan: min and max
+	 * (separate aggregates), whether a NULL key exists, and the key at
+	 * position batch_rows.
+	 */
+	rc = SPI_execute(psprintf("SELECT (SELECT pg_catalog.min(%s) FROM ONLY %s), "
+							  "(SELECT pg_catalog.max(%s) FROM ONLY %s), "
+							  "EXISTS (SELECT FROM ONLY %s WHERE %s IS NULL), "
+							  "(SELECT %s FROM ONLY %s WHERE %s IS NOT NULL ORDER BY 1 OFFSET %d LIMIT 1)",
+							  col, table, col, table, table, col, col, table, col, batch_rows),
+					 false, 1);
 	if (rc != SPI_OK_SELECT)
 		elog(ERROR, "could not read default partition: %s", SPI_result_code_string(rc));
-	rows = (uint64) DatumGetInt64(result_datum(1, &isnull));
-	if (rows == 0)
-		return 0;
-	min = copy_key(key, result_datum(2, &isnull));
-	max = copy_key(key, result_datum(3, &isnull));
-	has_nulls = DatumGetBool(result_datum(4, &isnull)) && !isnull;
-
+	min = result_datum(1, &isnull);
+	if (isnull)
+		return 0;				/* no row with a key left */
+	min = copy_key(key, min);
+	max = copy_key(key, result_datum(2, &isnull));
+	has_nulls = DatumGetBool(result_datum(3, &isnull));
 	first = partman_grid_cell_of(grid, min);
 	last = partman_grid_cell_of(grid, max);
-	whole = rows <= (uint64) batch_rows;
+	(void) result_datum(4, &isnull);
+	/* no key at position batch_rows: every row with a key fits this batch */
+	whole = isnull;
 	if (!whole)
-	{
 		/* whole cells up to the one holding the batch_rows-th key */
-		rc = SPI_execute(psprintf("SELECT %s FROM ONLY %s WHERE %s IS NOT NULL ORDER BY 1 OFFSET %d LIMIT 1",
-								  col, table, col, batch_rows), false, 1);
-		if (rc != SPI_OK_SELECT || SPI_processed != 1)
-			elog(ERROR, "could not find the end of the batch");
-		last = Max(first, partman_grid_cell_of(grid, result_datum(1, &isnull)) - 1);
-	}
+		last = Max(first, partman_grid_cell_of(grid, result_datum(4, &isnull)) - 1);
 	missing = partman_missing_cells(key, grid, first, last, &nmissing);
 
 	memset(&span, 0, sizeof(span));
@@ -151,24 +166,59 @@ default_batch(const PartmanSet *set, const PartmanTemplate *tmpl, int batch_rows
 	span.upper = partman_grid_bound(grid, last + 1);
 
 	partman_begin_ddl(key, &save_nestlevel, &save_userid, &save_sec_context);
-	partman_spi_exec(psprintf("ALTER TABLE %s DETACH PARTITION %s", parent, table), SPI_OK_UTILITY);
-	for (int i = 0; i < nmissing; i++)
-		partman_create_range_partition(key, tmpl, partman_cell_name(key, grid, missing[i]),
-									   partman_grid_bound(grid, missing[i]),
-									   partman_grid_bound(grid, missing[i] + 1));
 	*created = nmissing;
 	if (whole && !has_nulls)
 	{
 		/* everything goes: copy, then empty the default without a scan */
+		partman_spi_exec(psprintf("ALTER TABLE %s DETACH PARTITION %s", parent, table), SPI_OK_UTILITY);
+		create_cells(set, tmpl, missing, nmissing);
+		/* every row is copied (one without a partition would fail), then the default is emptied */
 		moved = partman_copy_rows(key->parent, table, parent);
-		if (moved != rows)
-			elog(ERROR, "copied " UINT64_FORMAT " of " UINT64_FORMAT " rows", moved, rows);
 		partman_spi_exec(psprintf("TRUNCATE %s", table), SPI_OK_UTILITY);
+		partman_spi_exec(psprintf("ALTER TABLE %s ATTACH PARTITION %s DEFAULT", parent, table),
+						 SPI_OK_UTILITY);
 	}
 	else
-		moved = partman_move_rows(key->parent, table, parent, partman_bound_condition(key, &span));
-	partman_spi_exec(psprintf("ALTER TABLE %s ATTACH PARTITION %s DEFAULT", parent, table),
-					 SPI_OK_UTILITY);
+	{
+		/*
+		 * Part of the default moves.  Hold the batch's rows aside, prove in
+		 * one scan with CHECK constraints that the default keeps none of the
+		 * new bounds (so creating each partition does not scan it again, and
+		 * the default never has to be attached again), create the partitions
+		 * and put the rows in.
+		 */
+		char	   *holding = psprintf("pg_temp.%s",
+									   quote_identifier(psprintf("partman_batch_%u", key->parent)));
+		StringInfoData add;
+		StringInfoData drop;
+		uint64		back;
+
+		partman_spi_exec(psprintf("CREATE TEMP TABLE %s (LIKE %s) ON COMMIT DROP", holding, parent),
+						 SPI_OK_UTILITY);
+		moved = partman_move_rows(key->parent, table, holding, partman_bound_condition(key, &span));
+		initStringInfo(&add);
+		initStringInfo(&drop);
+		for (int i = 0; i < nmissing; i++)
+		{
+			PartmanBound cell;
+
+			memset(&cell, 0, sizeof(cell));
+			cell.lower = partman_grid_bound(grid, missing[i]);
+			cell.upper = partman_grid_bound(grid, missing[i] + 1);
+			appendStringInfo(&add, "%s ADD CONSTRAINT partman_batch_%d CHECK %s",
+							 i ? "," : "", i, partman_range_exclusion(key, &cell));
+			appendStringInfo(&drop, "%s DROP CONSTRAINT partman_batch_%d", i ? "," : "", i);
+		}
+		if (nmissing > 0)
+			partman_spi_exec(psprintf("ALTER TABLE %s%s", table, add.data), SPI_OK_UTILITY);
+		create_cells(set, tmpl, missing, nmissing);
+		back = partman_copy_rows(key->parent, holding, parent);
+		if (back != moved)
+			elog(ERROR, "moved " UINT64_FORMAT " rows aside but " UINT64_FORMAT " back", moved, back);
+		if (nmissing > 0)
+			partman_spi_exec(psprintf("ALTER TABLE %s%s", table, drop.data), SPI_OK_UTILITY);
+		partman_spi_exec(psprintf("DROP TABLE %s", holding), SPI_OK_UTILITY);
+	}
 	partman_end_ddl(save_nestlevel, save_userid, save_sec_context);
 	return moved;
 }

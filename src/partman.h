@@ -151,6 +151,7 @@ typedef struct PartmanBound
 
 extern char *partman_bound_clause(const PartmanKey *key, const PartmanBound *bound);
 extern char *partman_bound_condition(const PartmanKey *key, const PartmanBound *bound);
+extern char *partman_range_exclusion(const PartmanKey *key, const PartmanBound *bound);
 extern void partman_bound_of(const PartmanPartition *part, PartmanBound *bound);
 
 /* ---------------------------------------------------------------------
