@@ -73,6 +73,8 @@ shared_preload_libraries = 'partman,pg_cron'
 cron.database_name = 'postgres'
 # pg_cron jobs run in background workers, so they need no TCP connection.
 cron.use_background_workers = on
+# partman's worker runs a maintenance round every 5 s here (default 600)
+partman.bgw_interval = 5
 max_worker_processes = 20
 EOF
   as_user pg_ctl start -D "$DEMO/data" -l "$DEMO/server.log" -w >/dev/null || {

@@ -21,7 +21,7 @@ SELECT partition, range_from, range_to, est_rows, pg_size_pretty(total_bytes) AS
   FROM partman.show_partitions('public.orders');
 
 \echo
-\echo '== events, partitioned by day in UTC (30 days back, 7 ahead, 90-day retention)'
+\echo '== events, partitioned by day in UTC (120 days back, 7 ahead, 90-day retention: the worker will drop 30)'
 CREATE TABLE public.events (
     event_id   bigint GENERATED ALWAYS AS IDENTITY,
     user_id    int NOT NULL,
@@ -29,7 +29,7 @@ CREATE TABLE public.events (
     created_at timestamptz NOT NULL
 ) PARTITION BY RANGE (created_at);
 SELECT partman.create_parent('public.events', '1 day', premake => 7,
-                             start_partition => (now() - interval '30 days')::text,
+                             start_partition => (now() - interval '120 days')::text,
                              retention => '90 days') AS tables_created;
 SELECT partition, range_from, range_to
   FROM partman.show_partitions('public.events') ORDER BY partition DESC LIMIT 5;
@@ -78,6 +78,30 @@ SELECT partition, modulus, remainder, (SELECT count(*) FROM public.user_events e
 SELECT partman.partition_for('public.orders', '2024-06-15') AS order_2024_06_15,
        partman.partition_for('public.orders', '1999-01-01') AS order_1999,
        partman.partition_for('public.tickets', '250001') AS ticket_250001;
+
+\echo
+\echo '== what maintenance would do now (the dry run)'
+SELECT parent, action, count(*) AS partitions, min(lock_mode) AS lock_mode
+  FROM partman.maintenance_plan() GROUP BY 1, 2 ORDER BY 1, 2;
+
+\echo
+\echo '== the background worker does it: waiting for its round (bgw_interval = 5 s in this demo)'
+SELECT partman.wake_worker() AS worker_woken;
+DO $$
+BEGIN
+    FOR i IN 1..30 LOOP
+        EXIT WHEN EXISTS (SELECT FROM partman.maintenance_log WHERE action = 'drop');
+        PERFORM pg_sleep(1);
+    END LOOP;
+END $$;
+SELECT database, state, last_run, next_run, last_error FROM partman.workers;
+SELECT parent, action, count(*) AS partitions, max(logged_at) AS at
+  FROM partman.maintenance_log GROUP BY 1, 2 ORDER BY 1, 2;
+
+\echo
+\echo '== pg_cron can run the same maintenance (both never touch one set at once)'
+CREATE EXTENSION IF NOT EXISTS pg_cron;
+SELECT cron.schedule('partman', '*/10 * * * *', 'CALL partman.run_maintenance()') AS cron_job;
 
 \echo
 \echo '== health of every managed set (partman.sets)'
