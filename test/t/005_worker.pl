@@ -13,6 +13,7 @@ use warnings;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use PartmanTest;
 use Time::HiRes qw(time usleep);
 
 my $interval = 2;    # partman.bgw_interval for most of this file, seconds
@@ -28,26 +29,11 @@ partman.simulated_now = '2024-01-10 12:00:00+00'
 });
 $node->start;
 
-# Poll $query in $db until it returns $expected (default 't'), for at most
-# $timeout seconds.  Unlike poll_query_until the deadline is the test's own,
-# so "within one interval" can fail.  Returns 1 on success, else 0 (and
-# prints the last output).
+# wait_for($db, $query, $timeout[, $expected]): see PartmanTest::wait_until
 sub wait_for
 {
-	my ($db, $query, $timeout, $expected) = @_;
-	$expected = 't' unless defined $expected;
-	my $deadline = time() + $timeout;
-	my ($out, $err) = ('', '');
-	while (1)
-	{
-		my $ret;
-		($ret, $out, $err) = $node->psql($db, $query);
-		return 1 if $ret == 0 && $out eq $expected;
-		last if time() > $deadline;
-		usleep(100_000);
-	}
-	diag "waited ${timeout}s for: $query\nexpected: $expected\nlast output: $out\nstderr: $err";
-	return 0;
+	my ($db, @rest) = @_;
+	return PartmanTest::wait_until($node, $db, @rest);
 }
 
 # The log written since byte offset $from.

@@ -11,6 +11,7 @@ use warnings;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use PartmanTest;
 use Time::HiRes qw(time usleep);
 
 my $interval = 1;
@@ -31,20 +32,7 @@ $node->start;
 # Poll $query until it returns $expected (default 't') for at most $timeout s.
 sub wait_for
 {
-	my ($query, $timeout, $expected) = @_;
-	$expected = 't' unless defined $expected;
-	my $deadline = time() + $timeout;
-	my ($out, $err) = ('', '');
-	while (1)
-	{
-		my $ret;
-		($ret, $out, $err) = $node->psql($db, $query);
-		return 1 if $ret == 0 && $out eq $expected;
-		last if time() > $deadline;
-		usleep(100_000);
-	}
-	diag "waited ${timeout}s for: $query\nexpected: $expected\nlast output: $out\nstderr: $err";
-	return 0;
+	return PartmanTest::wait_until($node, $db, @_);
 }
 
 sub psql_as

@@ -12,6 +12,7 @@ use warnings;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use PartmanTest;
 use Time::HiRes qw(time usleep);
 
 my $db      = 'maint';
@@ -33,20 +34,7 @@ $node->start;
 
 sub wait_for
 {
-	my ($query, $timeout, $expected) = @_;
-	$expected = 't' unless defined $expected;
-	my $deadline = time() + $timeout;
-	my ($out, $err) = ('', '');
-	while (1)
-	{
-		my $ret;
-		($ret, $out, $err) = $node->psql($db, $query);
-		return 1 if $ret == 0 && $out eq $expected;
-		last if time() > $deadline;
-		usleep(50_000);
-	}
-	diag "waited ${timeout}s for: $query\nexpected: $expected\nlast output: $out\nstderr: $err";
-	return 0;
+	return PartmanTest::wait_until($node, $db, @_);
 }
 
 # Catalog-only queries: they never wait for the worker's locks on the sets.
