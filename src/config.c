@@ -502,12 +502,24 @@ partman_config_guard(PG_FUNCTION_ARGS)
 	result = TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event) ?
 		trigdata->tg_newtuple : trigdata->tg_trigtuple;
 	config_from_tuple(result, desc, &newcfg);
-	partman_read_key(newcfg.parent, &key);
 	partman_check_owner(newcfg.parent);
 
 	if (TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event))
 	{
 		config_from_tuple(trigdata->tg_trigtuple, desc, &oldcfg);
+		/* maintenance recording its outcome changes no setting: nothing to check */
+		if (oldcfg.parent == newcfg.parent &&
+			same_text(oldcfg.strategy, newcfg.strategy) &&
+			same_text(oldcfg.key, newcfg.key) &&
+			same_text(oldcfg.interval, newcfg.interval) &&
+			same_text(oldcfg.time_zone, newcfg.time_zone) &&
+			same_settings(&oldcfg, &newcfg))
+			return PointerGetDatum(result);
+	}
+	partman_read_key(newcfg.parent, &key);
+
+	if (TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event))
+	{
 		if (oldcfg.parent != newcfg.parent ||
 			!same_text(oldcfg.strategy, newcfg.strategy) ||
 			!same_text(oldcfg.key, newcfg.key) ||
@@ -520,9 +532,6 @@ partman_config_guard(PG_FUNCTION_ARGS)
 							   key.relname),
 					 errhint("Call partman.undo_parent and partman.create_parent to start a new set.")));
 	}
-	/* maintenance recording its outcome changes no setting: nothing to check */
-	if (TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event) && same_settings(&oldcfg, &newcfg))
-		return PointerGetDatum(result);
 	partman_validate_config(&newcfg, &key);
 	return PointerGetDatum(result);
 }
