@@ -20,7 +20,7 @@
  *
  * At most partman.bgw_max_workers workers run at once (0: none).  The launcher wakes
  * when a worker starts or stops (bgw_notify_pid) and at least every few
- * seconds to look for new databases.
+ * seconds (every interval when shorter) to look for new databases.
  *
  * Locking: PartmanShared->lock protects the slots.  Workers write their own
  * slot's state and timestamps; only the launcher assigns and frees slots.
@@ -352,7 +352,8 @@ launcher_pass(void)
 {
 	List	   *databases = wanted_databases();
 	TimestampTz now = GetCurrentTimestamp();
-	long		sleep_ms = 5000;
+	/* look for new databases every 5 s, or every interval when shorter */
+	long		sleep_ms = Min(5000L, partman_bgw_interval * 1000L);
 	int			running = 0;
 	Oid			role = worker_role();
 	ListCell   *lc;
