@@ -240,6 +240,16 @@ LANGUAGE C STABLE AS 'MODULE_PATHNAME', 'partman_partition_for';
 COMMENT ON FUNCTION partman.partition_for IS
     'The partition a row with this key value goes to, or NULL';
 
+-- Rows waiting in default partitions: an estimate from statistics, or an
+-- exact count (which reads the default partitions, with the caller's rights).
+CREATE FUNCTION partman.check_default(parent pg_catalog.regclass DEFAULT NULL,
+                                      exact pg_catalog.bool DEFAULT false)
+RETURNS TABLE(parent pg_catalog.regclass, default_partition pg_catalog.regclass,
+              "rows" pg_catalog.int8)
+LANGUAGE C STABLE AS 'MODULE_PATHNAME', 'partman_check_default';
+COMMENT ON FUNCTION partman.check_default IS
+    'Rows waiting in the default partition of each managed set (or of parent)';
+
 CREATE FUNCTION partman._set_health(parent pg_catalog.regclass,
     OUT partitions pg_catalog.int4, OUT oldest_bound pg_catalog.text,
     OUT newest_bound pg_catalog.text, OUT future_partitions pg_catalog.int4,

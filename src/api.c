@@ -32,6 +32,7 @@ PG_FUNCTION_INFO_V1(partman_undo_parent);
 PG_FUNCTION_INFO_V1(partman_show_partitions);
 PG_FUNCTION_INFO_V1(partman_partition_for);
 PG_FUNCTION_INFO_V1(partman_set_health);
+PG_FUNCTION_INFO_V1(partman_check_default);
 
 static char *
 text_arg_or_null(FunctionCallInfo fcinfo, int argno)
@@ -248,6 +249,17 @@ relation_reltuples(Oid relid)
 	return result;
 }
 
+/* A row count from statistics: the larger of reltuples and live tuples. */
+static int64
+estimated_rows(Oid relid)
+{
+	double		reltuples = relation_reltuples(relid);
+	int64		live = DatumGetInt64(DirectFunctionCall1(pg_stat_get_live_tuples,
+														 ObjectIdGetDatum(relid)));
+
+	return Max((int64) Max(reltuples, 0), live);
+}
+
 /*
  * partman.show_partitions(parent regclass) RETURNS TABLE(partition regclass,
  *		bound text, range_from text, range_to text, list_values text[],
@@ -432,12 +444,69 @@ partman_set_health(PG_FUNCTION_ARGS)
 
 	if (OidIsValid(deflt))
 	{
-		double		reltuples = relation_reltuples(deflt);
-		int64		live = DatumGetInt64(DirectFunctionCall1(pg_stat_get_live_tuples,
-															 ObjectIdGetDatum(deflt)));
-
-		values[4] = Int64GetDatum(Max((int64) Max(reltuples, 0), live));
+		values[4] = Int64GetDatum(estimated_rows(deflt));
 		nulls[4] = false;
 	}
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
+}
+
+/*
+ * partman.check_default(parent regclass DEFAULT NULL, exact bool DEFAULT
+ *		false) RETURNS TABLE(parent regclass, default_partition regclass,
+ *		rows bigint)
+ *		Rows waiting in the default partition of every managed set (or of
+ *		parent, managed or not): an estimate from statistics, or with exact
+ *		a count, which reads the default partitions with the caller's rights.
+ */
+Datum
+partman_check_default(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	List	   *parents = NIL;
+	ListCell   *lc;
+	bool		exact;
+
+	partman_require_arg(fcinfo, 1, "exact");
+	exact = PG_GETARG_BOOL(1);
+	InitMaterializedSRF(fcinfo, 0);
+	SPI_connect();
+	if (!PG_ARGISNULL(0))
+		parents = list_make1_oid(PG_GETARG_OID(0));
+	else
+	{
+		int			rc = SPI_execute("SELECT parent FROM partman.part_config ORDER BY parent",
+									 true, 0);
+
+		if (rc != SPI_OK_SELECT)
+			elog(ERROR, "could not read partman.part_config: %s", SPI_result_code_string(rc));
+		for (uint64 i = 0; i < SPI_processed; i++)
+		{
+			bool		isnull;
+
+			parents = lappend_oid(parents,
+								  DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[i],
+																 SPI_tuptable->tupdesc, 1, &isnull)));
+		}
+	}
+
+	foreach(lc, parents)
+	{
+		PartmanKey	key;
+		Oid			deflt;
+		Datum		values[3];
+		bool		nulls[3] = {false, false, false};
+
+		partman_read_key(lfirst_oid(lc), &key);
+		deflt = partman_default_partition(key.parent);
+		if (!OidIsValid(deflt))
+			continue;
+		values[0] = ObjectIdGetDatum(key.parent);
+		values[1] = ObjectIdGetDatum(deflt);
+		values[2] = Int64GetDatum(exact ?
+								  (int64) partman_count_rows(partman_qualified_name(deflt), NULL) :
+								  estimated_rows(deflt));
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	SPI_finish();
+	return (Datum) 0;
 }

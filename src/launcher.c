@@ -18,9 +18,9 @@
  *	  a database that is dropped, or leaves partman.bgw_databases: STOPPED
  *		(its worker is terminated) and the slot is freed
  *
- * At most partman.bgw_max_workers workers run at once (0: none).  The launcher wakes
- * when a worker starts or stops (bgw_notify_pid) and at least every few
- * seconds (every interval when shorter) to look for new databases.
+ * At most partman.bgw_max_workers workers run at once (0: none).  The
+ * launcher wakes when a worker starts or stops (bgw_notify_pid) and at least
+ * every 5 s (every interval when shorter) to look for new databases.
  *
  * Locking: PartmanShared->lock protects the slots.  Workers write their own
  * slot's state and timestamps; only the launcher assigns and frees slots.

@@ -33,6 +33,10 @@ SELECT parent, strategy, partitions, future_partitions, default_rows, status, st
 INSERT INTO public.metrics VALUES ('2020-01-01', 1), ('2020-01-02', 2);
 ANALYZE public.metrics;
 SELECT default_rows, status, status_reasons FROM partman.sets WHERE parent = 'public.metrics'::regclass;
+-- exact counts, and the estimate from statistics
+SELECT * FROM partman.check_default('public.metrics', exact => true);
+SELECT parent, default_partition, "rows" FROM partman.check_default() WHERE parent = 'public.metrics'::regclass;
+SELECT partman.check_default('public.metrics', exact => NULL);
 UPDATE partman.part_config SET last_error = 'could not lock table' WHERE parent = 'public.metrics'::regclass;
 SELECT status, status_reasons FROM partman.sets WHERE parent = 'public.metrics'::regclass;
 
