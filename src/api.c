@@ -63,9 +63,7 @@ partman_create_parent(PG_FUNCTION_ARGS)
 	PartmanTemplate tmpl;
 	Oid			deflt;
 	int			created;
-	int			save_nestlevel;
-	Oid			save_userid;
-	int			save_sec_context;
+	PartmanDdlState ddl;
 	char	   *start;
 
 	partman_require_arg(fcinfo, 0, "parent");
@@ -135,7 +133,7 @@ partman_create_parent(PG_FUNCTION_ARGS)
 		partman_lock_relation(deflt, AccessExclusiveLock);
 
 	partman_read_template(&key, NULL, &tmpl);
-	partman_begin_ddl(&key, &save_nestlevel, &save_userid, &save_sec_context);
+	partman_begin_ddl(&key, &ddl);
 	switch (key.strategy)
 	{
 		case PARTITION_STRATEGY_RANGE:
@@ -163,7 +161,7 @@ partman_create_parent(PG_FUNCTION_ARGS)
 		partman_create_default_partition(&key, &tmpl);
 		created++;
 	}
-	partman_end_ddl(save_nestlevel, save_userid, save_sec_context);
+	partman_end_ddl(&ddl);
 
 	partman_config_insert(&cfg);
 	SPI_finish();

@@ -108,22 +108,21 @@ partman_lock_relation(Oid relid, LOCKMODE mode)
  *		current user has the owner's privileges.
  */
 void
-partman_begin_ddl(const PartmanKey *key, int *save_nestlevel,
-				  Oid *save_userid, int *save_sec_context)
+partman_begin_ddl(const PartmanKey *key, PartmanDdlState *state)
 {
-	GetUserIdAndSecContext(save_userid, save_sec_context);
+	GetUserIdAndSecContext(&state->userid, &state->sec_context);
 	SetUserIdAndSecContext(key->owner,
-						   *save_sec_context | SECURITY_LOCAL_USERID_CHANGE);
-	*save_nestlevel = NewGUCNestLevel();
+						   state->sec_context | SECURITY_LOCAL_USERID_CHANGE);
+	state->nestlevel = NewGUCNestLevel();
 	set_local_guc("search_path", "pg_catalog, pg_temp");
 	set_local_lock_timeout();
 }
 
 void
-partman_end_ddl(int save_nestlevel, Oid save_userid, int save_sec_context)
+partman_end_ddl(const PartmanDdlState *state)
 {
-	AtEOXact_GUC(true, save_nestlevel);
-	SetUserIdAndSecContext(save_userid, save_sec_context);
+	AtEOXact_GUC(true, state->nestlevel);
+	SetUserIdAndSecContext(state->userid, state->sec_context);
 }
 
 /* Run one or more SQL statements through SPI and check the outcome. */

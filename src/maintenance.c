@@ -375,9 +375,7 @@ maintain_set(Oid parent, bool analyze, bool *was_failing)
 	List	   *steps;
 	ListCell   *lc;
 	PartmanTemplate tmpl;
-	int			save_nestlevel;
-	Oid			save_userid;
-	int			save_sec_context;
+	PartmanDdlState ddl;
 	Oid			deflt;
 
 	partman_open_set(parent, &set);
@@ -394,12 +392,12 @@ maintain_set(Oid parent, bool analyze, bool *was_failing)
 	/* plan again under the locks: no row can reach the default partition now */
 	steps = plan_set(&set);
 	partman_read_template(&set.key, set.cfg.storage_parameters, &tmpl);
-	partman_begin_ddl(&set.key, &save_nestlevel, &save_userid, &save_sec_context);
+	partman_begin_ddl(&set.key, &ddl);
 	foreach(lc, steps)
 		execute_step(&set, &tmpl, lfirst(lc));
 	if (analyze)
 		partman_spi_exec(psprintf("ANALYZE %s", partman_qualified_name(parent)), SPI_OK_UTILITY);
-	partman_end_ddl(save_nestlevel, save_userid, save_sec_context);
+	partman_end_ddl(&ddl);
 	return list_length(steps);
 }
 

@@ -441,9 +441,7 @@ partman_create_partition_sql(PG_FUNCTION_ARGS)
 	PartmanTemplate tmpl;
 	char	   *name;
 	Oid			relid;
-	int			save_nestlevel;
-	Oid			save_userid;
-	int			save_sec_context;
+	PartmanDdlState ddl;
 
 	partman_require_arg(fcinfo, 0, "parent");
 	SPI_connect();
@@ -463,9 +461,9 @@ partman_create_partition_sql(PG_FUNCTION_ARGS)
 	partman_lock_relation(set.key.parent, AccessExclusiveLock);
 	lock_default(set.key.parent);
 	partman_read_template(&set.key, set.managed ? set.cfg.storage_parameters : NULL, &tmpl);
-	partman_begin_ddl(&set.key, &save_nestlevel, &save_userid, &save_sec_context);
+	partman_begin_ddl(&set.key, &ddl);
 	relid = partman_create_with_rescue(&set.key, &tmpl, name, &bound);
-	partman_end_ddl(save_nestlevel, save_userid, save_sec_context);
+	partman_end_ddl(&ddl);
 	SPI_finish();
 	PG_RETURN_OID(relid);
 }
@@ -544,9 +542,7 @@ partman_attach_partition(PG_FUNCTION_ARGS)
 	PartmanBound bound;
 	Oid			source;
 	Oid			deflt;
-	int			save_nestlevel;
-	Oid			save_userid;
-	int			save_sec_context;
+	PartmanDdlState ddl;
 
 	partman_require_arg(fcinfo, 0, "parent");
 	partman_require_arg(fcinfo, 1, "source");
@@ -579,7 +575,7 @@ partman_attach_partition(PG_FUNCTION_ARGS)
 						  ShareUpdateExclusiveLock);
 	lock_default(set.key.parent);
 
-	partman_begin_ddl(&set.key, &save_nestlevel, &save_userid, &save_sec_context);
+	partman_begin_ddl(&set.key, &ddl);
 	prove_bound(&set.key, source, &bound);
 	if (OidIsValid(deflt))
 	{
@@ -598,7 +594,7 @@ partman_attach_partition(PG_FUNCTION_ARGS)
 							  partman_bound_clause(&set.key, &bound)), SPI_OK_UTILITY);
 	partman_spi_exec(psprintf("ALTER TABLE %s DROP CONSTRAINT %s",
 							  partman_qualified_name(source), HELPER_CONSTRAINT), SPI_OK_UTILITY);
-	partman_end_ddl(save_nestlevel, save_userid, save_sec_context);
+	partman_end_ddl(&ddl);
 	SPI_finish();
 	PG_RETURN_OID(source);
 }
@@ -622,9 +618,7 @@ partman_detach_partition(PG_FUNCTION_ARGS)
 	char	   *action;
 	char	   *schema = NULL;
 	Oid			relid;
-	int			save_nestlevel;
-	Oid			save_userid;
-	int			save_sec_context;
+	PartmanDdlState ddl;
 
 	partman_require_arg(fcinfo, 0, "partition");
 	partman_require_arg(fcinfo, 1, "action");
@@ -656,9 +650,9 @@ partman_detach_partition(PG_FUNCTION_ARGS)
 	partman_lock_relation(set.key.parent, AccessExclusiveLock);
 	partman_lock_relation(part->relid, AccessExclusiveLock);
 	lock_default(set.key.parent);
-	partman_begin_ddl(&set.key, &save_nestlevel, &save_userid, &save_sec_context);
+	partman_begin_ddl(&set.key, &ddl);
 	partman_retire_partition(&set.key, relid, action, schema);
-	partman_end_ddl(save_nestlevel, save_userid, save_sec_context);
+	partman_end_ddl(&ddl);
 	SPI_finish();
 	if (strcmp(action, "drop") == 0)
 		PG_RETURN_NULL();
@@ -674,9 +668,7 @@ partman_drop_partition(PG_FUNCTION_ARGS)
 {
 	PartmanSet	set;
 	PartmanPartition *part;
-	int			save_nestlevel;
-	Oid			save_userid;
-	int			save_sec_context;
+	PartmanDdlState ddl;
 
 	partman_require_arg(fcinfo, 0, "partition");
 	partman_require_arg(fcinfo, 1, "only_if_empty");
@@ -697,9 +689,9 @@ partman_drop_partition(PG_FUNCTION_ARGS)
 					 errdetail("It holds " UINT64_FORMAT " rows.", rows),
 					 errhint("Move the rows first (partman.partition_data), or call with only_if_empty => false.")));
 	}
-	partman_begin_ddl(&set.key, &save_nestlevel, &save_userid, &save_sec_context);
+	partman_begin_ddl(&set.key, &ddl);
 	partman_spi_exec(psprintf("DROP TABLE %s", partman_qualified_name(part->relid)), SPI_OK_UTILITY);
-	partman_end_ddl(save_nestlevel, save_userid, save_sec_context);
+	partman_end_ddl(&ddl);
 	SPI_finish();
 	PG_RETURN_VOID();
 }
@@ -722,9 +714,7 @@ partman_split_partition(PG_FUNCTION_ARGS)
 	Datum		split;
 	Oid			result[2];
 	char	   *name;
-	int			save_nestlevel;
-	Oid			save_userid;
-	int			save_sec_context;
+	PartmanDdlState ddl;
 
 	partman_require_arg(fcinfo, 0, "partition");
 	partman_require_arg(fcinfo, 1, "split_at");
@@ -765,7 +755,7 @@ partman_split_partition(PG_FUNCTION_ARGS)
 	lock_default(set.key.parent);
 	partman_read_template(&set.key, set.managed ? set.cfg.storage_parameters : NULL, &tmpl);
 
-	partman_begin_ddl(&set.key, &save_nestlevel, &save_userid, &save_sec_context);
+	partman_begin_ddl(&set.key, &ddl);
 	detach(&set.key, part->relid);
 	result[0] = part->relid;
 	result[1] = partman_create_partition(&set.key, &tmpl, name,
@@ -774,7 +764,7 @@ partman_split_partition(PG_FUNCTION_ARGS)
 							 partman_qualified_name(result[1]),
 							 partman_bound_condition(&set.key, &upper_part));
 	attach_proven(&set.key, part->relid, &lower_part);
-	partman_end_ddl(save_nestlevel, save_userid, save_sec_context);
+	partman_end_ddl(&ddl);
 	SPI_finish();
 	PG_RETURN_DATUM(oid_array(result, 2));
 }
@@ -800,9 +790,7 @@ partman_merge_partitions(PG_FUNCTION_ARGS)
 	PartmanPartition *prev = NULL;
 	PartmanBound merged;
 	Oid			parent = InvalidOid;
-	int			save_nestlevel;
-	Oid			save_userid;
-	int			save_sec_context;
+	PartmanDdlState ddl;
 
 	partman_require_arg(fcinfo, 0, "partitions");
 	arr = PG_GETARG_ARRAYTYPE_P(0);
@@ -897,7 +885,7 @@ partman_merge_partitions(PG_FUNCTION_ARGS)
 		partman_lock_relation(((PartmanPartition *) lfirst(lc))->relid, AccessExclusiveLock);
 	lock_default(parent);
 
-	partman_begin_ddl(&set.key, &save_nestlevel, &save_userid, &save_sec_context);
+	partman_begin_ddl(&set.key, &ddl);
 	foreach(lc, chosen)
 		detach(&set.key, ((PartmanPartition *) lfirst(lc))->relid);
 	foreach(lc, chosen)
@@ -912,7 +900,7 @@ partman_merge_partitions(PG_FUNCTION_ARGS)
 		partman_spi_exec(psprintf("DROP TABLE %s", partman_qualified_name(relid)), SPI_OK_UTILITY);
 	}
 	attach_proven(&set.key, target->relid, &merged);
-	partman_end_ddl(save_nestlevel, save_userid, save_sec_context);
+	partman_end_ddl(&ddl);
 	SPI_finish();
 	PG_RETURN_OID(target->relid);
 }
@@ -934,9 +922,7 @@ partman_split_hash_partition(PG_FUNCTION_ARGS)
 	char	   *old_name;
 	uint64		before;
 	uint64		copied;
-	int			save_nestlevel;
-	Oid			save_userid;
-	int			save_sec_context;
+	PartmanDdlState ddl;
 
 	partman_require_arg(fcinfo, 0, "partition");
 	SPI_connect();
@@ -960,7 +946,7 @@ partman_split_hash_partition(PG_FUNCTION_ARGS)
 	partman_lock_relation(set.key.parent, AccessExclusiveLock);
 	partman_lock_relation(part->relid, AccessExclusiveLock);
 	partman_read_template(&set.key, set.managed ? set.cfg.storage_parameters : NULL, &tmpl);
-	partman_begin_ddl(&set.key, &save_nestlevel, &save_userid, &save_sec_context);
+	partman_begin_ddl(&set.key, &ddl);
 	/* free the name <parent>_h<r> for the new half */
 	old_name = psprintf("partman_split_%u", part->relid);
 	partman_spi_exec(psprintf("ALTER TABLE %s RENAME TO %s", partman_qualified_name(part->relid),
@@ -975,7 +961,7 @@ partman_split_hash_partition(PG_FUNCTION_ARGS)
 	if (copied != before)
 		elog(ERROR, "copied " UINT64_FORMAT " of " UINT64_FORMAT " rows", copied, before);
 	partman_spi_exec(psprintf("DROP TABLE %s", partman_qualified_name(part->relid)), SPI_OK_UTILITY);
-	partman_end_ddl(save_nestlevel, save_userid, save_sec_context);
+	partman_end_ddl(&ddl);
 	SPI_finish();
 	PG_RETURN_DATUM(oid_array(result, 2));
 }

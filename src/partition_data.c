@@ -121,9 +121,7 @@ default_batch(const PartmanSet *set, const PartmanTemplate *tmpl, int batch_rows
 	PartmanBound span;
 	uint64		moved;
 	int			rc;
-	int			save_nestlevel;
-	Oid			save_userid;
-	int			save_sec_context;
+	PartmanDdlState ddl;
 
 	*created = 0;
 	if (!OidIsValid(deflt))
@@ -165,7 +163,7 @@ default_batch(const PartmanSet *set, const PartmanTemplate *tmpl, int batch_rows
 	span.lower = partman_grid_bound(grid, first);
 	span.upper = partman_grid_bound(grid, last + 1);
 
-	partman_begin_ddl(key, &save_nestlevel, &save_userid, &save_sec_context);
+	partman_begin_ddl(key, &ddl);
 	*created = nmissing;
 	if (whole && !has_nulls)
 	{
@@ -219,7 +217,7 @@ default_batch(const PartmanSet *set, const PartmanTemplate *tmpl, int batch_rows
 			partman_spi_exec(psprintf("ALTER TABLE %s%s", table, drop.data), SPI_OK_UTILITY);
 		partman_spi_exec(psprintf("DROP TABLE %s", holding), SPI_OK_UTILITY);
 	}
-	partman_end_ddl(save_nestlevel, save_userid, save_sec_context);
+	partman_end_ddl(&ddl);
 	return moved;
 }
 
@@ -245,9 +243,7 @@ source_batch(const PartmanSet *set, const PartmanTemplate *tmpl, const char *sou
 	int64	   *missing;
 	int			nmissing;
 	uint64		moved;
-	int			save_nestlevel;
-	Oid			save_userid;
-	int			save_sec_context;
+	PartmanDdlState ddl;
 
 	*created = 0;
 	rc = SPI_execute(psprintf("SELECT pg_catalog.min(%s), pg_catalog.max(%s) FROM ONLY %s WHERE %s",
@@ -269,7 +265,7 @@ source_batch(const PartmanSet *set, const PartmanTemplate *tmpl, const char *sou
 			deflt = partman_default_partition(key->parent);
 			if (OidIsValid(deflt))
 				partman_lock_relation(deflt, AccessExclusiveLock);
-			partman_begin_ddl(key, &save_nestlevel, &save_userid, &save_sec_context);
+			partman_begin_ddl(key, &ddl);
 			for (int i = 0; i < nmissing; i++)
 			{
 				PartmanBound bound;
@@ -280,7 +276,7 @@ source_batch(const PartmanSet *set, const PartmanTemplate *tmpl, const char *sou
 				(void) partman_create_with_rescue(key, tmpl, partman_cell_name(key, grid, missing[i]),
 												  &bound);
 			}
-			partman_end_ddl(save_nestlevel, save_userid, save_sec_context);
+			partman_end_ddl(&ddl);
 			*created = nmissing;
 		}
 	}

@@ -220,10 +220,16 @@ typedef struct PartmanTemplate
 } PartmanTemplate;
 
 extern void partman_lock_relation(Oid relid, LOCKMODE mode);
-extern void partman_begin_ddl(const PartmanKey *key, int *save_nestlevel,
-							  Oid *save_userid, int *save_sec_context);
-extern void partman_end_ddl(int save_nestlevel, Oid save_userid,
-							int save_sec_context);
+/* What partman_begin_ddl changed, for partman_end_ddl to restore. */
+typedef struct PartmanDdlState
+{
+	int			nestlevel;
+	Oid			userid;
+	int			sec_context;
+} PartmanDdlState;
+
+extern void partman_begin_ddl(const PartmanKey *key, PartmanDdlState *state);
+extern void partman_end_ddl(const PartmanDdlState *state);
 extern void partman_read_template(const PartmanKey *key, const char *storage,
 								  PartmanTemplate *tmpl);
 extern Oid	partman_create_range_partition(const PartmanKey *key,
