@@ -420,6 +420,19 @@ partman_not_managed(Oid parent)
 			 errhint("Register it with partman.create_parent first.")));
 }
 
+/* A managed RANGE set's grid. */
+static void
+open_grid(PartmanSet *set)
+{
+	if (set->managed && set->key.strategy == PARTITION_STRATEGY_RANGE &&
+		set->cfg.interval != NULL)
+	{
+		partman_parse_grid(&set->key, set->cfg.interval, set->cfg.time_zone, &set->grid);
+		set->has_grid = true;
+		set->zone = set->grid.tz;
+	}
+}
+
 /*
  * partman_open_set
  *		What an operation needs to know about a partitioned table: its key,
@@ -433,13 +446,50 @@ partman_open_set(Oid parent, PartmanSet *set)
 	partman_read_key(parent, &set->key);
 	partman_check_owner(parent);
 	set->managed = partman_config_read(parent, &set->cfg);
-	if (set->managed && set->key.strategy == PARTITION_STRATEGY_RANGE &&
-		set->cfg.interval != NULL)
+	open_grid(set);
+}
+
+/* The same for a managed set whose config row the caller read already. */
+void
+partman_open_set_config(const PartmanConfig *cfg, PartmanSet *set)
+{
+	memset(set, 0, sizeof(*set));
+	partman_read_key(cfg->parent, &set->key);
+	partman_check_owner(cfg->parent);
+	set->managed = true;
+	set->cfg = *cfg;
+	open_grid(set);
+}
+
+/*
+ * partman_config_read_maintained
+ *		The config rows of every set with maintenance_enabled whose owner's
+ *		privileges the caller has, in one query, allocated in cxt.
+ */
+List *
+partman_config_read_maintained(MemoryContext cxt)
+{
+	List	   *result = NIL;
+	MemoryContext old;
+	int			rc;
+
+	rc = SPI_execute("SELECT c.* FROM partman.part_config c "
+					 "WHERE c.maintenance_enabled "
+					 "  AND pg_catalog.pg_has_role((SELECT r.relowner FROM pg_catalog.pg_class r "
+					 "       WHERE r.oid OPERATOR(pg_catalog.=) c.parent), 'USAGE') "
+					 "ORDER BY c.parent", true, 0);
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "could not read partman.part_config: %s", SPI_result_code_string(rc));
+	old = MemoryContextSwitchTo(cxt);
+	for (uint64 i = 0; i < SPI_processed; i++)
 	{
-		partman_parse_grid(&set->key, set->cfg.interval, set->cfg.time_zone, &set->grid);
-		set->has_grid = true;
-		set->zone = set->grid.tz;
+		PartmanConfig *cfg = palloc(sizeof(PartmanConfig));
+
+		config_from_tuple(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, cfg);
+		result = lappend(result, cfg);
 	}
+	MemoryContextSwitchTo(old);
+	return result;
 }
 
 /* ---------------------------------------------------------------------

@@ -369,8 +369,9 @@ execute_step(const PartmanSet *set, const PartmanTemplate *tmpl, MaintenanceStep
  * tells whether the set's last run had failed.
  */
 static int
-maintain_set(Oid parent, bool analyze, bool *was_failing)
+maintain_set(const PartmanConfig *cfg, bool analyze, bool *was_failing)
 {
+	Oid			parent = cfg->parent;
 	PartmanSet	set;
 	List	   *steps;
 	ListCell   *lc;
@@ -378,7 +379,7 @@ maintain_set(Oid parent, bool analyze, bool *was_failing)
 	PartmanDdlState ddl;
 	Oid			deflt;
 
-	partman_open_set(parent, &set);
+	partman_open_set_config(cfg, &set);
 	*was_failing = set.cfg.failing;
 	steps = plan_set(&set);
 	if (steps == NIL)
@@ -458,8 +459,9 @@ typedef enum SetOutcome
  * Maintain one set in a subtransaction, retrying lock timeouts with backoff.
  */
 static SetOutcome
-maintain_set_safely(Oid parent, bool analyze, char *error, Size errlen)
+maintain_set_safely(const PartmanConfig *cfg, bool analyze, char *error, Size errlen)
 {
+	Oid			parent = cfg->parent;
 	MemoryContext oldcontext = CurrentMemoryContext;
 	ResourceOwner oldowner = CurrentResourceOwner;
 	TimestampTz started = GetCurrentTimestamp();
@@ -483,7 +485,7 @@ maintain_set_safely(Oid parent, bool analyze, char *error, Size errlen)
 		MemoryContextSwitchTo(oldcontext);
 		PG_TRY();
 		{
-			steps = maintain_set(parent, analyze, &was_failing);
+			steps = maintain_set(cfg, analyze, &was_failing);
 			if (steps > 0 || was_failing)
 				record_outcome(parent, NULL);
 			ReleaseCurrentSubTransaction();
@@ -547,43 +549,27 @@ prune_log(void)
 }
 
 /*
- * The managed sets whose maintenance is enabled and whose owner's
- * privileges the caller has (or just parent), in a List of Oid allocated in
- * cxt.
+ * The config rows of the managed sets whose maintenance is enabled and whose
+ * owner's privileges the caller has (or just parent's), allocated in cxt.
  */
 static List *
 sets_to_maintain(Oid only, MemoryContext cxt)
 {
-	List	   *result = NIL;
+	PartmanSet	set;
 	MemoryContext old;
-	int			rc;
+	List	   *result;
 
-	if (OidIsValid(only))
-	{
-		PartmanSet	set;
-
-		partman_open_set(only, &set);
-		if (!set.managed)
-			partman_not_managed(set.key.parent);
-		old = MemoryContextSwitchTo(cxt);
-		result = list_make1_oid(set.key.parent);
-		MemoryContextSwitchTo(old);
-		return result;
-	}
-	rc = SPI_execute("SELECT c.parent FROM partman.part_config c "
-					 "WHERE c.maintenance_enabled "
-					 "  AND pg_catalog.pg_has_role((SELECT r.relowner FROM pg_catalog.pg_class r "
-					 "       WHERE r.oid OPERATOR(pg_catalog.=) c.parent), 'USAGE') "
-					 "ORDER BY c.parent", true, 0);
-	if (rc != SPI_OK_SELECT)
-		elog(ERROR, "could not read partman.part_config: %s", SPI_result_code_string(rc));
+	if (!OidIsValid(only))
+		return partman_config_read_maintained(cxt);
 	old = MemoryContextSwitchTo(cxt);
-	for (uint64 i = 0; i < SPI_processed; i++)
+	partman_open_set(only, &set);
+	if (!set.managed)
+		partman_not_managed(set.key.parent);
 	{
-		bool		isnull;
+		PartmanConfig *cfg = palloc(sizeof(PartmanConfig));
 
-		result = lappend_oid(result, DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[i],
-																	SPI_tuptable->tupdesc, 1, &isnull)));
+		*cfg = set.cfg;
+		result = list_make1(cfg);
 	}
 	MemoryContextSwitchTo(old);
 	return result;
@@ -611,12 +597,14 @@ partman_run_maintenance(PG_FUNCTION_ARGS)
 	parents = sets_to_maintain(PG_ARGISNULL(0) ? InvalidOid : PG_GETARG_OID(0), callcxt);
 	foreach(lc, parents)
 	{
+		PartmanConfig *cfg = lfirst(lc);
+
 		CHECK_FOR_INTERRUPTS();
-		if (maintain_set_safely(lfirst_oid(lc), analyze, NULL, 0) == SET_IDLE)
+		if (maintain_set_safely(cfg, analyze, NULL, 0) == SET_IDLE)
 		{
 			MemoryContext old = MemoryContextSwitchTo(callcxt);
 
-			idle = lappend_oid(idle, lfirst_oid(lc));
+			idle = lappend_oid(idle, cfg->parent);
 			MemoryContextSwitchTo(old);
 		}
 		else if (nonatomic)
@@ -649,13 +637,13 @@ partman_maintenance_plan(PG_FUNCTION_ARGS)
 							   CurrentMemoryContext);
 	foreach(lc, parents)
 	{
-		Oid			parent = lfirst_oid(lc);
+		Oid			parent = ((PartmanConfig *) lfirst(lc))->parent;
 		PartmanSet	set;
 		List	   *steps;
 		ListCell   *sc;
 		bool		has_default;
 
-		partman_open_set(parent, &set);
+		partman_open_set_config(lfirst(lc), &set);
 		steps = plan_set(&set);
 		has_default = OidIsValid(partman_default_partition(parent));
 		foreach(sc, steps)
@@ -948,14 +936,14 @@ partman_maintenance_round(char *last_error, Size len)
 		if (!round_begin())
 			return -1;
 		/* the set may have been dropped since the list was read */
-		if (SearchSysCacheExists1(RELOID, ObjectIdGetDatum(lfirst_oid(lc))))
+		if (SearchSysCacheExists1(RELOID, ObjectIdGetDatum(((PartmanConfig *) lfirst(lc))->parent)))
 		{
-			outcome = maintain_set_safely(lfirst_oid(lc), false, last_error, len);
+			outcome = maintain_set_safely(lfirst(lc), false, last_error, len);
 			if (outcome == SET_IDLE)
 			{
 				MemoryContext old = MemoryContextSwitchTo(cxt);
 
-				idle = lappend_oid(idle, lfirst_oid(lc));
+				idle = lappend_oid(idle, ((PartmanConfig *) lfirst(lc))->parent);
 				MemoryContextSwitchTo(old);
 			}
 			else if (outcome == SET_FAILED)

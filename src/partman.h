@@ -282,6 +282,8 @@ typedef struct PartmanSet
 } PartmanSet;
 
 extern void partman_open_set(Oid parent, PartmanSet *set);
+extern void partman_open_set_config(const PartmanConfig *cfg, PartmanSet *set);
+extern List *partman_config_read_maintained(MemoryContext cxt);
 extern char *partman_storage_clause(const char *text);
 extern void partman_validate_config(const PartmanConfig *cfg, const PartmanKey *key);
 extern bool partman_config_read(Oid parent, PartmanConfig *cfg);
