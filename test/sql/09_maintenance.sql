@@ -84,7 +84,9 @@ CALL partman.partition_data('public.ex1_events');
 RESET client_min_messages;
 SELECT count(*) AS left_in_default FROM ONLY public.ex1_events_default;
 CALL partman.run_maintenance('public.ex1_events');
-SELECT future_partitions, status FROM partman.sets WHERE parent = 'public.ex1_events'::regclass;
+-- (status is left out here: its default-rows estimate follows statistics, which lag a little)
+SELECT future_partitions FROM partman.sets WHERE parent = 'public.ex1_events'::regclass;
+SELECT "rows" AS rows_in_default FROM partman.check_default('public.ex1_events', exact => true);
 
 -- Retention actions: detach keeps the tables, archive moves them to a schema.
 CREATE SCHEMA ex1_archive;
