@@ -146,7 +146,8 @@ partman_create_parent(PG_FUNCTION_ARGS)
 												 partman_value_from_text(&key, start, grid.tz,
 																		 "start_partition"));
 				created = partman_create_range_cells(&key, &grid, &tmpl, first,
-													 Max(first, current) + cfg.premake);
+													 partman_premake_horizon(&grid, Max(first, current),
+																			 cfg.premake));
 				break;
 			}
 		case PARTITION_STRATEGY_LIST:

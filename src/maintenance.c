@@ -120,7 +120,7 @@ plan_premake(const PartmanSet *set)
 	List	   *steps = NIL;
 	int64		current = partman_current_cell(key, grid);
 	int64		first = current;
-	int64		last = current + set->cfg.premake;
+	int64		last = partman_premake_horizon(grid, current, set->cfg.premake);
 	Datum		newest_upper;
 	Oid			deflt;
 	char	   *default_name;

@@ -186,6 +186,7 @@ extern int64 *partman_missing_cells(const PartmanKey *key, const RangeGrid *grid
 									int64 first, int64 last, int *n);
 extern bool partman_newest_key(const PartmanKey *key, Datum *result);
 extern int64 partman_current_cell(const PartmanKey *key, const RangeGrid *grid);
+extern int64 partman_premake_horizon(const RangeGrid *grid, int64 cell, int premake);
 
 /* ---------------------------------------------------------------------
  * functions in listhash.c: LIST and HASH sets

@@ -124,6 +124,24 @@ partman_create_range_cells(const PartmanKey *key, const RangeGrid *grid,
 }
 
 /*
+ * partman_premake_horizon
+ *		The cell premake partitions ahead of cell: cells that a DST gap makes
+ *		empty hold no partition, so they do not count.
+ */
+int64
+partman_premake_horizon(const RangeGrid *grid, int64 cell, int premake)
+{
+	for (int made = 0; made < premake;)
+	{
+		CHECK_FOR_INTERRUPTS();
+		cell++;
+		if (!partman_grid_cell_empty(grid, cell))
+			made++;
+	}
+	return cell;
+}
+
+/*
  * partman_newest_key
  *		The largest key value in the set's range partitions, found by asking
  *		the partitions from the newest down (one index or partition scan each,

@@ -53,13 +53,14 @@ SELECT partman.create_parent('public.berlin_autumn', '1 hour', premake => 4, tim
 SELECT partition, range_from, range_to FROM partman.show_partitions('public.berlin_autumn') WHERE NOT is_default;
 SELECT * FROM public.check_coverage('public.berlin_autumn', '2024-10-27 00:00', '2024-10-27 04:00');
 
--- 15-minute set across the New York spring gap: the four quarters of 02:xx are skipped.
+-- 15-minute set across the New York spring gap: the four quarters of 02:xx are skipped,
+-- and do not count toward premake (6 real partitions ahead of 01:30).
 SET TimeZone = 'America/New_York';
 SET partman.simulated_now = '2024-03-10 06:30:00+00';  -- 01:30 EST
 CREATE TABLE public.ny_quarters (ts timestamptz NOT NULL) PARTITION BY RANGE (ts);
 SELECT partman.create_parent('public.ny_quarters', '15 minutes', premake => 6, time_zone => 'America/New_York');
 SELECT partition, range_from, range_to FROM partman.show_partitions('public.ny_quarters') WHERE NOT is_default;
-SELECT * FROM public.check_coverage('public.ny_quarters', '2024-03-10 01:30', '2024-03-10 03:15');
+SELECT * FROM public.check_coverage('public.ny_quarters', '2024-03-10 01:30', '2024-03-10 04:15');
 
 -- Daily sets: 23-hour and 25-hour days.
 SET partman.simulated_now = '2024-03-01 12:00:00+00';
