@@ -173,37 +173,13 @@ partman_list_partitions(Oid parent)
 }
 
 /*
- * partman_greatest_range_bound
- *		The greatest finite bound of a RANGE parent's partitions (the upper
- *		bound of its newest partition), read from the partition descriptor
- *		without decoding every partition's bound.  False when there is none.
+ * partman_range_upper
+ *		The upper bound of a RANGE parent's newest (or oldest) partition, read
+ *		from the partition descriptor without decoding every partition's
+ *		bound.  False when there is none, or it is unbounded.
  */
 bool
-partman_greatest_range_bound(Oid parent, Datum *bound)
-{
-	Relation	rel = relation_open(parent, NoLock);
-	PartitionKey pkey = RelationGetPartitionKey(rel);
-	PartitionBoundInfo bi = RelationGetPartitionDesc(rel, true)->boundinfo;
-	bool		found = false;
-
-	if (bi != NULL && bi->strategy == PARTITION_STRATEGY_RANGE && bi->ndatums > 0 &&
-		bi->kind[bi->ndatums - 1][0] == PARTITION_RANGE_DATUM_VALUE)
-	{
-		*bound = datumCopy(bi->datums[bi->ndatums - 1][0], pkey->parttypbyval[0],
-						   pkey->parttyplen[0]);
-		found = true;
-	}
-	relation_close(rel, NoLock);
-	return found;
-}
-
-/*
- * partman_oldest_range_upper
- *		The upper bound of a RANGE parent's oldest partition, from the
- *		partition descriptor.  False when there is none, or it is unbounded.
- */
-bool
-partman_oldest_range_upper(Oid parent, Datum *bound)
+partman_range_upper(Oid parent, bool newest, Datum *bound)
 {
 	Relation	rel = relation_open(parent, NoLock);
 	PartitionKey pkey = RelationGetPartitionKey(rel);
@@ -216,8 +192,10 @@ partman_oldest_range_upper(Oid parent, Datum *bound)
 	 */
 	if (bi != NULL && bi->strategy == PARTITION_STRATEGY_RANGE)
 	{
-		for (int i = 0; i < bi->ndatums; i++)
+		for (int n = 0; n < bi->ndatums; n++)
 		{
+			int			i = newest ? bi->ndatums - 1 - n : n;
+
 			if (bi->indexes[i] < 0)
 				continue;
 			if (bi->kind[i][0] == PARTITION_RANGE_DATUM_VALUE)

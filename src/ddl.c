@@ -35,6 +35,7 @@
 #include "utils/guc.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
+#include "utils/resowner.h"
 #include "utils/relcache.h"
 #include "utils/syscache.h"
 
@@ -123,6 +124,39 @@ partman_end_ddl(const PartmanDdlState *state)
 {
 	AtEOXact_GUC(true, state->nestlevel);
 	SetUserIdAndSecContext(state->userid, state->sec_context);
+}
+
+/*
+ * partman_try_subtransaction
+ *		Run fn(arg) in a subtransaction.  Returns NULL when it succeeded, or
+ *		the error it raised (in the caller's memory context) after rolling
+ *		the subtransaction back, so the caller can decide what to report.
+ */
+ErrorData *
+partman_try_subtransaction(void (*fn) (void *), void *arg)
+{
+	MemoryContext oldcontext = CurrentMemoryContext;
+	ResourceOwner oldowner = CurrentResourceOwner;
+	ErrorData  *volatile edata = NULL;
+
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(oldcontext);
+	PG_TRY();
+	{
+		fn(arg);
+		ReleaseCurrentSubTransaction();
+	}
+	PG_CATCH();
+	{
+		MemoryContextSwitchTo(oldcontext);
+		edata = CopyErrorData();
+		FlushErrorState();
+		RollbackAndReleaseCurrentSubTransaction();
+	}
+	PG_END_TRY();
+	MemoryContextSwitchTo(oldcontext);
+	CurrentResourceOwner = oldowner;
+	return edata;
 }
 
 /* Run one or more SQL statements through SPI and check the outcome. */

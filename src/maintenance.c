@@ -129,7 +129,7 @@ plan_premake(const PartmanSet *set)
 	bool		parked = false;
 
 	/* fill from after the newest partition, so no cell up to now is left out */
-	if (partman_greatest_range_bound(key->parent, &newest_upper))
+	if (partman_range_upper(key->parent, true, &newest_upper))
 	{
 		first = partman_grid_cell_of(grid, newest_upper);
 		if (partman_compare_keys(key, partman_grid_bound(grid, first), newest_upper) < 0)
@@ -207,7 +207,7 @@ plan_retention(const PartmanSet *set)
 
 		threshold = partman_time_threshold(&set->grid, set->cfg.retention);
 		/* the common case, cheaply: the oldest partition is not expired yet */
-		if (!partman_oldest_range_upper(key->parent, &oldest_upper) ||
+		if (!partman_range_upper(key->parent, false, &oldest_upper) ||
 			partman_compare_keys(key, oldest_upper, threshold) > 0)
 			return NIL;
 		has_newest = partman_newest_key(key, &newest);
@@ -455,6 +455,25 @@ typedef enum SetOutcome
 	SET_FAILED					/* failed or skipped; logged */
 } SetOutcome;
 
+typedef struct MaintainArgs
+{
+	const PartmanConfig *cfg;
+	bool		analyze;
+	int			steps;			/* out */
+	bool		was_failing;	/* out */
+} MaintainArgs;
+
+/* maintain_set, then clear a failure recorded by an earlier run */
+static void
+maintain_set_recorded(void *arg)
+{
+	MaintainArgs *args = arg;
+
+	args->steps = maintain_set(args->cfg, args->analyze, &args->was_failing);
+	if (args->steps > 0 || args->was_failing)
+		record_outcome(args->cfg->parent, NULL);
+}
+
 /*
  * Maintain one set in a subtransaction, retrying lock timeouts with backoff.
  */
@@ -462,8 +481,6 @@ static SetOutcome
 maintain_set_safely(const PartmanConfig *cfg, bool analyze, char *error, Size errlen)
 {
 	Oid			parent = cfg->parent;
-	MemoryContext oldcontext = CurrentMemoryContext;
-	ResourceOwner oldowner = CurrentResourceOwner;
 	TimestampTz started = GetCurrentTimestamp();
 	LOCKTAG		tag;
 
@@ -477,31 +494,10 @@ maintain_set_safely(const PartmanConfig *cfg, bool analyze, char *error, Size er
 
 	for (int attempt = 0;; attempt++)
 	{
-		ErrorData  *edata = NULL;
-		int			steps = 0;
-		bool		was_failing = false;
-
-		BeginInternalSubTransaction(NULL);
-		MemoryContextSwitchTo(oldcontext);
-		PG_TRY();
-		{
-			steps = maintain_set(cfg, analyze, &was_failing);
-			if (steps > 0 || was_failing)
-				record_outcome(parent, NULL);
-			ReleaseCurrentSubTransaction();
-			MemoryContextSwitchTo(oldcontext);
-			CurrentResourceOwner = oldowner;
-		}
-		PG_CATCH();
-		{
-			MemoryContextSwitchTo(oldcontext);
-			edata = CopyErrorData();
-			FlushErrorState();
-			RollbackAndReleaseCurrentSubTransaction();
-			MemoryContextSwitchTo(oldcontext);
-			CurrentResourceOwner = oldowner;
-		}
-		PG_END_TRY();
+		MaintainArgs args = {cfg, analyze, 0, false};
+		ErrorData  *edata = partman_try_subtransaction(maintain_set_recorded, &args);
+		int			steps = args.steps;
+		bool		was_failing = args.was_failing;
 
 		if (edata == NULL)
 			return (steps > 0 || was_failing) ? SET_CHANGED : SET_IDLE;

@@ -32,7 +32,6 @@
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
-#include "utils/resowner.h"
 #include "utils/syscache.h"
 
 PG_FUNCTION_INFO_V1(partman_create_partition_sql);
@@ -317,6 +316,12 @@ lock_default(Oid parent)
 		partman_lock_relation(deflt, AccessExclusiveLock);
 }
 
+static void
+run_sql(void *sql)
+{
+	partman_spi_exec(sql, SPI_OK_UTILITY);
+}
+
 /*
  * Prove that every row of table satisfies bound with a validated CHECK
  * constraint (so ATTACH does not scan again).  When some do not, ERROR with
@@ -328,40 +333,18 @@ prove_bound(const PartmanKey *key, Oid relid, const PartmanBound *bound)
 {
 	char	   *table = partman_qualified_name(relid);
 	char	   *condition = partman_bound_condition(key, bound);
-	MemoryContext oldcontext = CurrentMemoryContext;
-	ResourceOwner oldowner = CurrentResourceOwner;
-	bool		failed = false;
+	ErrorData  *edata;
 
 	partman_spi_exec(psprintf("ALTER TABLE %s ADD CONSTRAINT %s CHECK (%s) NOT VALID",
 							  table, HELPER_CONSTRAINT, condition), SPI_OK_UTILITY);
 
-	BeginInternalSubTransaction(NULL);
-	MemoryContextSwitchTo(oldcontext);
-	PG_TRY();
-	{
-		partman_spi_exec(psprintf("ALTER TABLE %s VALIDATE CONSTRAINT %s",
-								  table, HELPER_CONSTRAINT), SPI_OK_UTILITY);
-		ReleaseCurrentSubTransaction();
-		MemoryContextSwitchTo(oldcontext);
-		CurrentResourceOwner = oldowner;
-	}
-	PG_CATCH();
-	{
-		ErrorData  *edata;
+	edata = partman_try_subtransaction(run_sql,
+									   psprintf("ALTER TABLE %s VALIDATE CONSTRAINT %s",
+												table, HELPER_CONSTRAINT));
+	if (edata != NULL && edata->sqlerrcode != ERRCODE_CHECK_VIOLATION)
+		ReThrowError(edata);
 
-		MemoryContextSwitchTo(oldcontext);
-		edata = CopyErrorData();
-		FlushErrorState();
-		RollbackAndReleaseCurrentSubTransaction();
-		MemoryContextSwitchTo(oldcontext);
-		CurrentResourceOwner = oldowner;
-		if (edata->sqlerrcode != ERRCODE_CHECK_VIOLATION)
-			ReThrowError(edata);
-		failed = true;
-	}
-	PG_END_TRY();
-
-	if (failed)
+	if (edata != NULL)
 	{
 		char	   *outside = psprintf("(%s) IS NOT TRUE", condition);
 		uint64		count = partman_count_rows(table, outside);

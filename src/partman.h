@@ -80,8 +80,7 @@ typedef struct PartmanPartition
 extern void partman_read_key(Oid parent, PartmanKey *key);
 extern List *partman_list_partitions(Oid parent);
 extern Oid	partman_default_partition(Oid parent);
-extern bool partman_greatest_range_bound(Oid parent, Datum *bound);
-extern bool partman_oldest_range_upper(Oid parent, Datum *bound);
+extern bool partman_range_upper(Oid parent, bool newest, Datum *bound);
 extern Oid	partman_route_value(Oid parent, Datum value, bool isnull);
 extern int	partman_compare_keys(const PartmanKey *key, Datum a, Datum b);
 extern void partman_check_owner(Oid relid);
@@ -242,6 +241,7 @@ extern Oid	partman_create_default_partition(const PartmanKey *key,
 extern Oid	partman_create_partition(const PartmanKey *key, const PartmanTemplate *tmpl,
 									 const char *name, const char *bound_clause);
 extern void partman_spi_exec(const char *sql, int expected);
+extern ErrorData *partman_try_subtransaction(void (*fn) (void *), void *arg);
 extern void partman_retire_partition(const PartmanKey *key, Oid relid, const char *action,
 									 const char *schema);
 
