@@ -295,3 +295,41 @@ SELECT c.parent,
  ) r;
 COMMENT ON VIEW partman.sets IS 'partman: each managed partition set with its health';
 GRANT SELECT ON partman.sets TO PUBLIC;
+
+-------------------------------------------------------------------------------
+-- Partition pruning: diagnostics, per-set guard, statistics
+-------------------------------------------------------------------------------
+
+CREATE FUNCTION partman.explain_pruning(query pg_catalog.text)
+RETURNS TABLE(relation pg_catalog.regclass, partitions_total pg_catalog.int4,
+              partitions_scanned pg_catalog.int4, pruning pg_catalog.text,
+              reason pg_catalog.text, hint pg_catalog.text)
+LANGUAGE C VOLATILE AS 'MODULE_PATHNAME', 'partman_explain_pruning';
+COMMENT ON FUNCTION partman.explain_pruning IS
+    'Plan a query without running it and say, for each partitioned table, what pruning does and why not more';
+
+CREATE FUNCTION partman.set_pruning_policy(parent pg_catalog.regclass,
+                                           require_filter pg_catalog.text DEFAULT 'error',
+                                           max_partitions pg_catalog.int4 DEFAULT NULL)
+RETURNS void
+LANGUAGE C VOLATILE AS 'MODULE_PATHNAME', 'partman_set_pruning_policy';
+COMMENT ON FUNCTION partman.set_pruning_policy IS
+    'Refuse (or warn about) queries that scan a set without a usable key filter, or too many of its partitions';
+
+CREATE FUNCTION partman._pruning_stats(OUT relation pg_catalog.regclass,
+    OUT queries pg_catalog.int8, OUT pruned_queries pg_catalog.int8,
+    OUT full_scans pg_catalog.int8, OUT avg_partitions_scanned pg_catalog.float8,
+    OUT most_frequent_reason pg_catalog.text, OUT most_frequent_reason_count pg_catalog.int8)
+RETURNS SETOF record
+LANGUAGE C VOLATILE AS 'MODULE_PATHNAME', 'partman_pruning_stats';
+
+CREATE VIEW partman.pruning_stats AS SELECT * FROM partman._pruning_stats();
+COMMENT ON VIEW partman.pruning_stats IS
+    'partman: how query plans prune each partitioned table of this database (needs shared_preload_libraries)';
+GRANT SELECT ON partman.pruning_stats TO PUBLIC;
+
+CREATE FUNCTION partman.pruning_stats_reset() RETURNS void
+LANGUAGE C VOLATILE AS 'MODULE_PATHNAME', 'partman_pruning_stats_reset';
+COMMENT ON FUNCTION partman.pruning_stats_reset IS
+    'Forget this database''s pruning statistics';
+REVOKE EXECUTE ON FUNCTION partman.pruning_stats_reset() FROM PUBLIC;

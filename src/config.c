@@ -25,11 +25,13 @@
 #include "nodes/makefuncs.h"
 #include "utils/builtins.h"
 #include "utils/formatting.h"
+#include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/syscache.h"
 
 PG_FUNCTION_INFO_V1(partman_config_guard);
 PG_FUNCTION_INFO_V1(partman_set_config);
+PG_FUNCTION_INFO_V1(partman_set_pruning_policy);
 
 const char *
 partman_strategy_name(char strategy)
@@ -545,7 +547,11 @@ partman_config_guard(PG_FUNCTION_ARGS)
 		config_from_tuple(trigdata->tg_trigtuple, desc, &oldcfg);
 		/* the row of a table that was just dropped may always go */
 		if (SearchSysCacheExists1(RELOID, ObjectIdGetDatum(oldcfg.parent)))
+		{
 			partman_check_owner(oldcfg.parent);
+			/* planner hooks forget the set's pruning policy */
+			CacheInvalidateRelcacheByRelid(oldcfg.parent);
+		}
 		return PointerGetDatum(trigdata->tg_trigtuple);
 	}
 
@@ -583,6 +589,8 @@ partman_config_guard(PG_FUNCTION_ARGS)
 					 errhint("Call partman.undo_parent and partman.create_parent to start a new set.")));
 	}
 	partman_validate_config(&newcfg, &key);
+	/* the pruning policy may have changed: planner hooks read it again */
+	CacheInvalidateRelcacheByRelid(newcfg.parent);
 	return PointerGetDatum(result);
 }
 
@@ -605,6 +613,29 @@ static const struct
 	{"storage_parameters", "pg_catalog.text"},
 };
 
+/* UPDATE one setting of a set as the caller; the guard trigger checks it. */
+static void
+update_setting(Oid parent, const char *setting, const char *type, Datum value, bool isnull)
+{
+	Oid			argtypes[2] = {REGCLASSOID, TEXTOID};
+	Datum		values[2];
+	char		nulls[2] = {' ', ' '};
+	char	   *sql;
+	int			rc;
+
+	values[0] = ObjectIdGetDatum(parent);
+	if (isnull)
+		nulls[1] = 'n';
+	else
+		values[1] = value;
+	sql = psprintf("UPDATE partman.part_config SET %s = $2::%s "
+				   "WHERE parent OPERATOR(pg_catalog.=) $1",
+				   quote_identifier(setting), type);
+	rc = SPI_execute_with_args(sql, 2, argtypes, values, nulls, false, 0);
+	if (rc != SPI_OK_UPDATE)
+		elog(ERROR, "could not update partman.part_config: %s", SPI_result_code_string(rc));
+}
+
 /*
  * partman.set_config(parent regclass, setting text, value text) RETURNS void
  *		Change one setting of a managed set; the guard trigger validates it.
@@ -615,11 +646,6 @@ partman_set_config(PG_FUNCTION_ARGS)
 	Oid			parent;
 	char	   *setting;
 	const char *type = NULL;
-	Oid			argtypes[2] = {REGCLASSOID, TEXTOID};
-	Datum		values[2];
-	char		nulls[2] = {' ', ' '};
-	char	   *sql;
-	int			rc;
 
 	partman_require_arg(fcinfo, 0, "parent");
 	partman_require_arg(fcinfo, 1, "setting");
@@ -649,17 +675,41 @@ partman_set_config(PG_FUNCTION_ARGS)
 	if (!partman_config_exists(parent))
 		partman_not_managed(parent);
 
-	values[0] = ObjectIdGetDatum(parent);
-	if (PG_ARGISNULL(2))
-		nulls[1] = 'n';
-	else
-		values[1] = PG_GETARG_DATUM(2);
-	sql = psprintf("UPDATE partman.part_config SET %s = $2::%s "
-				   "WHERE parent OPERATOR(pg_catalog.=) $1",
-				   quote_identifier(setting), type);
-	rc = SPI_execute_with_args(sql, 2, argtypes, values, nulls, false, 0);
-	if (rc != SPI_OK_UPDATE)
-		elog(ERROR, "could not update partman.part_config: %s", SPI_result_code_string(rc));
+	update_setting(parent, setting, type, PG_GETARG_DATUM(2), PG_ARGISNULL(2));
 	SPI_finish();
+	PG_RETURN_VOID();
+}
+
+/*
+ * partman.set_pruning_policy(parent regclass, require_filter text,
+ *							  max_partitions int) RETURNS void
+ *		Both pruning settings of a set in one call; the planner hook of every
+ *		session that loaded partman enforces them from the next plan on.
+ */
+Datum
+partman_set_pruning_policy(PG_FUNCTION_ARGS)
+{
+	Oid			parent;
+
+	partman_require_arg(fcinfo, 0, "parent");
+	partman_require_arg(fcinfo, 1, "require_filter");
+	parent = PG_GETARG_OID(0);
+
+	SPI_connect();
+	partman_check_owner(parent);
+	if (!partman_config_exists(parent))
+		partman_not_managed(parent);
+	update_setting(parent, "require_filter", "pg_catalog.text", PG_GETARG_DATUM(1), false);
+	update_setting(parent, "max_partitions", "pg_catalog.int4",
+				   PG_ARGISNULL(2) ? (Datum) 0 :
+				   CStringGetTextDatum(psprintf("%d", PG_GETARG_INT32(2))),
+				   PG_ARGISNULL(2));
+	SPI_finish();
+
+	if (!partman_preloaded)
+		ereport(WARNING,
+				(errmsg("the pruning policy of table \"%s\" is enforced only in sessions that load partman",
+						get_rel_name(parent)),
+				 errhint("Add partman to shared_preload_libraries so that every session enforces it.")));
 	PG_RETURN_VOID();
 }

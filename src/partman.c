@@ -34,6 +34,22 @@ int			partman_maintenance_log_days = 30;
  */
 char	   *partman_simulated_now = NULL;
 
+/* pruning diagnostics, the guard and statistics (pruning_*.c) */
+int			partman_pruning_diagnostics = 0;
+int			partman_pruning_diagnostics_min_partitions = 2;
+bool		partman_pruning_policy_bypass = false;
+bool		partman_track_pruning = true;
+int			partman_pruning_stats_max = 1000;
+bool		partman_preloaded = false;
+
+static const struct config_enum_entry pruning_diagnostics_options[] = {
+	{"off", 0, false},
+	{"log", LOG, false},
+	{"notice", NOTICE, false},
+	{"warning", WARNING, false},
+	{NULL, 0, false}
+};
+
 static bool
 check_simulated_now(char **newval, void **extra, GucSource source)
 {
@@ -140,9 +156,56 @@ _PG_init(void)
 							0,
 							NULL, NULL, NULL);
 
+	DefineCustomEnumVariable("partman.pruning_diagnostics",
+							 "Report partitioned tables a query plan does not prune.",
+							 "off, or the message level of the report: log, notice or warning.",
+							 &partman_pruning_diagnostics,
+							 0, pruning_diagnostics_options,
+							 PGC_USERSET,
+							 0,
+							 NULL, NULL, NULL);
+	DefineCustomIntVariable("partman.pruning_diagnostics_min_partitions",
+							"Report only plans that scan at least this many partitions of a table.",
+							NULL,
+							&partman_pruning_diagnostics_min_partitions,
+							2, 1, INT_MAX,
+							PGC_USERSET,
+							0,
+							NULL, NULL, NULL);
+	DefineCustomBoolVariable("partman.pruning_policy_bypass",
+							 "Ignore the pruning policies of partition sets.",
+							 "Superuser-only; give it to a role with ALTER ROLE ... SET or GRANT SET ON PARAMETER.",
+							 &partman_pruning_policy_bypass,
+							 false,
+							 PGC_SUSET,
+							 0,
+							 NULL, NULL, NULL);
+	DefineCustomBoolVariable("partman.track_pruning",
+							 "Collect pruning statistics (partman.pruning_stats).",
+							 "Needs partman in shared_preload_libraries.",
+							 &partman_track_pruning,
+							 true,
+							 PGC_SUSET,
+							 0,
+							 NULL, NULL, NULL);
+	DefineCustomIntVariable("partman.pruning_stats_max",
+							"Most partitioned tables partman.pruning_stats tracks.",
+							NULL,
+							&partman_pruning_stats_max,
+							1000, 100, 1000000,
+							PGC_POSTMASTER,
+							0,
+							NULL, NULL, NULL);
+
 	MarkGUCPrefixReserved("partman");
 
-	/* workers and their shared state exist only when preloaded */
+	partman_install_planner_hook();
+
+	/* workers, statistics and their shared state exist only when preloaded */
 	if (process_shared_preload_libraries_in_progress)
+	{
+		partman_preloaded = true;
 		partman_register_launcher();
+		partman_pruning_stats_request();
+	}
 }
