@@ -821,11 +821,12 @@ describe(PlannedStmt *stmt, PruningDiagnosis *diag, const LeafKey *key, Findings
 		case PRUNING_REASON_CROSS_TYPE_COMPARISON:
 			diag->detail = psprintf("%s is compared with a value of another type, so pruning waits until execution starts or does not happen.",
 									name);
-			if (f->clause && IsA(f->clause, OpExpr) && f->value)
-				rewrite = psprintf("%s %s CAST(%s AS %s)", name,
-								   get_opname(((OpExpr *) f->clause)->opno),
-								   deparse_leaf(key, f->value),
-								   format_type_be(key->type[f->key]));
+			/* a cast can change which rows match, so this is advice, not a rewrite */
+			if (f->value)
+				diag->hint = psprintf("Compare %s with a value of its own type, %s, e.g. CAST(%s AS %s); that comparison prunes at plan time.",
+									  name, format_type_be(key->type[f->key]),
+									  deparse_leaf(key, f->value),
+									  format_type_be(key->type[f->key]));
 			break;
 		case PRUNING_REASON_STABLE_FUNCTION:
 			diag->detail = psprintf("The value compared with %s comes from a stable function, so partitions are pruned when execution starts, not at plan time.",
