@@ -2,11 +2,13 @@
 -- partitions the plan scans, when they are pruned, why not more, and the
 -- rewrite that would prune them.  The queries are those of the background
 -- document's "Partition Pruning" section.
+SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS partman;
+CREATE SCHEMA pruning;
+SET search_path = pruning, public;
 SET partman.simulated_now = '2024-06-15 12:00+00';
 -- ::text of a date follows DateStyle; ISO is what the rewrites below assume
 SET DateStyle = ISO;
-SET client_min_messages = warning;
 
 -- Orders by year (2021 to 2026) with a default partition.
 CREATE TABLE orders (
@@ -157,6 +159,7 @@ SELECT * FROM partman.explain_pruning('SELECT * FROM no_such_table');
 SELECT * FROM partman.explain_pruning('SELECT $1');
 SELECT to_regclass('nope') IS NULL AS nothing_created;
 CREATE ROLE pruning_reader;
+GRANT USAGE ON SCHEMA pruning TO pruning_reader;
 GRANT SELECT ON customers TO pruning_reader;
 SET ROLE pruning_reader;
 SELECT relation, partitions_scanned FROM partman.explain_pruning($$SELECT * FROM customers WHERE region = 'US'$$);
@@ -166,3 +169,5 @@ DROP OWNED BY pruning_reader;
 DROP ROLE pruning_reader;
 DROP TABLE visits, audit;
 DROP SEQUENCE audit_seq;
+SET client_min_messages = warning;
+DROP SCHEMA pruning CASCADE;
