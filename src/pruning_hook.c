@@ -176,14 +176,16 @@ policy_violation(const PolicyEntry *policy, const PruningDiagnosis *diag)
 }
 
 static void
-report(int elevel, const char *message, const PruningDiagnosis *diag)
+report(int elevel, const char *message, const PruningDiagnosis *diag, int limit)
 {
 	ereport(elevel,
 			(errcode(elevel >= ERROR ? ERRCODE_PROGRAM_LIMIT_EXCEEDED : ERRCODE_WARNING),
 			 errmsg_internal("%s", message),
 			 diag->detail ? errdetail_internal("Reason %s: %s",
 											   partman_pruning_reason_name(diag->reason),
-											   diag->detail) : 0,
+											   diag->detail) :
+			 limit > 0 ? errdetail("The pruning policy of table \"%s\" allows at most %d partitions per query.",
+								   get_rel_name(diag->relid), limit) : 0,
 			 diag->hint ? (diag->hint_is_rewrite ?
 						   errhint("Rewrite the condition as: %s", diag->hint) :
 						   errhint("%s", diag->hint)) : 0));
@@ -217,7 +219,7 @@ check_plan(PlannedStmt *stmt)
 				report(policy->require_filter == REQUIRE_WARN &&
 					   !(policy->max_partitions > 0 &&
 						 diag->partitions_scanned > policy->max_partitions) ?
-					   WARNING : ERROR, violation, diag);
+					   WARNING : ERROR, violation, diag, policy->max_partitions);
 		}
 		if (diagnose && diag->reason != PRUNING_REASON_NULL)
 		{
@@ -232,7 +234,7 @@ check_plan(PlannedStmt *stmt)
 				message = psprintf("query plan scans %d of %d partitions of table \"%s\"",
 								   diag->partitions_scanned, diag->partitions_total,
 								   get_rel_name(diag->relid));
-			report(partman_pruning_diagnostics, message, diag);
+			report(partman_pruning_diagnostics, message, diag, 0);
 		}
 	}
 }
