@@ -188,14 +188,6 @@ _PG_init(void)
 							 PGC_SUSET,
 							 0,
 							 NULL, NULL, NULL);
-	DefineCustomIntVariable("partman.pruning_stats_max",
-							"Most partitioned tables partman.pruning_stats tracks.",
-							NULL,
-							&partman_pruning_stats_max,
-							1000, 100, 1000000,
-							PGC_POSTMASTER,
-							0,
-							NULL, NULL, NULL);
 
 	MarkGUCPrefixReserved("partman");
 
@@ -204,6 +196,15 @@ _PG_init(void)
 	/* workers, statistics and their shared state exist only when preloaded */
 	if (process_shared_preload_libraries_in_progress)
 	{
+		/* PGC_POSTMASTER settings can only be made at server start */
+		DefineCustomIntVariable("partman.pruning_stats_max",
+								"Most partitioned tables partman.pruning_stats tracks.",
+								NULL,
+								&partman_pruning_stats_max,
+								1000, 100, 1000000,
+								PGC_POSTMASTER,
+								0,
+								NULL, NULL, NULL);
 		partman_preloaded = true;
 		partman_register_launcher();
 		partman_pruning_stats_request();
