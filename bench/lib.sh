@@ -8,6 +8,8 @@
 #   BENCH_RESULTS         where a benchmark writes its markdown summary (bench/results)
 #   BENCH_ROUNDS          rounds per benchmark (default 7)
 #   BENCH_COMMAND         the command line that started the run, for the results file
+#   BENCH_DATA, BENCH_SERVER_LOG, BENCH_PG_USER  the cluster's data directory, its log, and the
+#                         user the server runs as (empty: the current user), for bench_restart
 
 bench_die() { echo "bench: $*" >&2; exit 1; }
 
@@ -57,4 +59,12 @@ bench_machine() {
   printf '%s CPU(s)%s, %s GiB RAM, %s' "$(nproc)" "${cpu:+ ($cpu)}" \
     "$(awk '/MemTotal/ { printf "%d", $2 / 1048576 + 0.5 }' /proc/meminfo)" \
     "$(bpsql -d postgres -c 'SHOW server_version')"
+}
+
+# bench_restart: restart the cluster (after ALTER SYSTEM of a setting that needs it).
+bench_restart() {
+  local run_as=()
+  [[ -n ${BENCH_PG_USER:-} ]] && run_as=(runuser -u "$BENCH_PG_USER" --)
+  "${run_as[@]}" "$BENCH_BINDIR/pg_ctl" restart -D "$BENCH_DATA" -l "$BENCH_SERVER_LOG" -w -t 60 -m fast \
+    >/dev/null || bench_die "the server did not restart (see $BENCH_SERVER_LOG)"
 }

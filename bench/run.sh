@@ -124,6 +124,8 @@ EOF
 export PGHOST=$W/sock PGPORT=$PORT PGUSER=postgres PGDATABASE=postgres PGTZ=UTC
 export BENCH_BINDIR=$BINDIR BENCH_WORK=$W/gen BENCH_ROOT=$ROOT BENCH_RESULTS=$ROOT/bench/results
 export BENCH_ROUNDS=${BENCH_ROUNDS:-7}
+# for benchmarks that restart the server with other settings (bench_restart in lib.sh)
+export BENCH_DATA=$W/data BENCH_PG_USER=$([[ $(id -u) -eq 0 ]] && echo postgres || true)
 export BENCH_COMMAND=${BENCH_COMMAND:-"bash bench/run.sh${*:+ $*}"}
 mkdir -p "$BENCH_RESULTS"
 
@@ -131,6 +133,7 @@ for n in "${BENCHES[@]}"; do
   n=${n%.sh}; n=${n#bench/}
   echo "== bench $n"
   start_cluster "$n"
+  export BENCH_SERVER_LOG=$W/server-$n.log
   if ! bash "$ROOT/bench/$n.sh"; then
     echo "run.sh: benchmark $n failed; end of the server log (BENCH_KEEP=1 keeps all of it):" >&2
     tail -n 20 "$W/server-$n.log" >&2
