@@ -110,3 +110,24 @@ ANALYZE public.orders;
 SELECT parent, strategy, partitions, oldest_bound, newest_bound, future_partitions,
        default_rows, status, status_reasons
   FROM partman.sets ORDER BY parent::text;
+
+\echo
+\echo '== why a query does (not) prune partitions: partman.explain_pruning plans without running'
+SELECT relation, partitions_total AS total, partitions_scanned AS scanned, pruning, reason, hint
+  FROM partman.explain_pruning($$SELECT * FROM public.orders WHERE order_date = '2024-06-15'$$);
+SELECT relation, partitions_total AS total, partitions_scanned AS scanned, pruning, reason, hint
+  FROM partman.explain_pruning($$SELECT * FROM public.orders WHERE extract(year FROM order_date) = 2024$$);
+SELECT relation, partitions_total AS total, partitions_scanned AS scanned, pruning, reason, hint
+  FROM partman.explain_pruning($$SELECT * FROM public.user_events WHERE user_id > 100$$);
+
+\echo
+\echo '== the guard: orders now refuses queries that cannot prune (partman.set_pruning_policy)'
+SELECT partman.set_pruning_policy('public.orders', 'error');
+\set ON_ERROR_STOP 0
+SELECT count(*) FROM public.orders WHERE customer_id = 7;
+\set ON_ERROR_STOP 1
+SELECT count(*) AS orders_on_2024_06_15 FROM public.orders WHERE order_date = '2024-06-15';
+SELECT partman.set_pruning_policy('public.orders', 'off');
+SELECT relation, queries, pruned_queries, full_scans, round(avg_partitions_scanned::numeric, 1) AS avg_scanned,
+       most_frequent_reason
+  FROM partman.pruning_stats ORDER BY relation::text;
