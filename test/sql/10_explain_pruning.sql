@@ -50,6 +50,14 @@ SELECT * FROM partman.explain_pruning($$SELECT * FROM orders WHERE order_date::t
 SELECT * FROM partman.explain_pruning(
     $$SELECT * FROM orders WHERE date_trunc('month', order_date) = '2024-06-01'$$);
 SELECT * FROM partman.explain_pruning($$SELECT * FROM customers WHERE lower(region) = 'us'$$);
+-- a timestamptz key cast to date: that day's range (a day of the session's time zone,
+-- PST8PDT here, so it spans two of the set's UTC days)
+CREATE TABLE clicks (id int, created_at timestamptz NOT NULL) PARTITION BY RANGE (created_at);
+SELECT partman.create_parent('clicks', '1 day', premake => 2, start_partition => '2024-06-10',
+                             default_partition => false);
+SELECT * FROM partman.explain_pruning($$SELECT * FROM clicks WHERE created_at::date = '2024-06-15'$$);
+SELECT pruning, partitions_scanned FROM partman.explain_pruning(
+    $$SELECT * FROM clicks WHERE created_at >= '2024-06-15' AND created_at < '2024-06-16'$$);
 -- a month without a year has no single range to offer
 SELECT reason, hint FROM partman.explain_pruning(
     $$SELECT * FROM orders WHERE extract(month from order_date) = 6$$);
