@@ -101,6 +101,21 @@ UPDATE partman.part_config SET require_filter = 'off' WHERE parent = 'sales'::re
 RESET ROLE;
 SELECT require_filter FROM partman.part_config WHERE parent = 'sales'::regclass;
 
+-- partman's own work on the set is not refused: it reads partitions, not the whole set.
+SELECT partman.set_pruning_policy('sales', 'error', max_partitions => 1);
+INSERT INTO sales VALUES (9001, 1, '2031-03-01', 1);
+CALL partman.run_maintenance('sales');
+SET client_min_messages = warning;
+CALL partman.partition_data('sales');
+RESET client_min_messages;
+SELECT partman.split_partition('sales_p2022', '2022-07-01');
+SELECT partman.merge_partitions('{sales_p2022,sales_p20220701}');
+SELECT (SELECT count(*) FROM partman.show_partitions('sales')) AS partitions,
+       (SELECT rows FROM partman.check_default('sales', exact => true)) AS default_rows,
+       (SELECT count(*) FROM partman.maintenance_plan('sales')) AS planned;
+SELECT partman.drop_partition('sales_p2031');
+SELECT partman.set_pruning_policy('sales', 'error');
+
 -- Bad calls change nothing.
 SELECT partman.set_pruning_policy('sales', 'maybe');
 SELECT partman.set_pruning_policy('sales', 'error', max_partitions => 0);
