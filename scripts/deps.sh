@@ -7,7 +7,7 @@ set -euo pipefail
 pkgs=(postgresql-15 postgresql-server-dev-15 postgresql-15-cron libipc-run-perl make gcc)
 case "${1:-}" in
   "") ;;
-  --bench) pkgs+=(postgresql-15-partman) ;;
+  --bench) pkgs+=(postgresql-15-partman valgrind) ;;
   *) echo "usage: $0 [--bench]" >&2; exit 2 ;;
 esac
 
