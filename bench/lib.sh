@@ -68,3 +68,19 @@ bench_restart() {
   "${run_as[@]}" "$BENCH_BINDIR/pg_ctl" restart -D "$BENCH_DATA" -l "$BENCH_SERVER_LOG" -w -t 60 -m fast \
     >/dev/null || bench_die "the server did not restart (see $BENCH_SERVER_LOG)"
 }
+
+# bench_point_table DB PARTITIONS ROWS_PER: database DB with partman and table pts, RANGE on a
+# bigint id with PARTITIONS partitions of ROWS_PER rows (ids 0 up), made by partman.create_parent;
+# a primary key, no default partition, vacuumed and analyzed.
+bench_point_table() {
+  local db=$1 parts=$2 rows=$3
+  bpsql -d postgres -c "CREATE DATABASE $db"
+  bpsql -d "$db" <<SQL || bench_die "setup of table pts failed"
+CREATE EXTENSION partman;
+CREATE TABLE pts (id bigint NOT NULL, payload text, PRIMARY KEY (id)) PARTITION BY RANGE (id);
+SELECT partman.create_parent('pts', '$rows', premake => $((parts - 1)), start_partition => '0',
+                             default_partition => false);
+INSERT INTO pts SELECT g, md5(g::text) FROM generate_series(0, $((parts * rows - 1))) g;
+VACUUM ANALYZE pts;
+SQL
+}

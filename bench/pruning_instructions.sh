@@ -25,15 +25,7 @@ DB=bench
 command -v valgrind >/dev/null || bench_die "valgrind is not installed (bash scripts/deps.sh --bench)"
 
 echo "-- setup: $PARTITIONS partitions of $ROWS_PER rows"
-bpsql -d postgres -c "CREATE DATABASE $DB"
-bpsql -d "$DB" <<SQL || bench_die "setup failed"
-CREATE EXTENSION partman;
-CREATE TABLE pts (id bigint NOT NULL, payload text, PRIMARY KEY (id)) PARTITION BY RANGE (id);
-SELECT partman.create_parent('pts', '$ROWS_PER', premake => $((PARTITIONS - 1)), start_partition => '0',
-                             default_partition => false);
-INSERT INTO pts SELECT g, md5(g::text) FROM generate_series(0, $((PARTITIONS * ROWS_PER - 1))) g;
-VACUUM ANALYZE pts;
-SQL
+bench_point_table "$DB" "$PARTITIONS" "$ROWS_PER"
 
 # the queries: ids from a fixed linear congruential sequence, the same in every run
 awk -v n="$QUERIES" -v m="$((PARTITIONS * ROWS_PER))" \

@@ -30,15 +30,7 @@ DB=bench
 PGBENCH=$BENCH_BINDIR/pgbench
 
 echo "-- setup: $PARTITIONS partitions of $ROWS_PER rows"
-bpsql -d postgres -c "CREATE DATABASE $DB"
-bpsql -d "$DB" <<SQL || bench_die "setup failed"
-CREATE EXTENSION partman;
-CREATE TABLE pts (id bigint NOT NULL, payload text, PRIMARY KEY (id)) PARTITION BY RANGE (id);
-SELECT partman.create_parent('pts', '$ROWS_PER', premake => $((PARTITIONS - 1)), start_partition => '0',
-                             default_partition => false);
-INSERT INTO pts SELECT g, md5(g::text) FROM generate_series(0, $((PARTITIONS * ROWS_PER - 1))) g;
-VACUUM ANALYZE pts;
-SQL
+bench_point_table "$DB" "$PARTITIONS" "$ROWS_PER"
 NPARTS=$(bpsql -d "$DB" -c "SELECT count(*) FROM pg_inherits WHERE inhparent = 'pts'::regclass")
 ((NPARTS >= PARTITIONS)) || bench_die "pts has $NPARTS partitions, not $PARTITIONS"
 PRUNED=$(bpsql -d "$DB" -c "SELECT partitions_scanned || '/' || partitions_total FROM partman.explain_pruning('SELECT * FROM pts WHERE id = 4242')")
