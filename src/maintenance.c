@@ -392,7 +392,7 @@ maintain_set(const PartmanConfig *cfg, bool analyze, bool *was_failing)
 		partman_lock_relation(deflt, AccessExclusiveLock);
 	/* plan again under the locks: no row can reach the default partition now */
 	steps = plan_set(&set);
-	partman_read_template(&set.key, set.cfg.storage_parameters, &tmpl);
+	partman_read_template(&set.key, &set.cfg, &tmpl);
 	partman_begin_ddl(&set.key, &ddl);
 	foreach(lc, steps)
 		execute_step(&set, &tmpl, lfirst(lc));

@@ -443,7 +443,7 @@ partman_create_partition_sql(PG_FUNCTION_ARGS)
 
 	partman_lock_relation(set.key.parent, AccessExclusiveLock);
 	lock_default(set.key.parent);
-	partman_read_template(&set.key, set.managed ? set.cfg.storage_parameters : NULL, &tmpl);
+	partman_read_template(&set.key, set.managed ? &set.cfg : NULL, &tmpl);
 	partman_begin_ddl(&set.key, &ddl);
 	relid = partman_create_with_rescue(&set.key, &tmpl, name, &bound);
 	partman_end_ddl(&ddl);
@@ -736,7 +736,7 @@ partman_split_partition(PG_FUNCTION_ARGS)
 	partman_lock_relation(set.key.parent, AccessExclusiveLock);
 	partman_lock_relation(part->relid, AccessExclusiveLock);
 	lock_default(set.key.parent);
-	partman_read_template(&set.key, set.managed ? set.cfg.storage_parameters : NULL, &tmpl);
+	partman_read_template(&set.key, set.managed ? &set.cfg : NULL, &tmpl);
 
 	partman_begin_ddl(&set.key, &ddl);
 	detach(&set.key, part->relid);
@@ -928,7 +928,7 @@ partman_split_hash_partition(PG_FUNCTION_ARGS)
 
 	partman_lock_relation(set.key.parent, AccessExclusiveLock);
 	partman_lock_relation(part->relid, AccessExclusiveLock);
-	partman_read_template(&set.key, set.managed ? set.cfg.storage_parameters : NULL, &tmpl);
+	partman_read_template(&set.key, set.managed ? &set.cfg : NULL, &tmpl);
 	partman_begin_ddl(&set.key, &ddl);
 	/* free the name <parent>_h<r> for the new half */
 	old_name = psprintf("partman_split_%u", part->relid);
