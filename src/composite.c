@@ -112,7 +112,8 @@ partman_missing_subpartitions(const PartmanKey *key, const PartmanConfig *cfg)
 	partman_sub_key(key, cfg->sub_key, PARTITION_STRATEGY_LIST, &sub);
 	members = partman_parse_list_values(&sub,
 										DirectFunctionCall1(jsonb_in,
-															CStringGetDatum(cfg->sub_list_values)));
+															CStringGetDatum(cfg->sub_list_values)),
+										"sub_list_values");
 	parts = partman_list_partitions(key->parent);
 	foreach(lc, parts)
 	{

@@ -216,7 +216,8 @@ validate_sub(const PartmanConfig *cfg, const PartmanKey *key)
 		SPI_connect();
 		(void) partman_parse_list_values(&sub,
 										 DirectFunctionCall1(jsonb_in,
-															 CStringGetDatum(cfg->sub_list_values)));
+															 CStringGetDatum(cfg->sub_list_values)),
+										 "sub_list_values");
 		SPI_finish();
 	}
 	else
@@ -671,13 +672,19 @@ partman_config_guard(PG_FUNCTION_ARGS)
 			!same_text(oldcfg.strategy, newcfg.strategy) ||
 			!same_text(oldcfg.key, newcfg.key) ||
 			!same_text(oldcfg.interval, newcfg.interval) ||
-			!same_text(oldcfg.time_zone, newcfg.time_zone) ||
-			!same_text(oldcfg.sub_strategy, newcfg.sub_strategy) ||
+			!same_text(oldcfg.time_zone, newcfg.time_zone))
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("parent, strategy, key, interval and time_zone of a partition set cannot be changed"),
+					 errdetail("The existing partitions of table \"%s\" were made with them.",
+							   key.relname),
+					 errhint("Call partman.undo_parent and partman.create_parent to start a new set.")));
+		if (!same_text(oldcfg.sub_strategy, newcfg.sub_strategy) ||
 			!same_text(oldcfg.sub_key, newcfg.sub_key))
 			ereport(ERROR,
 					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-					 errmsg("parent, strategy, key, interval, time_zone, sub_strategy and sub_key of a partition set cannot be changed"),
-					 errdetail("The existing partitions of table \"%s\" were made with them.",
+					 errmsg("sub_strategy and sub_key of a partition set cannot be changed"),
+					 errdetail("The existing partitions of table \"%s\" were sub-partitioned with them.",
 							   key.relname),
 					 errhint("Call partman.undo_parent and partman.create_parent to start a new set.")));
 	}

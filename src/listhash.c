@@ -32,10 +32,11 @@ existing_partition(const PartmanKey *key, const char *name)
  *		Read list_values, a jsonb object that maps partition suffixes to
  *		non-empty arrays of values (JSON null stands for SQL NULL), as a List
  *		of PartmanListMember in suffix order, each value read as key's type.
- *		ERROR on the first problem.  Caller is connected to SPI.
+ *		ERROR on the first problem, naming the setting as what.  Caller is
+ *		connected to SPI.
  */
 List *
-partman_parse_list_values(const PartmanKey *key, Datum list_values)
+partman_parse_list_values(const PartmanKey *key, Datum list_values, const char *what)
 {
 	Oid			argtypes[1] = {JSONBOID};
 	Datum		values[1] = {list_values};
@@ -51,12 +52,12 @@ partman_parse_list_values(const PartmanKey *key, Datum list_values)
 							   "WHERE pg_catalog.jsonb_typeof($1) OPERATOR(pg_catalog.=) 'object'",
 							   1, argtypes, values, NULL, true, 0);
 	if (rc != SPI_OK_SELECT)
-		elog(ERROR, "could not read list_values: %s", SPI_result_code_string(rc));
+		elog(ERROR, "could not read %s: %s", what, SPI_result_code_string(rc));
 	if (SPI_processed == 0 ||
 		strcmp(SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2), "0") != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("list_values must be a JSON object that maps each partition suffix to a non-empty array of values"),
+				 errmsg("%s must be a JSON object that maps each partition suffix to a non-empty array of values", what),
 				 errhint("For example: '{\"americas\": [\"US\", \"CA\"], \"europe\": [\"DE\", \"FR\"]}'.")));
 
 	rc = SPI_execute_with_args("SELECT e.key, pg_catalog.array_agg(v.value ORDER BY v.ord) "
@@ -65,11 +66,11 @@ partman_parse_list_values(const PartmanKey *key, Datum list_values)
 							   "GROUP BY e.key ORDER BY e.key",
 							   1, argtypes, values, NULL, true, 0);
 	if (rc != SPI_OK_SELECT)
-		elog(ERROR, "could not read list_values: %s", SPI_result_code_string(rc));
+		elog(ERROR, "could not read %s: %s", what, SPI_result_code_string(rc));
 	if (SPI_processed == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("list_values must name at least one partition")));
+				 errmsg("%s must name at least one partition", what)));
 
 	tuptable = SPI_tuptable;
 	nrows = SPI_processed;
@@ -116,7 +117,7 @@ int
 partman_create_list_partitions(const PartmanKey *key, const PartmanTemplate *tmpl,
 							   Datum list_values)
 {
-	List	   *members = partman_parse_list_values(key, list_values);
+	List	   *members = partman_parse_list_values(key, list_values, "list_values");
 	ListCell   *lc;
 	int			created = 0;
 

@@ -375,7 +375,8 @@ typedef struct PartmanListMember
 	PartmanBound bound;
 } PartmanListMember;
 
-extern List *partman_parse_list_values(const PartmanKey *key, Datum list_values);
+extern List *partman_parse_list_values(const PartmanKey *key, Datum list_values,
+									   const char *what);
 
 /* A LIST sub-partition that sub_list_values names and a partition lacks. */
 typedef struct PartmanMissingSub
