@@ -152,6 +152,26 @@ SELECT c.relname, c.relkind, c.relispartition
  ORDER BY c.relkind DESC, c.relname;
 SELECT count(*) AS detached_rows FROM public.ex1c_events_p20240211;
 
+-- Operations on a composite set: create_partition makes a day with its
+-- leaves; a leaf for new values is created on the day itself (the statement
+-- maintenance_plan shows); only_if_empty counts the rows of the leaves;
+-- split and merge refuse a partition that is itself partitioned;
+-- detach_partition 'archive' moves the whole sub-tree.
+SELECT partman.create_partition('public.ex1c_events', '2024-06-01', '2024-06-02');
+SELECT partman.create_partition('public.ex1c_events_p20240601', list_values => ARRAY['upgrade', 'downgrade'],
+                                name => 'ex1c_events_p20240601_plan');
+INSERT INTO public.ex1c_events VALUES (800007, 'upgrade', 1, NULL, '2024-06-01');
+SELECT partition, bound, level, parent_partition FROM partman.show_partitions('public.ex1c_events')
+ WHERE partition::text LIKE 'ex1c_events_p20240601%';
+SELECT tableoid::regclass AS stored_in FROM public.ex1c_events WHERE event_id = 800007;
+SELECT partman.drop_partition('public.ex1c_events_p20240601', only_if_empty => true);
+SELECT partman.split_partition('public.ex1c_events_p20240601', '2024-06-01 12:00');
+SELECT partman.merge_partitions(ARRAY['public.ex1c_events_p20240512', 'public.ex1c_events_p20240513']::regclass[]);
+SELECT partman.detach_partition('public.ex1c_events_p20240601', 'archive', 'ex1c_archive');
+SELECT relname, relispartition FROM pg_class
+ WHERE relnamespace = 'ex1c_archive'::regnamespace AND relname LIKE 'ex1c_events_p20240601%' AND relkind IN ('r', 'p')
+ ORDER BY relname;
+
 -- 1,000,000 rows of the 90 days parked in the default partition:
 -- partition_data moves them into both levels; count and checksum unchanged.
 SET partman.simulated_now = '2024-03-31 12:00:00+00';
