@@ -436,8 +436,7 @@ void
 partman_config_insert(const PartmanConfig *cfg)
 {
 	Oid			argtypes[14] = {REGCLASSOID, TEXTOID, TEXTOID, TEXTOID, INT4OID,
-		TEXTOID, TEXTOID, NAMEOID, TEXTOID, BOOLOID,
-	TEXTOID, TEXTOID, TEXTOID, INT4OID};
+	TEXTOID, TEXTOID, NAMEOID, TEXTOID, BOOLOID, TEXTOID, TEXTOID, TEXTOID, INT4OID};
 	Datum		values[14];
 	char		nulls[14];
 	int			rc;

@@ -301,3 +301,10 @@ SET partman.simulated_now = '2024-02-15 12:00:00+00';
 CALL partman.run_maintenance('public.ex1c_sessions');
 SELECT parent_partition, count(*) AS leaves FROM partman.show_partitions('public.ex1c_sessions')
  WHERE level = 2 GROUP BY 1 ORDER BY 1::text;
+-- storage parameters go to the leaves (PostgreSQL keeps none on a partitioned table)
+SELECT partman.set_config('public.ex1c_sessions', 'storage_parameters', 'fillfactor=80');
+SET partman.simulated_now = '2024-03-15 12:00:00+00';
+CALL partman.run_maintenance('public.ex1c_sessions');
+SELECT p.level, c.relkind, c.reloptions, count(*)
+  FROM partman.show_partitions('public.ex1c_sessions') p JOIN pg_class c ON c.oid = p.partition
+ WHERE p.partition::text LIKE 'ex1c_sessions_p202404%' GROUP BY 1, 2, 3 ORDER BY 1;
