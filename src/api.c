@@ -554,6 +554,15 @@ partman_set_health(PG_FUNCTION_ARGS)
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
 }
 
+/* Rows of a default partition: counted, or estimated from statistics. */
+static int64
+default_rows(Oid deflt, bool exact)
+{
+	if (exact)
+		return (int64) partman_count_rows(partman_qualified_name(deflt), NULL);
+	return estimated_rows(deflt);
+}
+
 /*
  * partman.check_default(parent regclass DEFAULT NULL, exact bool DEFAULT
  *		false) RETURNS TABLE(parent regclass, default_partition regclass,
@@ -561,6 +570,8 @@ partman_set_health(PG_FUNCTION_ARGS)
  *		Rows waiting in the default partition of every managed set (or of
  *		parent, managed or not): an estimate from statistics, or with exact
  *		a count, which reads the default partitions with the caller's rights.
+ *		The default sub-partitions of a composite set follow, those that
+ *		hold rows.
  */
 Datum
 partman_check_default(PG_FUNCTION_ARGS)
@@ -599,17 +610,36 @@ partman_check_default(PG_FUNCTION_ARGS)
 		Oid			deflt;
 		Datum		values[3];
 		bool		nulls[3] = {false, false, false};
+		ListCell   *pc;
 
 		partman_read_key(lfirst_oid(lc), &key);
 		deflt = partman_default_partition(key.parent);
-		if (!OidIsValid(deflt))
-			continue;
-		values[0] = ObjectIdGetDatum(key.parent);
-		values[1] = ObjectIdGetDatum(deflt);
-		values[2] = Int64GetDatum(exact ?
-								  (int64) partman_count_rows(partman_qualified_name(deflt), NULL) :
-								  estimated_rows(deflt));
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		if (OidIsValid(deflt))
+		{
+			values[0] = ObjectIdGetDatum(key.parent);
+			values[1] = ObjectIdGetDatum(deflt);
+			values[2] = Int64GetDatum(default_rows(deflt, exact));
+			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		}
+
+		/* a composite set's default sub-partitions, when they hold rows */
+		foreach(pc, partman_list_partitions(key.parent))
+		{
+			PartmanPartition *part = lfirst(pc);
+			Oid			subdeflt;
+			int64		rows;
+
+			if (part->is_default || get_rel_relkind(part->relid) != RELKIND_PARTITIONED_TABLE)
+				continue;
+			partman_lock_relation(part->relid, AccessShareLock);
+			subdeflt = partman_default_partition(part->relid);
+			if (!OidIsValid(subdeflt) || (rows = default_rows(subdeflt, exact)) == 0)
+				continue;
+			values[0] = ObjectIdGetDatum(key.parent);
+			values[1] = ObjectIdGetDatum(subdeflt);
+			values[2] = Int64GetDatum(rows);
+			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		}
 	}
 	SPI_finish();
 	return (Datum) 0;

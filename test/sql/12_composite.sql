@@ -98,6 +98,8 @@ INSERT INTO public.ex1c_events VALUES (800001, 'refund', 1, NULL, '2024-04-29'),
                                       (800002, 'refund', 1, NULL, '2024-04-30'),
                                       (800003, 'refund', 1, NULL, '2024-04-30');
 SELECT event_id, tableoid::regclass AS parked_in FROM public.ex1c_events WHERE event_id > 800000 ORDER BY 1;
+-- check_default lists the default sub-partitions that hold rows
+SELECT default_partition, "rows" FROM partman.check_default('public.ex1c_events', exact => true);
 -- ... until the type is added to sub_list_values: then maintenance gives
 -- every day its leaf and moves the parked rows into it
 SELECT partman.set_config('public.ex1c_events', 'sub_list_values',
