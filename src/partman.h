@@ -309,6 +309,41 @@ extern const char *partman_strategy_name(char strategy);
 extern const char *partman_strategy_keyword(char strategy);
 
 /* ---------------------------------------------------------------------
+ * composite sets: functions in listhash.c, ddl.c and composite.c
+ * ---------------------------------------------------------------------
+ */
+
+/* One member of a list_values object: a partition suffix and its bound. */
+typedef struct PartmanListMember
+{
+	char	   *suffix;
+	PartmanBound bound;
+} PartmanListMember;
+
+extern List *partman_parse_list_values(const PartmanKey *key, Datum list_values,
+									   const char *what);
+
+/* A LIST sub-partition that sub_list_values names and a partition lacks. */
+typedef struct PartmanMissingSub
+{
+	PartmanKey	key;			/* of the RANGE partition that holds it */
+	char	   *name;
+	PartmanBound bound;
+} PartmanMissingSub;
+
+extern void partman_sub_key(const PartmanKey *key, const char *column,
+							char strategy, PartmanKey *sub);
+extern char partman_sub_strategy_code(const char *name);
+extern void partman_template_add_sub(PartmanTemplate *tmpl, const PartmanConfig *cfg);
+extern void partman_sub_template(const PartmanTemplate *tmpl, Oid partition,
+								 PartmanTemplate *sub);
+extern List *partman_missing_subpartitions(const PartmanKey *key,
+										   const PartmanConfig *cfg);
+extern Oid	partman_create_missing_sub(const PartmanTemplate *tmpl,
+									   const PartmanMissingSub *missing);
+extern List *partman_archive_statements(Oid relid, const char *schema);
+
+/* ---------------------------------------------------------------------
  * functions in launcher.c and worker.c: background workers
  * ---------------------------------------------------------------------
  */
@@ -362,40 +397,5 @@ extern PartmanShared *partman_require_shared(void);
 
 /* in maintenance.c, for the worker */
 extern int	partman_maintenance_round(char *last_error, Size len);
-
-/* ---------------------------------------------------------------------
- * composite sets: functions in listhash.c, ddl.c and composite.c
- * ---------------------------------------------------------------------
- */
-
-/* One member of a list_values object: a partition suffix and its bound. */
-typedef struct PartmanListMember
-{
-	char	   *suffix;
-	PartmanBound bound;
-} PartmanListMember;
-
-extern List *partman_parse_list_values(const PartmanKey *key, Datum list_values,
-									   const char *what);
-
-/* A LIST sub-partition that sub_list_values names and a partition lacks. */
-typedef struct PartmanMissingSub
-{
-	PartmanKey	key;			/* of the RANGE partition that holds it */
-	char	   *name;
-	PartmanBound bound;
-} PartmanMissingSub;
-
-extern void partman_sub_key(const PartmanKey *key, const char *column,
-							char strategy, PartmanKey *sub);
-extern char partman_sub_strategy_code(const char *name);
-extern void partman_template_add_sub(PartmanTemplate *tmpl, const struct PartmanConfig *cfg);
-extern void partman_sub_template(const PartmanTemplate *tmpl, Oid partition,
-								 PartmanTemplate *sub);
-extern List *partman_missing_subpartitions(const PartmanKey *key,
-										   const struct PartmanConfig *cfg);
-extern Oid	partman_create_missing_sub(const PartmanTemplate *tmpl,
-									   const PartmanMissingSub *missing);
-extern List *partman_archive_statements(Oid relid, const char *schema);
 
 #endif							/* PARTMAN_H */
