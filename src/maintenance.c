@@ -401,7 +401,8 @@ execute_step(const PartmanSet *set, const PartmanTemplate *tmpl, MaintenanceStep
 			break;
 		case STEP_BLOCKED:
 			log_step(key->parent, step_names[step->action], step->partition,
-					 "needs partition_data", step->reason, started);
+					 step->sub ? "needs create_partition" : "needs partition_data",
+					 step->reason, started);
 			ereport(WARNING,
 					(errmsg("partition \"%s\" of table \"%s\" was not created", step->partition,
 							key->relname),

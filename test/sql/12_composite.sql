@@ -132,6 +132,25 @@ SELECT action, partition, reason FROM partman.maintenance_plan('public.ex1c_even
 CALL partman.run_maintenance('public.ex1c_events');
 SELECT event_id, tableoid::regclass AS moved_to FROM public.ex1c_events WHERE event_id > 800003 ORDER BY 1;
 
+-- More parked rows than max_rescue_rows: maintenance leaves that
+-- sub-partition to the statement maintenance_plan shows, and says so.
+SELECT partman.set_config('public.ex1c_events', 'max_rescue_rows', '1');
+INSERT INTO public.ex1c_events VALUES (800008, 'bonus', 1, NULL, '2024-05-10'),
+                                      (800009, 'bonus', 1, NULL, '2024-05-10');
+SELECT partman.set_config('public.ex1c_events', 'sub_list_values',
+                          '{"pageview": ["pageview"], "click": ["click"], "purchase": ["purchase"],
+                            "signup": ["signup"], "refund": ["refund"], "bonus": ["bonus"]}');
+CALL partman.run_maintenance('public.ex1c_events');
+SELECT partition, outcome, detail FROM partman.maintenance_log
+ WHERE parent = 'public.ex1c_events'::regclass AND outcome LIKE 'needs%';
+SELECT statement FROM partman.maintenance_plan('public.ex1c_events') \gexec
+SELECT event_id, tableoid::regclass AS moved_to FROM public.ex1c_events WHERE event_id > 800007 ORDER BY 1;
+SELECT count(*) AS days_without_bonus FROM partman.show_partitions('public.ex1c_events') p
+ WHERE p.level = 1 AND NOT p.is_default
+   AND NOT EXISTS (SELECT FROM partman.show_partitions('public.ex1c_events') q
+                    WHERE q.parent_partition = p.partition AND q.list_values = '{bonus}');
+SELECT partman.set_config('public.ex1c_events', 'max_rescue_rows', '100000');
+
 -- Retention 'archive' moves a day with all its leaves (PostgreSQL's SET
 -- SCHEMA moves only the table named); 'detach' keeps the sub-tree whole.
 CREATE SCHEMA ex1c_archive;
