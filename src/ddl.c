@@ -194,9 +194,12 @@ newest_partition_options(Oid parent)
 	}
 	if (newest == NULL)
 		return NULL;
-	/* a composite set's partitions have none: its newest leaf's count */
+	/* a composite set's partitions have none: those of its newest leaf */
 	if (get_rel_relkind(newest->relid) == RELKIND_PARTITIONED_TABLE)
+	{
+		partman_lock_relation(newest->relid, AccessShareLock);
 		return newest_partition_options(newest->relid);
+	}
 
 	tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(newest->relid));
 	if (!HeapTupleIsValid(tuple))
@@ -459,7 +462,7 @@ partman_create_partition(const PartmanKey *key, const PartmanTemplate *tmpl,
 					 qualified,
 					 quote_qualified_identifier(key->nspname, key->relname),
 					 bound_clause);
-	/* storage parameters belong to the leaves: PostgreSQL keeps none on a partitioned table */
+	/* storage parameters go to the leaves: a partitioned table keeps none */
 	if (composite)
 		appendStringInfo(&sql, " PARTITION BY %s (%s)",
 						 partman_strategy_keyword(tmpl->sub_strategy),
