@@ -74,6 +74,29 @@ SELECT partition, modulus, remainder, (SELECT count(*) FROM public.user_events e
   FROM partman.show_partitions('public.user_events');
 
 \echo
+\echo '== Exercise 1: events by day, each day split by event type (composite RANGE x LIST), premake 7, 90-day retention'
+CREATE TABLE public.typed_events (
+    event_id   bigint GENERATED ALWAYS AS IDENTITY,
+    event_type varchar(20) NOT NULL,
+    user_id    int,
+    event_data jsonb,
+    event_date date NOT NULL
+) PARTITION BY RANGE (event_date);
+SELECT partman.create_parent('public.typed_events', '1 day', premake => 7, retention => '90 days',
+    sub_key => 'event_type',
+    sub_list_values => '{"pageview": ["pageview"], "click": ["click"], "purchase": ["purchase"], "signup": ["signup"]}')
+    AS tables_created;
+INSERT INTO public.typed_events (event_type, user_id, event_date)
+SELECT (ARRAY['pageview','click','purchase','signup'])[1 + g % 4], g % 1000, current_date + g % 7
+  FROM generate_series(1, 20000) g;
+SELECT partition, bound, level, parent_partition
+  FROM partman.show_partitions('public.typed_events') LIMIT 6;
+SELECT level, count(*) AS partitions FROM partman.show_partitions('public.typed_events') GROUP BY 1 ORDER BY 1;
+\echo '-- a query on one day and one type reads one leaf'
+EXPLAIN (COSTS OFF) SELECT count(*) FROM public.typed_events
+ WHERE event_date = current_date AND event_type = 'click';
+
+\echo
 \echo '== where does a row go?'
 SELECT partman.partition_for('public.orders', '2024-06-15') AS order_2024_06_15,
        partman.partition_for('public.orders', '1999-01-01') AS order_1999,

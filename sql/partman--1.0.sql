@@ -33,7 +33,13 @@ CREATE TABLE partman.part_config (
     storage_parameters  pg_catalog.text,
     last_maintenance    pg_catalog.timestamptz,
     last_error          pg_catalog.text,
-    created_at          pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now()
+    created_at          pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    -- composite sets: every RANGE partition is itself partitioned by
+    -- sub_strategy ('list' | 'hash') on sub_key
+    sub_strategy        pg_catalog.text,
+    sub_key             pg_catalog.text,
+    sub_list_values     pg_catalog.jsonb,
+    sub_modulus         pg_catalog.int4
 );
 COMMENT ON TABLE partman.part_config IS 'partman: one row per managed partition set';
 SELECT pg_catalog.pg_extension_config_dump('partman.part_config', '');
@@ -95,7 +101,10 @@ CREATE FUNCTION partman.create_parent(
     retention_schema pg_catalog.name DEFAULT NULL,
     modulus pg_catalog.int4 DEFAULT NULL,
     list_values pg_catalog.jsonb DEFAULT NULL,
-    time_zone pg_catalog.text DEFAULT 'UTC')
+    time_zone pg_catalog.text DEFAULT 'UTC',
+    sub_key pg_catalog.text DEFAULT NULL,
+    sub_list_values pg_catalog.jsonb DEFAULT NULL,
+    sub_modulus pg_catalog.int4 DEFAULT NULL)
 RETURNS pg_catalog.int4
 LANGUAGE C VOLATILE AS 'MODULE_PATHNAME', 'partman_create_parent';
 COMMENT ON FUNCTION partman.create_parent IS
@@ -229,10 +238,11 @@ RETURNS TABLE(partition pg_catalog.regclass, bound pg_catalog.text,
               range_from pg_catalog.text, range_to pg_catalog.text,
               list_values pg_catalog.text[], modulus pg_catalog.int4,
               remainder pg_catalog.int4, is_default pg_catalog.bool,
-              est_rows pg_catalog.int8, total_bytes pg_catalog.int8)
+              est_rows pg_catalog.int8, total_bytes pg_catalog.int8,
+              level pg_catalog.int4, parent_partition pg_catalog.regclass)
 LANGUAGE C STABLE AS 'MODULE_PATHNAME', 'partman_show_partitions';
 COMMENT ON FUNCTION partman.show_partitions IS
-    'The partitions of a partitioned table in bound order, default last';
+    'The partitions of a partitioned table in bound order, default last; sub-partitions follow their partition';
 
 CREATE FUNCTION partman.partition_for(parent pg_catalog.regclass, value pg_catalog.text)
 RETURNS pg_catalog.regclass
@@ -253,7 +263,8 @@ COMMENT ON FUNCTION partman.check_default IS
 CREATE FUNCTION partman._set_health(parent pg_catalog.regclass,
     OUT partitions pg_catalog.int4, OUT oldest_bound pg_catalog.text,
     OUT newest_bound pg_catalog.text, OUT future_partitions pg_catalog.int4,
-    OUT default_rows pg_catalog.int8)
+    OUT default_rows pg_catalog.int8, OUT sub_partitions pg_catalog.int4,
+    OUT missing_sub_partitions pg_catalog.int4)
 LANGUAGE C STABLE AS 'MODULE_PATHNAME', 'partman_set_health';
 
 -- One row per managed set with its health.
@@ -270,7 +281,8 @@ SELECT c.parent,
        CASE WHEN pg_catalog.cardinality(r.critical) > 0 THEN 'critical'
             WHEN pg_catalog.cardinality(r.warning) > 0 THEN 'warning'
             ELSE 'ok' END AS status,
-       r.critical OPERATOR(pg_catalog.||) r.warning AS status_reasons
+       r.critical OPERATOR(pg_catalog.||) r.warning AS status_reasons,
+       h.sub_partitions
   FROM partman.part_config c
  CROSS JOIN LATERAL partman._set_health(c.parent) h
  CROSS JOIN LATERAL (
@@ -290,7 +302,10 @@ SELECT c.parent,
                      THEN pg_catalog.format('rows in the default partition: about %s',
                                             h.default_rows) END,
                 CASE WHEN h.partitions OPERATOR(pg_catalog.>) 1000
-                     THEN pg_catalog.format('%s partitions, more than 1000', h.partitions) END
+                     THEN pg_catalog.format('%s partitions, more than 1000', h.partitions) END,
+                CASE WHEN h.missing_sub_partitions OPERATOR(pg_catalog.>) 0
+                     THEN pg_catalog.format('%s sub-partitions of sub_list_values missing: run maintenance',
+                                            h.missing_sub_partitions) END
             ]) x WHERE x IS NOT NULL) AS warning
  ) r;
 COMMENT ON VIEW partman.sets IS 'partman: each managed partition set with its health';

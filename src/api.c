@@ -14,17 +14,20 @@
 #include "partman.h"
 
 #include "access/htup_details.h"
+#include "access/relation.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "funcapi.h"
 #include "miscadmin.h"
+#include "partitioning/partdesc.h"
 #include "pgstat.h"
 #include "utils/acl.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
+#include "utils/partcache.h"
 #include "utils/syscache.h"
 
 PG_FUNCTION_INFO_V1(partman_create_parent);
@@ -44,13 +47,17 @@ text_arg_or_null(FunctionCallInfo fcinfo, int argno)
  * partman.create_parent(parent regclass, "interval" text, premake int,
  *		start_partition text, default_partition bool, retention text,
  *		retention_action text, retention_schema name, modulus int,
- *		list_values jsonb, time_zone text) RETURNS int
+ *		list_values jsonb, time_zone text, sub_key text, sub_list_values
+ *		jsonb, sub_modulus int) RETURNS int
  *
  * Registers parent and creates its partitions, then the default partition
  * (never for HASH, which PostgreSQL does not allow): RANGE sets from
  * start_partition (or the current cell) to premake cells past the current
  * one; LIST sets one partition per list_values member; HASH sets modulus
- * partitions.  Returns the number of tables created.  Holds
+ * partitions.  With sub_key, every RANGE partition is itself partitioned
+ * by LIST (sub_list_values) or HASH (sub_modulus) on that column, and gets
+ * its sub-partitions.  Returns the number of partitions created at the top
+ * level.  Holds
  * AccessExclusiveLock on the parent (and its default partition) until
  * commit, taken within partman.lock_timeout.
  */
@@ -115,6 +122,27 @@ partman_create_parent(PG_FUNCTION_ARGS)
 	cfg.time_zone = text_arg_or_null(fcinfo, 10);
 	cfg.require_filter = "off";
 	start = text_arg_or_null(fcinfo, 3);
+	cfg.sub_key = text_arg_or_null(fcinfo, 11);
+	if (!PG_ARGISNULL(12))
+		cfg.sub_list_values = DatumGetCString(DirectFunctionCall1(jsonb_out, PG_GETARG_DATUM(12)));
+	cfg.has_sub_modulus = !PG_ARGISNULL(13);
+	cfg.sub_modulus = PG_ARGISNULL(13) ? 0 : PG_GETARG_INT32(13);
+	/* the sub-strategy follows from which of the two is given */
+	if (cfg.sub_list_values != NULL && cfg.has_sub_modulus)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("sub_list_values and sub_modulus cannot both be given"),
+				 errdetail("Sub-partitions are either LIST partitions (sub_list_values) or HASH partitions (sub_modulus).")));
+	if (cfg.sub_list_values != NULL)
+		cfg.sub_strategy = "list";
+	else if (cfg.has_sub_modulus)
+		cfg.sub_strategy = "hash";
+	if (cfg.sub_strategy != NULL && cfg.sub_key == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("%s needs a sub_key", cfg.has_sub_modulus ? "sub_modulus" : "sub_list_values"),
+				 errhint("Pass sub_key => 'column' to sub-partition every partition of table \"%s\" by that column.",
+						 key.relname)));
 
 	SPI_connect();
 	partman_validate_config(&cfg, &key);
@@ -132,7 +160,7 @@ partman_create_parent(PG_FUNCTION_ARGS)
 	if (OidIsValid(deflt))
 		partman_lock_relation(deflt, AccessExclusiveLock);
 
-	partman_read_template(&key, NULL, &tmpl);
+	partman_read_template(&key, &cfg, &tmpl);
 	partman_begin_ddl(&key, &ddl);
 	switch (key.strategy)
 	{
@@ -259,31 +287,37 @@ estimated_rows(Oid relid)
 	return Max((int64) Max(reltuples, 0), live);
 }
 
-/*
- * partman.show_partitions(parent regclass) RETURNS TABLE(partition regclass,
- *		bound text, range_from text, range_to text, list_values text[],
- *		modulus int, remainder int, is_default bool, est_rows bigint,
- *		total_bytes bigint)
- *		One row per partition in bound order, the default partition last.
- */
-Datum
-partman_show_partitions(PG_FUNCTION_ARGS)
+/* The strategy and key type of partitioned table relid (locked by the caller). */
+static void
+level_key(Oid relid, char *strategy, Oid *typid)
 {
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	PartmanKey	key;
-	List	   *parts;
+	Relation	rel = relation_open(relid, NoLock);
+	PartitionKey pkey = RelationGetPartitionKey(rel);
+
+	*strategy = pkey->strategy;
+	*typid = pkey->parttypid[0];
+	relation_close(rel, NoLock);
+}
+
+/*
+ * One row per partition of parent (at level) in bound order, the default
+ * last; a partition that is itself partitioned is followed by its own
+ * partitions, one level down.
+ */
+static void
+show_level(ReturnSetInfo *rsinfo, Oid parent, int level)
+{
+	List	   *parts = partman_list_partitions(parent);
+	char		strategy;
+	Oid			typid;
 	ListCell   *lc;
 
-	partman_require_arg(fcinfo, 0, "parent");
-	partman_read_key(PG_GETARG_OID(0), &key);
-	InitMaterializedSRF(fcinfo, 0);
-	parts = partman_list_partitions(key.parent);
-
+	level_key(parent, &strategy, &typid);
 	foreach(lc, parts)
 	{
 		PartmanPartition *part = lfirst(lc);
-		Datum		values[10];
-		bool		nulls[10];
+		Datum		values[12];
+		bool		nulls[12];
 		double		reltuples = relation_reltuples(part->relid);
 
 		memset(nulls, true, sizeof(nulls));
@@ -291,20 +325,20 @@ partman_show_partitions(PG_FUNCTION_ARGS)
 		nulls[0] = false;
 		values[1] = bound_expression(part->relid);
 		nulls[1] = false;
-		if (!part->is_default && key.strategy == PARTITION_STRATEGY_RANGE)
+		if (!part->is_default && strategy == PARTITION_STRATEGY_RANGE)
 		{
 			values[2] = CStringGetTextDatum(part->lower_unbounded ? "MINVALUE" :
-											partman_value_to_text(key.typid, part->lower));
+											partman_value_to_text(typid, part->lower));
 			values[3] = CStringGetTextDatum(part->upper_unbounded ? "MAXVALUE" :
-											partman_value_to_text(key.typid, part->upper));
+											partman_value_to_text(typid, part->upper));
 			nulls[2] = nulls[3] = false;
 		}
-		if (!part->is_default && key.strategy == PARTITION_STRATEGY_LIST)
+		if (!part->is_default && strategy == PARTITION_STRATEGY_LIST)
 		{
-			values[4] = list_values_array(key.typid, part->list_values);
+			values[4] = list_values_array(typid, part->list_values);
 			nulls[4] = false;
 		}
-		if (!part->is_default && key.strategy == PARTITION_STRATEGY_HASH)
+		if (!part->is_default && strategy == PARTITION_STRATEGY_HASH)
 		{
 			values[5] = Int32GetDatum(part->modulus);
 			values[6] = Int32GetDatum(part->remainder);
@@ -320,8 +354,40 @@ partman_show_partitions(PG_FUNCTION_ARGS)
 		values[9] = DirectFunctionCall1(pg_total_relation_size,
 										ObjectIdGetDatum(part->relid));
 		nulls[9] = false;
+		values[10] = Int32GetDatum(level);
+		nulls[10] = false;
+		values[11] = ObjectIdGetDatum(parent);
+		nulls[11] = false;
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+
+		if (get_rel_relkind(part->relid) == RELKIND_PARTITIONED_TABLE)
+		{
+			partman_lock_relation(part->relid, AccessShareLock);
+			show_level(rsinfo, part->relid, level + 1);
+		}
 	}
+}
+
+/*
+ * partman.show_partitions(parent regclass) RETURNS TABLE(partition regclass,
+ *		bound text, range_from text, range_to text, list_values text[],
+ *		modulus int, remainder int, is_default bool, est_rows bigint,
+ *		total_bytes bigint, level int, parent_partition regclass)
+ *		One row per partition in bound order, the default partition last.
+ *		Partitions of parent are level 1; the sub-partitions of a partition
+ *		(a composite set's) follow it as level 2, with that partition as
+ *		parent_partition.
+ */
+Datum
+partman_show_partitions(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	PartmanKey	key;
+
+	partman_require_arg(fcinfo, 0, "parent");
+	partman_read_key(PG_GETARG_OID(0), &key);
+	InitMaterializedSRF(fcinfo, 0);
+	show_level(rsinfo, key.parent, 1);
 	return (Datum) 0;
 }
 
@@ -358,11 +424,17 @@ partman_partition_for(PG_FUNCTION_ARGS)
 /*
  * partman._set_health(parent regclass, OUT partitions int, OUT oldest_bound
  *		text, OUT newest_bound text, OUT future_partitions int,
- *		OUT default_rows bigint)
+ *		OUT default_rows bigint, OUT sub_partitions int,
+ *		OUT missing_sub_partitions int)
  *		The figures behind partman.sets.  future_partitions counts RANGE
  *		partitions after the current cell (NULL when the caller may not read
  *		the table of an integer set); default_rows is an estimate from
- *		statistics (the larger of reltuples and live tuples), never a scan.
+ *		statistics (the larger of reltuples and live tuples), never a scan,
+ *		summed over the default partition and, in a composite set, the
+ *		default sub-partitions.  sub_partitions counts the sub-partitions of
+ *		the partitions (NULL when none is partitioned), other than default
+ *		ones; missing_sub_partitions the LIST sub-partitions sub_list_values
+ *		names and partitions lack (NULL for other sets).
  */
 Datum
 partman_set_health(PG_FUNCTION_ARGS)
@@ -372,12 +444,14 @@ partman_set_health(PG_FUNCTION_ARGS)
 	PartmanConfig cfg;
 	List	   *parts;
 	ListCell   *lc;
-	Datum		values[5];
-	bool		nulls[5] = {false, true, true, true, true};
+	Datum		values[7];
+	bool		nulls[7] = {false, true, true, true, true, true, true};
 	int			npartitions = 0;
 	PartmanPartition *oldest = NULL;
 	PartmanPartition *newest = NULL;
-	Oid			deflt = InvalidOid;
+	List	   *defaults = NIL;
+	int			nsub = 0;
+	bool		composite = false;
 
 	partman_require_arg(fcinfo, 0, "parent");
 	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
@@ -390,10 +464,26 @@ partman_set_health(PG_FUNCTION_ARGS)
 
 		if (part->is_default)
 		{
-			deflt = part->relid;
+			defaults = lappend_oid(defaults, part->relid);
 			continue;
 		}
 		npartitions++;
+		if (get_rel_relkind(part->relid) == RELKIND_PARTITIONED_TABLE)
+		{
+			ListCell   *sc;
+
+			composite = true;
+			partman_lock_relation(part->relid, AccessShareLock);
+			foreach(sc, partman_list_partitions(part->relid))
+			{
+				PartmanPartition *sub = lfirst(sc);
+
+				if (sub->is_default)
+					defaults = lappend_oid(defaults, sub->relid);
+				else
+					nsub++;
+			}
+		}
 		if (key.strategy == PARTITION_STRATEGY_RANGE)
 		{
 			if (oldest == NULL)
@@ -438,15 +528,39 @@ partman_set_health(PG_FUNCTION_ARGS)
 			values[3] = Int32GetDatum(future);
 			nulls[3] = false;
 		}
+		if (cfg.sub_strategy != NULL &&
+			partman_sub_strategy_code(cfg.sub_strategy) == PARTITION_STRATEGY_LIST)
+		{
+			values[6] = Int32GetDatum(list_length(partman_missing_subpartitions(&key, &cfg)));
+			nulls[6] = false;
+		}
 	}
 	SPI_finish();
 
-	if (OidIsValid(deflt))
+	if (defaults != NIL)
 	{
-		values[4] = Int64GetDatum(estimated_rows(deflt));
+		int64		rows = 0;
+
+		foreach(lc, defaults)
+			rows += estimated_rows(lfirst_oid(lc));
+		values[4] = Int64GetDatum(rows);
 		nulls[4] = false;
 	}
+	if (composite)
+	{
+		values[5] = Int32GetDatum(nsub);
+		nulls[5] = false;
+	}
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
+}
+
+/* Rows of a default partition: counted, or estimated from statistics. */
+static int64
+default_rows(Oid deflt, bool exact)
+{
+	if (exact)
+		return (int64) partman_count_rows(partman_qualified_name(deflt), NULL);
+	return estimated_rows(deflt);
 }
 
 /*
@@ -456,6 +570,8 @@ partman_set_health(PG_FUNCTION_ARGS)
  *		Rows waiting in the default partition of every managed set (or of
  *		parent, managed or not): an estimate from statistics, or with exact
  *		a count, which reads the default partitions with the caller's rights.
+ *		The default sub-partitions of a composite set follow, those that
+ *		hold rows.
  */
 Datum
 partman_check_default(PG_FUNCTION_ARGS)
@@ -494,17 +610,36 @@ partman_check_default(PG_FUNCTION_ARGS)
 		Oid			deflt;
 		Datum		values[3];
 		bool		nulls[3] = {false, false, false};
+		ListCell   *pc;
 
 		partman_read_key(lfirst_oid(lc), &key);
 		deflt = partman_default_partition(key.parent);
-		if (!OidIsValid(deflt))
-			continue;
-		values[0] = ObjectIdGetDatum(key.parent);
-		values[1] = ObjectIdGetDatum(deflt);
-		values[2] = Int64GetDatum(exact ?
-								  (int64) partman_count_rows(partman_qualified_name(deflt), NULL) :
-								  estimated_rows(deflt));
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		if (OidIsValid(deflt))
+		{
+			values[0] = ObjectIdGetDatum(key.parent);
+			values[1] = ObjectIdGetDatum(deflt);
+			values[2] = Int64GetDatum(default_rows(deflt, exact));
+			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		}
+
+		/* a composite set's default sub-partitions, when they hold rows */
+		foreach(pc, partman_list_partitions(key.parent))
+		{
+			PartmanPartition *part = lfirst(pc);
+			Oid			subdeflt;
+			int64		rows;
+
+			if (part->is_default || get_rel_relkind(part->relid) != RELKIND_PARTITIONED_TABLE)
+				continue;
+			partman_lock_relation(part->relid, AccessShareLock);
+			subdeflt = partman_default_partition(part->relid);
+			if (!OidIsValid(subdeflt) || (rows = default_rows(subdeflt, exact)) == 0)
+				continue;
+			values[0] = ObjectIdGetDatum(key.parent);
+			values[1] = ObjectIdGetDatum(subdeflt);
+			values[2] = Int64GetDatum(rows);
+			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		}
 	}
 	SPI_finish();
 	return (Datum) 0;

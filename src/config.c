@@ -171,6 +171,72 @@ validate_retention(const PartmanKey *key, const char *retention)
 }
 
 /*
+ * Composite sets: sub_strategy 'list' with sub_list_values, or 'hash' with
+ * sub_modulus, on a column sub_key of a RANGE set other than its key.
+ */
+static void
+validate_sub(const PartmanConfig *cfg, const PartmanKey *key)
+{
+	char		strategy;
+	PartmanKey	sub;
+
+	if (key->strategy != PARTITION_STRATEGY_RANGE)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("sub-partitioning applies only to RANGE sets, and table \"%s\" is partitioned by %s",
+						key->relname, partman_strategy_keyword(key->strategy)),
+				 errhint("Sub-partition the partitions of a table declared with PARTITION BY RANGE.")));
+	if (cfg->sub_key == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("sub-partitioning of table \"%s\" needs a sub_key", key->relname),
+				 errhint("Pass sub_key => 'column' with sub_list_values or sub_modulus.")));
+	if (cfg->sub_strategy == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("sub_key of table \"%s\" needs sub_list_values or sub_modulus",
+						key->relname),
+				 errhint("Pass sub_list_values for LIST sub-partitions or sub_modulus for HASH sub-partitions.")));
+	strategy = partman_sub_strategy_code(cfg->sub_strategy);
+	if (strategy == 0)
+		invalid_setting("sub_strategy", cfg->sub_strategy, "Use 'list' or 'hash'.");
+	partman_sub_key(key, cfg->sub_key, strategy, &sub);
+
+	if (cfg->sub_list_values != NULL && cfg->has_sub_modulus)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("sub_list_values and sub_modulus cannot both be given"),
+				 errdetail("Sub-partitions are either LIST partitions (sub_list_values) or HASH partitions (sub_modulus).")));
+	if (strategy == PARTITION_STRATEGY_LIST)
+	{
+		if (cfg->sub_list_values == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("LIST sub-partitioning needs sub_list_values"),
+					 errhint("Pass sub_list_values => '{\"click\": [\"click\"], \"other\": [\"pageview\", \"signup\"]}'.")));
+		/* the same reading create_parent and maintenance do */
+		SPI_connect();
+		(void) partman_parse_list_values(&sub,
+										 DirectFunctionCall1(jsonb_in,
+															 CStringGetDatum(cfg->sub_list_values)),
+										 "sub_list_values");
+		SPI_finish();
+	}
+	else
+	{
+		if (!cfg->has_sub_modulus)
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("HASH sub-partitioning needs sub_modulus")));
+		if (cfg->sub_modulus <= 0 || cfg->sub_modulus > PARTMAN_MAX_HASH_MODULUS)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("sub_modulus must be between 1 and %d, not %d",
+							PARTMAN_MAX_HASH_MODULUS, cfg->sub_modulus)));
+	}
+}
+
+/*
  * partman_validate_config
  *		Check a part_config row against its table; ERROR on the first
  *		problem.  This is the only place settings are validated.
@@ -255,6 +321,9 @@ partman_validate_config(const PartmanConfig *cfg, const PartmanKey *key)
 				 errmsg("max_partitions must be positive, not %d", cfg->max_partitions)));
 	if (cfg->storage_parameters != NULL)
 		(void) partman_storage_clause(cfg->storage_parameters);
+	if (cfg->sub_strategy != NULL || cfg->sub_key != NULL ||
+		cfg->sub_list_values != NULL || cfg->has_sub_modulus)
+		validate_sub(cfg, key);
 }
 
 /* ---------------------------------------------------------------------
@@ -311,6 +380,12 @@ config_from_tuple(HeapTuple tuple, TupleDesc desc, PartmanConfig *cfg)
 	cfg->storage_parameters = text_column(tuple, desc, "storage_parameters");
 	(void) binary_column(tuple, desc, "last_error", &isnull);
 	cfg->failing = !isnull;
+	cfg->sub_strategy = text_column(tuple, desc, "sub_strategy");
+	cfg->sub_key = text_column(tuple, desc, "sub_key");
+	cfg->sub_list_values = text_column(tuple, desc, "sub_list_values");
+	d = binary_column(tuple, desc, "sub_modulus", &isnull);
+	cfg->has_sub_modulus = !isnull;
+	cfg->sub_modulus = isnull ? 0 : DatumGetInt32(d);
 }
 
 /*
@@ -362,10 +437,10 @@ partman_config_exists(Oid parent)
 void
 partman_config_insert(const PartmanConfig *cfg)
 {
-	Oid			argtypes[10] = {REGCLASSOID, TEXTOID, TEXTOID, TEXTOID, INT4OID,
-	TEXTOID, TEXTOID, NAMEOID, TEXTOID, BOOLOID};
-	Datum		values[10];
-	char		nulls[10];
+	Oid			argtypes[14] = {REGCLASSOID, TEXTOID, TEXTOID, TEXTOID, INT4OID,
+	TEXTOID, TEXTOID, NAMEOID, TEXTOID, BOOLOID, TEXTOID, TEXTOID, TEXTOID, INT4OID};
+	Datum		values[14];
+	char		nulls[14];
 	int			rc;
 
 	memset(nulls, ' ', sizeof(nulls));
@@ -388,11 +463,28 @@ partman_config_insert(const PartmanConfig *cfg)
 		nulls[7] = 'n';
 	values[8] = CStringGetTextDatum(cfg->time_zone);
 	values[9] = BoolGetDatum(cfg->default_partition);
+	if (cfg->sub_strategy)
+		values[10] = CStringGetTextDatum(cfg->sub_strategy);
+	else
+		nulls[10] = 'n';
+	if (cfg->sub_key)
+		values[11] = CStringGetTextDatum(cfg->sub_key);
+	else
+		nulls[11] = 'n';
+	if (cfg->sub_list_values)
+		values[12] = CStringGetTextDatum(cfg->sub_list_values);
+	else
+		nulls[12] = 'n';
+	if (cfg->has_sub_modulus)
+		values[13] = Int32GetDatum(cfg->sub_modulus);
+	else
+		nulls[13] = 'n';
 
 	rc = SPI_execute_with_args("INSERT INTO partman.part_config (parent, strategy, key, \"interval\", "
 							   "premake, retention, retention_action, retention_schema, time_zone, "
-							   "default_partition) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-							   10, argtypes, values, nulls, false, 0);
+							   "default_partition, sub_strategy, sub_key, sub_list_values, sub_modulus) "
+							   "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::pg_catalog.jsonb, $14)",
+							   14, argtypes, values, nulls, false, 0);
 	if (rc != SPI_OK_INSERT)
 		elog(ERROR, "could not insert into partman.part_config: %s",
 			 SPI_result_code_string(rc));
@@ -520,7 +612,10 @@ same_settings(const PartmanConfig *a, const PartmanConfig *b)
 		a->max_rescue_rows == b->max_rescue_rows &&
 		a->has_max_partitions == b->has_max_partitions &&
 		a->max_partitions == b->max_partitions &&
-		same_text(a->storage_parameters, b->storage_parameters);
+		same_text(a->storage_parameters, b->storage_parameters) &&
+		same_text(a->sub_list_values, b->sub_list_values) &&
+		a->has_sub_modulus == b->has_sub_modulus &&
+		a->sub_modulus == b->sub_modulus;
 }
 
 /*
@@ -569,6 +664,8 @@ partman_config_guard(PG_FUNCTION_ARGS)
 			same_text(oldcfg.key, newcfg.key) &&
 			same_text(oldcfg.interval, newcfg.interval) &&
 			same_text(oldcfg.time_zone, newcfg.time_zone) &&
+			same_text(oldcfg.sub_strategy, newcfg.sub_strategy) &&
+			same_text(oldcfg.sub_key, newcfg.sub_key) &&
 			same_settings(&oldcfg, &newcfg))
 			return PointerGetDatum(result);
 	}
@@ -585,6 +682,14 @@ partman_config_guard(PG_FUNCTION_ARGS)
 					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 					 errmsg("parent, strategy, key, interval and time_zone of a partition set cannot be changed"),
 					 errdetail("The existing partitions of table \"%s\" were made with them.",
+							   key.relname),
+					 errhint("Call partman.undo_parent and partman.create_parent to start a new set.")));
+		if (!same_text(oldcfg.sub_strategy, newcfg.sub_strategy) ||
+			!same_text(oldcfg.sub_key, newcfg.sub_key))
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("sub_strategy and sub_key of a partition set cannot be changed"),
+					 errdetail("The existing partitions of table \"%s\" were sub-partitioned with them.",
 							   key.relname),
 					 errhint("Call partman.undo_parent and partman.create_parent to start a new set.")));
 	}
@@ -611,6 +716,8 @@ static const struct
 	{"max_partitions", "pg_catalog.int4"},
 	{"max_rescue_rows", "pg_catalog.int4"},
 	{"storage_parameters", "pg_catalog.text"},
+	{"sub_list_values", "pg_catalog.jsonb"},
+	{"sub_modulus", "pg_catalog.int4"},
 };
 
 /* UPDATE one setting of a set as the caller; the guard trigger checks it. */
@@ -659,7 +766,8 @@ partman_set_config(PG_FUNCTION_ARGS)
 	{
 		if (strcmp(setting, "interval") == 0 || strcmp(setting, "time_zone") == 0 ||
 			strcmp(setting, "strategy") == 0 || strcmp(setting, "key") == 0 ||
-			strcmp(setting, "parent") == 0)
+			strcmp(setting, "parent") == 0 || strcmp(setting, "sub_strategy") == 0 ||
+			strcmp(setting, "sub_key") == 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 					 errmsg("setting \"%s\" cannot be changed after create_parent", setting),
@@ -667,7 +775,7 @@ partman_set_config(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("unrecognized setting \"%s\"", setting),
-				 errhint("Settings are premake, retention, retention_action, retention_schema, default_partition, maintenance_enabled, require_filter, max_partitions, max_rescue_rows and storage_parameters.")));
+				 errhint("Settings are premake, retention, retention_action, retention_schema, default_partition, maintenance_enabled, require_filter, max_partitions, max_rescue_rows, storage_parameters, sub_list_values and sub_modulus.")));
 	}
 
 	SPI_connect();

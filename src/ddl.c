@@ -194,6 +194,12 @@ newest_partition_options(Oid parent)
 	}
 	if (newest == NULL)
 		return NULL;
+	/* a composite set's partitions have none: those of its newest leaf */
+	if (get_rel_relkind(newest->relid) == RELKIND_PARTITIONED_TABLE)
+	{
+		partman_lock_relation(newest->relid, AccessShareLock);
+		return newest_partition_options(newest->relid);
+	}
 
 	tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(newest->relid));
 	if (!HeapTupleIsValid(tuple))
@@ -216,19 +222,21 @@ newest_partition_options(Oid parent)
 
 /*
  * partman_read_template
- *		What new partitions copy from the parent.  storage is the set's
- *		storage_parameters setting; when it is NULL, the newest partition's
- *		storage parameters are copied (PostgreSQL keeps none on a
- *		partitioned table itself).
+ *		What new partitions copy from the parent, and from the set's settings
+ *		cfg (NULL for a table partman does not manage): its
+ *		storage_parameters, or when they are NULL the newest partition's
+ *		storage parameters (PostgreSQL keeps none on a partitioned table
+ *		itself), and a composite set's sub-partitioning.
  */
 void
-partman_read_template(const PartmanKey *key, const char *storage,
+partman_read_template(const PartmanKey *key, const PartmanConfig *cfg,
 					  PartmanTemplate *tmpl)
 {
 	HeapTuple	tuple;
 	bool		isnull;
 	Datum		acl;
 	Relation	rel;
+	const char *storage = cfg ? cfg->storage_parameters : NULL;
 
 	memset(tmpl, 0, sizeof(*tmpl));
 	tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(key->parent));
@@ -251,6 +259,7 @@ partman_read_template(const PartmanKey *key, const char *storage,
 	if (storage == NULL)
 		storage = newest_partition_options(key->parent);
 	tmpl->storage_parameters = storage ? partman_storage_clause(storage) : NULL;
+	partman_template_add_sub(tmpl, cfg);
 }
 
 /* Table privileges in the order GRANT lists them. */
@@ -393,9 +402,50 @@ copy_replica_identity(const PartmanTemplate *tmpl, Oid relid, const char *qualif
 }
 
 /*
+ * partman_sub_template
+ *		The template of the sub-partitions of partition, a composite set's
+ *		new partition: the same properties, no further sub-partitioning, and
+ *		the replica identity index that partition inherited.
+ */
+void
+partman_sub_template(const PartmanTemplate *tmpl, Oid partition, PartmanTemplate *sub)
+{
+	*sub = *tmpl;
+	sub->sub_strategy = 0;
+	if (tmpl->replident == REPLICA_IDENTITY_INDEX)
+		sub->replident_index = child_index_of(partition, tmpl->replident_index);
+}
+
+/*
+ * Make the sub-partitions of a composite set's new partition: one per
+ * sub_list_values member and a default one (as the set's default_partition
+ * setting says), or sub_modulus HASH partitions.  Named after the partition
+ * as partitions are named after their parent.
+ */
+static void
+create_subpartitions(const PartmanTemplate *tmpl, Oid partition)
+{
+	PartmanKey	key;
+	PartmanTemplate sub;
+
+	partman_read_key(partition, &key);
+	partman_sub_template(tmpl, partition, &sub);
+	if (tmpl->sub_strategy == PARTITION_STRATEGY_LIST)
+	{
+		(void) partman_create_list_partitions(&key, &sub, tmpl->sub_list_values);
+		if (tmpl->sub_default)
+			(void) partman_create_default_partition(&key, &sub);
+	}
+	else
+		(void) partman_create_hash_partitions(&key, &sub, tmpl->sub_modulus);
+}
+
+/*
  * partman_create_partition
  *		Create a partition with the given bound clause ("FOR VALUES ..." or
- *		"DEFAULT") and give it the parent's properties.  Returns its OID.
+ *		"DEFAULT") and give it the parent's properties.  In a composite set
+ *		(the template says how), a partition other than the default is
+ *		itself partitioned and gets its sub-partitions.  Returns its OID.
  *		Caller holds the locks and is inside partman_begin_ddl().
  */
 Oid
@@ -405,13 +455,19 @@ partman_create_partition(const PartmanKey *key, const PartmanTemplate *tmpl,
 	char	   *qualified = quote_qualified_identifier(key->nspname, name);
 	StringInfoData sql;
 	Oid			relid;
+	bool		composite = tmpl->sub_strategy != 0 && strcmp(bound_clause, "DEFAULT") != 0;
 
 	initStringInfo(&sql);
 	appendStringInfo(&sql, "CREATE TABLE %s PARTITION OF %s %s",
 					 qualified,
 					 quote_qualified_identifier(key->nspname, key->relname),
 					 bound_clause);
-	if (tmpl->storage_parameters)
+	/* storage parameters go to the leaves: a partitioned table keeps none */
+	if (composite)
+		appendStringInfo(&sql, " PARTITION BY %s (%s)",
+						 partman_strategy_keyword(tmpl->sub_strategy),
+						 quote_identifier(tmpl->sub_key));
+	else if (tmpl->storage_parameters)
 		appendStringInfo(&sql, " WITH (%s)", tmpl->storage_parameters);
 	partman_spi_exec(sql.data, SPI_OK_UTILITY);
 
@@ -422,6 +478,8 @@ partman_create_partition(const PartmanKey *key, const PartmanTemplate *tmpl,
 		copy_privileges(tmpl, relid, qualified);
 	if (tmpl->replident != REPLICA_IDENTITY_DEFAULT)
 		copy_replica_identity(tmpl, relid, qualified);
+	if (composite)
+		create_subpartitions(tmpl, relid);
 	pfree(sql.data);
 	return relid;
 }
@@ -471,6 +529,12 @@ partman_retire_partition(const PartmanKey *key, Oid relid, const char *action,
 	partman_spi_exec(psprintf("ALTER TABLE %s DETACH PARTITION %s",
 							  partman_qualified_name(key->parent), table), SPI_OK_UTILITY);
 	if (strcmp(action, "archive") == 0)
-		partman_spi_exec(psprintf("ALTER TABLE %s SET SCHEMA %s", table,
-								  quote_identifier(schema)), SPI_OK_UTILITY);
+	{
+		/* a composite set's partition moves with its sub-partitions */
+		List	   *statements = partman_archive_statements(relid, schema);
+		ListCell   *lc;
+
+		foreach(lc, statements)
+			partman_spi_exec(lfirst(lc), SPI_OK_UTILITY);
+	}
 }

@@ -28,23 +28,22 @@ existing_partition(const PartmanKey *key, const char *name)
 }
 
 /*
- * partman_create_list_partitions
- *		One partition <parent>_<suffix> per member of list_values, a jsonb
- *		object that maps suffixes to arrays of values (JSON null stands for
- *		SQL NULL).  A partition of that name that already exists is kept.
- *		Returns how many were made.  Caller holds the locks, inside
- *		partman_begin_ddl().
+ * partman_parse_list_values
+ *		Read list_values, a jsonb object that maps partition suffixes to
+ *		non-empty arrays of values (JSON null stands for SQL NULL), as a List
+ *		of PartmanListMember in suffix order, each value read as key's type.
+ *		ERROR on the first problem, naming the setting as what.  Caller is
+ *		connected to SPI.
  */
-int
-partman_create_list_partitions(const PartmanKey *key, const PartmanTemplate *tmpl,
-							   Datum list_values)
+List *
+partman_parse_list_values(const PartmanKey *key, Datum list_values, const char *what)
 {
 	Oid			argtypes[1] = {JSONBOID};
 	Datum		values[1] = {list_values};
 	int			rc;
-	int			created = 0;
 	SPITupleTable *tuptable;
 	uint64		nrows;
+	List	   *result = NIL;
 
 	rc = SPI_execute_with_args("SELECT pg_catalog.jsonb_typeof($1), "
 							   "(SELECT pg_catalog.count(*) FROM pg_catalog.jsonb_each($1) e "
@@ -53,12 +52,12 @@ partman_create_list_partitions(const PartmanKey *key, const PartmanTemplate *tmp
 							   "WHERE pg_catalog.jsonb_typeof($1) OPERATOR(pg_catalog.=) 'object'",
 							   1, argtypes, values, NULL, true, 0);
 	if (rc != SPI_OK_SELECT)
-		elog(ERROR, "could not read list_values: %s", SPI_result_code_string(rc));
+		elog(ERROR, "could not read %s: %s", what, SPI_result_code_string(rc));
 	if (SPI_processed == 0 ||
 		strcmp(SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2), "0") != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("list_values must be a JSON object that maps each partition suffix to a non-empty array of values"),
+				 errmsg("%s must be a JSON object that maps each partition suffix to a non-empty array of values", what),
 				 errhint("For example: '{\"americas\": [\"US\", \"CA\"], \"europe\": [\"DE\", \"FR\"]}'.")));
 
 	rc = SPI_execute_with_args("SELECT e.key, pg_catalog.array_agg(v.value ORDER BY v.ord) "
@@ -67,17 +66,17 @@ partman_create_list_partitions(const PartmanKey *key, const PartmanTemplate *tmp
 							   "GROUP BY e.key ORDER BY e.key",
 							   1, argtypes, values, NULL, true, 0);
 	if (rc != SPI_OK_SELECT)
-		elog(ERROR, "could not read list_values: %s", SPI_result_code_string(rc));
+		elog(ERROR, "could not read %s: %s", what, SPI_result_code_string(rc));
 	if (SPI_processed == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("list_values must name at least one partition")));
+				 errmsg("%s must name at least one partition", what)));
 
-	/* keep the result: creating partitions runs further SPI queries */
 	tuptable = SPI_tuptable;
 	nrows = SPI_processed;
 	for (uint64 row = 0; row < nrows; row++)
 	{
+		PartmanListMember *member = palloc0(sizeof(PartmanListMember));
 		char	   *suffix = SPI_getvalue(tuptable->vals[row], tuptable->tupdesc, 1);
 		bool		isnull;
 		ArrayType  *arr = DatumGetArrayTypeP(SPI_getbinval(tuptable->vals[row], tuptable->tupdesc,
@@ -85,29 +84,51 @@ partman_create_list_partitions(const PartmanKey *key, const PartmanTemplate *tmp
 		Datum	   *items;
 		bool	   *nulls;
 		int			n;
-		PartmanBound bound;
-		char	   *name;
 
 		if (strlen(suffix) == 0 || strlen(suffix) > NAMEDATALEN - 12)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_NAME),
 					 errmsg("list partition suffix \"%s\" must have 1 to %d bytes",
 							suffix, NAMEDATALEN - 12)));
-		memset(&bound, 0, sizeof(bound));
+		member->suffix = suffix;
 		deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT, &items, &nulls, &n);
 		for (int i = 0; i < n; i++)
 		{
 			if (nulls[i])
-				bound.has_null = true;
+				member->bound.has_null = true;
 			else
-				bound.values = lappend(bound.values,
-									   DatumGetPointer(partman_value_from_text(key, TextDatumGetCString(items[i]),
-																			   NULL, "list value")));
+				member->bound.values = lappend(member->bound.values,
+											   DatumGetPointer(partman_value_from_text(key, TextDatumGetCString(items[i]),
+																					   NULL, "list value")));
 		}
-		name = partman_partition_name(key, suffix);
+		result = lappend(result, member);
+	}
+	return result;
+}
+
+/*
+ * partman_create_list_partitions
+ *		One partition <parent>_<suffix> per member of list_values (see
+ *		partman_parse_list_values).  A partition of that name that already
+ *		exists is kept.  Returns how many were made.  Caller holds the locks,
+ *		inside partman_begin_ddl().
+ */
+int
+partman_create_list_partitions(const PartmanKey *key, const PartmanTemplate *tmpl,
+							   Datum list_values)
+{
+	List	   *members = partman_parse_list_values(key, list_values, "list_values");
+	ListCell   *lc;
+	int			created = 0;
+
+	foreach(lc, members)
+	{
+		PartmanListMember *member = lfirst(lc);
+		char	   *name = partman_partition_name(key, member->suffix);
+
 		if (OidIsValid(existing_partition(key, name)))
 			continue;
-		partman_create_partition(key, tmpl, name, partman_bound_clause(key, &bound));
+		partman_create_partition(key, tmpl, name, partman_bound_clause(key, &member->bound));
 		created++;
 	}
 	return created;

@@ -93,6 +93,7 @@ typedef struct MaintenanceStep
 	PartmanBound bound;			/* new partition */
 	uint64		parked_rows;	/* default-partition rows of the bound */
 	char	   *reason;
+	PartmanMissingSub *sub;		/* new sub-partition of a composite set */
 } MaintenanceStep;
 
 /* ---------------------------------------------------------------------
@@ -241,13 +242,75 @@ plan_retention(const PartmanSet *set)
 	return steps;
 }
 
+/*
+ * Steps that make the LIST sub-partitions sub_list_values names and
+ * existing partitions of a composite set lack (values added after those
+ * partitions were made), rescuing the rows of those values parked in the
+ * partitions' default sub-partitions.
+ */
+static List *
+plan_subpartitions(const PartmanSet *set)
+{
+	List	   *missing = partman_missing_subpartitions(&set->key, &set->cfg);
+	List	   *steps = NIL;
+	ListCell   *lc;
+
+	foreach(lc, missing)
+	{
+		PartmanMissingSub *sub = lfirst(lc);
+		MaintenanceStep *step = new_step(STEP_CREATE, sub->name,
+										 psprintf("sub_list_values names it and partition \"%s\" lacks it",
+												  sub->key.relname));
+		Oid			deflt = partman_default_partition(sub->key.parent);
+
+		step->sub = sub;
+		if (OidIsValid(deflt))
+			step->parked_rows = partman_count_rows(partman_qualified_name(deflt),
+												   partman_bound_condition(&sub->key, &sub->bound));
+		if (step->parked_rows > 0)
+		{
+			step->action = step->parked_rows <= (uint64) set->cfg.max_rescue_rows ?
+				STEP_RESCUE : STEP_BLOCKED;
+			step->reason = psprintf(step->action == STEP_RESCUE ?
+									"sub_list_values names it; " UINT64_FORMAT " rows parked in default sub-partition \"%s\" move into it" :
+									"sub_list_values names it; " UINT64_FORMAT " rows parked in default sub-partition \"%s\", more than max_rescue_rows: create it with partman.create_partition",
+									step->parked_rows, get_rel_name(deflt));
+		}
+		steps = lappend(steps, step);
+	}
+	return steps;
+}
+
 /* What a set needs now, in the order it is done. */
 static List *
 plan_set(const PartmanSet *set)
 {
 	if (!set->has_grid)
 		return NIL;
-	return list_concat(plan_premake(set), plan_retention(set));
+	return list_concat(list_concat(plan_premake(set), plan_subpartitions(set)),
+					   plan_retention(set));
+}
+
+/*
+ * The statement that makes a missing sub-partition on its own: create_partition
+ * on the partition that holds it.
+ */
+static char *
+sub_statement(const PartmanMissingSub *sub)
+{
+	StringInfoData values;
+	ListCell   *lc;
+
+	initStringInfo(&values);
+	foreach(lc, sub->bound.values)
+		appendStringInfo(&values, "%s%s", values.len ? ", " : "",
+						 quote_literal_cstr(partman_value_to_text(sub->key.typid,
+																  PointerGetDatum(lfirst(lc)))));
+	if (sub->bound.has_null)
+		appendStringInfo(&values, "%sNULL", values.len ? ", " : "");
+	return psprintf("SELECT partman.create_partition(%s, list_values => ARRAY[%s]::pg_catalog.text[], name => %s)",
+					quote_literal_cstr(partman_qualified_name(sub->key.parent)), values.data,
+					quote_literal_cstr(sub->name));
 }
 
 /* ---------------------------------------------------------------------
@@ -322,17 +385,24 @@ execute_step(const PartmanSet *set, const PartmanTemplate *tmpl, MaintenanceStep
 	switch (step->action)
 	{
 		case STEP_CREATE:
-			(void) partman_create_range_partition(key, tmpl, step->partition,
-												  step->bound.lower, step->bound.upper);
+			if (step->sub)
+				(void) partman_create_missing_sub(tmpl, step->sub);
+			else
+				(void) partman_create_range_partition(key, tmpl, step->partition,
+													  step->bound.lower, step->bound.upper);
 			break;
 		case STEP_RESCUE:
-			(void) partman_create_with_rescue(key, tmpl, step->partition, &step->bound);
-			detail = psprintf("moved " UINT64_FORMAT " rows from the default partition",
-							  step->parked_rows);
+			if (step->sub)
+				(void) partman_create_missing_sub(tmpl, step->sub);
+			else
+				(void) partman_create_with_rescue(key, tmpl, step->partition, &step->bound);
+			detail = psprintf("moved " UINT64_FORMAT " rows from the default %spartition",
+							  step->parked_rows, step->sub ? "sub-" : "");
 			break;
 		case STEP_BLOCKED:
 			log_step(key->parent, step_names[step->action], step->partition,
-					 "needs partition_data", step->reason, started);
+					 step->sub ? "needs create_partition" : "needs partition_data",
+					 step->reason, started);
 			ereport(WARNING,
 					(errmsg("partition \"%s\" of table \"%s\" was not created", step->partition,
 							key->relname),
@@ -392,7 +462,7 @@ maintain_set(const PartmanConfig *cfg, bool analyze, bool *was_failing)
 		partman_lock_relation(deflt, AccessExclusiveLock);
 	/* plan again under the locks: no row can reach the default partition now */
 	steps = plan_set(&set);
-	partman_read_template(&set.key, set.cfg.storage_parameters, &tmpl);
+	partman_read_template(&set.key, &set.cfg, &tmpl);
 	partman_begin_ddl(&set.key, &ddl);
 	foreach(lc, steps)
 		execute_step(&set, &tmpl, lfirst(lc));
@@ -655,6 +725,11 @@ partman_maintenance_plan(PG_FUNCTION_ARGS)
 			{
 				case STEP_CREATE:
 				case STEP_RESCUE:
+					if (step->sub)
+					{
+						statement = sub_statement(step->sub);
+						break;
+					}
 					statement = psprintf("SELECT partman.create_partition(%s, %s, %s, name => %s)",
 										 quote_literal_cstr(parent_name),
 										 quote_literal_cstr(partman_bound_literal(set.key.typid, step->bound.lower)),
@@ -662,6 +737,11 @@ partman_maintenance_plan(PG_FUNCTION_ARGS)
 										 quote_literal_cstr(step->partition));
 					break;
 				case STEP_BLOCKED:
+					if (step->sub)
+					{
+						statement = sub_statement(step->sub);
+						break;
+					}
 					statement = psprintf("CALL partman.partition_data(%s)", quote_literal_cstr(parent_name));
 					lock_mode = "ACCESS EXCLUSIVE, one batch at a time";
 					break;
@@ -686,10 +766,15 @@ partman_maintenance_plan(PG_FUNCTION_ARGS)
 			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 			if (step->action == STEP_ARCHIVE)
 			{
-				values[3] = CStringGetTextDatum(psprintf("ALTER TABLE %s SET SCHEMA %s", step->partition,
-														 quote_identifier(set.cfg.retention_schema)));
-				values[4] = CStringGetTextDatum("ACCESS EXCLUSIVE on the detached table");
-				tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+				/* a composite set's partition moves with its sub-partitions */
+				ListCell   *ac;
+
+				foreach(ac, partman_archive_statements(step->relid, set.cfg.retention_schema))
+				{
+					values[3] = CStringGetTextDatum(lfirst(ac));
+					values[4] = CStringGetTextDatum("ACCESS EXCLUSIVE on the detached table");
+					tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+				}
 			}
 		}
 	}
@@ -796,6 +881,28 @@ detach_names(const DeferredDetach *detach, char **parent, char **partition)
 	CommitTransactionCommand();
 }
 
+/* The statements that archive a detached table, read in a transaction of their own. */
+static List *
+archive_statements(const DeferredDetach *detach)
+{
+	MemoryContext caller = CurrentMemoryContext;
+	List	   *statements;
+	List	   *result = NIL;
+	ListCell   *lc;
+
+	StartTransactionCommand();
+	statements = partman_archive_statements(detach->relid, detach->schema);
+	foreach(lc, statements)
+	{
+		MemoryContext old = MemoryContextSwitchTo(caller);
+
+		result = lappend(result, pstrdup(lfirst(lc)));
+		MemoryContextSwitchTo(old);
+	}
+	CommitTransactionCommand();
+	return result;
+}
+
 /*
  * Carry out the detaches deferred during the round, each as DETACH ...
  * CONCURRENTLY at top level (and SET SCHEMA for archive).  A failure is
@@ -822,8 +929,13 @@ run_deferred_detaches(char *last_error, Size len)
 			run_toplevel(psprintf("ALTER TABLE %s DETACH PARTITION %s CONCURRENTLY", parent,
 								  partition), detach->owner);
 			if (detach->schema)
-				run_toplevel(psprintf("ALTER TABLE %s SET SCHEMA %s", partition,
-									  quote_identifier(detach->schema)), detach->owner);
+			{
+				ListCell   *ac;
+
+				/* a composite set's partition moves with its sub-partitions */
+				foreach(ac, archive_statements(detach))
+					run_toplevel(lfirst(ac), detach->owner);
+			}
 		}
 		PG_CATCH();
 		{

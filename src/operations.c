@@ -23,6 +23,7 @@
 #include "catalog/namespace.h"
 #include "catalog/pg_attribute.h"
 #include "catalog/pg_class.h"
+#include "catalog/pg_inherits.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "fmgr.h"
@@ -85,6 +86,21 @@ open_partition(Oid relid, PartmanSet *set)
 			(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 			 errmsg("partition \"%s\" is being detached", get_rel_name(relid))));
 	return NULL;
+}
+
+/*
+ * Splitting and merging move rows between the tables named, which a
+ * composite set's partition (a partitioned table) does not hold itself.
+ */
+static void
+refuse_subpartitioned(Oid relid, const char *what)
+{
+	if (get_rel_relkind(relid) == RELKIND_PARTITIONED_TABLE)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("%s does not support partition \"%s\", which is itself partitioned",
+						what, get_rel_name(relid)),
+				 errhint("Split or merge its sub-partitions, or detach it and attach new partitions.")));
 }
 
 /* ---------------------------------------------------------------------
@@ -443,7 +459,7 @@ partman_create_partition_sql(PG_FUNCTION_ARGS)
 
 	partman_lock_relation(set.key.parent, AccessExclusiveLock);
 	lock_default(set.key.parent);
-	partman_read_template(&set.key, set.managed ? set.cfg.storage_parameters : NULL, &tmpl);
+	partman_read_template(&set.key, set.managed ? &set.cfg : NULL, &tmpl);
 	partman_begin_ddl(&set.key, &ddl);
 	relid = partman_create_with_rescue(&set.key, &tmpl, name, &bound);
 	partman_end_ddl(&ddl);
@@ -662,8 +678,13 @@ partman_drop_partition(PG_FUNCTION_ARGS)
 	lock_default(set.key.parent);
 	if (PG_GETARG_BOOL(1))
 	{
-		uint64		rows = partman_count_rows(partman_qualified_name(part->relid), NULL);
+		uint64		rows = 0;
+		List	   *tables = find_all_inheritors(part->relid, NoLock, NULL);
+		ListCell   *lc;
 
+		/* a composite set's partition holds its rows in its sub-partitions */
+		foreach(lc, tables)
+			rows += partman_count_rows(partman_qualified_name(lfirst_oid(lc)), NULL);
 		if (rows > 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
@@ -703,6 +724,7 @@ partman_split_partition(PG_FUNCTION_ARGS)
 	partman_require_arg(fcinfo, 1, "split_at");
 	SPI_connect();
 	part = open_partition(PG_GETARG_OID(0), &set);
+	refuse_subpartitioned(part->relid, "split_partition");
 	if (set.key.strategy != PARTITION_STRATEGY_RANGE)
 		wrong_strategy(&set, "split_partition", set.key.strategy == PARTITION_STRATEGY_HASH ?
 					   "Use partman.split_hash_partition for a HASH partition." : NULL);
@@ -736,7 +758,7 @@ partman_split_partition(PG_FUNCTION_ARGS)
 	partman_lock_relation(set.key.parent, AccessExclusiveLock);
 	partman_lock_relation(part->relid, AccessExclusiveLock);
 	lock_default(set.key.parent);
-	partman_read_template(&set.key, set.managed ? set.cfg.storage_parameters : NULL, &tmpl);
+	partman_read_template(&set.key, set.managed ? &set.cfg : NULL, &tmpl);
 
 	partman_begin_ddl(&set.key, &ddl);
 	detach(&set.key, part->relid);
@@ -804,6 +826,7 @@ partman_merge_partitions(PG_FUNCTION_ARGS)
 					 errmsg("partitions \"%s\" and \"%s\" belong to different tables",
 							get_rel_name(DatumGetObjectId(items[0])), get_rel_name(relid))));
 		parent = this_parent;
+		refuse_subpartitioned(relid, "merge_partitions");
 		for (int j = 0; j < i; j++)
 			if (DatumGetObjectId(items[j]) == relid)
 				ereport(ERROR,
@@ -910,6 +933,7 @@ partman_split_hash_partition(PG_FUNCTION_ARGS)
 	partman_require_arg(fcinfo, 0, "partition");
 	SPI_connect();
 	part = open_partition(PG_GETARG_OID(0), &set);
+	refuse_subpartitioned(part->relid, "split_hash_partition");
 	if (set.key.strategy != PARTITION_STRATEGY_HASH)
 		wrong_strategy(&set, "split_hash_partition",
 					   set.key.strategy == PARTITION_STRATEGY_RANGE ?
@@ -928,7 +952,7 @@ partman_split_hash_partition(PG_FUNCTION_ARGS)
 
 	partman_lock_relation(set.key.parent, AccessExclusiveLock);
 	partman_lock_relation(part->relid, AccessExclusiveLock);
-	partman_read_template(&set.key, set.managed ? set.cfg.storage_parameters : NULL, &tmpl);
+	partman_read_template(&set.key, set.managed ? &set.cfg : NULL, &tmpl);
 	partman_begin_ddl(&set.key, &ddl);
 	/* free the name <parent>_h<r> for the new half */
 	old_name = psprintf("partman_split_%u", part->relid);

@@ -367,7 +367,7 @@ partman_partition_data(PG_FUNCTION_ARGS)
 
 			CHECK_FOR_INTERRUPTS();
 			partman_open_set(set.key.parent, &set);
-			partman_read_template(&set.key, set.cfg.storage_parameters, &tmpl);
+			partman_read_template(&set.key, &set.cfg, &tmpl);
 			moved = default_batch(&set, &tmpl, batch_rows, &created);
 			if (moved == 0)
 				break;
@@ -390,7 +390,7 @@ partman_partition_data(PG_FUNCTION_ARGS)
 
 			CHECK_FOR_INTERRUPTS();
 			partman_open_set(set.key.parent, &set);
-			partman_read_template(&set.key, set.cfg.storage_parameters, &tmpl);
+			partman_read_template(&set.key, &set.cfg, &tmpl);
 			moved = source_batch(&set, &tmpl, source_name, block,
 								 Min(nblocks, block + per_batch), &created);
 			if (moved > 0)

@@ -24,6 +24,7 @@
 #include "compat.h"
 
 struct PartmanTemplate;
+struct PartmanConfig;
 
 /* Hard limits on user input, so a typo cannot create millions of tables. */
 #define PARTMAN_MAX_PREMAKE			10000
@@ -218,6 +219,12 @@ typedef struct PartmanTemplate
 	char		replident;		/* parent's relreplident */
 	Oid			replident_index;	/* parent's replica identity index */
 	char	   *storage_parameters; /* "WITH (...)" body, or NULL */
+	/* composite sets: how each new RANGE partition is sub-partitioned */
+	char		sub_strategy;	/* PARTITION_STRATEGY_LIST / HASH, or 0 */
+	char	   *sub_key;		/* column name */
+	Datum		sub_list_values;	/* jsonb, for LIST */
+	int			sub_modulus;	/* for HASH */
+	bool		sub_default;	/* LIST: a default sub-partition too */
 } PartmanTemplate;
 
 extern void partman_lock_relation(Oid relid, LOCKMODE mode);
@@ -231,7 +238,7 @@ typedef struct PartmanDdlState
 
 extern void partman_begin_ddl(const PartmanKey *key, PartmanDdlState *state);
 extern void partman_end_ddl(const PartmanDdlState *state);
-extern void partman_read_template(const PartmanKey *key, const char *storage,
+extern void partman_read_template(const PartmanKey *key, const struct PartmanConfig *cfg,
 								  PartmanTemplate *tmpl);
 extern Oid	partman_create_range_partition(const PartmanKey *key,
 										   const PartmanTemplate *tmpl,
@@ -270,6 +277,12 @@ typedef struct PartmanConfig
 	int			max_partitions;
 	char	   *storage_parameters;
 	bool		failing;		/* last_error is set */
+	/* composite sets (NULL / 0 otherwise) */
+	char	   *sub_strategy;	/* 'list' or 'hash' */
+	char	   *sub_key;
+	char	   *sub_list_values;	/* jsonb as text */
+	bool		has_sub_modulus;
+	int			sub_modulus;
 } PartmanConfig;
 
 /* What an operation knows about the set it works on. */
@@ -295,6 +308,41 @@ extern void partman_config_insert(const PartmanConfig *cfg);
 extern void partman_config_delete(Oid parent);
 extern const char *partman_strategy_name(char strategy);
 extern const char *partman_strategy_keyword(char strategy);
+
+/* ---------------------------------------------------------------------
+ * composite sets: functions in listhash.c, ddl.c and composite.c
+ * ---------------------------------------------------------------------
+ */
+
+/* One member of a list_values object: a partition suffix and its bound. */
+typedef struct PartmanListMember
+{
+	char	   *suffix;
+	PartmanBound bound;
+} PartmanListMember;
+
+extern List *partman_parse_list_values(const PartmanKey *key, Datum list_values,
+									   const char *what);
+
+/* A LIST sub-partition that sub_list_values names and a partition lacks. */
+typedef struct PartmanMissingSub
+{
+	PartmanKey	key;			/* of the RANGE partition that holds it */
+	char	   *name;
+	PartmanBound bound;
+} PartmanMissingSub;
+
+extern void partman_sub_key(const PartmanKey *key, const char *column,
+							char strategy, PartmanKey *sub);
+extern char partman_sub_strategy_code(const char *name);
+extern void partman_template_add_sub(PartmanTemplate *tmpl, const PartmanConfig *cfg);
+extern void partman_sub_template(const PartmanTemplate *tmpl, Oid partition,
+								 PartmanTemplate *sub);
+extern List *partman_missing_subpartitions(const PartmanKey *key,
+										   const PartmanConfig *cfg);
+extern Oid	partman_create_missing_sub(const PartmanTemplate *tmpl,
+									   const PartmanMissingSub *missing);
+extern List *partman_archive_statements(Oid relid, const char *schema);
 
 /* ---------------------------------------------------------------------
  * functions in launcher.c and worker.c: background workers

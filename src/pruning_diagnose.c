@@ -448,15 +448,10 @@ partman_diagnose_plan(PlannedStmt *stmt)
 				diag->sample_quals = walk.quals[leaf];
 			}
 			diag->under_join |= walk.under_join[leaf];
-			/* a default partition, of this table or of a level below it */
-			{
-				Index		p = walk.parent_of[leaf];
-				Oid			leaf_oid = rt_fetch(leaf, stmt->rtable)->relid;
-
-				if (p != 0 && rt_fetch(p, stmt->rtable)->relkind == RELKIND_PARTITIONED_TABLE &&
-					part_count(rt_fetch(p, stmt->rtable)->relid)->default_oid == leaf_oid)
-					diag->default_scanned = true;
-			}
+			/* this table's own default partition (a level below has its own row) */
+			if (walk.parent_of[leaf] == rti &&
+				part_count(rte->relid)->default_oid == rt_fetch(leaf, stmt->rtable)->relid)
+				diag->default_scanned = true;
 		}
 
 		if (self_or_below_in(&walk, rti, walk.runtime))
