@@ -295,3 +295,19 @@ SELECT c.parent,
  ) r;
 COMMENT ON VIEW partman.sets IS 'partman: each managed partition set with its health';
 GRANT SELECT ON partman.sets TO PUBLIC;
+
+-------------------------------------------------------------------------------
+-- Adoption: partition an existing table online; take over pg_partman's sets
+-------------------------------------------------------------------------------
+
+CREATE PROCEDURE partman.partition_table(source pg_catalog.regclass, key pg_catalog.text,
+    "interval" pg_catalog.text, premake pg_catalog.int4 DEFAULT 4,
+    default_partition pg_catalog.bool DEFAULT true, retention pg_catalog.text DEFAULT NULL,
+    retention_action pg_catalog.text DEFAULT 'drop', retention_schema pg_catalog.name DEFAULT NULL,
+    time_zone pg_catalog.text DEFAULT 'UTC',
+    INOUT partition pg_catalog.regclass DEFAULT NULL,
+    INOUT partitions_created pg_catalog.int4 DEFAULT NULL,
+    INOUT lock_ms pg_catalog.float8 DEFAULT NULL)
+    LANGUAGE C AS 'MODULE_PATHNAME', 'partman_partition_table';
+COMMENT ON PROCEDURE partman.partition_table IS
+    'Turn a plain table into a managed RANGE-partitioned table of the same name, online';

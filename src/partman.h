@@ -350,4 +350,11 @@ extern PartmanShared *partman_require_shared(void);
 /* in maintenance.c, for the worker */
 extern int	partman_maintenance_round(char *last_error, Size len);
 
+/* ---------------------------------------------------------------------
+ * functions in partition_table.c and adopt.c (adoption), and the helper
+ * they added to ddl.c
+ * ---------------------------------------------------------------------
+ */
+extern void partman_copy_table_privileges(Oid from, Oid to);
+
 #endif							/* PARTMAN_H */
