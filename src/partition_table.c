@@ -871,9 +871,7 @@ partman_partition_table(PG_FUNCTION_ARGS)
 	lock_ms = elapsed_ms(started);
 	ereport(NOTICE,
 			(errmsg("table \"%s\" is now partitioned; its rows stay in partition \"%s\"",
-					c->key.relname, c->legacy),
-			 errdetail("ACCESS EXCLUSIVE was held for %.1f ms to prepare and %.1f ms to cut over.",
-					   prepare_ms, lock_ms)));
+					c->key.relname, c->legacy)));
 
 	/* 4. validate the re-pointed foreign keys of other tables, online */
 	foreach(lc, cut.validate)
