@@ -311,3 +311,11 @@ CREATE PROCEDURE partman.partition_table(source pg_catalog.regclass, key pg_cata
     LANGUAGE C AS 'MODULE_PATHNAME', 'partman_partition_table';
 COMMENT ON PROCEDURE partman.partition_table IS
     'Turn a plain table into a managed RANGE-partitioned table of the same name, online';
+
+CREATE FUNCTION partman.adopt_pg_partman(schema pg_catalog.name,
+    disable_pg_partman pg_catalog.bool DEFAULT true)
+    RETURNS TABLE(parent pg_catalog.text, adopted pg_catalog.bool,
+                  carried_over pg_catalog.text[], not_carried_over pg_catalog.text[])
+    LANGUAGE C AS 'MODULE_PATHNAME', 'partman_adopt_pg_partman';
+COMMENT ON FUNCTION partman.adopt_pg_partman IS
+    'Register the sets a pg_partman installation in schema manages, and report what could not be carried over';
