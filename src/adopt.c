@@ -4,9 +4,10 @@
  *	  partman.adopt_pg_partman: register the sets a pg_partman installation
  *	  manages with partman, and report what could not be carried over.
  *
- * pg_partman's configuration is read from <schema>.part_config through
- * to_jsonb(), so a column that a pg_partman version lacks reads as NULL
- * instead of failing (4.7.2 is the version tested).  Existing partitions
+ * pg_partman's configuration is read from <schema>.part_config (the
+ * extension's table, or a copy of it) through to_jsonb(), so a column that
+ * a pg_partman version lacks reads as NULL instead of failing (4.7.2 is the
+ * version tested).  Existing partitions
  * keep their pg_partman names: partman finds partitions by their bounds,
  * never by name, so only the partitions it makes later get partman's names.
  * Each set is adopted in its own subtransaction, so one that cannot be
@@ -275,6 +276,7 @@ partman_adopt_pg_partman(PG_FUNCTION_ARGS)
 	SPITupleTable *sets;
 	uint64		nsets;
 	MemoryContext cxt = CurrentMemoryContext;
+	Oid			config;
 
 	partman_require_arg(fcinfo, 0, "schema");
 	partman_require_arg(fcinfo, 1, "disable_pg_partman");
@@ -284,15 +286,13 @@ partman_adopt_pg_partman(PG_FUNCTION_ARGS)
 	InitMaterializedSRF(fcinfo, 0);
 
 	SPI_connect();
-	rc = SPI_execute_with_args("SELECT FROM pg_catalog.pg_extension WHERE extname OPERATOR(pg_catalog.=) 'pg_partman' "
-							   "AND extnamespace OPERATOR(pg_catalog.=) $1",
-							   1, (Oid[]) {OIDOID}, (Datum[]) {ObjectIdGetDatum(nsp)}, NULL, true, 0);
-	if (rc != SPI_OK_SELECT)
-		elog(ERROR, "could not read pg_extension: %s", SPI_result_code_string(rc));
-	if (SPI_processed == 0)
+	/* pg_partman's configuration table, or a copy of it (see the README) */
+	config = get_relname_relid("part_config", nsp);
+	if (!OidIsValid(config) || get_attnum(config, "parent_table") == InvalidAttrNumber ||
+		get_attnum(config, "partition_interval") == InvalidAttrNumber)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
-				 errmsg("pg_partman is not installed in schema \"%s\"", schema),
+				 errmsg("schema \"%s\" has no pg_partman configuration table part_config", schema),
 				 errhint("Pass the schema that CREATE EXTENSION pg_partman used, as \\dx shows it.")));
 
 	initStringInfo(&sql);
