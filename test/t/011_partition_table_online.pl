@@ -48,6 +48,26 @@ my $original_fp = q{SELECT count(*), sum(id), sum(hashtext(e::text)::bigint) FRO
 my $original = $node->safe_psql('postgres', $original_fp);
 like($original, qr/^1000000\|500000500000\|/, '1,000,000 rows to start with');
 
+# A failed cut-over changes nothing: another session holds a lock on the
+# referencing table, so phase 3 cannot re-point its foreign key in time.
+my $holder = $node->background_psql('postgres');
+$holder->query_safe('BEGIN; SELECT count(*) FROM public.event_notes;');
+my ($ret, $out, $err) = $node->psql(
+	'postgres', q{SET partman.lock_timeout = '200ms';
+CALL partman.partition_table('public.events', 'created_at', '1 day', premake => 7)});
+like($err, qr/could not obtain AccessExclusiveLock on table "event_notes" within partman.lock_timeout/,
+	'the cut-over fails cleanly when a lock is not granted in time');
+$holder->query_safe('ROLLBACK');
+$holder->quit;
+is( $node->safe_psql(
+		'postgres', q{
+SELECT c.relkind::text || ' ' || (SELECT count(*) FROM pg_constraint WHERE conname = 'partman_partition_table_bound')
+       || ' ' || (to_regclass('public.events_legacy') IS NULL) || ' '
+       || (SELECT count(*) FROM partman.part_config)
+  FROM pg_class c WHERE c.oid = 'public.events'::regclass}),
+	'r 0 true 0', 'the table is left as it was, without the bound constraint');
+is($node->safe_psql('postgres', $original_fp), $original, 'and with the same rows');
+
 # The writer: one insert per transaction until told to stop.
 my $writer = $node->background_psql('postgres', on_error_stop => 0);
 $writer->query_until(
@@ -79,7 +99,7 @@ while ($node->safe_psql('postgres', $count_inserted) < 200 && $waited++ < 300)
 my $before = $node->safe_psql('postgres', $count_inserted);
 cmp_ok($before, '>=', 200, "the writer is inserting ($before rows before the conversion)");
 
-my ($ret, $out, $err) = $node->psql(
+($ret, $out, $err) = $node->psql(
 	'postgres',
 	q{CALL partman.partition_table('public.events', 'created_at', '1 day', premake => 7)},
 	extra_params => [ '-A', '-t', '-F', '|' ]);
