@@ -463,7 +463,7 @@ partman_split_partition_online(PG_FUNCTION_ARGS)
 		copied += step.copied;
 		batches++;
 	}
-	ereport(NOTICE,
+	ereport(DEBUG1,
 			(errmsg("copied " UINT64_FORMAT " rows of partition \"%s\" in %d batches",
 					copied, get_rel_name(s->partition), batches)));
 

@@ -102,6 +102,13 @@ SELECT :'partition' AS partition, :partitions_created AS partitions_created, :lo
 SELECT partition, range_from, range_to FROM partman.show_partitions('shop.tickets');
 SELECT count(*), sum(id) FROM shop.tickets;
 
+-- the legacy partition split into one partition per cell, online: rows copied in
+-- batches while a trigger writes changes through, verified, then swapped in
+CALL partman.split_partition_online('shop.tickets_legacy', batch_rows => 1000);
+SELECT partition, range_from, range_to FROM partman.show_partitions('shop.tickets');
+SELECT count(*), sum(id) FROM shop.tickets;
+SELECT count(*) AS leftovers FROM pg_class WHERE relname LIKE 'tickets_split%';
+
 -- an empty table: the legacy partition covers the current cell and one more
 CREATE TABLE shop.empty (k date NOT NULL, v int);
 CALL partman.partition_table('shop.empty', 'k', '1 month', premake => 1, default_partition => false) \gset
@@ -153,6 +160,14 @@ DROP TABLE shop.plain_legacy;
 CREATE PUBLICATION plain_pub FOR TABLE shop.plain;
 CALL partman.partition_table('shop.plain', 'k', '1 day');
 DROP PUBLICATION plain_pub;
+-- split_partition_online: inside a transaction block (25001), not a partition (42809), a
+-- partition of one cell (22023), a set referenced by a foreign key (0A000)
+BEGIN;
+CALL partman.split_partition_online('shop.orders_legacy');
+ROLLBACK;
+CALL partman.split_partition_online('shop.plain');
+CALL partman.split_partition_online('shop.tickets_p1000');
+CALL partman.split_partition_online('shop.orders_legacy');
 SELECT relname FROM pg_class WHERE relname LIKE 'plain%' AND relnamespace = 'shop'::regnamespace ORDER BY 1;
 SELECT shop.shape('shop.plain') = s AS unchanged, (SELECT count(*) FROM pg_constraint WHERE conname = 'partman_partition_table_bound') AS leftover_bound_constraints FROM plain_before;
 \set VERBOSITY default
