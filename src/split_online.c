@@ -175,7 +175,9 @@ open_split(Split *s, Oid partition)
 		ereport(ERROR,
 				(errcode(ERRCODE_DUPLICATE_TABLE),
 				 errmsg("relation \"%s\" already exists", s->staging_name),
-				 errdetail("split_partition_online copies the rows into a staging table of that name.")));
+				 errdetail("split_partition_online copies the rows into a staging table of that name."),
+				 errhint("If it is left from an interrupted run: DROP TABLE %s; DROP FUNCTION %s() CASCADE;",
+						 s->staging_q, s->mirror_q)));
 }
 
 /* 1. prepare: staging table, its cells, the write-through trigger */
