@@ -321,7 +321,9 @@ COMMENT ON FUNCTION partman.adopt_pg_partman IS
     'Register the sets a pg_partman installation in schema manages, and report what could not be carried over';
 
 CREATE PROCEDURE partman.split_partition_online(partition pg_catalog.regclass,
-    batch_rows pg_catalog.int4 DEFAULT 50000)
+    batch_rows pg_catalog.int4 DEFAULT 50000,
+    INOUT partitions_created pg_catalog.int4 DEFAULT NULL,
+    INOUT lock_ms pg_catalog.float8 DEFAULT NULL)
     LANGUAGE C AS 'MODULE_PATHNAME', 'partman_split_partition_online';
 COMMENT ON PROCEDURE partman.split_partition_online IS
     'Split a partition spanning several cells of its set''s grid into one partition per cell, copying its rows in batches while the set stays in use';

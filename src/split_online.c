@@ -39,12 +39,14 @@
 #include "catalog/pg_class.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
+#include "funcapi.h"
 #include "miscadmin.h"
 #include "nodes/parsenodes.h"
 #include "storage/bufmgr.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
+#include "utils/timestamp.h"
 #include "access/relation.h"
 
 PG_FUNCTION_INFO_V1(partman_split_partition_online);
@@ -401,7 +403,11 @@ verify_step(void *arg)
 
 /*
  * PROCEDURE partman.split_partition_online(partition regclass,
- *		batch_rows int DEFAULT 50000)
+ *		batch_rows int DEFAULT 50000, INOUT partitions_created int,
+ *		INOUT lock_ms float8)
+ *
+ * Returns the number of partitions made and the time the cut-over held its
+ * ACCESS EXCLUSIVE locks, from the lock request to the commit.
  */
 Datum
 partman_split_partition_online(PG_FUNCTION_ARGS)
@@ -415,6 +421,11 @@ partman_split_partition_online(PG_FUNCTION_ARGS)
 	BlockNumber per_batch;
 	uint64		copied = 0;
 	int			batches = 0;
+	TimestampTz started;
+	double		lock_ms;
+	TupleDesc	tupdesc;
+	Datum		values[2];
+	bool		nulls[2] = {false, false};
 
 	partman_require_arg(fcinfo, 0, "partition");
 	partman_require_arg(fcinfo, 1, "batch_rows");
@@ -471,13 +482,23 @@ partman_split_partition_online(PG_FUNCTION_ARGS)
 
 	/* 3. verify, 4. cut over */
 	edata = partman_try_subtransaction(verify_step, s);
-	if (edata == NULL)
-		edata = partman_try_subtransaction(cutover, s);
+	if (edata != NULL)
+		fail(s, edata);
+	started = GetCurrentTimestamp();
+	edata = partman_try_subtransaction(cutover, s);
 	if (edata != NULL)
 		fail(s, edata);
 	SPI_commit();
+	lock_ms = (GetCurrentTimestamp() - started) / 1000.0;
 	ereport(NOTICE,
 			(errmsg("partition split into %d partitions", s->ncells)));
 	SPI_finish();
-	PG_RETURN_VOID();
+
+	tupdesc = CreateTemplateTupleDesc(2);
+	TupleDescInitEntry(tupdesc, 1, "partitions_created", INT4OID, -1, 0);
+	TupleDescInitEntry(tupdesc, 2, "lock_ms", FLOAT8OID, -1, 0);
+	tupdesc = BlessTupleDesc(tupdesc);
+	values[0] = Int32GetDatum(s->ncells);
+	values[1] = Float8GetDatum(lock_ms);
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
 }

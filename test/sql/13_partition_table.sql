@@ -104,7 +104,8 @@ SELECT count(*), sum(id) FROM shop.tickets;
 
 -- the legacy partition split into one partition per cell, online: rows copied in
 -- batches while a trigger writes changes through, verified, then swapped in
-CALL partman.split_partition_online('shop.tickets_legacy', batch_rows => 1000);
+CALL partman.split_partition_online('shop.tickets_legacy', batch_rows => 1000) \gset
+SELECT :partitions_created AS partitions_created, :lock_ms < 1000 AS lock_under_1s;
 SELECT partition, range_from, range_to FROM partman.show_partitions('shop.tickets');
 SELECT count(*), sum(id) FROM shop.tickets;
 SELECT count(*) AS leftovers FROM pg_class WHERE relname LIKE 'tickets_split%';

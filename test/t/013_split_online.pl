@@ -79,8 +79,14 @@ usleep(100_000) while ($node->safe_psql('postgres', $ops) < 100 && $waited++ < 3
 my $before = $node->safe_psql('postgres', $ops);
 
 my ($ret, $out, $err) = $node->psql('postgres',
-	q{CALL partman.split_partition_online('public.events_legacy', batch_rows => 5000)});
+	q{CALL partman.split_partition_online('public.events_legacy', batch_rows => 5000)},
+	extra_params => [ '-A', '-t', '-F', '|' ]);
 is($ret, 0, 'split_partition_online succeeded') or diag $err;
+my ($created, $lock_ms) = split /\|/, $out;
+is($created, 22, '22 daily partitions were made');
+note "ACCESS EXCLUSIVE held for $lock_ms ms by the cut-over";
+ok($lock_ms < 1000, 'the cut-over held its exclusive locks for less than one second');
+print "# exclusive lock held < 1 s: " . ($lock_ms < 1000 ? 'true' : 'false') . "\n";
 like($err, qr/verified: partition "events_legacy" and its copy hold the same \d+ rows/,
 	'the copy was verified before the cut-over');
 my $during = $node->safe_psql('postgres', $ops) - $before;
