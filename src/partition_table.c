@@ -61,7 +61,6 @@ typedef struct OwnedSql
 {
 	Oid			owner;
 	char	   *sql;
-	char	   *validate;		/* incoming foreign keys: VALIDATE afterwards */
 } OwnedSql;
 
 /* What partition_table knows about the table it converts. */
@@ -130,20 +129,6 @@ not_supported(const Conversion *c, const char *what, const char *detail, const c
 			 errmsg("table \"%s\" cannot be partitioned online: %s", c->key.relname, what),
 			 detail ? errdetail("%s", detail) : 0,
 			 hint ? errhint("%s", hint) : 0));
-}
-
-/* Run sql as role owner (inside the table owner's partman_begin_ddl). */
-static void
-exec_as(Oid owner, const char *sql)
-{
-	PartmanKey	as;
-	PartmanDdlState ddl;
-
-	memset(&as, 0, sizeof(as));
-	as.owner = owner;
-	partman_begin_ddl(&as, &ddl);
-	partman_spi_exec(sql, SPI_OK_UTILITY);
-	partman_end_ddl(&ddl);
 }
 
 /* ---------------------------------------------------------------------
@@ -489,7 +474,7 @@ typedef struct Cutover
 {
 	Conversion *c;
 	int			created;		/* partitions made, the default included */
-	List	   *validate;		/* OwnedSql: foreign keys to validate afterwards */
+	List	   *validate;		/* PartmanForeignKey: to validate afterwards */
 } Cutover;
 
 /* A free name for the legacy partition's version of object name. */
@@ -519,7 +504,8 @@ cutover(void *arg)
 	char	   *legacy_q = quote_qualified_identifier(key->nspname, c->legacy);
 	List	   *before = NIL;	/* renames and drops on the old table */
 	List	   *parent_ddl = NIL;	/* constraints, indexes, triggers of the parent */
-	List	   *as_others = NIL;	/* OwnedSql: views and foreign keys of other tables */
+	List	   *as_others = NIL;	/* OwnedSql: views */
+	List	   *fks;			/* PartmanForeignKey: foreign keys of other tables */
 	List	   *identity = NIL; /* columns with identity, then their old sequences */
 	List	   *identity_seqs = NIL;
 	List	   *serials = NIL;	/* "ALTER SEQUENCE ... OWNED BY" statements */
@@ -633,27 +619,7 @@ cutover(void *arg)
 	}
 
 	/* foreign keys of other tables: dropped and added again, NOT VALID */
-	query_oid("SELECT con.conrelid, c.relowner, con.conname, pg_catalog.pg_get_constraintdef(con.oid), "
-			  "con.convalidated FROM pg_catalog.pg_constraint con "
-			  "JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) con.conrelid "
-			  "WHERE con.contype OPERATOR(pg_catalog.=) 'f' AND con.confrelid OPERATOR(pg_catalog.=) $1 "
-			  "AND con.conrelid OPERATOR(pg_catalog.<>) $1 AND con.conparentid OPERATOR(pg_catalog.=) 0 "
-			  "ORDER BY 1, 3", c->table);
-	for (uint64 i = 0; i < SPI_processed; i++)
-	{
-		OwnedSql   *fk = palloc0(sizeof(OwnedSql));
-		char	   *table = partman_qualified_name(col_oid(i, 1));
-		char	   *name = pstrdup(quote_identifier(col(i, 3)));
-		bool		valid = col_bool(i, 5);
-
-		partman_lock_relation(col_oid(i, 1), AccessExclusiveLock);
-		fk->owner = col_oid(i, 2);
-		fk->sql = psprintf("ALTER TABLE %s DROP CONSTRAINT %s, ADD CONSTRAINT %s %s%s", table, name, name,
-						   col(i, 4), valid ? " NOT VALID" : "");
-		if (valid)
-			fk->validate = psprintf("ALTER TABLE %s VALIDATE CONSTRAINT %s", table, name);
-		as_others = lappend(as_others, fk);
-	}
+	fks = partman_referencing_fks(c->table);
 
 	query_oid("SELECT c.relreplident, pg_catalog.obj_description(c.oid, 'pg_class'), t.spcname "
 			  "FROM pg_catalog.pg_class c LEFT JOIN pg_catalog.pg_tablespace t "
@@ -722,16 +688,16 @@ cutover(void *arg)
 	{
 		OwnedSql   *other = lfirst(lc);
 
-		exec_as(other->owner, other->sql);
-		if (other->validate)
-		{
-			OwnedSql   *later = palloc0(sizeof(OwnedSql));
-
-			later->owner = other->owner;
-			later->sql = other->validate;
-			cut->validate = lappend(cut->validate, later);
-		}
+		partman_exec_as(other->owner, other->sql);
 	}
+	foreach(lc, fks)
+	{
+		PartmanForeignKey *fk = lfirst(lc);
+
+		partman_exec_as(fk->owner, fk->drop);
+		partman_exec_as(fk->owner, fk->add);
+	}
+	cut->validate = fks;
 
 	/* partitions ahead, after the legacy partition, and the default */
 	partman_read_template(key, NULL, &tmpl);
@@ -765,14 +731,6 @@ cutover_locked(void *arg)
  * ---------------------------------------------------------------------
  */
 
-static void
-validate_later(void *arg)
-{
-	OwnedSql   *fk = arg;
-
-	exec_as(fk->owner, fk->sql);
-}
-
 /*
  * PROCEDURE partman.partition_table(source regclass, key text, "interval"
  *		text, premake int, default_partition bool, retention text,
@@ -802,7 +760,6 @@ partman_partition_table(PG_FUNCTION_ARGS)
 	bool		nulls[3] = {false, false, false};
 	Oid			table;
 	PartmanDdlState ddl;
-	ListCell   *lc;
 
 	partman_require_arg(fcinfo, 0, "source");
 	partman_require_arg(fcinfo, 1, "key");
@@ -874,18 +831,7 @@ partman_partition_table(PG_FUNCTION_ARGS)
 					c->key.relname, c->legacy)));
 
 	/* 4. validate the re-pointed foreign keys of other tables, online */
-	foreach(lc, cut.validate)
-	{
-		OwnedSql   *fk = lfirst(lc);
-
-		edata = partman_try_subtransaction(validate_later, fk);
-		if (edata != NULL)
-			ereport(WARNING,
-					(errmsg("foreign key could not be validated: %s", edata->message),
-					 errdetail("It is enforced for new rows but still marked NOT VALID."),
-					 errhint("Run it again later: %s;", fk->sql)));
-		SPI_commit();
-	}
+	partman_validate_fks(cut.validate);
 	SPI_finish();
 
 	tupdesc = CreateTemplateTupleDesc(3);
@@ -897,4 +843,112 @@ partman_partition_table(PG_FUNCTION_ARGS)
 	values[1] = Int32GetDatum(cut.created);
 	values[2] = Float8GetDatum(Max(lock_ms, prepare_ms));
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
+}
+
+/* ---------------------------------------------------------------------
+ * Foreign keys of other tables, shared with split_online.c
+ * ---------------------------------------------------------------------
+ */
+
+/*
+ * partman_exec_as
+ *		Run a utility statement as role owner, with partman's search_path
+ *		and lock timeout (the caller checked the current user has owner's
+ *		privileges).
+ */
+void
+partman_exec_as(Oid owner, const char *sql)
+{
+	PartmanKey	as;
+	PartmanDdlState ddl;
+
+	memset(&as, 0, sizeof(as));
+	as.owner = owner;
+	partman_begin_ddl(&as, &ddl);
+	partman_spi_exec(sql, SPI_OK_UTILITY);
+	partman_end_ddl(&ddl);
+}
+
+/*
+ * partman_referencing_fks
+ *		The foreign keys of other tables that reference table, as the
+ *		statements that drop them, add them again (NOT VALID, against
+ *		whatever then has table's name) and validate them.  Takes ACCESS
+ *		EXCLUSIVE on each referencing table (what DROP CONSTRAINT takes),
+ *		within partman.lock_timeout.  Caller is inside partman_begin_ddl(), so
+ *		the definitions name the referenced table schema-qualified.
+ */
+List *
+partman_referencing_fks(Oid table)
+{
+	List	   *result = NIL;
+	SPITupleTable *tuptable;
+	uint64		n;
+
+	query_oid("SELECT con.conrelid, c.relowner, con.conname, pg_catalog.pg_get_constraintdef(con.oid), "
+			  "con.convalidated FROM pg_catalog.pg_constraint con "
+			  "JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) con.conrelid "
+			  "WHERE con.contype OPERATOR(pg_catalog.=) 'f' AND con.confrelid OPERATOR(pg_catalog.=) $1 "
+			  "AND con.conrelid OPERATOR(pg_catalog.<>) $1 AND con.conparentid OPERATOR(pg_catalog.=) 0 "
+			  "ORDER BY 1, 3", table);
+	tuptable = SPI_tuptable;
+	n = SPI_processed;
+	for (uint64 i = 0; i < n; i++)
+	{
+		PartmanForeignKey *fk = palloc0(sizeof(PartmanForeignKey));
+		char	   *relid = SPI_getvalue(tuptable->vals[i], tuptable->tupdesc, 1);
+		char	   *name = pstrdup(quote_identifier(SPI_getvalue(tuptable->vals[i], tuptable->tupdesc, 3)));
+		char	   *def = SPI_getvalue(tuptable->vals[i], tuptable->tupdesc, 4);
+		char	   *valid = SPI_getvalue(tuptable->vals[i], tuptable->tupdesc, 5);
+		char	   *qualified;
+
+		fk->relid = atooid(relid);
+		fk->owner = atooid(SPI_getvalue(tuptable->vals[i], tuptable->tupdesc, 2));
+		qualified = partman_qualified_name(fk->relid);
+		partman_lock_relation(fk->relid, AccessExclusiveLock);
+		fk->drop = psprintf("ALTER TABLE %s DROP CONSTRAINT %s", qualified, name);
+		fk->add = psprintf("ALTER TABLE %s ADD CONSTRAINT %s %s%s", qualified, name, def,
+						   valid[0] == 't' ? " NOT VALID" : "");
+		if (valid[0] == 't')
+			fk->validate = psprintf("ALTER TABLE %s VALIDATE CONSTRAINT %s", qualified, name);
+		result = lappend(result, fk);
+	}
+	return result;
+}
+
+static void
+validate_fk(void *arg)
+{
+	PartmanForeignKey *fk = arg;
+
+	partman_exec_as(fk->owner, fk->validate);
+}
+
+/*
+ * partman_validate_fks
+ *		Validate foreign keys that were added again NOT VALID, one
+ *		transaction each (SHARE UPDATE EXCLUSIVE on the referencing table:
+ *		online).  One that fails stays NOT VALID, with a WARNING.  Caller is
+ *		a procedure connected to SPI non-atomically.
+ */
+void
+partman_validate_fks(List *fks)
+{
+	ListCell   *lc;
+
+	foreach(lc, fks)
+	{
+		PartmanForeignKey *fk = lfirst(lc);
+		ErrorData  *edata;
+
+		if (fk->validate == NULL)
+			continue;
+		edata = partman_try_subtransaction(validate_fk, fk);
+		if (edata != NULL)
+			ereport(WARNING,
+					(errmsg("foreign key could not be validated: %s", edata->message),
+					 errdetail("It is enforced for new rows but still marked NOT VALID."),
+					 errhint("Run it again later: %s;", fk->validate)));
+		SPI_commit();
+	}
 }

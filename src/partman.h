@@ -357,4 +357,18 @@ extern int	partman_maintenance_round(char *last_error, Size len);
  */
 extern void partman_copy_table_privileges(Oid from, Oid to);
 
+/* A foreign key of another table that references a table being replaced. */
+typedef struct PartmanForeignKey
+{
+	Oid			relid;			/* the referencing table */
+	Oid			owner;			/* its owner, who runs the statements */
+	char	   *drop;			/* ALTER TABLE ... DROP CONSTRAINT */
+	char	   *add;			/* ALTER TABLE ... ADD CONSTRAINT ... NOT VALID */
+	char	   *validate;		/* ALTER TABLE ... VALIDATE CONSTRAINT, or NULL */
+} PartmanForeignKey;
+
+extern void partman_exec_as(Oid owner, const char *sql);
+extern List *partman_referencing_fks(Oid table);
+extern void partman_validate_fks(List *fks);
+
 #endif							/* PARTMAN_H */
