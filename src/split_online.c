@@ -23,7 +23,9 @@
  *	   within partman.lock_timeout: the partition is detached and dropped,
  *	   and each cell detached from the staging table and attached to the
  *	   set (its CHECK constraint makes ATTACH skip the scan; its indexes and
- *	   foreign keys attach to the parent's).
+ *	   foreign keys attach to the parent's); foreign keys of other tables
+ *	   that reference the set are dropped before and added again NOT VALID
+ *	   after, and validated online once the swap is committed.
  *
  * Readers and writers of the set go on during phases 1 to 3; the partition's
  * writers pay for the trigger.  A failure removes the staging table and the
@@ -65,6 +67,7 @@ typedef struct Split
 	char	   *key_match;		/* unique key of OLD row: "k1 = ($1).k1 AND ..." */
 	int64	   *cells;
 	int			ncells;
+	List	   *fks;			/* PartmanForeignKey: re-pointed at the cut-over */
 } Split;
 
 static void
@@ -155,17 +158,34 @@ open_split(Split *s, Oid partition)
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 				 errmsg("table \"%s\" has no primary key or unique index on NOT NULL columns", key->relname),
 				 errdetail("The changes made to the partition while it is copied are written through by that key.")));
-	rc = SPI_execute_with_args("SELECT FROM pg_catalog.pg_constraint WHERE contype OPERATOR(pg_catalog.=) 'f' "
-							   "AND confrelid OPERATOR(pg_catalog.=) $1 LIMIT 1",
+	/*
+	 * Foreign keys referencing the set are dropped and added again NOT VALID
+	 * around the swap (PostgreSQL would check the referencing rows when the
+	 * referenced partition is detached), then validated online; the caller
+	 * must own the referencing tables.  PostgreSQL 15 cannot add a NOT VALID
+	 * foreign key to a partitioned table, so those are refused.
+	 */
+	rc = SPI_execute_with_args("SELECT c.oid, c.relkind, con.conname FROM pg_catalog.pg_constraint con "
+							   "JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) con.conrelid "
+							   "WHERE con.contype OPERATOR(pg_catalog.=) 'f' "
+							   "AND con.confrelid OPERATOR(pg_catalog.=) $1 AND con.conparentid OPERATOR(pg_catalog.=) 0",
 							   1, (Oid[]) {OIDOID}, (Datum[]) {ObjectIdGetDatum(parent)}, NULL, true, 0);
 	if (rc != SPI_OK_SELECT)
 		elog(ERROR, "could not read pg_constraint: %s", SPI_result_code_string(rc));
-	if (SPI_processed > 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("table \"%s\" is referenced by a foreign key", key->relname),
-				 errdetail("PostgreSQL checks the referencing rows when a referenced partition is detached, under the exclusive lock."),
-				 errhint("Drop the foreign key for the split and add it again afterwards (NOT VALID, then VALIDATE CONSTRAINT).")));
+	for (uint64 i = 0; i < SPI_processed; i++)
+	{
+		Oid			referencing = atooid(SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1));
+
+		if (SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2)[0] == RELKIND_PARTITIONED_TABLE)
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("partitioned table \"%s\" references table \"%s\" (foreign key \"%s\")",
+							get_rel_name(referencing), key->relname,
+							SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 3)),
+					 errdetail("PostgreSQL checks the referencing rows when a referenced partition is detached, under the exclusive lock."),
+					 errhint("Drop the foreign key for the split and add it again afterwards.")));
+		partman_check_owner(referencing);
+	}
 
 	s->partition = partition;
 	s->partition_q = partman_qualified_name(partition);
@@ -312,6 +332,7 @@ cutover(void *arg)
 	char	   *parent_q = partman_qualified_name(key->parent);
 	Oid			deflt;
 	PartmanDdlState ddl;
+	ListCell   *lc;
 
 	partman_lock_relation(key->parent, AccessExclusiveLock);
 	partman_lock_relation(s->partition, AccessExclusiveLock);
@@ -319,6 +340,13 @@ cutover(void *arg)
 	if (OidIsValid(deflt))
 		partman_lock_relation(deflt, AccessExclusiveLock);
 	partman_begin_ddl(key, &ddl);
+	s->fks = partman_referencing_fks(key->parent);
+	foreach(lc, s->fks)
+	{
+		PartmanForeignKey *fk = lfirst(lc);
+
+		partman_exec_as(fk->owner, fk->drop);
+	}
 	sql_exec(psprintf("ALTER TABLE %s DETACH PARTITION %s", parent_q, s->partition_q));
 	sql_exec(psprintf("DROP TABLE %s", s->partition_q));
 	for (int i = 0; i < s->ncells; i++)
@@ -337,6 +365,12 @@ cutover(void *arg)
 	}
 	sql_exec(psprintf("DROP TABLE %s", s->staging_q));
 	sql_exec(psprintf("DROP FUNCTION %s()", s->mirror_q));
+	foreach(lc, s->fks)
+	{
+		PartmanForeignKey *fk = lfirst(lc);
+
+		partman_exec_as(fk->owner, fk->add);
+	}
 	partman_end_ddl(&ddl);
 }
 
@@ -492,6 +526,8 @@ partman_split_partition_online(PG_FUNCTION_ARGS)
 	lock_ms = (GetCurrentTimestamp() - started) / 1000.0;
 	ereport(NOTICE,
 			(errmsg("partition split into %d partitions", s->ncells)));
+	/* the re-pointed foreign keys, online */
+	partman_validate_fks(s->fks);
 	SPI_finish();
 
 	tupdesc = CreateTemplateTupleDesc(2);
