@@ -252,7 +252,25 @@ prepare(Split *s)
 						  CELL_CONSTRAINT, partman_bound_condition(key, &bound)));
 	}
 
-	/* write-through: runs as the owner, so writers need no rights on the staging table */
+	/*
+	 * write-through: runs as the owner, so writers need no rights on the
+	 * staging table.  Its two statements are planned here once, so that one
+	 * that cannot work (an operator the key's type lacks, say) fails now and
+	 * not in the writers' transactions.
+	 */
+	{
+		Oid			rowtype = get_rel_type_id(s->partition);
+		const char *stmts[2] = {
+			psprintf("DELETE FROM %s WHERE %s", s->staging_q, s->key_match),
+			psprintf("INSERT INTO %s (%s) SELECT %s FROM (SELECT ($1).*) o ON CONFLICT DO NOTHING",
+					 s->staging_q, s->columns, s->columns)
+		};
+
+		for (int i = 0; i < 2; i++)
+			if (SPI_prepare(stmts[i], 1, &rowtype) == NULL)
+				elog(ERROR, "could not plan the write-through \"%s\": %s", stmts[i],
+					 SPI_result_code_string(SPI_result));
+	}
 	sql_exec(psprintf("CREATE FUNCTION %s() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER "
 					  "SET search_path = pg_catalog, pg_temp AS %s",
 					  s->mirror_q,
