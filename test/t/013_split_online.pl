@@ -36,6 +36,24 @@ VACUUM ANALYZE;
 is($node->safe_psql('postgres', q{SELECT count(*) FROM ONLY public.events_legacy}),
 	'200000', 'every row is in the legacy partition');
 
+# A split whose cut-over cannot get its lock fails cleanly: the staging table,
+# the trigger and its function are removed, the partition is as it was.
+my $holder = $node->background_psql('postgres');
+$holder->query_safe('BEGIN; SELECT count(*) FROM ONLY public.events;');
+my ($ret, $out, $err) = $node->psql(
+	'postgres', q{SET partman.lock_timeout = '200ms';
+CALL partman.split_partition_online('public.events_legacy', batch_rows => 50000)});
+like($err, qr/could not obtain AccessExclusiveLock on table "events" within partman.lock_timeout/,
+	'a cut-over that cannot get its lock fails');
+$holder->query_safe('ROLLBACK');
+$holder->quit;
+is( $node->safe_psql(
+		'postgres', q{
+SELECT (SELECT count(*) FROM pg_class WHERE relname LIKE 'events_split%') || ' ' ||
+       (SELECT count(*) FROM pg_trigger WHERE tgrelid = 'public.events_legacy'::regclass) || ' ' ||
+       (SELECT count(*) FROM ONLY public.events_legacy)}),
+	'0 0 200000', 'and leaves no staging table or trigger behind, and the partition whole');
+
 # The writer changes old rows, one change per transaction, mirrored in ref.
 my $writer = $node->background_psql('postgres', on_error_stop => 0);
 $writer->query_until(
@@ -78,7 +96,7 @@ my $waited = 0;
 usleep(100_000) while ($node->safe_psql('postgres', $ops) < 100 && $waited++ < 300);
 my $before = $node->safe_psql('postgres', $ops);
 
-my ($ret, $out, $err) = $node->psql('postgres',
+($ret, $out, $err) = $node->psql('postgres',
 	q{CALL partman.split_partition_online('public.events_legacy', batch_rows => 5000)},
 	extra_params => [ '-A', '-t', '-F', '|' ]);
 is($ret, 0, 'split_partition_online succeeded') or diag $err;
