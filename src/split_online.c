@@ -236,7 +236,9 @@ prepare(Split *s)
 	staging = *key;
 	staging.parent = get_relname_relid(s->staging_name, get_rel_namespace(key->parent));
 	staging.relname = s->staging_name;
-	partman_read_template(key, s->set.cfg.storage_parameters, &tmpl);
+	partman_read_template(key, NULL, &tmpl);
+	if (s->set.cfg.storage_parameters)
+		tmpl.storage_parameters = partman_storage_clause(s->set.cfg.storage_parameters);
 	for (int i = 0; i < s->ncells; i++)
 	{
 		PartmanBound bound;
