@@ -108,21 +108,32 @@ SELECT conname, convalidated FROM pg_constraint
 DELETE FROM shop.orders WHERE id = 100;
 SELECT count(*) AS leftovers FROM pg_class WHERE relname LIKE 'orders_split%' OR relname = 'orders_legacy';
 
--- an integer key: blocks of 1000 ids
+-- an integer key: blocks of 1000 ids, in a table of an ordinary role who converts it
+-- (and later splits it) without superuser rights
+CREATE ROLE shop_owner;
+GRANT USAGE, CREATE ON SCHEMA shop TO shop_owner;
 CREATE TABLE shop.tickets (id bigint PRIMARY KEY, body text);
 INSERT INTO shop.tickets SELECT g, 'ticket ' || g FROM generate_series(1, 4321) g;
+ALTER TABLE shop.tickets OWNER TO shop_owner;
+SET ROLE shop_owner;
 CALL partman.partition_table('shop.tickets', 'id', '1000', premake => 2, default_partition => false) \gset
+RESET ROLE;
 SELECT :'partition' AS partition, :partitions_created AS partitions_created, :lock_ms < 1000 AS lock_under_1s;
 SELECT partition, range_from, range_to FROM partman.show_partitions('shop.tickets');
 SELECT count(*), sum(id) FROM shop.tickets;
 
 -- the legacy partition split into one partition per cell, online: rows copied in
 -- batches while a trigger writes changes through, verified, then swapped in
+SET ROLE shop_owner;
 CALL partman.split_partition_online('shop.tickets_legacy', batch_rows => 1000) \gset
+RESET ROLE;
 SELECT :partitions_created AS partitions_created, :lock_ms < 1000 AS lock_under_1s;
 SELECT partition, range_from, range_to FROM partman.show_partitions('shop.tickets');
 SELECT count(*), sum(id) FROM shop.tickets;
 SELECT count(*) AS leftovers FROM pg_class WHERE relname LIKE 'tickets_split%';
+-- every table of the set belongs to the owner
+SELECT DISTINCT relowner::regrole AS owner FROM pg_class
+ WHERE oid = 'shop.tickets'::regclass OR oid IN (SELECT inhrelid FROM pg_inherits WHERE inhparent = 'shop.tickets'::regclass);
 
 -- an empty table: the legacy partition covers the current cell and one more
 CREATE TABLE shop.empty (k date NOT NULL, v int);
@@ -191,4 +202,4 @@ CALL partman.partition_table('shop.plain', 'k', '1 month', premake => 0, default
 SELECT partition, range_from, range_to FROM partman.show_partitions('shop.plain');
 
 DROP SCHEMA shop CASCADE;
-DROP ROLE shop_reader, shop_stranger;
+DROP ROLE shop_reader, shop_stranger, shop_owner;
