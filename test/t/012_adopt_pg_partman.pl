@@ -36,6 +36,13 @@ UPDATE partman_old.part_config SET retention = '5 days', retention_keep_table = 
  WHERE parent_table = 'public.events';
 CREATE TABLE public.tickets (id bigint NOT NULL, body text) PARTITION BY RANGE (id);
 SELECT partman_old.create_parent('public.tickets', 'id', 'native', '1000', p_premake := 2);
+-- a monthly set whose expired partitions are kept in schema archive, maintained by hand
+CREATE SCHEMA archive;
+CREATE TABLE public.invoices (id bigint NOT NULL, issued date NOT NULL) PARTITION BY RANGE (issued);
+SELECT partman_old.create_parent('public.invoices', 'issued', 'native', 'monthly', p_premake := 2);
+UPDATE partman_old.part_config SET retention = '6 months', retention_keep_table = true,
+       retention_schema = 'archive', automatic_maintenance = 'off'
+ WHERE parent_table = 'public.invoices';
 -- rows across every daily partition pg_partman made (3 days back to 3 ahead)
 INSERT INTO public.events
 SELECT g, date_trunc('day', now()) - interval '3 days' + g * interval '1 minute', 'e' || g
@@ -56,15 +63,17 @@ my $adopted = $node->safe_psql('postgres',
 note $adopted;
 like($adopted, qr/^public\.events\|t\|\{"interval 1 day","premake 3","retention 5 days \(drop\)","time_zone UTC","default partition","pg_partman's automatic_maintenance switched off"\}\|.*template_table partman_old\.template_public_events/m,
 	'the daily set is adopted with its interval, premake and retention; the template table is reported');
+like($adopted, qr/^public\.invoices\|t\|\{"interval 1 mon","premake 2","retention 6 months \(archive to archive\)","default partition","automatic_maintenance off \(maintenance_enabled false\)","pg_partman's automatic_maintenance switched off"\}/m,
+	'the monthly set is adopted: kept tables archived, maintenance left off as it was');
 like($adopted, qr/^public\.tickets\|t\|\{"interval 1000","premake 2","default partition","pg_partman's automatic_maintenance switched off"\}/m,
 	'the integer set is adopted');
 is( $node->safe_psql('postgres',
-		q{SELECT string_agg(parent::text || ' ' || "interval" || ' ' || premake || ' ' || coalesce(retention, '-') || ' ' || retention_action || ' ' || default_partition, '; ' ORDER BY parent::text) FROM partman.part_config}),
-	'events 1 day 3 5 days drop true; tickets 1000 2 - drop true',
-	'partman.part_config holds both sets');
+		q{SELECT string_agg(parent::text || ' ' || "interval" || ' ' || premake || ' ' || coalesce(retention, '-') || ' ' || retention_action || ' ' || coalesce(retention_schema, '-') || ' ' || default_partition || ' ' || maintenance_enabled, '; ' ORDER BY parent::text) FROM partman.part_config}),
+	'events 1 day 3 5 days drop - true true; invoices 1 mon 2 6 months archive archive true false; tickets 1000 2 - drop - true true',
+	'partman.part_config holds the three sets');
 is( $node->safe_psql('postgres',
 		q{SELECT string_agg(automatic_maintenance, ',') FROM partman_old.part_config}),
-	'off,off', "pg_partman's maintenance is switched off for them");
+	'off,off,off', "pg_partman's maintenance is switched off for them");
 like( $node->safe_psql('postgres',
 		q{SELECT adopted || ' ' || not_carried_over[1] FROM partman.adopt_pg_partman('partman_old') LIMIT 1}),
 	qr/^false table public\.events is already managed by partman$/,
@@ -73,8 +82,11 @@ my ($ret, $out, $err) = $node->psql('postgres', q{SELECT * FROM partman.adopt_pg
 like($err, qr/schema "public" has no pg_partman configuration table part_config/,
 	'a schema without pg_partman is refused');
 
+my $invoice_partitions = q{SELECT string_agg(partition::text, ',' ORDER BY partition::text) FROM partman.show_partitions('public.invoices')};
+my $invoices_before = $node->safe_psql('postgres', $invoice_partitions);
+
 # pg_partman's maintenance leaves them alone now.
-my $partitions = q{SELECT count(*) FROM pg_inherits WHERE inhparent IN ('public.events'::regclass, 'public.tickets'::regclass)};
+my $partitions = q{SELECT count(*) FROM pg_inherits WHERE inhparent IN ('public.events'::regclass, 'public.tickets'::regclass, 'public.invoices'::regclass)};
 my $before = $node->safe_psql('postgres', $partitions);
 $node->safe_psql('postgres', q{CALL partman_old.run_maintenance_proc()});
 is($node->safe_psql('postgres', $partitions), $before, "pg_partman's run_maintenance does nothing to the adopted sets");
@@ -119,8 +131,10 @@ is($node->safe_psql('postgres', q{SELECT count(*) || '|' || sum(id) FROM public.
 	'4500|10127250', 'every ticket is there');
 is($node->safe_psql('postgres', q{SELECT count(*) FROM ONLY public.tickets_default}),
 	'0', 'and none waits in the default partition');
-is($node->safe_psql('postgres', q{SELECT count(*) FROM partman.sets WHERE status = 'ok'}),
-	'2', 'both sets are healthy');
+is($node->safe_psql('postgres', q{SELECT string_agg(parent::text || ' ' || status, ', ' ORDER BY parent::text) FROM partman.sets WHERE parent::text <> 'invoices'}),
+	'events ok, tickets ok', 'the maintained sets are healthy');
+is($node->safe_psql('postgres', $invoice_partitions), $invoices_before,
+	'the set whose maintenance stayed off was left alone');
 
 $node->stop;
 done_testing();
