@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Install what partman needs to build, test and demo on Debian bookworm.
 # Idempotent: when everything is present it only asks dpkg and returns.
-# Usage: bash scripts/deps.sh [--bench]   (--bench also installs pg_partman for comparisons)
+# Usage: bash scripts/deps.sh [--bench]
+# pg_partman 4.7.2 is installed too: the adoption test (test/t/012) and the benchmarks compare with it.
 set -euo pipefail
 
-pkgs=(postgresql-15 postgresql-server-dev-15 postgresql-15-cron libipc-run-perl make gcc)
+pkgs=(postgresql-15 postgresql-server-dev-15 postgresql-15-cron postgresql-15-partman libipc-run-perl make gcc)
 case "${1:-}" in
   "") ;;
-  --bench) pkgs+=(postgresql-15-partman valgrind) ;;
+  --bench) pkgs+=(valgrind) ;;
   *) echo "usage: $0 [--bench]" >&2; exit 2 ;;
 esac
 

@@ -348,3 +348,33 @@ LANGUAGE C VOLATILE AS 'MODULE_PATHNAME', 'partman_pruning_stats_reset';
 COMMENT ON FUNCTION partman.pruning_stats_reset IS
     'Forget this database''s pruning statistics';
 REVOKE EXECUTE ON FUNCTION partman.pruning_stats_reset() FROM PUBLIC;
+-- Adoption: partition an existing table online; take over pg_partman's sets
+-------------------------------------------------------------------------------
+
+CREATE PROCEDURE partman.partition_table(source pg_catalog.regclass, key pg_catalog.text,
+    "interval" pg_catalog.text, premake pg_catalog.int4 DEFAULT 4,
+    default_partition pg_catalog.bool DEFAULT true, retention pg_catalog.text DEFAULT NULL,
+    retention_action pg_catalog.text DEFAULT 'drop', retention_schema pg_catalog.name DEFAULT NULL,
+    time_zone pg_catalog.text DEFAULT 'UTC',
+    INOUT partition pg_catalog.regclass DEFAULT NULL,
+    INOUT partitions_created pg_catalog.int4 DEFAULT NULL,
+    INOUT lock_ms pg_catalog.float8 DEFAULT NULL)
+    LANGUAGE C AS 'MODULE_PATHNAME', 'partman_partition_table';
+COMMENT ON PROCEDURE partman.partition_table IS
+    'Turn a plain table into a managed RANGE-partitioned table of the same name, online';
+
+CREATE FUNCTION partman.adopt_pg_partman(schema pg_catalog.name,
+    disable_pg_partman pg_catalog.bool DEFAULT true)
+    RETURNS TABLE(parent pg_catalog.text, adopted pg_catalog.bool,
+                  carried_over pg_catalog.text[], not_carried_over pg_catalog.text[])
+    LANGUAGE C AS 'MODULE_PATHNAME', 'partman_adopt_pg_partman';
+COMMENT ON FUNCTION partman.adopt_pg_partman IS
+    'Register the sets a pg_partman installation in schema manages, and report what could not be carried over';
+
+CREATE PROCEDURE partman.split_partition_online(partition pg_catalog.regclass,
+    batch_rows pg_catalog.int4 DEFAULT 50000,
+    INOUT partitions_created pg_catalog.int4 DEFAULT NULL,
+    INOUT lock_ms pg_catalog.float8 DEFAULT NULL)
+    LANGUAGE C AS 'MODULE_PATHNAME', 'partman_split_partition_online';
+COMMENT ON PROCEDURE partman.split_partition_online IS
+    'Split a partition spanning several cells of its set''s grid into one partition per cell, copying its rows in batches while the set stays in use';

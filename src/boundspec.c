@@ -18,6 +18,9 @@
 #include "access/stratnum.h"
 #include "access/relation.h"
 #include "catalog/namespace.h"
+#include "catalog/pg_am.h"
+#include "catalog/pg_class.h"
+#include "commands/defrem.h"
 #include "catalog/pg_operator.h"
 #include "lib/stringinfo.h"
 #include "utils/builtins.h"
@@ -27,19 +30,40 @@
 #include "utils/ruleutils.h"
 #include "utils/syscache.h"
 
-/* The key's operator for a btree strategy, as "OPERATOR(schema.op)". */
+/*
+ * The key's operator for a btree strategy, as "OPERATOR(schema.op)".  A
+ * table that is not partitioned yet (partition_table) uses the default
+ * btree operator class of the key's type, as PARTITION BY will.
+ */
 static char *
 key_operator(const PartmanKey *key, int16 strategy)
 {
 	Relation	rel = relation_open(key->parent, NoLock);
-	PartitionKey pkey = RelationGetPartitionKey(rel);
-	Oid			opfamily = pkey->partopfamily[0];
-	Oid			intype = pkey->partopcintype[0];
+	Oid			opfamily;
+	Oid			intype;
 	Oid			opno;
 	HeapTuple	tuple;
 	char	   *result;
 	Form_pg_operator form;
 
+	if (rel->rd_rel->relkind == RELKIND_PARTITIONED_TABLE)
+	{
+		PartitionKey pkey = RelationGetPartitionKey(rel);
+
+		opfamily = pkey->partopfamily[0];
+		intype = pkey->partopcintype[0];
+	}
+	else
+	{
+		Oid			opclass = GetDefaultOpClass(key->typid, BTREE_AM_OID);
+
+		if (!OidIsValid(opclass))
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_OBJECT),
+					 errmsg("type %s has no default btree operator class", format_type_be(key->typid))));
+		opfamily = get_opclass_family(opclass);
+		intype = get_opclass_input_type(opclass);
+	}
 	relation_close(rel, NoLock);
 	opno = get_opfamily_member(opfamily, intype, intype, strategy);
 	if (!OidIsValid(opno))

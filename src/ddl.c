@@ -538,3 +538,29 @@ partman_retire_partition(const PartmanKey *key, Oid relid, const char *action,
 			partman_spi_exec(lfirst(lc), SPI_OK_UTILITY);
 	}
 }
+
+/*
+ * partman_copy_table_privileges
+ *		Give table to the privileges of table from (partition_table: the new
+ *		parent gets the converted table's).  Caller is inside
+ *		partman_begin_ddl().
+ */
+void
+partman_copy_table_privileges(Oid from, Oid to)
+{
+	PartmanTemplate tmpl;
+	HeapTuple	tuple;
+	bool		isnull;
+	Datum		acl;
+
+	memset(&tmpl, 0, sizeof(tmpl));
+	tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(from));
+	if (!HeapTupleIsValid(tuple))
+		elog(ERROR, "cache lookup failed for relation %u", from);
+	acl = SysCacheGetAttr(RELOID, tuple, Anum_pg_class_relacl, &isnull);
+	if (!isnull)
+		tmpl.relacl = PointerGetDatum(DatumGetAclPCopy(acl));
+	ReleaseSysCache(tuple);
+	if (!isnull)
+		copy_privileges(&tmpl, to, partman_qualified_name(to));
+}

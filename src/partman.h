@@ -473,4 +473,25 @@ extern void partman_pruning_stats_request(void);
 extern bool partman_pruning_stats_ready(void);
 extern void partman_pruning_stats_count(Oid relid, const PruningDiagnosis *diag);
 
+/* ---------------------------------------------------------------------
+ * functions in partition_table.c and adopt.c (adoption), and the helper
+ * they added to ddl.c
+ * ---------------------------------------------------------------------
+ */
+extern void partman_copy_table_privileges(Oid from, Oid to);
+
+/* A foreign key of another table that references a table being replaced. */
+typedef struct PartmanForeignKey
+{
+	Oid			relid;			/* the referencing table */
+	Oid			owner;			/* its owner, who runs the statements */
+	char	   *drop;			/* ALTER TABLE ... DROP CONSTRAINT */
+	char	   *add;			/* ALTER TABLE ... ADD CONSTRAINT ... NOT VALID */
+	char	   *validate;		/* ALTER TABLE ... VALIDATE CONSTRAINT, or NULL */
+} PartmanForeignKey;
+
+extern void partman_exec_as(Oid owner, const char *sql);
+extern List *partman_referencing_fks(Oid table);
+extern void partman_validate_fks(List *fks);
+
 #endif							/* PARTMAN_H */

@@ -1,0 +1,346 @@
+/*-------------------------------------------------------------------------
+ *
+ * adopt.c
+ *	  partman.adopt_pg_partman: register the sets a pg_partman installation
+ *	  manages with partman, and report what could not be carried over.
+ *
+ * pg_partman's configuration is read from <schema>.part_config (the
+ * extension's table, or a copy of it) through to_jsonb(), so a column that
+ * a pg_partman version lacks reads as NULL instead of failing (4.7.2 is the
+ * version tested).  Existing partitions
+ * keep their pg_partman names: partman finds partitions by their bounds,
+ * never by name, so only the partitions it makes later get partman's names.
+ * Each set is adopted in its own subtransaction, so one that cannot be
+ * adopted is reported and the others go on.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "partman.h"
+
+#include "access/xact.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/guc.h"
+#include "utils/lsyscache.h"
+
+PG_FUNCTION_INFO_V1(partman_adopt_pg_partman);
+
+/* The pg_partman settings partman looks at, one set. */
+enum
+{
+	F_PARENT,
+	F_CONTROL,
+	F_TYPE,
+	F_INTERVAL,
+	F_PREMAKE,
+	F_RETENTION,
+	F_KEEP_TABLE,
+	F_KEEP_INDEX,
+	F_RETENTION_SCHEMA,
+	F_EPOCH,
+	F_TEMPLATE,
+	F_CONSTRAINT_COLS,
+	F_INFINITE,
+	F_AUTOMATIC,
+	F_PUBLICATIONS,
+	F_INHERIT_PRIVILEGES,
+	F_SUB_PARENT,
+	F_COUNT
+};
+
+typedef struct OldSet
+{
+	char	   *f[F_COUNT];
+	const char *schema;			/* pg_partman's schema, quoted */
+	bool		disable;		/* switch pg_partman's maintenance off for it */
+	List	   *carried;		/* of char * */
+	List	   *not_carried;	/* of char * */
+} OldSet;
+
+static bool
+is_true(const char *value)
+{
+	return value != NULL && strcmp(value, "true") == 0;
+}
+
+/*
+ * The first time zone in which the set's newest partition lies exactly on
+ * partman's grid: pg_partman laid out time partitions in the session's zone
+ * of its day, most often the server's, and else UTC.  NULL if none fits.
+ */
+static const char *
+aligned_zone(const PartmanKey *key, const char *interval)
+{
+	const char *zones[2] = {GetConfigOption("TimeZone", false, false), "UTC"};
+	Datum		lower;
+	Datum		upper;
+	bool		found = false;
+	List	   *parts = partman_list_partitions(key->parent);
+	ListCell   *lc;
+
+	foreach(lc, parts)
+	{
+		PartmanPartition *part = lfirst(lc);
+
+		if (!part->is_default && !part->lower_unbounded && !part->upper_unbounded)
+		{
+			lower = part->lower;
+			upper = part->upper;
+			found = true;
+		}
+	}
+	for (int i = 0; i < lengthof(zones); i++)
+	{
+		RangeGrid	grid;
+		int64		cell;
+
+		partman_parse_grid(key, interval, zones[i], &grid);
+		if (grid.kind == GRID_INTEGER)
+			return "UTC";		/* integer cells do not depend on a zone */
+		if (!found)
+			return zones[i];
+		cell = partman_grid_cell_of(&grid, lower);
+		if (partman_compare_keys(key, partman_grid_bound(&grid, cell), lower) == 0 &&
+			partman_compare_keys(key, partman_grid_bound(&grid, cell + 1), upper) == 0)
+			return zones[i];
+	}
+	return NULL;
+}
+
+/* Register one set; ERRORs (in a subtransaction) when it cannot be. */
+static void
+adopt_one(void *arg)
+{
+	OldSet	   *old = arg;
+	char	  **f = old->f;
+	Oid			parent;
+	PartmanKey	key;
+	PartmanConfig cfg;
+	const char *zone;
+	int			rc;
+
+	if (f[F_TYPE] == NULL || (strcmp(f[F_TYPE], "native") != 0 && strcmp(f[F_TYPE], "range") != 0))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("partition_type %s: only native RANGE sets can be adopted",
+						f[F_TYPE] ? f[F_TYPE] : "NULL")));
+	if (f[F_EPOCH] != NULL && strcmp(f[F_EPOCH], "none") != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("epoch %s: partman partitions time and integer keys, not epoch numbers",
+						f[F_EPOCH])));
+	if (is_true(f[F_SUB_PARENT]))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("sub-partitioning: partman would make plain partitions where pg_partman makes partitioned ones")));
+	parent = DatumGetObjectId(DirectFunctionCall1(to_regclass, CStringGetTextDatum(f[F_PARENT])));
+	if (!OidIsValid(parent))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("table %s does not exist", f[F_PARENT])));
+	partman_read_key(parent, &key);
+	partman_check_owner(parent);
+	if (key.strategy != PARTITION_STRATEGY_RANGE)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("table %s is partitioned by %s, and only RANGE sets can be adopted",
+						f[F_PARENT], partman_strategy_keyword(key.strategy))));
+	if (partman_config_exists(parent))
+		ereport(ERROR,
+				(errcode(ERRCODE_DUPLICATE_OBJECT),
+				 errmsg("table %s is already managed by partman", f[F_PARENT])));
+
+	zone = aligned_zone(&key, f[F_INTERVAL]);
+	if (zone == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("the partitions of table %s do not lie on partman's grid of %s",
+						f[F_PARENT], f[F_INTERVAL]),
+				 errdetail("Neither in time zone %s nor in UTC do the newest partition's bounds start and end a cell of the grid.",
+						   GetConfigOption("TimeZone", false, false))));
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.parent = parent;
+	cfg.strategy = "range";
+	cfg.key = key.attname;
+	cfg.interval = f[F_INTERVAL];
+	cfg.premake = f[F_PREMAKE] ? pg_strtoint32(f[F_PREMAKE]) : 4;
+	cfg.retention = f[F_RETENTION];
+	cfg.retention_schema = f[F_RETENTION_SCHEMA];
+	cfg.retention_action = cfg.retention == NULL || !is_true(f[F_KEEP_TABLE]) ? "drop" :
+		cfg.retention_schema ? "archive" : "detach";
+	if (strcmp(cfg.retention_action, "archive") != 0)
+		cfg.retention_schema = NULL;
+	cfg.time_zone = pstrdup(zone);
+	cfg.default_partition = OidIsValid(partman_default_partition(parent));
+	cfg.require_filter = "off";
+	partman_validate_config(&cfg, &key);
+	partman_config_insert(&cfg);
+
+	old->carried = lappend(old->carried, psprintf("interval %s", cfg.interval));
+	old->carried = lappend(old->carried, psprintf("premake %d", cfg.premake));
+	if (cfg.retention)
+		old->carried = lappend(old->carried,
+							   psprintf("retention %s (%s%s%s)", cfg.retention, cfg.retention_action,
+										cfg.retention_schema ? " to " : "",
+										cfg.retention_schema ? cfg.retention_schema : ""));
+	if (key.typid == TIMESTAMPTZOID)
+		old->carried = lappend(old->carried, psprintf("time_zone %s", cfg.time_zone));
+	old->carried = lappend(old->carried, cfg.default_partition ? "default partition" :
+						   "no default partition");
+	if (f[F_AUTOMATIC] != NULL && strcmp(f[F_AUTOMATIC], "off") == 0)
+	{
+		rc = SPI_execute_with_args("UPDATE partman.part_config SET maintenance_enabled = false "
+								   "WHERE parent OPERATOR(pg_catalog.=) $1",
+								   1, (Oid[]) {REGCLASSOID}, (Datum[]) {ObjectIdGetDatum(parent)},
+								   NULL, false, 0);
+		if (rc != SPI_OK_UPDATE)
+			elog(ERROR, "could not update partman.part_config: %s", SPI_result_code_string(rc));
+		old->carried = lappend(old->carried, "automatic_maintenance off (maintenance_enabled false)");
+	}
+	if (is_true(f[F_INHERIT_PRIVILEGES]))
+		old->carried = lappend(old->carried, "inherit_privileges (partman always copies the parent's privileges)");
+
+	if (f[F_TEMPLATE])
+		old->not_carried = lappend(old->not_carried,
+								   psprintf("template_table %s: partman copies new partitions' properties from the parent and the newest partition",
+											f[F_TEMPLATE]));
+	if (f[F_CONSTRAINT_COLS])
+		old->not_carried = lappend(old->not_carried,
+								   "constraint_cols: partman adds no constraints on other columns to old partitions");
+	if (cfg.retention && strcmp(cfg.retention_action, "drop") != 0 && f[F_KEEP_INDEX] &&
+		!is_true(f[F_KEEP_INDEX]))
+		old->not_carried = lappend(old->not_carried,
+								   "retention_keep_index false: tables partman detaches keep their indexes");
+	if (key.typid != INT2OID && key.typid != INT4OID && key.typid != INT8OID &&
+		key.typid != NUMERICOID && f[F_INFINITE] && !is_true(f[F_INFINITE]))
+		old->not_carried = lappend(old->not_carried,
+								   "infinite_time_partitions false: partman makes partitions ahead of now even when no new rows arrive");
+	if (f[F_PUBLICATIONS])
+		old->not_carried = lappend(old->not_carried,
+								   psprintf("publications %s: partman adds new partitions to no publication",
+											f[F_PUBLICATIONS]));
+	old->not_carried = lappend(old->not_carried,
+							   psprintf("naming: existing partitions keep pg_partman's names; new ones are named %s",
+										partman_partition_name(&key, "p<suffix>")));
+
+	if (old->disable)
+	{
+		rc = SPI_execute_with_args(psprintf("UPDATE %s.part_config SET automatic_maintenance = 'off' "
+											"WHERE parent_table OPERATOR(pg_catalog.=) $1",
+											old->schema),
+								   1, (Oid[]) {TEXTOID}, (Datum[]) {CStringGetTextDatum(f[F_PARENT])},
+								   NULL, false, 0);
+		if (rc != SPI_OK_UPDATE)
+			elog(ERROR, "could not update pg_partman's part_config: %s", SPI_result_code_string(rc));
+		old->carried = lappend(old->carried, "pg_partman's automatic_maintenance switched off");
+	}
+}
+
+static Datum
+text_array(List *items)
+{
+	int			n = list_length(items);
+	Datum	   *elems = palloc(sizeof(Datum) * (n + 1));
+	int			i = 0;
+	ListCell   *lc;
+
+	foreach(lc, items)
+		elems[i++] = CStringGetTextDatum((char *) lfirst(lc));
+	return PointerGetDatum(construct_array(elems, n, TEXTOID, -1, false, TYPALIGN_INT));
+}
+
+/*
+ * partman.adopt_pg_partman(schema name, disable_pg_partman bool) RETURNS
+ *		TABLE(parent text, adopted bool, carried_over text[],
+ *		not_carried_over text[])
+ *
+ * One row per set in <schema>.part_config.  Takes the locks
+ * partman.create_parent would not: registering a set creates no partition,
+ * so it only reads the parent (ACCESS SHARE).
+ */
+Datum
+partman_adopt_pg_partman(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	char	   *schema;
+	Oid			nsp;
+	const char *qschema;
+	int			rc;
+	StringInfoData sql;
+	SPITupleTable *sets;
+	uint64		nsets;
+	MemoryContext cxt = CurrentMemoryContext;
+	Oid			config;
+
+	partman_require_arg(fcinfo, 0, "schema");
+	partman_require_arg(fcinfo, 1, "disable_pg_partman");
+	schema = pstrdup(NameStr(*PG_GETARG_NAME(0)));
+	nsp = get_namespace_oid(schema, false);
+	qschema = quote_identifier(schema);
+	InitMaterializedSRF(fcinfo, 0);
+
+	SPI_connect();
+	/* pg_partman's configuration table, or a copy of it (see the README) */
+	config = get_relname_relid("part_config", nsp);
+	if (!OidIsValid(config) || get_attnum(config, "parent_table") == InvalidAttrNumber ||
+		get_attnum(config, "partition_interval") == InvalidAttrNumber)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("schema \"%s\" has no pg_partman configuration table part_config", schema),
+				 errhint("Pass the schema that CREATE EXTENSION pg_partman used, as \\dx shows it.")));
+
+	initStringInfo(&sql);
+	appendStringInfo(&sql, "SELECT j->>'parent_table', j->>'control', j->>'partition_type', "
+					 "j->>'partition_interval', j->>'premake', j->>'retention', j->>'retention_keep_table', "
+					 "j->>'retention_keep_index', j->>'retention_schema', j->>'epoch', j->>'template_table', "
+					 "j->>'constraint_cols', j->>'infinite_time_partitions', j->>'automatic_maintenance', "
+					 "j->>'publications', j->>'inherit_privileges', ");
+	if (OidIsValid(get_relname_relid("part_config_sub", nsp)))
+		appendStringInfo(&sql, "EXISTS (SELECT FROM %s.part_config_sub s "
+						 "WHERE s.sub_parent OPERATOR(pg_catalog.=) (j->>'parent_table'))::pg_catalog.text ",
+						 qschema);
+	else
+		appendStringInfoString(&sql, "'false' ");
+	appendStringInfo(&sql, "FROM (SELECT pg_catalog.to_jsonb(c) AS j FROM %s.part_config c) s ORDER BY 1",
+					 qschema);
+	rc = SPI_execute(sql.data, true, 0);
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "could not read %s.part_config: %s", qschema, SPI_result_code_string(rc));
+	sets = SPI_tuptable;
+	nsets = SPI_processed;
+
+	for (uint64 i = 0; i < nsets; i++)
+	{
+		OldSet		old;
+		ErrorData  *edata;
+		Datum		values[4];
+		bool		nulls[4] = {false, false, false, false};
+
+		memset(&old, 0, sizeof(old));
+		for (int k = 0; k < F_COUNT; k++)
+			old.f[k] = SPI_getvalue(sets->vals[i], sets->tupdesc, k + 1);
+		old.schema = qschema;
+		old.disable = PG_GETARG_BOOL(1);
+		edata = partman_try_subtransaction(adopt_one, &old);
+		if (edata != NULL)
+		{
+			old.carried = NIL;
+			old.not_carried = list_make1(edata->message);
+		}
+
+		MemoryContextSwitchTo(cxt);
+		values[0] = CStringGetTextDatum(old.f[F_PARENT]);
+		values[1] = BoolGetDatum(edata == NULL);
+		values[2] = text_array(old.carried);
+		values[3] = text_array(old.not_carried);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	SPI_finish();
+	return (Datum) 0;
+}

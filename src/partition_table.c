@@ -1,0 +1,954 @@
+/*-------------------------------------------------------------------------
+ *
+ * partition_table.c
+ *	  partman.partition_table: turn an existing plain table into a managed
+ *	  RANGE-partitioned table of the same name, online.
+ *
+ * The table's rows are not copied: the table itself becomes one partition
+ * (the "legacy" partition) covering the range its rows occupy, and new
+ * partitions are made after it.  The procedure runs in four transactions,
+ * the phases of the background document's Exercise 3:
+ *
+ *	1. prepare: a NOT VALID CHECK constraint bounds the key to the legacy
+ *	   partition's range (a brief ACCESS EXCLUSIVE lock: PostgreSQL takes it
+ *	   to add any CHECK constraint); from then on new rows must fit it;
+ *	2. verify: the constraint is validated under SHARE UPDATE EXCLUSIVE, so
+ *	   reads and writes go on during the scan;
+ *	3. cut over, under ACCESS EXCLUSIVE taken within partman.lock_timeout:
+ *	   the table is renamed, the partitioned parent created under the
+ *	   original name with the same columns, defaults, identity and owner,
+ *	   the old table attached (the validated CHECK makes ATTACH skip its
+ *	   scan), its indexes and constraints recreated on the parent (each
+ *	   attaches the old table's matching index or constraint, nothing is
+ *	   built), triggers, privileges and replica identity carried over,
+ *	   dependent views recreated against the parent (CREATE OR REPLACE keeps
+ *	   their OIDs and grants), foreign keys of other tables re-pointed (NOT
+ *	   VALID), and the set registered with partitions made ahead;
+ *	4. the re-pointed foreign keys are validated (SHARE UPDATE EXCLUSIVE on
+ *	   the referencing table, online).
+ *
+ * Everything that can refuse is checked before step 1 and again under the
+ * lock in step 3.  A failure in step 2 or 3 rolls that step back and drops
+ * the CHECK constraint of step 1, so a failed call leaves the table as it
+ * was.  DDL runs as the owners of the objects it changes (ddl.c).
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "partman.h"
+
+#include "access/htup_details.h"
+#include "access/xact.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_type.h"
+#include "commands/defrem.h"
+#include "executor/spi.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "nodes/parsenodes.h"
+#include "utils/builtins.h"
+#include "utils/datum.h"
+#include "utils/lsyscache.h"
+#include "utils/syscache.h"
+#include "utils/timestamp.h"
+
+PG_FUNCTION_INFO_V1(partman_partition_table);
+
+#define BOUND_CONSTRAINT "partman_partition_table_bound"
+
+/* A statement to run as a given role. */
+typedef struct OwnedSql
+{
+	Oid			owner;
+	char	   *sql;
+} OwnedSql;
+
+/* What partition_table knows about the table it converts. */
+typedef struct Conversion
+{
+	PartmanKey	key;			/* the table; key.parent becomes the new parent */
+	Oid			table;			/* the original table, later the legacy partition */
+	char	   *qualified;		/* its original qualified name */
+	char	   *legacy;			/* its name as a partition */
+	PartmanConfig cfg;
+	RangeGrid	grid;
+	PartmanBound bound;			/* of the legacy partition */
+	int64		hi_cell;		/* first cell after the legacy partition */
+} Conversion;
+
+/* ---------------------------------------------------------------------
+ * Small helpers
+ * ---------------------------------------------------------------------
+ */
+
+static double
+elapsed_ms(TimestampTz since)
+{
+	return (GetCurrentTimestamp() - since) / 1000.0;
+}
+
+/* Run a catalog query with one oid parameter. */
+static void
+query_oid(const char *sql, Oid arg)
+{
+	Oid			argtypes[1] = {OIDOID};
+	Datum		values[1] = {ObjectIdGetDatum(arg)};
+	int			rc = SPI_execute_with_args(sql, 1, argtypes, values, NULL, true, 0);
+
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "SPI_execute_with_args failed (%s): %s", SPI_result_code_string(rc), sql);
+}
+
+static char *
+col(int row, int column)
+{
+	return SPI_getvalue(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, column);
+}
+
+static Oid
+col_oid(int row, int column)
+{
+	char	   *value = col(row, column);
+
+	return value ? atooid(value) : InvalidOid;
+}
+
+static bool
+col_bool(int row, int column)
+{
+	char	   *value = col(row, column);
+
+	return value != NULL && value[0] == 't';
+}
+
+static void
+not_supported(const Conversion *c, const char *what, const char *detail, const char *hint)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+			 errmsg("table \"%s\" cannot be partitioned online: %s", c->key.relname, what),
+			 detail ? errdetail("%s", detail) : 0,
+			 hint ? errhint("%s", hint) : 0));
+}
+
+/* ---------------------------------------------------------------------
+ * Checks: everything that can refuse, before anything changes
+ * ---------------------------------------------------------------------
+ */
+
+/* The table, its key column and the caller's rights; fills c->key. */
+static void
+read_table(Conversion *c, Oid relid, const char *keycol)
+{
+	HeapTuple	tuple;
+	Form_pg_class form;
+	HeapTuple	atttuple;
+	Form_pg_attribute att;
+
+	tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+	if (!HeapTupleIsValid(tuple))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("relation with OID %u does not exist", relid)));
+	form = (Form_pg_class) GETSTRUCT(tuple);
+	if (form->relkind == RELKIND_PARTITIONED_TABLE)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("table \"%s\" is already partitioned", NameStr(form->relname)),
+				 errhint("Register it with partman.create_parent instead.")));
+	if (form->relkind != RELKIND_RELATION || form->relispartition)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("\"%s\" is not a plain table", NameStr(form->relname)),
+				 errdetail("partition_table takes an ordinary table that is not a partition.")));
+	if (form->relpersistence != RELPERSISTENCE_PERMANENT)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("table \"%s\" is temporary or unlogged", NameStr(form->relname)),
+				 errdetail("partition_table converts permanent tables only.")));
+	if (OidIsValid(form->reloftype))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("table \"%s\" is a typed table", NameStr(form->relname))));
+
+	memset(&c->key, 0, sizeof(c->key));
+	c->table = relid;
+	c->key.parent = relid;
+	c->key.nspname = get_namespace_name(form->relnamespace);
+	c->key.relname = pstrdup(NameStr(form->relname));
+	c->key.owner = form->relowner;
+	c->key.strategy = PARTITION_STRATEGY_RANGE;
+	ReleaseSysCache(tuple);
+	c->qualified = quote_qualified_identifier(c->key.nspname, c->key.relname);
+
+	partman_check_owner(relid);
+
+	atttuple = SearchSysCacheAttName(relid, keycol);
+	if (!HeapTupleIsValid(atttuple))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_COLUMN),
+				 errmsg("column \"%s\" of table \"%s\" does not exist", keycol, c->key.relname)));
+	att = (Form_pg_attribute) GETSTRUCT(atttuple);
+	if (att->attnum <= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("system column \"%s\" cannot be a partition key", keycol)));
+	if (att->attgenerated)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("generated column \"%s\" cannot be a partition key", keycol)));
+	c->key.attnum = att->attnum;
+	c->key.attname = pstrdup(NameStr(att->attname));
+	c->key.typid = att->atttypid;
+	c->key.typmod = att->atttypmod;
+	c->key.collation = att->attcollation;
+	ReleaseSysCache(atttuple);
+
+	c->legacy = partman_partition_name(&c->key, "legacy");
+}
+
+/*
+ * What partman cannot carry over refuses the conversion here, with what to
+ * do about it; so does an object the caller may not change.  Runs before the
+ * first change and again under the ACCESS EXCLUSIVE lock.
+ */
+static void
+check_table(Conversion *c)
+{
+	Oid			nsp = get_rel_namespace(c->table);
+	Oid			existing = get_relname_relid(c->legacy, nsp);
+
+	if (OidIsValid(existing) && existing != c->table)
+		ereport(ERROR,
+				(errcode(ERRCODE_DUPLICATE_TABLE),
+				 errmsg("relation \"%s\" already exists", c->legacy),
+				 errdetail("partition_table renames table \"%s\" to \"%s\" to make it the first partition.",
+						   c->key.relname, c->legacy)));
+
+	query_oid("SELECT EXISTS (SELECT FROM pg_catalog.pg_inherits "
+			  "WHERE inhrelid OPERATOR(pg_catalog.=) $1 OR inhparent OPERATOR(pg_catalog.=) $1), "
+			  "EXISTS (SELECT FROM pg_catalog.pg_rewrite WHERE ev_class OPERATOR(pg_catalog.=) $1)", c->table);
+	if (col_bool(0, 1))
+		not_supported(c, "it takes part in table inheritance", NULL, NULL);
+	if (col_bool(0, 2))
+		not_supported(c, "it has rules", "A rule on a table cannot move to a partitioned table.",
+					  "Drop the rules, or replace them with triggers.");
+
+
+	/* unique indexes and exclusion constraints must include the key column */
+	query_oid(psprintf("SELECT c.relname FROM pg_catalog.pg_index i "
+					   "JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) i.indexrelid "
+					   "WHERE i.indrelid OPERATOR(pg_catalog.=) $1 AND (i.indisunique OR i.indisexclusion) "
+					   "AND i.indisvalid AND NOT (%d OPERATOR(pg_catalog.=) ANY "
+					   "((i.indkey::pg_catalog.int2[])[0:i.indnkeyatts - 1])) ORDER BY 1 LIMIT 1",
+					   c->key.attnum), c->table);
+	if (SPI_processed > 0)
+		not_supported(c, psprintf("unique index \"%s\" does not include column \"%s\"",
+								  col(0, 1), c->key.attname),
+					  "PostgreSQL enforces uniqueness on a partitioned table only for keys that include the partition key.",
+					  "Replace the index (or its constraint) by one that also includes the partition key, for example a primary key (id, key).");
+
+	/* objects that would go on pointing at the old table */
+	query_oid("SELECT v.relname, v.relkind FROM pg_catalog.pg_depend d "
+			  "JOIN pg_catalog.pg_rewrite r ON r.oid OPERATOR(pg_catalog.=) d.objid "
+			  "JOIN pg_catalog.pg_class v ON v.oid OPERATOR(pg_catalog.=) r.ev_class "
+			  "WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_rewrite'::pg_catalog.regclass "
+			  "AND d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass "
+			  "AND d.refobjid OPERATOR(pg_catalog.=) $1 AND v.oid OPERATOR(pg_catalog.<>) $1 "
+			  "AND v.relkind OPERATOR(pg_catalog.=) 'm' ORDER BY 1 LIMIT 1", c->table);
+	if (SPI_processed > 0)
+		not_supported(c, psprintf("materialized view \"%s\" depends on it", col(0, 1)),
+					  "A materialized view cannot be redefined in place; it would keep reading the old table only.",
+					  "Drop the materialized view first and create it again afterwards.");
+	query_oid("SELECT p.proname FROM pg_catalog.pg_depend d "
+			  "JOIN pg_catalog.pg_proc p ON p.oid OPERATOR(pg_catalog.=) d.objid "
+			  "WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_proc'::pg_catalog.regclass "
+			  "AND d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass "
+			  "AND d.refobjid OPERATOR(pg_catalog.=) $1 ORDER BY 1 LIMIT 1", c->table);
+	if (SPI_processed > 0)
+		not_supported(c, psprintf("the SQL body of function \"%s\" depends on it", col(0, 1)),
+					  "A function body written with BEGIN ATOMIC refers to the table itself and would keep reading the old table only.",
+					  "Drop the function first and create it again afterwards.");
+	query_oid("SELECT p.pubname FROM pg_catalog.pg_publication_rel r "
+			  "JOIN pg_catalog.pg_publication p ON p.oid OPERATOR(pg_catalog.=) r.prpubid "
+			  "WHERE r.prrelid OPERATOR(pg_catalog.=) $1 ORDER BY 1 LIMIT 1", c->table);
+	if (SPI_processed > 0)
+		not_supported(c, psprintf("it is in publication \"%s\"", col(0, 1)),
+					  "New partitions would not be published, so replication would silently miss new rows.",
+					  "Remove the table from the publication, partition it, then add the partitioned table (with publish_via_partition_root = true).");
+	query_oid("SELECT c.relrowsecurity OR EXISTS (SELECT FROM pg_catalog.pg_policy p "
+			  "WHERE p.polrelid OPERATOR(pg_catalog.=) $1) FROM pg_catalog.pg_class c "
+			  "WHERE c.oid OPERATOR(pg_catalog.=) $1", c->table);
+	if (col_bool(0, 1))
+		not_supported(c, "it has row-level security", NULL,
+					  "Disable row-level security and drop its policies first; create them on the partitioned table afterwards.");
+
+	/* constraints */
+	query_oid("SELECT conname, contype, confrelid OPERATOR(pg_catalog.=) conrelid, convalidated, connoinherit "
+			  "FROM pg_catalog.pg_constraint WHERE conrelid OPERATOR(pg_catalog.=) $1 "
+			  "AND contype IN ('c', 'f') AND conname OPERATOR(pg_catalog.<>) '" BOUND_CONSTRAINT "' ORDER BY 1",
+			  c->table);
+	for (uint64 i = 0; i < SPI_processed; i++)
+	{
+		char	   *name = col(i, 1);
+
+		if (col(i, 2)[0] == 'c' && col_bool(i, 5))
+			not_supported(c, psprintf("check constraint \"%s\" is NO INHERIT", name),
+						  "A partitioned table cannot have NO INHERIT constraints.", NULL);
+		if (col(i, 2)[0] == 'f' && col_bool(i, 3))
+			not_supported(c, psprintf("foreign key \"%s\" references the table itself", name),
+						  "Moving a self-referencing foreign key to the partitioned table would check every row under the exclusive lock.",
+						  "Drop the foreign key first and add it to the partitioned table afterwards.");
+		if (col(i, 2)[0] == 'f' && !col_bool(i, 4))
+			not_supported(c, psprintf("foreign key \"%s\" is NOT VALID", name),
+						  "PostgreSQL 15 cannot add a NOT VALID foreign key to a partitioned table.",
+						  psprintf("Validate it first: ALTER TABLE %s VALIDATE CONSTRAINT %s;",
+								   c->qualified, quote_identifier(name)));
+	}
+
+	/* foreign keys of other tables: their owners' rights, and no partitioned referencing table */
+	query_oid("SELECT con.conname, c.oid, c.relkind FROM pg_catalog.pg_constraint con "
+			  "JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) con.conrelid "
+			  "WHERE con.contype OPERATOR(pg_catalog.=) 'f' AND con.confrelid OPERATOR(pg_catalog.=) $1 "
+			  "AND con.conrelid OPERATOR(pg_catalog.<>) $1 AND con.conparentid OPERATOR(pg_catalog.=) 0 ORDER BY 1",
+			  c->table);
+	for (uint64 i = 0; i < SPI_processed; i++)
+	{
+		if (col(i, 3)[0] == RELKIND_PARTITIONED_TABLE)
+			not_supported(c, psprintf("partitioned table \"%s\" references it (foreign key \"%s\")",
+									  get_rel_name(col_oid(i, 2)), col(i, 1)),
+						  "Re-pointing that foreign key would check every row of the referencing table under the exclusive lock.",
+						  "Drop the foreign key first and add it again afterwards.");
+		partman_check_owner(col_oid(i, 2));
+	}
+
+	/* dependent views are replaced by their owners */
+	query_oid("SELECT DISTINCT r.ev_class FROM pg_catalog.pg_depend d "
+			  "JOIN pg_catalog.pg_rewrite r ON r.oid OPERATOR(pg_catalog.=) d.objid "
+			  "WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_rewrite'::pg_catalog.regclass "
+			  "AND d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass "
+			  "AND d.refobjid OPERATOR(pg_catalog.=) $1 AND r.ev_class OPERATOR(pg_catalog.<>) $1", c->table);
+	for (uint64 i = 0; i < SPI_processed; i++)
+		partman_check_owner(col_oid(i, 1));
+}
+
+/* ---------------------------------------------------------------------
+ * The bound of the legacy partition
+ * ---------------------------------------------------------------------
+ */
+
+/*
+ * The legacy partition covers the cells from the one holding the smallest
+ * key to one cell past the current one (now for time keys, the largest key
+ * for integer keys, or the largest key if that is later): the spare cell
+ * takes rows that arrive while partition_table runs, which the CHECK
+ * constraint would otherwise refuse.  min and max are answered by an index
+ * on the key when there is one.
+ */
+static void
+plan_bound(Conversion *c)
+{
+	char	   *colname = pstrdup(quote_identifier(c->key.attname));
+	int			rc;
+	bool		isnull;
+	Datum		min;
+	Datum		max;
+	int64		lo;
+	int64		base;
+	int16		typlen;
+	bool		typbyval;
+
+	rc = SPI_execute(psprintf("SELECT (SELECT pg_catalog.min(%s) FROM ONLY %s), (SELECT pg_catalog.max(%s) FROM ONLY %s)",
+							  colname, c->qualified, colname, c->qualified), true, 1);
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "could not read the key range: %s", SPI_result_code_string(rc));
+	get_typlenbyval(c->key.typid, &typlen, &typbyval);
+	min = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+	if (isnull)
+	{
+		/* an empty table: the current cell */
+		base = c->grid.kind == GRID_INTEGER ? 0 : partman_grid_now_cell(&c->grid);
+		lo = base;
+	}
+	else
+	{
+		min = datumCopy(min, typbyval, typlen);
+		max = datumCopy(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull),
+						typbyval, typlen);
+		lo = partman_grid_cell_of(&c->grid, min);
+		base = partman_grid_cell_of(&c->grid, max);
+		if (c->grid.kind != GRID_INTEGER)
+			base = Max(base, partman_grid_now_cell(&c->grid));
+	}
+	c->hi_cell = partman_premake_horizon(&c->grid, base, 1) + 1;
+	memset(&c->bound, 0, sizeof(c->bound));
+	c->bound.lower = partman_grid_bound(&c->grid, lo);
+	c->bound.upper = partman_grid_bound(&c->grid, c->hi_cell);
+}
+
+/* Drop the bound constraint again, if the lock comes within lock_timeout. */
+static void
+drop_bound(void *arg)
+{
+	Conversion *c = arg;
+	PartmanDdlState ddl;
+
+	partman_lock_relation(c->table, AccessExclusiveLock);
+	partman_begin_ddl(&c->key, &ddl);
+	partman_spi_exec(psprintf("ALTER TABLE %s DROP CONSTRAINT IF EXISTS %s",
+							  partman_qualified_name(c->table), BOUND_CONSTRAINT), SPI_OK_UTILITY);
+	partman_end_ddl(&ddl);
+}
+
+/* After a failed step: drop the constraint, commit that, then raise edata. */
+static void
+fail_after_cleanup(Conversion *c, ErrorData *edata)
+{
+	ErrorData  *cleanup = partman_try_subtransaction(drop_bound, c);
+
+	SPI_commit();
+	if (cleanup != NULL)
+		ereport(WARNING,
+				(errmsg("check constraint \"%s\" was left on table \"%s\"", BOUND_CONSTRAINT,
+						get_rel_name(c->table)),
+				 errdetail("Dropping it failed: %s", cleanup->message),
+				 errhint("ALTER TABLE %s DROP CONSTRAINT %s;", partman_qualified_name(c->table),
+						 BOUND_CONSTRAINT)));
+	ReThrowError(edata);
+}
+
+static void
+validate_bound(void *arg)
+{
+	Conversion *c = arg;
+	PartmanDdlState ddl;
+
+	partman_begin_ddl(&c->key, &ddl);
+	partman_spi_exec(psprintf("ALTER TABLE %s VALIDATE CONSTRAINT %s", c->qualified, BOUND_CONSTRAINT),
+					 SPI_OK_UTILITY);
+	partman_end_ddl(&ddl);
+}
+
+/* A check violation of the bound, reported with a count and an example. */
+static ErrorData *
+outside_rows_error(Conversion *c)
+{
+	char	   *outside = psprintf("(%s) IS NOT TRUE", partman_bound_condition(&c->key, &c->bound));
+	uint64		count = partman_count_rows(c->qualified, outside);
+	char	   *example = "NULL";
+	int			rc;
+	MemoryContext oldcxt = CurrentMemoryContext;
+	ErrorData  *edata = NULL;
+
+	rc = SPI_execute(psprintf("SELECT %s::pg_catalog.text FROM ONLY %s WHERE %s LIMIT 1",
+							  quote_identifier(c->key.attname), c->qualified, outside), true, 1);
+	if (rc == SPI_OK_SELECT && SPI_processed == 1 && col(0, 1) != NULL)
+		example = quote_literal_cstr(col(0, 1));
+	PG_TRY();
+	{
+		ereport(ERROR,
+				(errcode(ERRCODE_CHECK_VIOLATION),
+				 errmsg_plural("table \"%s\" has " UINT64_FORMAT " row outside the range of its first partition",
+							   "table \"%s\" has " UINT64_FORMAT " rows outside the range of its first partition",
+							   count, c->key.relname, count),
+				 errdetail("For example, a row with %s = %s. The range is %s; rows written while partition_table ran must fit it too.",
+						   c->key.attname, example, partman_bound_clause(&c->key, &c->bound)),
+				 errhint("A NULL key fits no range partition: set those rows' keys first.")));
+	}
+	PG_CATCH();
+	{
+		MemoryContextSwitchTo(oldcxt);
+		edata = CopyErrorData();
+		FlushErrorState();
+	}
+	PG_END_TRY();
+	return edata;
+}
+
+/* ---------------------------------------------------------------------
+ * The cut-over, under ACCESS EXCLUSIVE
+ * ---------------------------------------------------------------------
+ */
+
+typedef struct Cutover
+{
+	Conversion *c;
+	int			created;		/* partitions made, the default included */
+	List	   *validate;		/* PartmanForeignKey: to validate afterwards */
+} Cutover;
+
+/* A free name for the legacy partition's version of object name. */
+static char *
+legacy_object_name(const Conversion *c, const char *name)
+{
+	size_t		len = strlen(c->key.relname);
+	const char *rest = name;
+
+	if (strncmp(name, c->key.relname, len) == 0 && name[len] == '_')
+		rest = name + len + 1;
+	for (int n = 0;; n++)
+	{
+		char	   *candidate = makeObjectName(c->legacy, rest, n ? psprintf("%d", n) : NULL);
+
+		if (!OidIsValid(get_relname_relid(candidate, get_rel_namespace(c->table))))
+			return candidate;
+	}
+}
+
+static void
+cutover(void *arg)
+{
+	Cutover    *cut = arg;
+	Conversion *c = cut->c;
+	PartmanKey *key = &c->key;
+	char	   *legacy_q = quote_qualified_identifier(key->nspname, c->legacy);
+	List	   *before = NIL;	/* renames and drops on the old table */
+	List	   *parent_ddl = NIL;	/* constraints, indexes, triggers of the parent */
+	List	   *as_others = NIL;	/* OwnedSql: views */
+	List	   *fks;			/* PartmanForeignKey: foreign keys of other tables */
+	List	   *identity = NIL; /* columns with identity, then their old sequences */
+	List	   *identity_seqs = NIL;
+	List	   *serials = NIL;	/* "ALTER SEQUENCE ... OWNED BY" statements */
+	char		replident;
+	char	   *replident_index = NULL;
+	char	   *comment;
+	char	   *tablespace = NULL;
+	PartmanTemplate tmpl;
+	PartmanDdlState ddl;
+	ListCell   *lc;
+	ListCell   *lc2;
+	Oid			parent;
+
+	partman_begin_ddl(key, &ddl);
+
+	/*
+	 * Read everything first, while the names still point at the old table:
+	 * with search_path = pg_catalog, pg_get_*def() qualify the table's name,
+	 * so each definition, run later, names the new parent.
+	 */
+	query_oid("SELECT c.relname, pg_catalog.pg_get_indexdef(i.indexrelid), con.conname, "
+			  "pg_catalog.pg_get_constraintdef(con.oid), i.indisreplident "
+			  "FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) i.indexrelid "
+			  "LEFT JOIN pg_catalog.pg_constraint con ON con.conindid OPERATOR(pg_catalog.=) i.indexrelid "
+			  "AND con.conrelid OPERATOR(pg_catalog.=) i.indrelid AND con.contype IN ('p', 'u', 'x') "
+			  "WHERE i.indrelid OPERATOR(pg_catalog.=) $1 AND i.indisvalid "
+			  "ORDER BY con.contype OPERATOR(pg_catalog.=) 'p' DESC NULLS LAST, c.relname", c->table);
+	for (uint64 i = 0; i < SPI_processed; i++)
+	{
+		char	   *name = col(i, 1);
+
+		before = lappend(before, psprintf("ALTER INDEX %s RENAME TO %s",
+										  quote_qualified_identifier(key->nspname, name),
+										  quote_identifier(legacy_object_name(c, name))));
+		if (col(i, 3) != NULL)
+			parent_ddl = lappend(parent_ddl, psprintf("ALTER TABLE %s ADD CONSTRAINT %s %s", c->qualified,
+													  quote_identifier(col(i, 3)), col(i, 4)));
+		else
+			parent_ddl = lappend(parent_ddl, col(i, 2));
+		if (col_bool(i, 5))
+			replident_index = pstrdup(name);
+	}
+
+	query_oid("SELECT conname, pg_catalog.pg_get_constraintdef(oid) FROM pg_catalog.pg_constraint "
+			  "WHERE conrelid OPERATOR(pg_catalog.=) $1 AND contype IN ('c', 'f') "
+			  "AND conname OPERATOR(pg_catalog.<>) '" BOUND_CONSTRAINT "' ORDER BY contype, conname", c->table);
+	for (uint64 i = 0; i < SPI_processed; i++)
+		parent_ddl = lappend(parent_ddl, psprintf("ALTER TABLE %s ADD CONSTRAINT %s %s", c->qualified,
+												  quote_identifier(col(i, 1)), col(i, 2)));
+
+	query_oid("SELECT tgname, pg_catalog.pg_get_triggerdef(oid), tgenabled FROM pg_catalog.pg_trigger "
+			  "WHERE tgrelid OPERATOR(pg_catalog.=) $1 AND NOT tgisinternal ORDER BY tgname", c->table);
+	for (uint64 i = 0; i < SPI_processed; i++)
+	{
+		before = lappend(before, psprintf("DROP TRIGGER %s ON %s", quote_identifier(col(i, 1)), c->qualified));
+		parent_ddl = lappend(parent_ddl, col(i, 2));
+		if (col(i, 3)[0] != 'O')
+			parent_ddl = lappend(parent_ddl, psprintf("ALTER TABLE %s %s TRIGGER %s", c->qualified,
+													  col(i, 3)[0] == 'D' ? "DISABLE" :
+													  col(i, 3)[0] == 'A' ? "ENABLE ALWAYS" : "ENABLE REPLICA",
+													  quote_identifier(col(i, 1))));
+	}
+
+	/* sequences: identity (deptype i) and serial-style OWNED BY (deptype a) */
+	query_oid("SELECT a.attname, d.deptype, d.objid FROM pg_catalog.pg_depend d "
+			  "JOIN pg_catalog.pg_class s ON s.oid OPERATOR(pg_catalog.=) d.objid "
+			  "JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) d.refobjid "
+			  "AND a.attnum OPERATOR(pg_catalog.=) d.refobjsubid "
+			  "WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass "
+			  "AND d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass "
+			  "AND d.refobjid OPERATOR(pg_catalog.=) $1 AND d.refobjsubid OPERATOR(pg_catalog.>) 0 "
+			  "AND s.relkind OPERATOR(pg_catalog.=) 'S' AND d.deptype IN ('i', 'a') ORDER BY 1", c->table);
+	for (uint64 i = 0; i < SPI_processed; i++)
+	{
+		char	   *attname = col(i, 1);
+		Oid			seq = col_oid(i, 3);
+
+		if (col(i, 2)[0] == 'i')
+		{
+			identity = lappend(identity, attname);
+			identity_seqs = lappend_oid(identity_seqs, seq);
+			before = lappend(before, psprintf("ALTER SEQUENCE %s RENAME TO %s", partman_qualified_name(seq),
+											  quote_identifier(legacy_object_name(c, get_rel_name(seq)))));
+		}
+		else
+			serials = lappend(serials, psprintf("ALTER SEQUENCE %s OWNED BY %s.%s", partman_qualified_name(seq),
+												c->qualified, quote_identifier(attname)));
+	}
+
+	/* views, replaced by their owners */
+	query_oid("SELECT DISTINCT v.oid, v.relowner, pg_catalog.pg_get_viewdef(v.oid), "
+			  "pg_catalog.array_to_string(v.reloptions, ', ') FROM pg_catalog.pg_depend d "
+			  "JOIN pg_catalog.pg_rewrite r ON r.oid OPERATOR(pg_catalog.=) d.objid "
+			  "JOIN pg_catalog.pg_class v ON v.oid OPERATOR(pg_catalog.=) r.ev_class "
+			  "WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_rewrite'::pg_catalog.regclass "
+			  "AND d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass "
+			  "AND d.refobjid OPERATOR(pg_catalog.=) $1 AND v.oid OPERATOR(pg_catalog.<>) $1 "
+			  "AND v.relkind OPERATOR(pg_catalog.=) 'v' ORDER BY 1", c->table);
+	for (uint64 i = 0; i < SPI_processed; i++)
+	{
+		OwnedSql   *view = palloc0(sizeof(OwnedSql));
+		char	   *options = col(i, 4);
+
+		view->owner = col_oid(i, 2);
+		view->sql = psprintf("CREATE OR REPLACE VIEW %s%s%s%s AS %s",
+							 partman_qualified_name(col_oid(i, 1)),
+							 options && options[0] ? " WITH (" : "",
+							 options && options[0] ? options : "",
+							 options && options[0] ? ")" : "", col(i, 3));
+		as_others = lappend(as_others, view);
+	}
+
+	/* foreign keys of other tables: dropped and added again, NOT VALID */
+	fks = partman_referencing_fks(c->table);
+
+	query_oid("SELECT c.relreplident, pg_catalog.obj_description(c.oid, 'pg_class'), t.spcname "
+			  "FROM pg_catalog.pg_class c LEFT JOIN pg_catalog.pg_tablespace t "
+			  "ON t.oid OPERATOR(pg_catalog.=) c.reltablespace WHERE c.oid OPERATOR(pg_catalog.=) $1", c->table);
+	replident = col(0, 1)[0];
+	comment = col(0, 2);
+	if (col(0, 3) != NULL)
+		tablespace = psprintf(" TABLESPACE %s", quote_identifier(col(0, 3)));
+
+	/* the swap */
+	foreach(lc, before)
+		partman_spi_exec(lfirst(lc), SPI_OK_UTILITY);
+	partman_spi_exec(psprintf("ALTER TABLE %s RENAME TO %s", c->qualified, quote_identifier(c->legacy)),
+					 SPI_OK_UTILITY);
+	partman_spi_exec(psprintf("CREATE TABLE %s (LIKE %s INCLUDING DEFAULTS INCLUDING IDENTITY "
+							  "INCLUDING GENERATED INCLUDING STORAGE INCLUDING COMPRESSION INCLUDING COMMENTS) "
+							  "PARTITION BY RANGE (%s)%s", c->qualified, legacy_q,
+							  quote_identifier(key->attname), tablespace ? tablespace : ""),
+					 SPI_OK_UTILITY);
+	parent = get_relname_relid(key->relname, get_rel_namespace(c->table));
+	if (!OidIsValid(parent))
+		elog(ERROR, "table \"%s\" not found after creation", key->relname);
+	key->parent = parent;
+
+	/* identity continues where the old table's left off; the old sequence goes */
+	forboth(lc, identity, lc2, identity_seqs)
+	{
+		char	   *attname = lfirst(lc);
+		int			rc;
+
+		rc = SPI_execute(psprintf("SELECT pg_catalog.setval(pg_catalog.pg_get_serial_sequence(%s, %s), "
+								  "last_value, is_called) FROM %s",
+								  quote_literal_cstr(c->qualified), quote_literal_cstr(attname),
+								  partman_qualified_name(lfirst_oid(lc2))), false, 0);
+		if (rc != SPI_OK_SELECT)
+			elog(ERROR, "could not continue the identity sequence: %s", SPI_result_code_string(rc));
+		partman_spi_exec(psprintf("ALTER TABLE %s ALTER COLUMN %s DROP IDENTITY", legacy_q,
+								  quote_identifier(attname)),
+						 SPI_OK_UTILITY);
+	}
+	foreach(lc, serials)
+		partman_spi_exec(lfirst(lc), SPI_OK_UTILITY);
+
+	/* the CHECK constraint proves the bound: ATTACH does not scan */
+	partman_spi_exec(psprintf("ALTER TABLE %s ATTACH PARTITION %s %s", c->qualified, legacy_q,
+							  partman_bound_clause(key, &c->bound)), SPI_OK_UTILITY);
+	partman_spi_exec(psprintf("ALTER TABLE %s DROP CONSTRAINT %s", legacy_q, BOUND_CONSTRAINT),
+					 SPI_OK_UTILITY);
+
+	/* each index and constraint attaches the partition's matching one */
+	foreach(lc, parent_ddl)
+		partman_spi_exec(lfirst(lc), SPI_OK_UTILITY);
+	if (replident == REPLICA_IDENTITY_FULL)
+		partman_spi_exec(psprintf("ALTER TABLE %s REPLICA IDENTITY FULL", c->qualified), SPI_OK_UTILITY);
+	else if (replident == REPLICA_IDENTITY_NOTHING)
+		partman_spi_exec(psprintf("ALTER TABLE %s REPLICA IDENTITY NOTHING", c->qualified), SPI_OK_UTILITY);
+	else if (replident == REPLICA_IDENTITY_INDEX && replident_index)
+		partman_spi_exec(psprintf("ALTER TABLE %s REPLICA IDENTITY USING INDEX %s", c->qualified,
+								  quote_identifier(replident_index)), SPI_OK_UTILITY);
+	if (comment)
+		partman_spi_exec(psprintf("COMMENT ON TABLE %s IS %s", c->qualified, quote_literal_cstr(comment)),
+						 SPI_OK_UTILITY);
+	partman_copy_table_privileges(c->table, parent);
+
+	foreach(lc, as_others)
+	{
+		OwnedSql   *other = lfirst(lc);
+
+		partman_exec_as(other->owner, other->sql);
+	}
+	foreach(lc, fks)
+	{
+		PartmanForeignKey *fk = lfirst(lc);
+
+		partman_exec_as(fk->owner, fk->drop);
+		partman_exec_as(fk->owner, fk->add);
+	}
+	cut->validate = fks;
+
+	/* partitions ahead, after the legacy partition, and the default */
+	partman_read_template(key, NULL, &tmpl);
+	cut->created = partman_create_range_cells(key, &c->grid, &tmpl, c->hi_cell,
+											  partman_premake_horizon(&c->grid, c->hi_cell - 1,
+																	  c->cfg.premake));
+	if (c->cfg.default_partition)
+	{
+		partman_create_default_partition(key, &tmpl);
+		cut->created++;
+	}
+	partman_end_ddl(&ddl);
+
+	c->cfg.parent = parent;
+	partman_config_insert(&c->cfg);
+}
+
+/* The cut-over: lock, check again under the lock, swap. */
+static void
+cutover_locked(void *arg)
+{
+	Cutover    *cut = arg;
+
+	partman_lock_relation(cut->c->table, AccessExclusiveLock);
+	check_table(cut->c);
+	cutover(cut);
+}
+
+/* ---------------------------------------------------------------------
+ * SQL entry point
+ * ---------------------------------------------------------------------
+ */
+
+/*
+ * PROCEDURE partman.partition_table(source regclass, key text, "interval"
+ *		text, premake int, default_partition bool, retention text,
+ *		retention_action text, retention_schema name, time_zone text,
+ *		INOUT partition regclass, INOUT partitions_created int,
+ *		INOUT lock_ms float8)
+ *
+ * Turns source into a RANGE-partitioned table of the same name (see the
+ * file header).  Returns the old table as a partition, the number of
+ * partitions made, and the longest time an ACCESS EXCLUSIVE lock on the
+ * table was held, from the lock request to the commit.  Must be called with
+ * CALL outside a transaction block: it commits between its phases.
+ */
+Datum
+partman_partition_table(PG_FUNCTION_ARGS)
+{
+	bool		nonatomic = fcinfo->context && IsA(fcinfo->context, CallContext) &&
+		!castNode(CallContext, fcinfo->context)->atomic;
+	Conversion *c;
+	Cutover		cut;
+	ErrorData  *edata;
+	TimestampTz started;
+	double		lock_ms;
+	double		prepare_ms;
+	TupleDesc	tupdesc;
+	Datum		values[3];
+	bool		nulls[3] = {false, false, false};
+	Oid			table;
+	PartmanDdlState ddl;
+
+	partman_require_arg(fcinfo, 0, "source");
+	partman_require_arg(fcinfo, 1, "key");
+	partman_require_arg(fcinfo, 2, "interval");
+	partman_require_arg(fcinfo, 3, "premake");
+	partman_require_arg(fcinfo, 4, "default_partition");
+	partman_require_arg(fcinfo, 6, "retention_action");
+	partman_require_arg(fcinfo, 8, "time_zone");
+	if (!nonatomic)
+		ereport(ERROR,
+				(errcode(ERRCODE_ACTIVE_SQL_TRANSACTION),
+				 errmsg("partition_table cannot run inside a transaction block"),
+				 errdetail("It commits between its phases, so that no lock is held across the scan that proves the bound."),
+				 errhint("Run CALL partman.partition_table(...) on its own.")));
+
+	SPI_connect_ext(SPI_OPT_NONATOMIC);
+	c = palloc0(sizeof(Conversion));
+	table = PG_GETARG_OID(0);
+	read_table(c, table, text_to_cstring(PG_GETARG_TEXT_PP(1)));
+
+	c->cfg.strategy = "range";
+	c->cfg.key = c->key.attname;
+	c->cfg.interval = text_to_cstring(PG_GETARG_TEXT_PP(2));
+	c->cfg.premake = PG_GETARG_INT32(3);
+	c->cfg.default_partition = PG_GETARG_BOOL(4);
+	c->cfg.retention = PG_ARGISNULL(5) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(5));
+	c->cfg.retention_action = text_to_cstring(PG_GETARG_TEXT_PP(6));
+	c->cfg.retention_schema = PG_ARGISNULL(7) ? NULL : pstrdup(NameStr(*PG_GETARG_NAME(7)));
+	c->cfg.time_zone = text_to_cstring(PG_GETARG_TEXT_PP(8));
+	c->cfg.require_filter = "off";
+	partman_validate_config(&c->cfg, &c->key);
+	partman_parse_grid(&c->key, c->cfg.interval, c->cfg.time_zone, &c->grid);
+	check_table(c);
+	plan_bound(c);
+
+	/* 1. prepare: the bound as a NOT VALID constraint (brief ACCESS EXCLUSIVE) */
+	started = GetCurrentTimestamp();
+	partman_lock_relation(table, AccessExclusiveLock);
+	partman_begin_ddl(&c->key, &ddl);
+	query_oid("SELECT FROM pg_catalog.pg_constraint WHERE conrelid OPERATOR(pg_catalog.=) $1 "
+			  "AND conname OPERATOR(pg_catalog.=) '" BOUND_CONSTRAINT "'", table);
+	/* a constraint left by an earlier run that could not drop it is replaced */
+	partman_spi_exec(psprintf("ALTER TABLE %s %sADD CONSTRAINT %s CHECK (%s) NOT VALID",
+							  c->qualified, SPI_processed > 0 ? "DROP CONSTRAINT " BOUND_CONSTRAINT ", " : "",
+							  BOUND_CONSTRAINT, partman_bound_condition(&c->key, &c->bound)),
+					 SPI_OK_UTILITY);
+	partman_end_ddl(&ddl);
+	SPI_commit();
+	prepare_ms = elapsed_ms(started);
+
+	/* 2. verify: validate it, reads and writes go on */
+	edata = partman_try_subtransaction(validate_bound, c);
+	if (edata != NULL)
+		fail_after_cleanup(c, edata->sqlerrcode == ERRCODE_CHECK_VIOLATION ?
+						   outside_rows_error(c) : edata);
+	SPI_commit();
+
+	/* 3. cut over under ACCESS EXCLUSIVE; on failure nothing of it stays */
+	memset(&cut, 0, sizeof(cut));
+	cut.c = c;
+	started = GetCurrentTimestamp();
+	edata = partman_try_subtransaction(cutover_locked, &cut);
+	if (edata != NULL)
+		fail_after_cleanup(c, edata);
+	SPI_commit();
+	lock_ms = elapsed_ms(started);
+	ereport(NOTICE,
+			(errmsg("table \"%s\" is now partitioned; its rows stay in partition \"%s\"",
+					c->key.relname, c->legacy)));
+
+	/* 4. validate the re-pointed foreign keys of other tables, online */
+	partman_validate_fks(cut.validate);
+	SPI_finish();
+
+	tupdesc = CreateTemplateTupleDesc(3);
+	TupleDescInitEntry(tupdesc, 1, "partition", REGCLASSOID, -1, 0);
+	TupleDescInitEntry(tupdesc, 2, "partitions_created", INT4OID, -1, 0);
+	TupleDescInitEntry(tupdesc, 3, "lock_ms", FLOAT8OID, -1, 0);
+	tupdesc = BlessTupleDesc(tupdesc);
+	values[0] = ObjectIdGetDatum(table);
+	values[1] = Int32GetDatum(cut.created);
+	values[2] = Float8GetDatum(Max(lock_ms, prepare_ms));
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
+}
+
+/* ---------------------------------------------------------------------
+ * Foreign keys of other tables, shared with split_online.c
+ * ---------------------------------------------------------------------
+ */
+
+/*
+ * partman_exec_as
+ *		Run a utility statement as role owner, with partman's search_path
+ *		and lock timeout (the caller checked the current user has owner's
+ *		privileges).
+ */
+void
+partman_exec_as(Oid owner, const char *sql)
+{
+	PartmanKey	as;
+	PartmanDdlState ddl;
+
+	memset(&as, 0, sizeof(as));
+	as.owner = owner;
+	partman_begin_ddl(&as, &ddl);
+	partman_spi_exec(sql, SPI_OK_UTILITY);
+	partman_end_ddl(&ddl);
+}
+
+/*
+ * partman_referencing_fks
+ *		The foreign keys of other tables that reference table, as the
+ *		statements that drop them, add them again (NOT VALID, against
+ *		whatever then has table's name) and validate them.  Takes ACCESS
+ *		EXCLUSIVE on each referencing table (what DROP CONSTRAINT takes),
+ *		within partman.lock_timeout.  Caller is inside partman_begin_ddl(), so
+ *		the definitions name the referenced table schema-qualified.
+ */
+List *
+partman_referencing_fks(Oid table)
+{
+	List	   *result = NIL;
+	SPITupleTable *tuptable;
+	uint64		n;
+
+	query_oid("SELECT con.conrelid, c.relowner, con.conname, pg_catalog.pg_get_constraintdef(con.oid), "
+			  "con.convalidated FROM pg_catalog.pg_constraint con "
+			  "JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) con.conrelid "
+			  "WHERE con.contype OPERATOR(pg_catalog.=) 'f' AND con.confrelid OPERATOR(pg_catalog.=) $1 "
+			  "AND con.conrelid OPERATOR(pg_catalog.<>) $1 AND con.conparentid OPERATOR(pg_catalog.=) 0 "
+			  "ORDER BY 1, 3", table);
+	tuptable = SPI_tuptable;
+	n = SPI_processed;
+	for (uint64 i = 0; i < n; i++)
+	{
+		PartmanForeignKey *fk = palloc0(sizeof(PartmanForeignKey));
+		char	   *relid = SPI_getvalue(tuptable->vals[i], tuptable->tupdesc, 1);
+		char	   *name = pstrdup(quote_identifier(SPI_getvalue(tuptable->vals[i], tuptable->tupdesc, 3)));
+		char	   *def = SPI_getvalue(tuptable->vals[i], tuptable->tupdesc, 4);
+		char	   *valid = SPI_getvalue(tuptable->vals[i], tuptable->tupdesc, 5);
+		char	   *qualified;
+
+		fk->relid = atooid(relid);
+		fk->owner = atooid(SPI_getvalue(tuptable->vals[i], tuptable->tupdesc, 2));
+		qualified = partman_qualified_name(fk->relid);
+		partman_lock_relation(fk->relid, AccessExclusiveLock);
+		fk->drop = psprintf("ALTER TABLE %s DROP CONSTRAINT %s", qualified, name);
+		fk->add = psprintf("ALTER TABLE %s ADD CONSTRAINT %s %s%s", qualified, name, def,
+						   valid[0] == 't' ? " NOT VALID" : "");
+		if (valid[0] == 't')
+			fk->validate = psprintf("ALTER TABLE %s VALIDATE CONSTRAINT %s", qualified, name);
+		result = lappend(result, fk);
+	}
+	return result;
+}
+
+static void
+validate_fk(void *arg)
+{
+	PartmanForeignKey *fk = arg;
+
+	partman_exec_as(fk->owner, fk->validate);
+}
+
+/*
+ * partman_validate_fks
+ *		Validate foreign keys that were added again NOT VALID, one
+ *		transaction each (SHARE UPDATE EXCLUSIVE on the referencing table:
+ *		online).  One that fails stays NOT VALID, with a WARNING.  Caller is
+ *		a procedure connected to SPI non-atomically.
+ */
+void
+partman_validate_fks(List *fks)
+{
+	ListCell   *lc;
+
+	foreach(lc, fks)
+	{
+		PartmanForeignKey *fk = lfirst(lc);
+		ErrorData  *edata;
+
+		if (fk->validate == NULL)
+			continue;
+		edata = partman_try_subtransaction(validate_fk, fk);
+		if (edata != NULL)
+			ereport(WARNING,
+					(errmsg("foreign key could not be validated: %s", edata->message),
+					 errdetail("It is enforced for new rows but still marked NOT VALID."),
+					 errhint("Run it again later: %s;", fk->validate)));
+		SPI_commit();
+	}
+}

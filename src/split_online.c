@@ -1,0 +1,560 @@
+/*-------------------------------------------------------------------------
+ *
+ * split_online.c
+ *	  partman.split_partition_online: split a RANGE partition that spans
+ *	  several cells of its set's grid (the legacy partition partition_table
+ *	  leaves, say) into one partition per cell, while the set stays in use.
+ *
+ * The rows are copied, not moved, in the phases of the background
+ * document's Exercise 3, each phase its own transaction or transactions:
+ *
+ *	1. prepare: an empty staging table, partitioned like the set, with one
+ *	   partition per cell (each with the set's indexes, foreign keys and a
+ *	   CHECK constraint proving its bound, all instant on empty tables), and
+ *	   a trigger on the partition that writes every change of its rows
+ *	   through to the staging table ("dual write");
+ *	2. backfill: the partition's rows are copied in batches of blocks, one
+ *	   transaction each; rows are read FOR SHARE, so a concurrent change
+ *	   either commits first (and the copy sees its result) or waits for the
+ *	   batch (and its trigger then finds the copied row);
+ *	3. verify: row count and checksum of the partition and of the staging
+ *	   table, read in one snapshot, must be equal;
+ *	4. cut over, under ACCESS EXCLUSIVE on the parent and the partition
+ *	   within partman.lock_timeout: the partition is detached and dropped,
+ *	   and each cell detached from the staging table and attached to the
+ *	   set (its CHECK constraint makes ATTACH skip the scan; its indexes and
+ *	   foreign keys attach to the parent's); foreign keys of other tables
+ *	   that reference the set are dropped before and added again NOT VALID
+ *	   after, and validated online once the swap is committed.
+ *
+ * Readers and writers of the set go on during phases 1 to 3; the partition's
+ * writers pay for the trigger.  A failure removes the staging table and the
+ * trigger again, leaving the partition as it was.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "partman.h"
+
+#include "access/xact.h"
+#include "catalog/namespace.h"
+#include "catalog/partition.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "nodes/parsenodes.h"
+#include "storage/bufmgr.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+#include "utils/timestamp.h"
+#include "access/relation.h"
+
+PG_FUNCTION_INFO_V1(partman_split_partition_online);
+
+#define CELL_CONSTRAINT "partman_bound_check"
+
+typedef struct Split
+{
+	PartmanSet	set;
+	Oid			partition;
+	char	   *partition_q;	/* qualified name of the partition */
+	char	   *staging_name;
+	char	   *staging_q;
+	char	   *mirror_q;		/* the trigger function */
+	char	   *columns;		/* copied columns, quoted */
+	char	   *key_match;		/* unique key of OLD row: "k1 = ($1).k1 AND ..." */
+	int64	   *cells;
+	int			ncells;
+	List	   *fks;			/* PartmanForeignKey: re-pointed at the cut-over */
+} Split;
+
+static void
+sql_exec(const char *sql)
+{
+	partman_spi_exec(sql, SPI_OK_UTILITY);
+}
+
+/*
+ * The parent's primary key, or else a unique index on NOT NULL columns,
+ * as the condition that finds a row of the staging table by the unique key
+ * of the record passed as $1.
+ */
+static char *
+unique_key_match(Oid parent)
+{
+	Oid			argtypes[1] = {OIDOID};
+	Datum		values[1] = {ObjectIdGetDatum(parent)};
+	int			rc;
+
+	rc = SPI_execute_with_args("SELECT pg_catalog.string_agg(pg_catalog.format('%1$I OPERATOR(pg_catalog.=) ($1).%1$I', a.attname), ' AND ') "
+							   "FROM (SELECT i.indexrelid, i.indkey FROM pg_catalog.pg_index i "
+							   "WHERE i.indrelid OPERATOR(pg_catalog.=) $1 AND i.indisunique AND i.indisvalid "
+							   "AND i.indexprs IS NULL AND i.indpred IS NULL "
+							   "AND NOT EXISTS (SELECT FROM pg_catalog.pg_attribute n WHERE n.attrelid OPERATOR(pg_catalog.=) $1 "
+							   "AND n.attnum OPERATOR(pg_catalog.=) ANY (i.indkey::pg_catalog.int2[]) AND NOT n.attnotnull) "
+							   "ORDER BY i.indisprimary DESC, i.indexrelid LIMIT 1) x "
+							   "JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) $1 "
+							   "AND a.attnum OPERATOR(pg_catalog.=) ANY (x.indkey::pg_catalog.int2[])",
+							   1, argtypes, values, NULL, true, 0);
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "could not read the unique key: %s", SPI_result_code_string(rc));
+	return SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+}
+
+/* Checks, and the cells of the partition. */
+static void
+open_split(Split *s, Oid partition)
+{
+	PartmanKey *key = &s->set.key;
+	Oid			parent;
+	PartmanPartition *part = NULL;
+	List	   *parts;
+	ListCell   *lc;
+	int64		first;
+	int64		last;
+	int			rc;
+
+	if (!get_rel_relispartition(partition))
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("\"%s\" is not a partition", get_rel_name(partition))));
+	parent = get_partition_parent(partition, true);
+	partman_open_set(parent, &s->set);
+	if (!s->set.managed || !s->set.has_grid)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("split_partition_online needs a RANGE set managed by partman, and \"%s\" is not one",
+						key->relname)));
+	parts = partman_list_partitions(parent);
+	foreach(lc, parts)
+	{
+		if (((PartmanPartition *) lfirst(lc))->relid == partition)
+			part = lfirst(lc);
+	}
+	if (part == NULL || part->is_default || part->lower_unbounded || part->upper_unbounded ||
+		get_rel_relkind(partition) != RELKIND_RELATION)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("partition \"%s\" is not a bounded plain RANGE partition", get_rel_name(partition))));
+	first = partman_grid_cell_of(&s->set.grid, part->lower);
+	last = partman_grid_cell_of(&s->set.grid, part->upper);
+	if (partman_compare_keys(key, partman_grid_bound(&s->set.grid, first), part->lower) != 0 ||
+		partman_compare_keys(key, partman_grid_bound(&s->set.grid, last), part->upper) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("the bounds of partition \"%s\" do not lie on the set's grid of %s",
+						get_rel_name(partition), s->set.cfg.interval)));
+	s->cells = partman_missing_cells(key, &s->set.grid, first, last - 1, &s->ncells);
+	if (s->ncells < 2)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("partition \"%s\" spans one cell of the grid already", get_rel_name(partition))));
+
+	s->key_match = unique_key_match(parent);
+	if (s->key_match == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("table \"%s\" has no primary key or unique index on NOT NULL columns", key->relname),
+				 errdetail("The changes made to the partition while it is copied are written through by that key.")));
+	/*
+	 * Foreign keys referencing the set are dropped and added again NOT VALID
+	 * around the swap (PostgreSQL would check the referencing rows when the
+	 * referenced partition is detached), then validated online; the caller
+	 * must own the referencing tables.  PostgreSQL 15 cannot add a NOT VALID
+	 * foreign key to a partitioned table, so those are refused.
+	 */
+	rc = SPI_execute_with_args("SELECT c.oid, c.relkind, con.conname FROM pg_catalog.pg_constraint con "
+							   "JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) con.conrelid "
+							   "WHERE con.contype OPERATOR(pg_catalog.=) 'f' "
+							   "AND con.confrelid OPERATOR(pg_catalog.=) $1 AND con.conparentid OPERATOR(pg_catalog.=) 0",
+							   1, (Oid[]) {OIDOID}, (Datum[]) {ObjectIdGetDatum(parent)}, NULL, true, 0);
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "could not read pg_constraint: %s", SPI_result_code_string(rc));
+	for (uint64 i = 0; i < SPI_processed; i++)
+	{
+		Oid			referencing = atooid(SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1));
+
+		if (SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2)[0] == RELKIND_PARTITIONED_TABLE)
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("partitioned table \"%s\" references table \"%s\" (foreign key \"%s\")",
+							get_rel_name(referencing), key->relname,
+							SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 3)),
+					 errdetail("PostgreSQL checks the referencing rows when a referenced partition is detached, under the exclusive lock."),
+					 errhint("Drop the foreign key for the split and add it again afterwards.")));
+		partman_check_owner(referencing);
+	}
+
+	s->partition = partition;
+	s->partition_q = partman_qualified_name(partition);
+	s->staging_name = partman_partition_name(key, "split");
+	s->staging_q = quote_qualified_identifier(key->nspname, s->staging_name);
+	s->mirror_q = quote_qualified_identifier(key->nspname, partman_partition_name(key, "split_mirror"));
+	s->columns = partman_column_list(parent);
+	if (OidIsValid(get_relname_relid(s->staging_name, get_rel_namespace(parent))))
+		ereport(ERROR,
+				(errcode(ERRCODE_DUPLICATE_TABLE),
+				 errmsg("relation \"%s\" already exists", s->staging_name),
+				 errdetail("split_partition_online copies the rows into a staging table of that name."),
+				 errhint("If it is left from an interrupted run: DROP TABLE %s; DROP FUNCTION %s() CASCADE;",
+						 s->staging_q, s->mirror_q)));
+}
+
+/* 1. prepare: staging table, its cells, the write-through trigger */
+static void
+prepare(Split *s)
+{
+	PartmanKey *key = &s->set.key;
+	char	   *parent_q = partman_qualified_name(key->parent);
+	PartmanKey	staging;
+	PartmanTemplate tmpl;
+	int			rc;
+
+	sql_exec(psprintf("CREATE TABLE %s (LIKE %s INCLUDING DEFAULTS INCLUDING GENERATED INCLUDING CONSTRAINTS "
+					  "INCLUDING INDEXES) PARTITION BY RANGE (%s)", s->staging_q, parent_q,
+					  quote_identifier(key->attname)));
+	/* foreign keys, so that each cell has them when it is attached */
+	rc = SPI_execute_with_args("SELECT pg_catalog.format('ALTER TABLE %s ADD CONSTRAINT %I %s', $2, conname, "
+							   "pg_catalog.pg_get_constraintdef(oid)) FROM pg_catalog.pg_constraint "
+							   "WHERE conrelid OPERATOR(pg_catalog.=) $1 AND contype OPERATOR(pg_catalog.=) 'f' "
+							   "AND conparentid OPERATOR(pg_catalog.=) 0",
+							   2, (Oid[]) {OIDOID, TEXTOID},
+							   (Datum[]) {ObjectIdGetDatum(key->parent), CStringGetTextDatum(s->staging_q)},
+							   NULL, true, 0);
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "could not read foreign keys: %s", SPI_result_code_string(rc));
+	{
+		SPITupleTable *fks = SPI_tuptable;
+		uint64		nfks = SPI_processed;
+
+		for (uint64 i = 0; i < nfks; i++)
+			sql_exec(SPI_getvalue(fks->vals[i], fks->tupdesc, 1));
+	}
+
+	staging = *key;
+	staging.parent = get_relname_relid(s->staging_name, get_rel_namespace(key->parent));
+	staging.relname = s->staging_name;
+	partman_read_template(key, NULL, &tmpl);
+	if (s->set.cfg.storage_parameters)
+		tmpl.storage_parameters = partman_storage_clause(s->set.cfg.storage_parameters);
+	for (int i = 0; i < s->ncells; i++)
+	{
+		PartmanBound bound;
+		Oid			cell;
+
+		memset(&bound, 0, sizeof(bound));
+		bound.lower = partman_grid_bound(&s->set.grid, s->cells[i]);
+		bound.upper = partman_grid_bound(&s->set.grid, s->cells[i] + 1);
+		cell = partman_create_partition(&staging, &tmpl,
+										partman_cell_name(key, &s->set.grid, s->cells[i]),
+										partman_bound_clause(key, &bound));
+		sql_exec(psprintf("ALTER TABLE %s ADD CONSTRAINT %s CHECK %s", partman_qualified_name(cell),
+						  CELL_CONSTRAINT, partman_bound_condition(key, &bound)));
+	}
+
+	/*
+	 * write-through: runs as the owner, so writers need no rights on the
+	 * staging table.  Its two statements are planned here once, so that one
+	 * that cannot work (an operator the key's type lacks, say) fails now and
+	 * not in the writers' transactions.
+	 */
+	{
+		Oid			rowtype = get_rel_type_id(s->partition);
+		const char *stmts[2] = {
+			psprintf("DELETE FROM %s WHERE %s", s->staging_q, s->key_match),
+			psprintf("INSERT INTO %s (%s) SELECT %s FROM (SELECT ($1).*) o ON CONFLICT DO NOTHING",
+					 s->staging_q, s->columns, s->columns)
+		};
+
+		for (int i = 0; i < 2; i++)
+			if (SPI_prepare(stmts[i], 1, &rowtype) == NULL)
+				elog(ERROR, "could not plan the write-through \"%s\": %s", stmts[i],
+					 SPI_result_code_string(SPI_result));
+	}
+	sql_exec(psprintf("CREATE FUNCTION %s() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER "
+					  "SET search_path = pg_catalog, pg_temp AS %s",
+					  s->mirror_q,
+					  quote_literal_cstr(psprintf("BEGIN\n"
+												  "    IF TG_OP = 'TRUNCATE' THEN\n"
+												  "        TRUNCATE %s;\n"
+												  "        RETURN NULL;\n"
+												  "    END IF;\n"
+												  "    IF TG_OP IN ('UPDATE', 'DELETE') THEN\n"
+												  "        EXECUTE %s USING OLD;\n"
+												  "    END IF;\n"
+												  "    IF TG_OP IN ('UPDATE', 'INSERT') THEN\n"
+												  "        EXECUTE %s USING NEW;\n"
+												  "    END IF;\n"
+												  "    RETURN NULL;\n"
+												  "END",
+												  s->staging_q,
+												  quote_literal_cstr(psprintf("DELETE FROM %s WHERE %s",
+																			  s->staging_q, s->key_match)),
+												  quote_literal_cstr(psprintf("INSERT INTO %s (%s) SELECT %s FROM (SELECT ($1).*) o ON CONFLICT DO NOTHING",
+																			  s->staging_q, s->columns, s->columns))))));
+	sql_exec(psprintf("REVOKE ALL ON FUNCTION %s() FROM PUBLIC", s->mirror_q));
+	sql_exec(psprintf("CREATE TRIGGER partman_split_mirror AFTER INSERT OR UPDATE OR DELETE ON %s "
+					  "FOR EACH ROW EXECUTE FUNCTION %s()", s->partition_q, s->mirror_q));
+	sql_exec(psprintf("CREATE TRIGGER partman_split_mirror_truncate AFTER TRUNCATE ON %s "
+					  "FOR EACH STATEMENT EXECUTE FUNCTION %s()", s->partition_q, s->mirror_q));
+}
+
+/* 2. backfill: copy blocks [from, to) of the partition */
+static uint64
+backfill(Split *s, BlockNumber from, BlockNumber to)
+{
+	int			rc;
+
+	rc = SPI_execute(psprintf("INSERT INTO %s (%s) SELECT %s FROM ONLY %s "
+							  "WHERE ctid OPERATOR(pg_catalog.>=) '(%u,0)'::pg_catalog.tid "
+							  "AND ctid OPERATOR(pg_catalog.<) '(%u,0)'::pg_catalog.tid "
+							  "FOR SHARE ON CONFLICT DO NOTHING",
+							  s->staging_q, s->columns, s->columns, s->partition_q, from, to), false, 0);
+	if (rc != SPI_OK_INSERT)
+		elog(ERROR, "could not copy rows: %s", SPI_result_code_string(rc));
+	return SPI_processed;
+}
+
+/* 3. verify: count and checksum of both, in one snapshot */
+static void
+verify(Split *s)
+{
+	int			rc;
+	char	   *fp = psprintf("pg_catalog.count(*) || ':' || "
+							  "coalesce(pg_catalog.sum(pg_catalog.hashtext(pg_catalog.row_to_json(x)::pg_catalog.text)::pg_catalog.int8), 0)");
+	char	   *a;
+	char	   *b;
+
+	rc = SPI_execute(psprintf("SELECT (SELECT %s FROM (SELECT %s FROM ONLY %s) x), (SELECT %s FROM (SELECT %s FROM %s) x)",
+							  fp, s->columns, s->partition_q, fp, s->columns, s->staging_q), true, 1);
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "could not verify the copy: %s", SPI_result_code_string(rc));
+	a = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+	b = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2);
+	if (strcmp(a, b) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("the copy of partition \"%s\" does not match it", get_rel_name(s->partition)),
+				 errdetail("Rows and checksum of the partition: %s; of the copy: %s.", a, b)));
+	ereport(NOTICE,
+			(errmsg("verified: partition \"%s\" and its copy hold the same %s rows",
+					get_rel_name(s->partition), pnstrdup(a, strchr(a, ':') - a))));
+}
+
+/* 4. cut over */
+static void
+cutover(void *arg)
+{
+	Split	   *s = arg;
+	PartmanKey *key = &s->set.key;
+	char	   *parent_q = partman_qualified_name(key->parent);
+	Oid			deflt;
+	PartmanDdlState ddl;
+	ListCell   *lc;
+
+	partman_lock_relation(key->parent, AccessExclusiveLock);
+	partman_lock_relation(s->partition, AccessExclusiveLock);
+	deflt = partman_default_partition(key->parent);
+	if (OidIsValid(deflt))
+		partman_lock_relation(deflt, AccessExclusiveLock);
+	partman_begin_ddl(key, &ddl);
+	s->fks = partman_referencing_fks(key->parent);
+	foreach(lc, s->fks)
+	{
+		PartmanForeignKey *fk = lfirst(lc);
+
+		partman_exec_as(fk->owner, fk->drop);
+	}
+	sql_exec(psprintf("ALTER TABLE %s DETACH PARTITION %s", parent_q, s->partition_q));
+	sql_exec(psprintf("DROP TABLE %s", s->partition_q));
+	for (int i = 0; i < s->ncells; i++)
+	{
+		PartmanBound bound;
+		char	   *cell = quote_qualified_identifier(key->nspname,
+													  partman_cell_name(key, &s->set.grid, s->cells[i]));
+
+		memset(&bound, 0, sizeof(bound));
+		bound.lower = partman_grid_bound(&s->set.grid, s->cells[i]);
+		bound.upper = partman_grid_bound(&s->set.grid, s->cells[i] + 1);
+		sql_exec(psprintf("ALTER TABLE %s DETACH PARTITION %s", s->staging_q, cell));
+		sql_exec(psprintf("ALTER TABLE %s ATTACH PARTITION %s %s", parent_q, cell,
+						  partman_bound_clause(key, &bound)));
+		sql_exec(psprintf("ALTER TABLE %s DROP CONSTRAINT %s", cell, CELL_CONSTRAINT));
+	}
+	sql_exec(psprintf("DROP TABLE %s", s->staging_q));
+	sql_exec(psprintf("DROP FUNCTION %s()", s->mirror_q));
+	foreach(lc, s->fks)
+	{
+		PartmanForeignKey *fk = lfirst(lc);
+
+		partman_exec_as(fk->owner, fk->add);
+	}
+	partman_end_ddl(&ddl);
+}
+
+/* After a failure: staging table, trigger and function go. */
+static void
+remove_staging(void *arg)
+{
+	Split	   *s = arg;
+	PartmanDdlState ddl;
+
+	partman_begin_ddl(&s->set.key, &ddl);
+	sql_exec(psprintf("DROP TABLE IF EXISTS %s", s->staging_q));
+	sql_exec(psprintf("DROP FUNCTION IF EXISTS %s() CASCADE", s->mirror_q));
+	partman_end_ddl(&ddl);
+}
+
+static void
+fail(Split *s, ErrorData *edata)
+{
+	ErrorData  *cleanup = partman_try_subtransaction(remove_staging, s);
+
+	SPI_commit();
+	if (cleanup != NULL)
+		ereport(WARNING,
+				(errmsg("the staging table \"%s\" could not be removed: %s", s->staging_name, cleanup->message),
+				 errhint("DROP TABLE %s; DROP FUNCTION %s() CASCADE;", s->staging_q, s->mirror_q)));
+	ReThrowError(edata);
+}
+
+static void
+prepare_step(void *arg)
+{
+	Split	   *s = arg;
+	PartmanDdlState ddl;
+
+	/* the trigger needs a brief SHARE ROW EXCLUSIVE lock on the partition */
+	partman_lock_relation(s->partition, ShareRowExclusiveLock);
+	partman_begin_ddl(&s->set.key, &ddl);
+	prepare(s);
+	partman_end_ddl(&ddl);
+}
+
+typedef struct BackfillStep
+{
+	Split	   *s;
+	BlockNumber from;
+	BlockNumber to;
+	uint64		copied;
+} BackfillStep;
+
+static void
+backfill_step(void *arg)
+{
+	BackfillStep *b = arg;
+
+	b->copied = backfill(b->s, b->from, b->to);
+}
+
+static void
+verify_step(void *arg)
+{
+	verify(arg);
+}
+
+/*
+ * PROCEDURE partman.split_partition_online(partition regclass,
+ *		batch_rows int DEFAULT 50000, INOUT partitions_created int,
+ *		INOUT lock_ms float8)
+ *
+ * Returns the number of partitions made and the time the cut-over held its
+ * ACCESS EXCLUSIVE locks, from the lock request to the commit.
+ */
+Datum
+partman_split_partition_online(PG_FUNCTION_ARGS)
+{
+	bool		nonatomic = fcinfo->context && IsA(fcinfo->context, CallContext) &&
+		!castNode(CallContext, fcinfo->context)->atomic;
+	Split	   *s;
+	ErrorData  *edata;
+	int			batch_rows;
+	BlockNumber nblocks;
+	BlockNumber per_batch;
+	uint64		copied = 0;
+	int			batches = 0;
+	TimestampTz started;
+	double		lock_ms;
+	TupleDesc	tupdesc;
+	Datum		values[2];
+	bool		nulls[2] = {false, false};
+
+	partman_require_arg(fcinfo, 0, "partition");
+	partman_require_arg(fcinfo, 1, "batch_rows");
+	batch_rows = PG_GETARG_INT32(1);
+	if (batch_rows < 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("batch_rows must be positive, not %d", batch_rows)));
+	if (!nonatomic)
+		ereport(ERROR,
+				(errcode(ERRCODE_ACTIVE_SQL_TRANSACTION),
+				 errmsg("split_partition_online cannot run inside a transaction block"),
+				 errdetail("It commits after each batch of rows it copies."),
+				 errhint("Run CALL partman.split_partition_online(...) on its own.")));
+
+	SPI_connect_ext(SPI_OPT_NONATOMIC);
+	s = palloc0(sizeof(Split));
+	open_split(s, PG_GETARG_OID(0));
+
+	/* 1. prepare */
+	edata = partman_try_subtransaction(prepare_step, s);
+	if (edata != NULL)
+		fail(s, edata);
+	SPI_commit();
+
+	/* 2. backfill, one batch of blocks per transaction */
+	{
+		Relation	rel = relation_open(s->partition, AccessShareLock);
+		double		per_block = 0;
+
+		nblocks = RelationGetNumberOfBlocks(rel);
+		if (rel->rd_rel->relpages > 0 && rel->rd_rel->reltuples > 0)
+			per_block = rel->rd_rel->reltuples / rel->rd_rel->relpages;
+		relation_close(rel, NoLock);
+		if (per_block <= 0)
+			per_block = 100;
+		per_batch = (BlockNumber) Max(1, batch_rows / per_block);
+	}
+	for (BlockNumber block = 0; block < nblocks; block += per_batch)
+	{
+		BackfillStep step = {s, block, Min(nblocks, block + per_batch), 0};
+
+		CHECK_FOR_INTERRUPTS();
+		edata = partman_try_subtransaction(backfill_step, &step);
+		if (edata != NULL)
+			fail(s, edata);
+		SPI_commit();
+		copied += step.copied;
+		batches++;
+	}
+	ereport(DEBUG1,
+			(errmsg("copied " UINT64_FORMAT " rows of partition \"%s\" in %d batches",
+					copied, get_rel_name(s->partition), batches)));
+
+	/* 3. verify, 4. cut over */
+	edata = partman_try_subtransaction(verify_step, s);
+	if (edata != NULL)
+		fail(s, edata);
+	started = GetCurrentTimestamp();
+	edata = partman_try_subtransaction(cutover, s);
+	if (edata != NULL)
+		fail(s, edata);
+	SPI_commit();
+	lock_ms = (GetCurrentTimestamp() - started) / 1000.0;
+	ereport(NOTICE,
+			(errmsg("partition split into %d partitions", s->ncells)));
+	/* the re-pointed foreign keys, online */
+	partman_validate_fks(s->fks);
+	SPI_finish();
+
+	tupdesc = CreateTemplateTupleDesc(2);
+	TupleDescInitEntry(tupdesc, 1, "partitions_created", INT4OID, -1, 0);
+	TupleDescInitEntry(tupdesc, 2, "lock_ms", FLOAT8OID, -1, 0);
+	tupdesc = BlessTupleDesc(tupdesc);
+	values[0] = Int32GetDatum(s->ncells);
+	values[1] = Float8GetDatum(lock_ms);
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
+}
