@@ -324,12 +324,7 @@ partman_partition_data(PG_FUNCTION_ARGS)
 	MemoryContext callcxt = CurrentMemoryContext;
 
 	partman_require_arg(fcinfo, 0, "parent");
-	partman_require_arg(fcinfo, 1, "batch_rows");
-	batch_rows = PG_GETARG_INT32(1);
-	if (batch_rows < 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("batch_rows must be positive, not %d", batch_rows)));
+	batch_rows = partman_positive_arg(fcinfo, 1, "batch_rows");
 
 	SPI_connect_ext(nonatomic ? SPI_OPT_NONATOMIC : 0);
 	partman_open_set(PG_GETARG_OID(0), &set);

@@ -91,6 +91,24 @@ partman_require_arg(FunctionCallInfo fcinfo, int argno, const char *name)
 				 errmsg("%s must not be null", name)));
 }
 
+/*
+ * partman_positive_arg
+ *		An integer argument that must be given and be at least 1 (batch sizes).
+ */
+int32
+partman_positive_arg(FunctionCallInfo fcinfo, int argno, const char *name)
+{
+	int32		value;
+
+	partman_require_arg(fcinfo, argno, name);
+	value = PG_GETARG_INT32(argno);
+	if (value < 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be positive, not %d", name, value)));
+	return value;
+}
+
 void
 _PG_init(void)
 {

@@ -40,6 +40,7 @@ extern char *partman_simulated_now;
 extern int	partman_maintenance_log_days;
 
 extern TimestampTz partman_now(void);
+extern int32 partman_positive_arg(FunctionCallInfo fcinfo, int argno, const char *name);
 extern void partman_require_arg(FunctionCallInfo fcinfo, int argno, const char *name);
 
 /* ---------------------------------------------------------------------

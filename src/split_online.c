@@ -482,12 +482,7 @@ partman_split_partition_online(PG_FUNCTION_ARGS)
 	bool		nulls[2] = {false, false};
 
 	partman_require_arg(fcinfo, 0, "partition");
-	partman_require_arg(fcinfo, 1, "batch_rows");
-	batch_rows = PG_GETARG_INT32(1);
-	if (batch_rows < 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("batch_rows must be positive, not %d", batch_rows)));
+	batch_rows = partman_positive_arg(fcinfo, 1, "batch_rows");
 	if (!nonatomic)
 		ereport(ERROR,
 				(errcode(ERRCODE_ACTIVE_SQL_TRANSACTION),
