@@ -75,7 +75,8 @@ typedef struct LeafKey
 /* What the conjuncts showed. */
 typedef struct Findings
 {
-	bool		has_key_filter; /* a conjunct that can prune on the key */
+	bool		has_key_filter; /* a conjunct that restricts the key */
+	uint32		usable_keys;	/* key columns compared in a way pruning uses */
 	PruningReason problem;		/* strongest problem found, or NULL */
 	int			key;			/* key column of the problem */
 	Node	   *clause;			/* the conjunct showing it */
@@ -372,6 +373,7 @@ classify_comparison(const LeafKey *key, Findings *f, Node *clause, int keyno,
 		return;
 	}
 	f->has_key_filter = true;
+	f->usable_keys |= (uint32) 1 << keyno;
 	if (contain_volatile_functions(value))
 		found(f, PRUNING_REASON_VOLATILE_FUNCTION, keyno, clause, value);
 	else if (contains_param_walker(value, NULL))
@@ -496,12 +498,14 @@ classify(const LeafKey *key, Findings *f, Node *node)
 	if (IsA(node, NullTest) && match_key(key, (Node *) ((NullTest *) node)->arg) >= 0)
 	{
 		f->has_key_filter = true;
+		f->usable_keys |= (uint32) 1 << match_key(key, (Node *) ((NullTest *) node)->arg);
 		return;
 	}
 	/* a boolean key by itself */
 	if (match_key(key, node) >= 0)
 	{
 		f->has_key_filter = true;
+		f->usable_keys |= (uint32) 1 << match_key(key, node);
 		return;
 	}
 	/* anything else that uses the key: a function of it, LIKE, ... */
@@ -872,6 +876,16 @@ partman_explain_reason(PlannedStmt *stmt, PruningDiagnosis *diag)
 	read_leaf_key(stmt, diag, &key);
 	memset(&f, 0, sizeof(f));
 	classify(&key, &f, (Node *) diag->sample_quals);
+
+	/*
+	 * Conditions on key columns prune only in combination: RANGE needs the
+	 * first column, HASH every column.
+	 */
+	if (f.problem == PRUNING_REASON_NULL && f.has_key_filter &&
+		((key.strategy == PARTITION_STRATEGY_RANGE && !(f.usable_keys & 1)) ||
+		 (key.strategy == PARTITION_STRATEGY_HASH &&
+		  f.usable_keys != ((uint32) 1 << key.nkeys) - 1)))
+		f.has_key_filter = false;
 
 	if (f.problem != PRUNING_REASON_NULL)
 		diag->reason = f.problem;

@@ -146,6 +146,19 @@ SELECT * FROM partman.explain_pruning(
 SELECT * FROM partman.explain_pruning($$SELECT * FROM visits WHERE day = '2024-03-01'$$);
 SELECT * FROM partman.explain_pruning($$SELECT * FROM visits WHERE upper(kind) = 'VIEW'$$);
 
+-- An expression key is matched as a whole; a multi-column RANGE key prunes
+-- only with a condition on its first column.
+CREATE TABLE tags (id int, label text) PARTITION BY LIST (lower(label));
+CREATE TABLE tags_x PARTITION OF tags FOR VALUES IN ('x');
+CREATE TABLE tags_y PARTITION OF tags FOR VALUES IN ('y');
+SELECT * FROM partman.explain_pruning($$SELECT * FROM tags WHERE lower(label) = 'x'$$);
+SELECT * FROM partman.explain_pruning($$SELECT * FROM tags WHERE label = 'x'$$);
+CREATE TABLE grid (a int, b int) PARTITION BY RANGE (a, b);
+CREATE TABLE grid_1 PARTITION OF grid FOR VALUES FROM (0, 0) TO (10, 10);
+CREATE TABLE grid_2 PARTITION OF grid FOR VALUES FROM (10, 10) TO (20, 20);
+SELECT * FROM partman.explain_pruning($$SELECT * FROM grid WHERE a = 5 AND b = 5$$);
+SELECT * FROM partman.explain_pruning($$SELECT * FROM grid WHERE b = 5$$);
+
 -- Nothing is executed: not the DELETE, not the CTE's INSERT, not nextval.
 CREATE TABLE audit (n bigint);
 CREATE SEQUENCE audit_seq;
@@ -175,7 +188,7 @@ SELECT * FROM partman.explain_pruning($$SELECT * FROM orders WHERE order_date = 
 RESET ROLE;
 DROP OWNED BY pruning_reader;
 DROP ROLE pruning_reader;
-DROP TABLE visits, audit;
+DROP TABLE visits, audit, tags, grid;
 DROP SEQUENCE audit_seq;
 SET client_min_messages = warning;
 DROP SCHEMA pruning CASCADE;
