@@ -148,7 +148,7 @@ ok( wait_for(
  WHERE pid = $pid AND relation = 'f.big_p20240103'::regclass AND mode = 'AccessExclusiveLock' AND granted},
 		120),
 	'merge_partitions holds its partitions');
-usleep(300_000);
+usleep(100_000);
 kill_mid_way($session, $pid, 'merge_partitions');
 is($node->safe_psql($db, $fingerprint), $rows, 'merge killed: no row lost or doubled');
 is(catalog_state('f'), $before, 'merge killed: the catalog is as before the merge');
