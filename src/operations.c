@@ -777,6 +777,7 @@ partman_merge_partitions(PG_FUNCTION_ARGS)
 	PartmanPartition *prev = NULL;
 	PartmanBound merged;
 	Oid			parent = InvalidOid;
+	Oid			result;
 	PartmanDdlState ddl;
 
 	partman_require_arg(fcinfo, 0, "partitions");
@@ -892,8 +893,10 @@ partman_merge_partitions(PG_FUNCTION_ARGS)
 	}
 	attach_proven(&set.key, target->relid, &merged);
 	partman_end_ddl(&ddl);
+	/* target lives in SPI's memory, which SPI_finish frees */
+	result = target->relid;
 	SPI_finish();
-	PG_RETURN_OID(target->relid);
+	PG_RETURN_OID(result);
 }
 
 /*
