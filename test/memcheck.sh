@@ -68,7 +68,8 @@ as_user psql -X -q -h "$W" -p "$PORT" -d postgres \
   -c "CREATE DATABASE contrib_regression TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'"
 rc=0
 as_user "$PG_REGRESS" --use-existing --host="$W" --port="$PORT" --bindir="$BINDIR" \
-  --inputdir="$W" --outputdir="$W/out" --dbname=contrib_regression "${NAMES[@]}" || rc=$?
+  --inputdir="$W" --outputdir="$W/out" --dbname=contrib_regression "${NAMES[@]}" 2>&1 |
+  tee "$W/regress.log" || rc=$?
 elapsed=$((SECONDS - start))
 as_user pg_ctl stop -D "$W/data" -m fast -t 300 >/dev/null || true
 
@@ -91,11 +92,11 @@ if ((TOTAL > OURS)); then
   echo "---- first errors inside PostgreSQL (not partman's) ----"
   cat "$W"/vg/*.log | grep -A8 -m 3 '^==[0-9]*== [A-Z][a-z]' || true
 fi
-PASSED=$(grep -cE '\.\.\. +ok' "$W/out/regression.out" 2>/dev/null || true)
+PASSED=$(grep -cE '\.\.\. +ok' "$W/regress.log" || true)
 cat <<EOF
 
 == memcheck: ${#NAMES[@]} regression files in ${elapsed}s under valgrind, $PROCS processes traced
-pg_regress: $PASSED of ${#NAMES[@]} files as expected (exit status $rc)
+pg_regress: $PASSED of ${#NAMES[@]} files as expected
 valgrind errors with a partman frame: $OURS
 valgrind errors elsewhere in PostgreSQL: $((TOTAL - OURS))
 EOF
