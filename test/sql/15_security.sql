@@ -150,6 +150,7 @@ SELECT count(*) AS rows_kept FROM sec.daily WHERE d > '2000-01-01';
 CREATE TABLE sec.effects (what text);
 CREATE FUNCTION sec.side_effect() RETURNS bool LANGUAGE plpgsql AS $$
 BEGIN INSERT INTO sec.effects VALUES ('function ran'); RETURN true; END $$;
+CREATE SEQUENCE sec.effect_seq;
 CREATE TEMP TABLE stamp_before AS SELECT count(*) AS n FROM sec.stamp;
 SELECT relation::text, partitions_scanned FROM partman.explain_pruning('DELETE FROM sec.stamp');
 SELECT relation::text, partitions_scanned FROM partman.explain_pruning($$UPDATE sec.stamp SET id = -id WHERE ts >= '2024-06-20'$$);
@@ -157,7 +158,9 @@ SELECT relation::text, partitions_scanned FROM partman.explain_pruning($$INSERT 
 SELECT relation::text, partitions_scanned FROM partman.explain_pruning('WITH d AS (DELETE FROM sec.stamp RETURNING *) SELECT * FROM d');
 SELECT relation::text, partitions_scanned FROM partman.explain_pruning('SELECT * FROM sec.stamp WHERE sec.side_effect()');
 SELECT relation::text, partitions_scanned FROM partman.explain_pruning('SELECT sec.side_effect(), pg_catalog.pg_sleep(0), * FROM sec.stamp WHERE ts = now()');
-SELECT (SELECT count(*) FROM sec.stamp) - n AS rows_changed, (SELECT count(*) FROM sec.effects) AS effects
+SELECT relation::text, partitions_scanned FROM partman.explain_pruning($$SELECT nextval('sec.effect_seq'), * FROM sec.stamp FOR UPDATE$$);
+SELECT (SELECT count(*) FROM sec.stamp) - n AS rows_changed, (SELECT count(*) FROM sec.effects) AS effects,
+       (SELECT is_called FROM sec.effect_seq) AS sequence_used
   FROM stamp_before;
 SELECT count(*) AS negative_ids FROM sec.stamp WHERE id < 0;
 
