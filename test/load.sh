@@ -38,7 +38,8 @@ trap cleanup EXIT
 
 echo "== build and install"
 make -C "$ROOT" PG_CONFIG="$PG_CONFIG" >/dev/null
-make -C "$ROOT" PG_CONFIG="$PG_CONFIG" install >/dev/null
+if [[ -w $("$PG_CONFIG" --pkglibdir) ]]; then make -C "$ROOT" PG_CONFIG="$PG_CONFIG" install >/dev/null
+else sudo make -C "$ROOT" PG_CONFIG="$PG_CONFIG" install >/dev/null; fi
 
 echo "== cluster"
 as_user initdb -D "$W/data" -A trust -U "$PGUSER" >/dev/null

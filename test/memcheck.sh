@@ -31,7 +31,8 @@ trap cleanup EXIT
 
 echo "== build and install"
 make -C "$ROOT" PG_CONFIG="$PG_CONFIG" >/dev/null
-make -C "$ROOT" PG_CONFIG="$PG_CONFIG" install >/dev/null
+if [[ -w $("$PG_CONFIG" --pkglibdir) ]]; then make -C "$ROOT" PG_CONFIG="$PG_CONFIG" install >/dev/null
+else sudo make -C "$ROOT" PG_CONFIG="$PG_CONFIG" install >/dev/null; fi
 
 mkdir -p "$W/sql" "$W/expected" "$W/out" "$W/vg"
 cp "$ROOT"/test/sql/*.sql "$W/sql/"
