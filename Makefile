@@ -32,3 +32,9 @@ demo-stop:
 	bash scripts/demo.sh stop
 bench:
 	bash bench/run.sh
+# Not part of `make test` (minutes long): see README "What is tested".
+.PHONY: load memcheck
+load:
+	bash test/load.sh
+memcheck:
+	bash test/memcheck.sh

@@ -47,8 +47,11 @@ partman_parse_list_values(const PartmanKey *key, Datum list_values, const char *
 
 	rc = SPI_execute_with_args("SELECT pg_catalog.jsonb_typeof($1), "
 							   "(SELECT pg_catalog.count(*) FROM pg_catalog.jsonb_each($1) e "
-							   " WHERE pg_catalog.jsonb_typeof(e.value) OPERATOR(pg_catalog.<>) 'array' "
-							   "    OR pg_catalog.jsonb_array_length(e.value) OPERATOR(pg_catalog.=) 0) "
+							   " WHERE CASE WHEN pg_catalog.jsonb_typeof(e.value) OPERATOR(pg_catalog.<>) 'array' THEN true "
+							   "   WHEN pg_catalog.jsonb_array_length(e.value) OPERATOR(pg_catalog.=) 0 THEN true "
+							   /* values are scalars: a nested array or object is no value */
+							   "   ELSE EXISTS (SELECT FROM pg_catalog.jsonb_array_elements(e.value) x "
+							   "     WHERE pg_catalog.jsonb_typeof(x) OPERATOR(pg_catalog.=) ANY ('{array,object}')) END) "
 							   "WHERE pg_catalog.jsonb_typeof($1) OPERATOR(pg_catalog.=) 'object'",
 							   1, argtypes, values, NULL, true, 0);
 	if (rc != SPI_OK_SELECT)

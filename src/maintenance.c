@@ -128,6 +128,8 @@ plan_premake(const PartmanSet *set)
 	int64	   *missing;
 	int			nmissing;
 	bool		parked = false;
+	bool		has_expiry = false;
+	Datum		expiry = (Datum) 0;
 
 	/* fill from after the newest partition, so no cell up to now is left out */
 	if (partman_range_upper(key->parent, true, &newest_upper))
@@ -155,6 +157,12 @@ plan_premake(const PartmanSet *set)
 		span.upper = partman_grid_bound(grid, missing[nmissing - 1] + 1);
 		parked = partman_count_rows(default_name, partman_bound_condition(key, &span)) > 0;
 	}
+	/* a cell already past retention would be retired by the next run: skip it when empty */
+	if (set->cfg.retention != NULL && grid->kind != GRID_INTEGER)
+	{
+		expiry = partman_time_threshold(grid, set->cfg.retention);
+		has_expiry = true;
+	}
 	for (int i = 0; i < nmissing; i++)
 	{
 		MaintenanceStep *step = new_step(STEP_CREATE, partman_cell_name(key, grid, missing[i]),
@@ -166,6 +174,9 @@ plan_premake(const PartmanSet *set)
 		if (parked)
 			step->parked_rows = partman_count_rows(default_name,
 												   partman_bound_condition(key, &step->bound));
+		if (has_expiry && step->parked_rows == 0 &&
+			partman_compare_keys(key, step->bound.upper, expiry) <= 0)
+			continue;
 		if (step->parked_rows > 0)
 		{
 			step->action = step->parked_rows <= (uint64) set->cfg.max_rescue_rows ?

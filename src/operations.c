@@ -184,6 +184,10 @@ list_bound_from_args(PartmanSet *set, FunctionCallInfo fcinfo, int arg_list,
 				 errmsg("list_values is required for a partition of LIST table \"%s\"",
 						set->key.relname)));
 	arr = PG_GETARG_ARRAYTYPE_P(arg_list);
+	if (ARR_NDIM(arr) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("list_values must be a one-dimensional array")));
 	deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT, &items, &nulls, &n);
 	if (n == 0)
 		ereport(ERROR,
@@ -795,10 +799,15 @@ partman_merge_partitions(PG_FUNCTION_ARGS)
 	PartmanPartition *prev = NULL;
 	PartmanBound merged;
 	Oid			parent = InvalidOid;
+	Oid			result;
 	PartmanDdlState ddl;
 
 	partman_require_arg(fcinfo, 0, "partitions");
 	arr = PG_GETARG_ARRAYTYPE_P(0);
+	if (ARR_NDIM(arr) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("partitions must be a one-dimensional array")));
 	deconstruct_array(arr, REGCLASSOID, sizeof(Oid), true, TYPALIGN_INT, &items, &nulls, &n);
 	if (n < 2)
 		ereport(ERROR,
@@ -907,8 +916,10 @@ partman_merge_partitions(PG_FUNCTION_ARGS)
 	}
 	attach_proven(&set.key, target->relid, &merged);
 	partman_end_ddl(&ddl);
+	/* target lives in SPI's memory, which SPI_finish frees */
+	result = target->relid;
 	SPI_finish();
-	PG_RETURN_OID(target->relid);
+	PG_RETURN_OID(result);
 }
 
 /*
