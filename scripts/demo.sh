@@ -75,6 +75,8 @@ cron.database_name = 'postgres'
 cron.use_background_workers = on
 # partman's worker runs a maintenance round every 5 s here (default 600)
 partman.bgw_interval = 5
+# count plans in partman.pruning_stats (off by default)
+partman.track_pruning = on
 max_worker_processes = 20
 EOF
   as_user pg_ctl start -D "$DEMO/data" -l "$DEMO/server.log" -w >/dev/null || {

@@ -38,7 +38,7 @@ char	   *partman_simulated_now = NULL;
 int			partman_pruning_diagnostics = 0;
 int			partman_pruning_diagnostics_min_partitions = 2;
 bool		partman_pruning_policy_bypass = false;
-bool		partman_track_pruning = true;
+bool		partman_track_pruning = false;
 int			partman_pruning_stats_max = 1000;
 bool		partman_preloaded = false;
 
@@ -200,9 +200,9 @@ _PG_init(void)
 							 NULL, NULL, NULL);
 	DefineCustomBoolVariable("partman.track_pruning",
 							 "Collect pruning statistics (partman.pruning_stats).",
-							 "Needs partman in shared_preload_libraries.",
+							 "Needs partman in shared_preload_libraries.  Off by default: counting in shared memory costs every plan that reads a partitioned table.",
 							 &partman_track_pruning,
-							 true,
+							 false,
 							 PGC_SUSET,
 							 0,
 							 NULL, NULL, NULL);

@@ -51,7 +51,7 @@ like($err, qr/query would scan all 5 partitions of table "sales"/, 'with the gua
 
 # preloaded
 $node->append_conf('postgresql.conf',
-	"shared_preload_libraries = 'partman'\npartman.bgw_max_workers = 0");
+	"shared_preload_libraries = 'partman'\npartman.bgw_max_workers = 0\npartman.track_pruning = on");
 $node->restart;
 
 ($ret, $out, $err) = $node->psql('postgres', 'SELECT count(*) FROM sales');
