@@ -252,8 +252,15 @@ partman_planner(Query *parse, const char *query_string, int cursorOptions,
 
 	if (explain_depth > 0 || !partman_plan_has_partitioned(stmt))
 		return stmt;
-	/* nothing wants to know: the cost stays one pass over the range table */
-	if (partman_pruning_diagnostics == 0 && !partman_pruning_stats_ready())
+
+	/*
+	 * Nothing wants to know: the cost stays one pass over the range table.
+	 * Every leaf a plan scans has an AppendRelInfo, so a plan with fewer
+	 * than min_partitions of them has nothing for diagnostics to report.
+	 */
+	if ((partman_pruning_diagnostics == 0 ||
+		 list_length(stmt->appendRelations) < partman_pruning_diagnostics_min_partitions) &&
+		!partman_pruning_stats_ready())
 	{
 		ListCell   *lc;
 		bool		any_policy = false;
