@@ -21,7 +21,10 @@
 #include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
+#include "utils/hsearch.h"
+#include "utils/inval.h"
 #include "utils/lsyscache.h"
+#include "utils/memutils.h"
 #include "utils/partcache.h"
 #include "utils/syscache.h"
 #include "utils/typcache.h"
@@ -320,4 +323,66 @@ partman_check_owner(Oid relid)
 		aclcheck_error(ACLCHECK_NOT_OWNER,
 					   get_relkind_objtype(get_rel_relkind(relid)),
 					   get_rel_name(relid));
+}
+
+/* ---------------------------------------------------------------------
+ * Per-backend caches keyed by relation OID
+ *
+ * What the planner hook derives from the catalogs (partition counts,
+ * pruning policies) is kept in a hash in CacheMemoryContext and dropped
+ * whole on any relcache invalidation: adding or detaching a partition, and
+ * a change of partman.part_config (its guard trigger sends one), both send
+ * one.
+ * ---------------------------------------------------------------------
+ */
+static void
+relid_cache_reset(Datum arg, Oid relid)
+{
+	PartmanRelidCache *cache = (PartmanRelidCache *) DatumGetPointer(arg);
+
+	if (cache->hash != NULL)
+	{
+		hash_destroy(cache->hash);
+		cache->hash = NULL;
+	}
+}
+
+/*
+ * partman_relid_cache_lookup
+ *		The cached entry of relid, filled by fill(relid, entry) on a miss.
+ *		fill may open relations, and so process invalidations that reset the
+ *		cache; it fills a scratch copy, entered only once it is done.
+ */
+void *
+partman_relid_cache_lookup(PartmanRelidCache *cache, Oid relid, PartmanRelidCacheFill fill)
+{
+	void	   *entry;
+	void	   *scratch;
+
+	if (!cache->registered)
+	{
+		CacheRegisterRelcacheCallback(relid_cache_reset, PointerGetDatum(cache));
+		cache->registered = true;
+	}
+	if (cache->hash != NULL &&
+		(entry = hash_search(cache->hash, &relid, HASH_FIND, NULL)) != NULL)
+		return entry;
+
+	scratch = palloc0(cache->entrysize);
+	*(Oid *) scratch = relid;
+	fill(relid, scratch);
+	if (cache->hash == NULL)
+	{
+		HASHCTL		ctl;
+
+		ctl.keysize = sizeof(Oid);
+		ctl.entrysize = cache->entrysize;
+		ctl.hcxt = CacheMemoryContext;
+		cache->hash = hash_create(cache->name, 64, &ctl,
+								  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	}
+	entry = hash_search(cache->hash, &relid, HASH_ENTER, NULL);
+	memcpy(entry, scratch, cache->entrysize);
+	pfree(scratch);
+	return entry;
 }

@@ -86,6 +86,18 @@ extern Oid	partman_default_partition(Oid parent);
 extern bool partman_range_upper(Oid parent, bool newest, Datum *bound);
 extern Oid	partman_route_value(Oid parent, Datum value, bool isnull);
 extern int	partman_compare_keys(const PartmanKey *key, Datum a, Datum b);
+
+/* a per-backend cache keyed by relation OID (the entry starts with the OID) */
+typedef struct PartmanRelidCache
+{
+	const char *name;
+	Size		entrysize;
+	struct HTAB *hash;			/* NULL until first used or after a reset */
+	bool		registered;		/* relcache callback registered */
+} PartmanRelidCache;
+typedef void (*PartmanRelidCacheFill) (Oid relid, void *entry);
+extern void *partman_relid_cache_lookup(PartmanRelidCache *cache, Oid relid,
+										PartmanRelidCacheFill fill);
 extern void partman_check_owner(Oid relid);
 
 /* ---------------------------------------------------------------------

@@ -33,10 +33,7 @@
 #include "tcop/tcopprot.h"
 #include "tcop/utility.h"
 #include "utils/builtins.h"
-#include "utils/hsearch.h"
-#include "utils/inval.h"
 #include "utils/lsyscache.h"
-#include "utils/memutils.h"
 #include "utils/partcache.h"
 
 PG_FUNCTION_INFO_V1(partman_explain_pruning);
@@ -47,7 +44,7 @@ PG_FUNCTION_INFO_V1(partman_explain_pruning);
  * Counting the leaves of a sub-partitioned table opens every level, so the
  * result is kept until any relcache invalidation arrives (adding, attaching
  * or detaching a partition sends one for the table whose partitions
- * changed).  The cache lives in its own child of CacheMemoryContext.
+ * changed); see partman_relid_cache_lookup.
  * ---------------------------------------------------------------------
  */
 typedef struct PartCountEntry
@@ -57,56 +54,22 @@ typedef struct PartCountEntry
 	Oid			default_oid;	/* its own default partition, if any */
 } PartCountEntry;
 
-static HTAB *part_counts = NULL;
-static bool part_counts_callback = false;
+static int	count_leaves(Oid relid, Oid *default_oid);
 
 static void
-part_counts_invalidate(Datum arg, Oid relid)
+fill_part_count(Oid relid, void *entry)
 {
-	if (part_counts != NULL)
-	{
-		hash_destroy(part_counts);
-		part_counts = NULL;
-	}
+	PartCountEntry *counts = entry;
+
+	counts->leaves = count_leaves(relid, &counts->default_oid);
 }
 
-static int	count_leaves(Oid relid, Oid *default_oid);
+static PartmanRelidCache part_counts = {"partman partition counts", sizeof(PartCountEntry)};
 
 static PartCountEntry *
 part_count(Oid relid)
 {
-	PartCountEntry *entry;
-	bool		found;
-	int			leaves;
-	Oid			default_oid;
-
-	if (part_counts == NULL)
-	{
-		HASHCTL		ctl;
-
-		if (!part_counts_callback)
-		{
-			CacheRegisterRelcacheCallback(part_counts_invalidate, (Datum) 0);
-			part_counts_callback = true;
-		}
-		ctl.keysize = sizeof(Oid);
-		ctl.entrysize = sizeof(PartCountEntry);
-		ctl.hcxt = CacheMemoryContext;
-		part_counts = hash_create("partman partition counts", 64, &ctl,
-								  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
-	}
-	entry = hash_search(part_counts, &relid, HASH_FIND, NULL);
-	if (entry != NULL)
-		return entry;
-
-	/* count first: opening relations may process invalidations */
-	leaves = count_leaves(relid, &default_oid);
-	if (part_counts == NULL)
-		return part_count(relid);
-	entry = hash_search(part_counts, &relid, HASH_ENTER, &found);
-	entry->leaves = leaves;
-	entry->default_oid = default_oid;
-	return entry;
+	return partman_relid_cache_lookup(&part_counts, relid, fill_part_count);
 }
 
 /*

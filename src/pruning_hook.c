@@ -25,10 +25,7 @@
 #include "parser/parse_relation.h"
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
-#include "utils/hsearch.h"
-#include "utils/inval.h"
 #include "utils/lsyscache.h"
-#include "utils/memutils.h"
 #include "utils/rel.h"
 
 static planner_hook_type prev_planner_hook = NULL;
@@ -54,23 +51,11 @@ typedef struct PolicyEntry
 	int			max_partitions; /* 0: no limit */
 } PolicyEntry;
 
-static HTAB *policies = NULL;
-static bool policies_callback = false;
-
-static void
-policies_invalidate(Datum arg, Oid relid)
-{
-	if (policies != NULL)
-	{
-		hash_destroy(policies);
-		policies = NULL;
-	}
-}
-
 /* Read one table's policy from partman.part_config (none when unmanaged). */
 static void
-read_policy(Oid relid, PolicyEntry *entry)
+read_policy(Oid relid, void *result)
 {
+	PolicyEntry *entry = result;
 	Oid			nsp = get_namespace_oid("partman", true);
 	Oid			config;
 	Oid			index;
@@ -116,39 +101,12 @@ read_policy(Oid relid, PolicyEntry *entry)
 	table_close(rel, AccessShareLock);
 }
 
+static PartmanRelidCache policies = {"partman pruning policies", sizeof(PolicyEntry)};
+
 static PolicyEntry *
 policy_of(Oid relid)
 {
-	PolicyEntry *entry;
-	PolicyEntry fresh;
-	bool		found;
-
-	if (policies == NULL)
-	{
-		HASHCTL		ctl;
-
-		if (!policies_callback)
-		{
-			CacheRegisterRelcacheCallback(policies_invalidate, (Datum) 0);
-			policies_callback = true;
-		}
-		ctl.keysize = sizeof(Oid);
-		ctl.entrysize = sizeof(PolicyEntry);
-		ctl.hcxt = CacheMemoryContext;
-		policies = hash_create("partman pruning policies", 64, &ctl,
-							   HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
-	}
-	entry = hash_search(policies, &relid, HASH_FIND, NULL);
-	if (entry != NULL)
-		return entry;
-	/* reading may process invalidations, which reset the cache */
-	read_policy(relid, &fresh);
-	if (policies == NULL)
-		return policy_of(relid);
-	entry = hash_search(policies, &relid, HASH_ENTER, &found);
-	entry->require_filter = fresh.require_filter;
-	entry->max_partitions = fresh.max_partitions;
-	return entry;
+	return partman_relid_cache_lookup(&policies, relid, read_policy);
 }
 
 /* ---------------------------------------------------------------------
