@@ -8,7 +8,7 @@ use warnings;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
-use Time::HiRes qw(usleep);
+use PartmanTest;
 
 my $node = PostgreSQL::Test::Cluster->new('partition_table_online');
 $node->init;
@@ -91,11 +91,7 @@ END $$;
 });
 
 my $count_inserted = q{SELECT count(*) FROM public.inserted};
-my $waited = 0;
-while ($node->safe_psql('postgres', $count_inserted) < 200 && $waited++ < 300)
-{
-	usleep(100_000);
-}
+PartmanTest::wait_until($node, 'postgres', "SELECT ($count_inserted) >= 200", 30);
 my $before = $node->safe_psql('postgres', $count_inserted);
 cmp_ok($before, '>=', 200, "the writer is inserting ($before rows before the conversion)");
 
@@ -113,11 +109,7 @@ print "# exclusive lock held < 1 s: " . ($lock_ms < 1000 ? 'true' : 'false') . "
 
 # Let the writer go on against the partitioned table, then stop it.
 my $after = $node->safe_psql('postgres', $count_inserted);
-$waited = 0;
-while ($node->safe_psql('postgres', $count_inserted) < $after + 200 && $waited++ < 300)
-{
-	usleep(100_000);
-}
+PartmanTest::wait_until($node, 'postgres', "SELECT ($count_inserted) >= $after + 200", 30);
 $node->safe_psql('postgres', 'INSERT INTO public.stop DEFAULT VALUES');
 $writer->query_until(qr/writer-done/, "");
 my $writer_stderr = $writer->{stderr} // '';

@@ -8,6 +8,7 @@ use warnings;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use PartmanTest;
 use Time::HiRes qw(usleep);
 
 my $node = PostgreSQL::Test::Cluster->new('split_online');
@@ -92,8 +93,7 @@ END $$;
 \echo writer-done
 });
 my $ops = q{SELECT count(*) FROM public.ops};
-my $waited = 0;
-usleep(100_000) while ($node->safe_psql('postgres', $ops) < 100 && $waited++ < 300);
+PartmanTest::wait_until($node, 'postgres', "SELECT ($ops) >= 100", 30);
 my $before = $node->safe_psql('postgres', $ops);
 
 ($ret, $out, $err) = $node->psql('postgres',
@@ -110,9 +110,8 @@ like($err, qr/verified: partition "events_legacy" and its copy hold the same \d+
 my $during = $node->safe_psql('postgres', $ops) - $before;
 cmp_ok($during, '>', 0, "the writer changed rows while the partition was split ($during changes)");
 
-$waited = 0;
 my $after = $node->safe_psql('postgres', $ops);
-usleep(100_000) while ($node->safe_psql('postgres', $ops) < $after + 100 && $waited++ < 300);
+PartmanTest::wait_until($node, 'postgres', "SELECT ($ops) >= $after + 100", 30);
 $node->safe_psql('postgres', 'INSERT INTO public.stop DEFAULT VALUES');
 $writer->query_until(qr/writer-done/, '');
 $writer->quit;
