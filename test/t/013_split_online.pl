@@ -9,7 +9,6 @@ use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
 use PartmanTest;
-use Time::HiRes qw(usleep);
 
 my $node = PostgreSQL::Test::Cluster->new('split_online');
 $node->init;
