@@ -267,6 +267,7 @@ text_array(List *items)
 Datum
 partman_adopt_pg_partman(PG_FUNCTION_ARGS)
 {
+	int			spi_level;
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	char	   *schema;
 	Oid			nsp;
@@ -285,7 +286,7 @@ partman_adopt_pg_partman(PG_FUNCTION_ARGS)
 	qschema = quote_identifier(schema);
 	InitMaterializedSRF(fcinfo, 0);
 
-	SPI_connect();
+	spi_level = partman_spi_connect(false);
 	/* pg_partman's configuration table, or a copy of it (see the README) */
 	config = get_relname_relid("part_config", nsp);
 	if (!OidIsValid(config) || get_attnum(config, "parent_table") == InvalidAttrNumber ||
@@ -341,6 +342,6 @@ partman_adopt_pg_partman(PG_FUNCTION_ARGS)
 		values[3] = text_array(old.not_carried);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
-	SPI_finish();
+	partman_spi_finish(spi_level);
 	return (Datum) 0;
 }

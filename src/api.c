@@ -64,6 +64,7 @@ text_arg_or_null(FunctionCallInfo fcinfo, int argno)
 Datum
 partman_create_parent(PG_FUNCTION_ARGS)
 {
+	int			spi_level;
 	PartmanKey	key;
 	PartmanConfig cfg;
 	RangeGrid	grid;
@@ -144,7 +145,7 @@ partman_create_parent(PG_FUNCTION_ARGS)
 				 errhint("Pass sub_key => 'column' to sub-partition every partition of table \"%s\" by that column.",
 						 key.relname)));
 
-	SPI_connect();
+	spi_level = partman_spi_connect(false);
 	partman_validate_config(&cfg, &key);
 	if (key.strategy == PARTITION_STRATEGY_RANGE)
 		partman_parse_grid(&key, cfg.interval, cfg.time_zone, &grid);
@@ -193,7 +194,7 @@ partman_create_parent(PG_FUNCTION_ARGS)
 	partman_end_ddl(&ddl);
 
 	partman_config_insert(&cfg);
-	SPI_finish();
+	partman_spi_finish(spi_level);
 	PG_RETURN_INT32(created);
 }
 
@@ -204,6 +205,7 @@ partman_create_parent(PG_FUNCTION_ARGS)
 Datum
 partman_undo_parent(PG_FUNCTION_ARGS)
 {
+	int			spi_level;
 	Oid			parent;
 
 	partman_require_arg(fcinfo, 0, "parent");
@@ -213,11 +215,11 @@ partman_undo_parent(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_UNDEFINED_TABLE),
 				 errmsg("relation with OID %u does not exist", parent)));
 	partman_check_owner(parent);
-	SPI_connect();
+	spi_level = partman_spi_connect(false);
 	if (!partman_config_exists(parent))
 		partman_not_managed(parent);
 	partman_config_delete(parent);
-	SPI_finish();
+	partman_spi_finish(spi_level);
 	PG_RETURN_VOID();
 }
 
@@ -439,6 +441,7 @@ partman_partition_for(PG_FUNCTION_ARGS)
 Datum
 partman_set_health(PG_FUNCTION_ARGS)
 {
+	int			spi_level;
 	TupleDesc	tupdesc;
 	PartmanKey	key;
 	PartmanConfig cfg;
@@ -503,7 +506,7 @@ partman_set_health(PG_FUNCTION_ARGS)
 		nulls[2] = false;
 	}
 
-	SPI_connect();
+	spi_level = partman_spi_connect(false);
 	if (key.strategy == PARTITION_STRATEGY_RANGE && partman_config_read(key.parent, &cfg) &&
 		(cfg.interval != NULL))
 	{
@@ -535,7 +538,7 @@ partman_set_health(PG_FUNCTION_ARGS)
 			nulls[6] = false;
 		}
 	}
-	SPI_finish();
+	partman_spi_finish(spi_level);
 
 	if (defaults != NIL)
 	{
@@ -576,6 +579,7 @@ default_rows(Oid deflt, bool exact)
 Datum
 partman_check_default(PG_FUNCTION_ARGS)
 {
+	int			spi_level;
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	List	   *parents = NIL;
 	ListCell   *lc;
@@ -584,7 +588,7 @@ partman_check_default(PG_FUNCTION_ARGS)
 	partman_require_arg(fcinfo, 1, "exact");
 	exact = PG_GETARG_BOOL(1);
 	InitMaterializedSRF(fcinfo, 0);
-	SPI_connect();
+	spi_level = partman_spi_connect(false);
 	if (!PG_ARGISNULL(0))
 		parents = list_make1_oid(PG_GETARG_OID(0));
 	else
@@ -641,6 +645,6 @@ partman_check_default(PG_FUNCTION_ARGS)
 			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 		}
 	}
-	SPI_finish();
+	partman_spi_finish(spi_level);
 	return (Datum) 0;
 }

@@ -177,6 +177,7 @@ validate_retention(const PartmanKey *key, const char *retention)
 static void
 validate_sub(const PartmanConfig *cfg, const PartmanKey *key)
 {
+	int			spi_level;
 	char		strategy;
 	PartmanKey	sub;
 
@@ -215,12 +216,12 @@ validate_sub(const PartmanConfig *cfg, const PartmanKey *key)
 					 errmsg("LIST sub-partitioning needs sub_list_values"),
 					 errhint("Pass sub_list_values => '{\"click\": [\"click\"], \"other\": [\"pageview\", \"signup\"]}'.")));
 		/* the same reading create_parent and maintenance do */
-		SPI_connect();
+		spi_level = partman_spi_connect(false);
 		(void) partman_parse_list_values(&sub,
 										 DirectFunctionCall1(jsonb_in,
 															 CStringGetDatum(cfg->sub_list_values)),
 										 "sub_list_values");
-		SPI_finish();
+		partman_spi_finish(spi_level);
 	}
 	else
 	{
@@ -750,6 +751,7 @@ update_setting(Oid parent, const char *setting, const char *type, Datum value, b
 Datum
 partman_set_config(PG_FUNCTION_ARGS)
 {
+	int			spi_level;
 	Oid			parent;
 	char	   *setting;
 	const char *type = NULL;
@@ -778,13 +780,13 @@ partman_set_config(PG_FUNCTION_ARGS)
 				 errhint("Settings are premake, retention, retention_action, retention_schema, default_partition, maintenance_enabled, require_filter, max_partitions, max_rescue_rows, storage_parameters, sub_list_values and sub_modulus.")));
 	}
 
-	SPI_connect();
+	spi_level = partman_spi_connect(false);
 	partman_check_owner(parent);
 	if (!partman_config_exists(parent))
 		partman_not_managed(parent);
 
 	update_setting(parent, setting, type, PG_GETARG_DATUM(2), PG_ARGISNULL(2));
-	SPI_finish();
+	partman_spi_finish(spi_level);
 	PG_RETURN_VOID();
 }
 
@@ -797,13 +799,14 @@ partman_set_config(PG_FUNCTION_ARGS)
 Datum
 partman_set_pruning_policy(PG_FUNCTION_ARGS)
 {
+	int			spi_level;
 	Oid			parent;
 
 	partman_require_arg(fcinfo, 0, "parent");
 	partman_require_arg(fcinfo, 1, "require_filter");
 	parent = PG_GETARG_OID(0);
 
-	SPI_connect();
+	spi_level = partman_spi_connect(false);
 	partman_check_owner(parent);
 	if (!partman_config_exists(parent))
 		partman_not_managed(parent);
@@ -812,7 +815,7 @@ partman_set_pruning_policy(PG_FUNCTION_ARGS)
 				   PG_ARGISNULL(2) ? (Datum) 0 :
 				   CStringGetTextDatum(psprintf("%d", PG_GETARG_INT32(2))),
 				   PG_ARGISNULL(2));
-	SPI_finish();
+	partman_spi_finish(spi_level);
 
 	if (!partman_preloaded)
 		ereport(WARNING,

@@ -115,7 +115,7 @@ partman_begin_ddl(const PartmanKey *key, PartmanDdlState *state)
 	SetUserIdAndSecContext(key->owner,
 						   state->sec_context | SECURITY_LOCAL_USERID_CHANGE);
 	state->nestlevel = NewGUCNestLevel();
-	set_local_guc("search_path", "pg_catalog, pg_temp");
+	partman_pin_search_path();
 	set_local_lock_timeout();
 }
 
@@ -157,16 +157,6 @@ partman_try_subtransaction(void (*fn) (void *), void *arg)
 	MemoryContextSwitchTo(oldcontext);
 	CurrentResourceOwner = oldowner;
 	return edata;
-}
-
-/* Run one or more SQL statements through SPI and check the outcome. */
-void
-partman_spi_exec(const char *sql, int expected)
-{
-	int			rc = SPI_execute(sql, false, 0);
-
-	if (rc != expected)
-		elog(ERROR, "SPI_execute failed (%s): %s", SPI_result_code_string(rc), sql);
 }
 
 /*

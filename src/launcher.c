@@ -278,7 +278,7 @@ wanted_databases(void)
 	HeapTuple	tuple;
 	MemoryContext caller = CurrentMemoryContext;
 
-	StartTransactionCommand();
+	partman_start_background_transaction();
 	PushActiveSnapshot(GetTransactionSnapshot());
 	rel = table_open(DatabaseRelationId, AccessShareLock);
 	scan = table_beginscan_catalog(rel, 0, NULL);
@@ -313,7 +313,7 @@ worker_role(void)
 
 	if (partman_bgw_role == NULL || partman_bgw_role[0] == '\0')
 		return InvalidOid;
-	StartTransactionCommand();
+	partman_start_background_transaction();
 	role = get_role_oid(partman_bgw_role, true);
 	CommitTransactionCommand();
 	if (!OidIsValid(role))

@@ -661,6 +661,7 @@ sets_to_maintain(Oid only, MemoryContext cxt)
 Datum
 partman_run_maintenance(PG_FUNCTION_ARGS)
 {
+	int			spi_level;
 	bool		nonatomic = fcinfo->context && IsA(fcinfo->context, CallContext) &&
 		!castNode(CallContext, fcinfo->context)->atomic;
 	bool		analyze = !PG_ARGISNULL(1) && PG_GETARG_BOOL(1);
@@ -670,7 +671,7 @@ partman_run_maintenance(PG_FUNCTION_ARGS)
 	ListCell   *lc;
 
 	/* at top level, each set that changed commits on its own */
-	SPI_connect_ext(nonatomic ? SPI_OPT_NONATOMIC : 0);
+	spi_level = partman_spi_connect(nonatomic);
 	parents = sets_to_maintain(PG_ARGISNULL(0) ? InvalidOid : PG_GETARG_OID(0), callcxt);
 	foreach(lc, parents)
 	{
@@ -685,12 +686,12 @@ partman_run_maintenance(PG_FUNCTION_ARGS)
 			MemoryContextSwitchTo(old);
 		}
 		else if (nonatomic)
-			SPI_commit();
+			partman_spi_commit();
 	}
 	/* sets with nothing to do cost one statement in all, and no commit each */
 	record_idle(idle);
 	prune_log();
-	SPI_finish();
+	partman_spi_finish(spi_level);
 	PG_RETURN_VOID();
 }
 
@@ -704,12 +705,13 @@ partman_run_maintenance(PG_FUNCTION_ARGS)
 Datum
 partman_maintenance_plan(PG_FUNCTION_ARGS)
 {
+	int			spi_level;
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	List	   *parents;
 	ListCell   *lc;
 
 	InitMaterializedSRF(fcinfo, 0);
-	SPI_connect();
+	spi_level = partman_spi_connect(false);
 	parents = sets_to_maintain(PG_ARGISNULL(0) ? InvalidOid : PG_GETARG_OID(0),
 							   CurrentMemoryContext);
 	foreach(lc, parents)
@@ -789,7 +791,7 @@ partman_maintenance_plan(PG_FUNCTION_ARGS)
 			}
 		}
 	}
-	SPI_finish();
+	partman_spi_finish(spi_level);
 	return (Datum) 0;
 }
 
@@ -799,12 +801,15 @@ partman_maintenance_plan(PG_FUNCTION_ARGS)
  * waited for rather than met half-way; false (and no transaction) when the
  * extension is gone.
  */
+static int	round_spi_level;
+
 static bool
 round_begin(void)
 {
 	Oid			extension;
 
-	StartTransactionCommand();
+	/* a worker has no client statements: stamp the clock partman_now() reads */
+	partman_start_background_transaction();
 	extension = get_extension_oid("partman", true);
 	if (OidIsValid(extension))
 	{
@@ -817,7 +822,7 @@ round_begin(void)
 		CommitTransactionCommand();
 		return false;
 	}
-	SPI_connect();
+	round_spi_level = partman_spi_connect(false);
 	PushActiveSnapshot(GetTransactionSnapshot());
 	return true;
 }
@@ -826,7 +831,7 @@ static void
 round_end(void)
 {
 	PopActiveSnapshot();
-	SPI_finish();
+	partman_spi_finish(round_spi_level);
 	CommitTransactionCommand();
 }
 
@@ -856,7 +861,7 @@ run_toplevel(const char *sql, Oid role)
 											ALLOCSET_DEFAULT_SIZES);
 	PortalContext = command_context;
 	snprintf(timeout, sizeof(timeout), "%d", partman_lock_timeout_ms);
-	StartTransactionCommand();
+	partman_start_background_transaction();
 	(void) set_config_option("lock_timeout", timeout, PGC_USERSET, PGC_S_SESSION,
 							 GUC_ACTION_SET, true, 0, false);
 	(void) set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION,
@@ -886,7 +891,7 @@ detach_names(const DeferredDetach *detach, char **parent, char **partition)
 {
 	MemoryContext caller = CurrentMemoryContext;
 
-	StartTransactionCommand();
+	partman_start_background_transaction();
 	*parent = MemoryContextStrdup(caller, partman_qualified_name(detach->parent));
 	*partition = MemoryContextStrdup(caller, partman_qualified_name(detach->relid));
 	CommitTransactionCommand();
@@ -901,7 +906,7 @@ archive_statements(const DeferredDetach *detach)
 	List	   *result = NIL;
 	ListCell   *lc;
 
-	StartTransactionCommand();
+	partman_start_background_transaction();
 	statements = partman_archive_statements(detach->relid, detach->schema);
 	foreach(lc, statements)
 	{

@@ -439,6 +439,7 @@ oid_array(Oid *oids, int n)
 Datum
 partman_create_partition_sql(PG_FUNCTION_ARGS)
 {
+	int			spi_level;
 	PartmanSet	set;
 	PartmanBound bound;
 	PartmanTemplate tmpl;
@@ -447,7 +448,7 @@ partman_create_partition_sql(PG_FUNCTION_ARGS)
 	PartmanDdlState ddl;
 
 	partman_require_arg(fcinfo, 0, "parent");
-	SPI_connect();
+	spi_level = partman_spi_connect(false);
 	partman_open_set(PG_GETARG_OID(0), &set);
 	bound_from_args(&set, fcinfo, 1, 2, 3, 4, &bound);
 	if (PG_ARGISNULL(5))
@@ -467,7 +468,7 @@ partman_create_partition_sql(PG_FUNCTION_ARGS)
 	partman_begin_ddl(&set.key, &ddl);
 	relid = partman_create_with_rescue(&set.key, &tmpl, name, &bound);
 	partman_end_ddl(&ddl);
-	SPI_finish();
+	partman_spi_finish(spi_level);
 	PG_RETURN_OID(relid);
 }
 
@@ -541,6 +542,7 @@ partman_check_shape(const PartmanKey *key, Oid source)
 Datum
 partman_attach_partition(PG_FUNCTION_ARGS)
 {
+	int			spi_level;
 	PartmanSet	set;
 	PartmanBound bound;
 	Oid			source;
@@ -549,7 +551,7 @@ partman_attach_partition(PG_FUNCTION_ARGS)
 
 	partman_require_arg(fcinfo, 0, "parent");
 	partman_require_arg(fcinfo, 1, "source");
-	SPI_connect();
+	spi_level = partman_spi_connect(false);
 	partman_open_set(PG_GETARG_OID(0), &set);
 	source = PG_GETARG_OID(1);
 	if (!SearchSysCacheExists1(RELOID, ObjectIdGetDatum(source)))
@@ -598,7 +600,7 @@ partman_attach_partition(PG_FUNCTION_ARGS)
 	partman_spi_exec(psprintf("ALTER TABLE %s DROP CONSTRAINT %s",
 							  partman_qualified_name(source), HELPER_CONSTRAINT), SPI_OK_UTILITY);
 	partman_end_ddl(&ddl);
-	SPI_finish();
+	partman_spi_finish(spi_level);
 	PG_RETURN_OID(source);
 }
 
@@ -616,6 +618,7 @@ partman_attach_partition(PG_FUNCTION_ARGS)
 Datum
 partman_detach_partition(PG_FUNCTION_ARGS)
 {
+	int			spi_level;
 	PartmanSet	set;
 	PartmanPartition *part;
 	char	   *action;
@@ -633,7 +636,7 @@ partman_detach_partition(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("invalid value for action: \"%s\"", action),
 				 errhint("Use 'detach', 'archive' or 'drop'.")));
-	SPI_connect();
+	spi_level = partman_spi_connect(false);
 	part = open_partition(relid, &set);
 	if (strcmp(action, "archive") == 0)
 	{
@@ -656,7 +659,7 @@ partman_detach_partition(PG_FUNCTION_ARGS)
 	partman_begin_ddl(&set.key, &ddl);
 	partman_retire_partition(&set.key, relid, action, schema);
 	partman_end_ddl(&ddl);
-	SPI_finish();
+	partman_spi_finish(spi_level);
 	if (strcmp(action, "drop") == 0)
 		PG_RETURN_NULL();
 	PG_RETURN_OID(relid);
@@ -669,13 +672,14 @@ partman_detach_partition(PG_FUNCTION_ARGS)
 Datum
 partman_drop_partition(PG_FUNCTION_ARGS)
 {
+	int			spi_level;
 	PartmanSet	set;
 	PartmanPartition *part;
 	PartmanDdlState ddl;
 
 	partman_require_arg(fcinfo, 0, "partition");
 	partman_require_arg(fcinfo, 1, "only_if_empty");
-	SPI_connect();
+	spi_level = partman_spi_connect(false);
 	part = open_partition(PG_GETARG_OID(0), &set);
 	partman_lock_relation(set.key.parent, AccessExclusiveLock);
 	partman_lock_relation(part->relid, AccessExclusiveLock);
@@ -700,7 +704,7 @@ partman_drop_partition(PG_FUNCTION_ARGS)
 	partman_begin_ddl(&set.key, &ddl);
 	partman_spi_exec(psprintf("DROP TABLE %s", partman_qualified_name(part->relid)), SPI_OK_UTILITY);
 	partman_end_ddl(&ddl);
-	SPI_finish();
+	partman_spi_finish(spi_level);
 	PG_RETURN_VOID();
 }
 
@@ -714,6 +718,7 @@ partman_drop_partition(PG_FUNCTION_ARGS)
 Datum
 partman_split_partition(PG_FUNCTION_ARGS)
 {
+	int			spi_level;
 	PartmanSet	set;
 	PartmanPartition *part;
 	PartmanBound lower_part;
@@ -726,7 +731,7 @@ partman_split_partition(PG_FUNCTION_ARGS)
 
 	partman_require_arg(fcinfo, 0, "partition");
 	partman_require_arg(fcinfo, 1, "split_at");
-	SPI_connect();
+	spi_level = partman_spi_connect(false);
 	part = open_partition(PG_GETARG_OID(0), &set);
 	refuse_subpartitioned(part->relid, "split_partition");
 	if (set.key.strategy != PARTITION_STRATEGY_RANGE)
@@ -774,7 +779,7 @@ partman_split_partition(PG_FUNCTION_ARGS)
 							 partman_bound_condition(&set.key, &upper_part));
 	attach_proven(&set.key, part->relid, &lower_part);
 	partman_end_ddl(&ddl);
-	SPI_finish();
+	partman_spi_finish(spi_level);
 	PG_RETURN_DATUM(oid_array(result, 2));
 }
 
@@ -787,6 +792,7 @@ partman_split_partition(PG_FUNCTION_ARGS)
 Datum
 partman_merge_partitions(PG_FUNCTION_ARGS)
 {
+	int			spi_level;
 	PartmanSet	set;
 	ArrayType  *arr;
 	Datum	   *items;
@@ -813,7 +819,7 @@ partman_merge_partitions(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("merge_partitions needs at least two partitions")));
-	SPI_connect();
+	spi_level = partman_spi_connect(false);
 	for (int i = 0; i < n; i++)
 	{
 		Oid			relid;
@@ -918,7 +924,7 @@ partman_merge_partitions(PG_FUNCTION_ARGS)
 	partman_end_ddl(&ddl);
 	/* target lives in SPI's memory, which SPI_finish frees */
 	result = target->relid;
-	SPI_finish();
+	partman_spi_finish(spi_level);
 	PG_RETURN_OID(result);
 }
 
@@ -931,6 +937,7 @@ partman_merge_partitions(PG_FUNCTION_ARGS)
 Datum
 partman_split_hash_partition(PG_FUNCTION_ARGS)
 {
+	int			spi_level;
 	PartmanSet	set;
 	PartmanPartition *part;
 	PartmanTemplate tmpl;
@@ -942,7 +949,7 @@ partman_split_hash_partition(PG_FUNCTION_ARGS)
 	PartmanDdlState ddl;
 
 	partman_require_arg(fcinfo, 0, "partition");
-	SPI_connect();
+	spi_level = partman_spi_connect(false);
 	part = open_partition(PG_GETARG_OID(0), &set);
 	refuse_subpartitioned(part->relid, "split_hash_partition");
 	if (set.key.strategy != PARTITION_STRATEGY_HASH)
@@ -980,6 +987,6 @@ partman_split_hash_partition(PG_FUNCTION_ARGS)
 		elog(ERROR, "copied " UINT64_FORMAT " of " UINT64_FORMAT " rows", copied, before);
 	partman_spi_exec(psprintf("DROP TABLE %s", partman_qualified_name(part->relid)), SPI_OK_UTILITY);
 	partman_end_ddl(&ddl);
-	SPI_finish();
+	partman_spi_finish(spi_level);
 	PG_RETURN_DATUM(oid_array(result, 2));
 }

@@ -314,6 +314,7 @@ source_geometry(Oid source, int batch_rows, BlockNumber *nblocks, BlockNumber *p
 Datum
 partman_partition_data(PG_FUNCTION_ARGS)
 {
+	int			spi_level;
 	bool		nonatomic = fcinfo->context && IsA(fcinfo->context, CallContext) &&
 		!castNode(CallContext, fcinfo->context)->atomic;
 	PartmanSet	set;
@@ -326,7 +327,7 @@ partman_partition_data(PG_FUNCTION_ARGS)
 	partman_require_arg(fcinfo, 0, "parent");
 	batch_rows = partman_positive_arg(fcinfo, 1, "batch_rows");
 
-	SPI_connect_ext(nonatomic ? SPI_OPT_NONATOMIC : 0);
+	spi_level = partman_spi_connect(nonatomic);
 	partman_open_set(PG_GETARG_OID(0), &set);
 	if (!set.has_grid)
 		ereport(ERROR,
@@ -368,7 +369,7 @@ partman_partition_data(PG_FUNCTION_ARGS)
 				break;
 			report_batch(&report, moved, created);
 			if (nonatomic)
-				SPI_commit();
+				partman_spi_commit();
 		}
 	}
 	else
@@ -391,12 +392,12 @@ partman_partition_data(PG_FUNCTION_ARGS)
 			if (moved > 0)
 				report_batch(&report, moved, created);
 			if (nonatomic)
-				SPI_commit();
+				partman_spi_commit();
 		}
 	}
 	ereport(NOTICE,
 			(errmsg("partition_data moved " UINT64_FORMAT " rows of table \"%s\" in %d batches",
 					report.total, set.key.relname, report.batch)));
-	SPI_finish();
+	partman_spi_finish(spi_level);
 	PG_RETURN_VOID();
 }

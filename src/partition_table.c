@@ -362,6 +362,7 @@ plan_bound(Conversion *c)
 							  colname, c->qualified, colname, c->qualified), true, 1);
 	if (rc != SPI_OK_SELECT)
 		elog(ERROR, "could not read the key range: %s", SPI_result_code_string(rc));
+	partman_spi_one_row("the key range", 2);
 	get_typlenbyval(c->key.typid, &typlen, &typbyval);
 	min = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
 	if (isnull)
@@ -406,7 +407,7 @@ fail_after_cleanup(Conversion *c, ErrorData *edata)
 {
 	ErrorData  *cleanup = partman_try_subtransaction(drop_bound, c);
 
-	SPI_commit();
+	partman_spi_commit();
 	if (cleanup != NULL)
 		ereport(WARNING,
 				(errmsg("check constraint \"%s\" was left on table \"%s\"", BOUND_CONSTRAINT,
@@ -747,6 +748,7 @@ cutover_locked(void *arg)
 Datum
 partman_partition_table(PG_FUNCTION_ARGS)
 {
+	int			spi_level;
 	bool		nonatomic = fcinfo->context && IsA(fcinfo->context, CallContext) &&
 		!castNode(CallContext, fcinfo->context)->atomic;
 	Conversion *c;
@@ -775,7 +777,7 @@ partman_partition_table(PG_FUNCTION_ARGS)
 				 errdetail("It commits between its phases, so that no lock is held across the scan that proves the bound."),
 				 errhint("Run CALL partman.partition_table(...) on its own.")));
 
-	SPI_connect_ext(SPI_OPT_NONATOMIC);
+	spi_level = partman_spi_connect(true);
 	c = palloc0(sizeof(Conversion));
 	table = PG_GETARG_OID(0);
 	read_table(c, table, text_to_cstring(PG_GETARG_TEXT_PP(1)));
@@ -807,7 +809,7 @@ partman_partition_table(PG_FUNCTION_ARGS)
 							  BOUND_CONSTRAINT, partman_bound_condition(&c->key, &c->bound)),
 					 SPI_OK_UTILITY);
 	partman_end_ddl(&ddl);
-	SPI_commit();
+	partman_spi_commit();
 	prepare_ms = elapsed_ms(started);
 
 	/* 2. verify: validate it, reads and writes go on */
@@ -815,7 +817,7 @@ partman_partition_table(PG_FUNCTION_ARGS)
 	if (edata != NULL)
 		fail_after_cleanup(c, edata->sqlerrcode == ERRCODE_CHECK_VIOLATION ?
 						   outside_rows_error(c) : edata);
-	SPI_commit();
+	partman_spi_commit();
 
 	/* 3. cut over under ACCESS EXCLUSIVE; on failure nothing of it stays */
 	memset(&cut, 0, sizeof(cut));
@@ -824,7 +826,7 @@ partman_partition_table(PG_FUNCTION_ARGS)
 	edata = partman_try_subtransaction(cutover_locked, &cut);
 	if (edata != NULL)
 		fail_after_cleanup(c, edata);
-	SPI_commit();
+	partman_spi_commit();
 	lock_ms = elapsed_ms(started);
 	ereport(NOTICE,
 			(errmsg("table \"%s\" is now partitioned; its rows stay in partition \"%s\"",
@@ -832,7 +834,7 @@ partman_partition_table(PG_FUNCTION_ARGS)
 
 	/* 4. validate the re-pointed foreign keys of other tables, online */
 	partman_validate_fks(cut.validate);
-	SPI_finish();
+	partman_spi_finish(spi_level);
 
 	tupdesc = CreateTemplateTupleDesc(3);
 	TupleDescInitEntry(tupdesc, 1, "partition", REGCLASSOID, -1, 0);
@@ -949,6 +951,6 @@ partman_validate_fks(List *fks)
 					(errmsg("foreign key could not be validated: %s", edata->message),
 					 errdetail("It is enforced for new rows but still marked NOT VALID."),
 					 errhint("Run it again later: %s;", fk->validate)));
-		SPI_commit();
+		partman_spi_commit();
 	}
 }

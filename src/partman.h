@@ -261,10 +261,20 @@ extern Oid	partman_create_default_partition(const PartmanKey *key,
 											 const PartmanTemplate *tmpl);
 extern Oid	partman_create_partition(const PartmanKey *key, const PartmanTemplate *tmpl,
 									 const char *name, const char *bound_clause);
-extern void partman_spi_exec(const char *sql, int expected);
 extern ErrorData *partman_try_subtransaction(void (*fn) (void *), void *arg);
 extern void partman_retire_partition(const PartmanKey *key, Oid relid, const char *action,
 									 const char *schema);
+
+/* ---------------------------------------------------------------------
+ * functions in spi.c: every query partman runs, with search_path pinned
+ * ---------------------------------------------------------------------
+ */
+extern void partman_pin_search_path(void);
+extern int	partman_spi_connect(bool nonatomic);
+extern void partman_spi_commit(void);
+extern void partman_spi_finish(int level);
+extern void partman_spi_exec(const char *sql, int expected);
+extern void partman_spi_one_row(const char *what, int ncolumns);
 
 /* ---------------------------------------------------------------------
  * functions in config.c: the partman.part_config catalog
@@ -362,6 +372,8 @@ extern List *partman_archive_statements(Oid relid, const char *schema);
  * ---------------------------------------------------------------------
  */
 #define PARTMAN_MAX_DATABASES	64
+
+extern void partman_start_background_transaction(void);
 
 typedef enum PartmanWorkerState
 {

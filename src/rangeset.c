@@ -159,7 +159,7 @@ partman_newest_key(const PartmanKey *key, Datum *result)
 
 	if (pg_class_aclcheck(key->parent, GetUserId(), ACL_SELECT) != ACLCHECK_OK)
 		return false;
-	sql = psprintf("SELECT max(%s) FROM %s WHERE %s OPERATOR(pg_catalog.>=) $1 AND %s OPERATOR(pg_catalog.<) $2",
+	sql = psprintf("SELECT pg_catalog.max(%s) FROM %s WHERE %s OPERATOR(pg_catalog.>=) $1 AND %s OPERATOR(pg_catalog.<) $2",
 				   col, quote_qualified_identifier(key->nspname, key->relname), col, col);
 	parts = partman_list_partitions(key->parent);
 	for (int i = list_length(parts) - 1; i >= 0; i--)
@@ -177,6 +177,7 @@ partman_newest_key(const PartmanKey *key, Datum *result)
 		rc = SPI_execute_with_args(sql, 2, argtypes, values, NULL, false, 1);
 		if (rc != SPI_OK_SELECT)
 			elog(ERROR, "could not read newest key: %s", SPI_result_code_string(rc));
+		partman_spi_one_row("the newest key", 1);
 		max = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
 		if (!isnull)
 		{

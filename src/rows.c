@@ -139,6 +139,7 @@ partman_count_rows(const char *table, const char *condition)
 	rc = SPI_execute(sql, false, 1);
 	if (rc != SPI_OK_SELECT)
 		elog(ERROR, "could not count rows: %s", SPI_result_code_string(rc));
+	partman_spi_one_row("a row count", 1);
 	count = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
 	return (uint64) DatumGetInt64(count);
 }

@@ -100,6 +100,7 @@ unique_key_match(Oid parent)
 							   1, argtypes, values, NULL, true, 0);
 	if (rc != SPI_OK_SELECT)
 		elog(ERROR, "could not read the unique key: %s", SPI_result_code_string(rc));
+	partman_spi_one_row("the unique key", 1);
 	return SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
 }
 
@@ -331,6 +332,7 @@ verify(Split *s)
 							  fp, s->columns, s->partition_q, fp, s->columns, s->staging_q), true, 1);
 	if (rc != SPI_OK_SELECT)
 		elog(ERROR, "could not verify the copy: %s", SPI_result_code_string(rc));
+	partman_spi_one_row("the copy's checksum", 2);
 	a = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
 	b = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2);
 	if (strcmp(a, b) != 0)
@@ -412,7 +414,7 @@ fail(Split *s, ErrorData *edata)
 {
 	ErrorData  *cleanup = partman_try_subtransaction(remove_staging, s);
 
-	SPI_commit();
+	partman_spi_commit();
 	if (cleanup != NULL)
 		ereport(WARNING,
 				(errmsg("the staging table \"%s\" could not be removed: %s", s->staging_name, cleanup->message),
@@ -466,6 +468,7 @@ verify_step(void *arg)
 Datum
 partman_split_partition_online(PG_FUNCTION_ARGS)
 {
+	int			spi_level;
 	bool		nonatomic = fcinfo->context && IsA(fcinfo->context, CallContext) &&
 		!castNode(CallContext, fcinfo->context)->atomic;
 	Split	   *s;
@@ -490,7 +493,7 @@ partman_split_partition_online(PG_FUNCTION_ARGS)
 				 errdetail("It commits after each batch of rows it copies."),
 				 errhint("Run CALL partman.split_partition_online(...) on its own.")));
 
-	SPI_connect_ext(SPI_OPT_NONATOMIC);
+	spi_level = partman_spi_connect(true);
 	s = palloc0(sizeof(Split));
 	open_split(s, PG_GETARG_OID(0));
 
@@ -498,7 +501,7 @@ partman_split_partition_online(PG_FUNCTION_ARGS)
 	edata = partman_try_subtransaction(prepare_step, s);
 	if (edata != NULL)
 		fail(s, edata);
-	SPI_commit();
+	partman_spi_commit();
 
 	/* 2. backfill, one batch of blocks per transaction */
 	{
@@ -521,7 +524,7 @@ partman_split_partition_online(PG_FUNCTION_ARGS)
 		edata = partman_try_subtransaction(backfill_step, &step);
 		if (edata != NULL)
 			fail(s, edata);
-		SPI_commit();
+		partman_spi_commit();
 		copied += step.copied;
 		batches++;
 	}
@@ -537,13 +540,13 @@ partman_split_partition_online(PG_FUNCTION_ARGS)
 	edata = partman_try_subtransaction(cutover, s);
 	if (edata != NULL)
 		fail(s, edata);
-	SPI_commit();
+	partman_spi_commit();
 	lock_ms = (GetCurrentTimestamp() - started) / 1000.0;
 	ereport(NOTICE,
 			(errmsg("partition split into %d partitions", s->ncells)));
 	/* the re-pointed foreign keys, online */
 	partman_validate_fks(s->fks);
-	SPI_finish();
+	partman_spi_finish(spi_level);
 
 	tupdesc = CreateTemplateTupleDesc(2);
 	TupleDescInitEntry(tupdesc, 1, "partitions_created", INT4OID, -1, 0);

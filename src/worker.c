@@ -32,6 +32,20 @@ PGDLLEXPORT void partman_worker_main(Datum arg);
 
 static PartmanWorkerSlot *my_slot;
 
+/*
+ * partman_start_background_transaction
+ *		Start a transaction in a background process.  No client sends it
+ *		statements, so nothing else stamps the statement time that becomes
+ *		the transaction's now(): without this, now() (and partman_now())
+ *		would stay at the process's first transaction for ever.
+ */
+void
+partman_start_background_transaction(void)
+{
+	SetCurrentStatementStartTimestamp();
+	StartTransactionCommand();
+}
+
 static void
 set_state(PartmanWorkerState state)
 {
@@ -45,7 +59,7 @@ extension_installed(void)
 {
 	bool		installed;
 
-	StartTransactionCommand();
+	partman_start_background_transaction();
 	installed = OidIsValid(get_extension_oid("partman", true));
 	CommitTransactionCommand();
 	return installed;
