@@ -13,6 +13,8 @@
  */
 #include "partman.h"
 
+#include "utils/jsonb.h"
+
 #include "access/htup_details.h"
 #include "access/relation.h"
 #include "catalog/pg_class.h"
@@ -26,6 +28,7 @@
 #include "utils/acl.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/jsonb.h"
 #include "utils/lsyscache.h"
 #include "utils/partcache.h"
 #include "utils/syscache.h"
@@ -73,6 +76,9 @@ partman_create_parent(PG_FUNCTION_ARGS)
 	int			created;
 	PartmanDdlState ddl;
 	char	   *start;
+	int64		current = 0;
+	int64		first = 0;
+	int64		last = -1;
 
 	partman_require_arg(fcinfo, 0, "parent");
 	partman_require_arg(fcinfo, 2, "premake");
@@ -162,23 +168,29 @@ partman_create_parent(PG_FUNCTION_ARGS)
 		partman_lock_relation(deflt, AccessExclusiveLock);
 
 	partman_read_template(&key, &cfg, &tmpl);
+	if (key.strategy == PARTITION_STRATEGY_RANGE)
+	{
+		current = partman_current_cell(&key, &grid);
+		first = current;
+		if (start != NULL)
+			first = partman_grid_cell_of(&grid,
+										 partman_value_from_text(&key, start, grid.tz,
+																 "start_partition"));
+		last = partman_premake_horizon(&grid, Max(first, current), cfg.premake);
+	}
+	/* a function cannot commit: what does not fit in one transaction is refused */
+	partman_check_lock_budget(key.parent, &tmpl,
+							  (key.strategy == PARTITION_STRATEGY_RANGE ? last - first + 1 :
+							   key.strategy == PARTITION_STRATEGY_HASH ? PG_GETARG_INT32(8) :
+							   JB_ROOT_COUNT(PG_GETARG_JSONB_P(9))) + (cfg.default_partition ? 1 : 0),
+							  "create_parent",
+							  "Create the set with a smaller premake (or an earlier start_partition), then raise premake with partman.set_config: CALL partman.run_maintenance() makes the rest, committing in batches.");
 	partman_begin_ddl(&key, &ddl);
 	switch (key.strategy)
 	{
 		case PARTITION_STRATEGY_RANGE:
-			{
-				int64		current = partman_current_cell(&key, &grid);
-				int64		first = current;
-
-				if (start != NULL)
-					first = partman_grid_cell_of(&grid,
-												 partman_value_from_text(&key, start, grid.tz,
-																		 "start_partition"));
-				created = partman_create_range_cells(&key, &grid, &tmpl, first,
-													 partman_premake_horizon(&grid, Max(first, current),
-																			 cfg.premake));
-				break;
-			}
+			created = partman_create_range_cells(&key, &grid, &tmpl, first, last);
+			break;
 		case PARTITION_STRATEGY_LIST:
 			created = partman_create_list_partitions(&key, &tmpl, PG_GETARG_DATUM(9));
 			break;

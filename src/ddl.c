@@ -27,7 +27,10 @@
 #include "executor/spi.h"
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
+#include "access/twophase.h"
 #include "storage/lmgr.h"
+#include "storage/lock.h"
+#include "utils/jsonb.h"
 #include "catalog/pg_type.h"
 #include "utils/acl.h"
 #include "utils/array.h"
@@ -100,6 +103,74 @@ partman_lock_relation(Oid relid, LOCKMODE mode)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_TABLE),
 				 errmsg("relation with OID %u was dropped concurrently", relid)));
+}
+
+/*
+ * Lock budget.  Every table partman creates or drops stays locked until
+ * commit, with its indexes, TOAST table and types: about ten locks, all in
+ * the one shared lock table of max_locks_per_transaction slots per
+ * connection.  Work on thousands of partitions in one transaction fills it
+ * ("out of shared memory") and fails as a whole.  So partman keeps one
+ * transaction's locks within half the table: at top level it commits in
+ * batches that fit, and where it cannot commit it refuses up front.
+ */
+
+/* The locks one of partman's transactions may take. */
+int
+partman_lock_budget(void)
+{
+	return Max(64, (int) (((int64) max_locks_per_xact * (MaxBackends + max_prepared_xacts)) / 2));
+}
+
+/* Tables one new partition of the set makes: itself and its sub-partitions. */
+static int
+tables_per_partition(const PartmanTemplate *tmpl)
+{
+	if (tmpl == NULL || tmpl->sub_strategy == 0)
+		return 1;
+	if (tmpl->sub_strategy == PARTITION_STRATEGY_HASH)
+		return 1 + tmpl->sub_modulus;
+	return 1 + (int) JB_ROOT_COUNT(DatumGetJsonbP(tmpl->sub_list_values)) + (tmpl->sub_default ? 1 : 0);
+}
+
+/*
+ * partman_locks_per_partition
+ *		About how many locks creating or dropping one partition of parent
+ *		takes until commit: the table, its TOAST table and index, its row
+ *		types, and each index (measured: 8 to 9 with two indexes), for each
+ *		table a composite set's partition makes.
+ */
+int
+partman_locks_per_partition(Oid parent, const PartmanTemplate *tmpl)
+{
+	Relation	rel = relation_open(parent, NoLock);
+	int			indexes = list_length(RelationGetIndexList(rel));
+
+	relation_close(rel, NoLock);
+	return (6 + 2 * indexes) * tables_per_partition(tmpl);
+}
+
+/*
+ * partman_check_lock_budget
+ *		Refuse up front work on partitions partitions of parent that one
+ *		transaction cannot lock; hint says what to do instead.
+ */
+void
+partman_check_lock_budget(Oid parent, const PartmanTemplate *tmpl, int64 partitions,
+						  const char *what, const char *hint)
+{
+	int			per = partman_locks_per_partition(parent, tmpl);
+	int			budget = partman_lock_budget();
+
+	if (partitions * per <= budget)
+		return;
+	ereport(ERROR,
+			(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+			 errmsg("%s of table \"%s\" touches " INT64_FORMAT " partitions, more than one transaction can lock",
+					what, get_rel_name(parent), partitions),
+			 errdetail("That takes about " INT64_FORMAT " locks; partman keeps a transaction within %d, half of the lock table (max_locks_per_transaction = %d).",
+					   partitions * per, budget, max_locks_per_xact),
+			 errhint("%s", hint)));
 }
 
 /*
@@ -238,6 +309,8 @@ partman_read_template(const PartmanKey *key, const PartmanConfig *cfg,
 		tmpl->relacl = PointerGetDatum(DatumGetAclPCopy(acl));
 		tmpl->has_acl = true;
 	}
+	tmpl->row_security = ((Form_pg_class) GETSTRUCT(tuple))->relrowsecurity;
+	tmpl->force_row_security = ((Form_pg_class) GETSTRUCT(tuple))->relforcerowsecurity;
 	ReleaseSysCache(tuple);
 
 	rel = relation_open(key->parent, NoLock);
@@ -341,6 +414,84 @@ copy_privileges(const PartmanTemplate *tmpl, Oid relid, const char *qualified)
 		}
 	}
 	partman_spi_exec(sql.data, SPI_OK_UTILITY);
+}
+
+/*
+ * Row-level security.  Policies live on the parent and apply only to queries
+ * that name it: a query that names a partition sees every row of it.  So a
+ * partition of a parent with row-level security gets no privileges (only its
+ * owner reads it directly) and has row-level security enabled with no
+ * policy, which denies every row to anyone a later GRANT lets in.  Queries
+ * through the parent are unaffected: PostgreSQL checks privileges and
+ * policies of the table the query names.
+ */
+
+/* Grantees other than the owner in relid's ACL, or NIL. */
+static List *
+other_grantees(Oid relid)
+{
+	HeapTuple	tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+	List	   *result = NIL;
+	bool		isnull;
+	Datum		acl;
+	Oid			owner;
+
+	if (!HeapTupleIsValid(tuple))
+		elog(ERROR, "cache lookup failed for relation %u", relid);
+	owner = ((Form_pg_class) GETSTRUCT(tuple))->relowner;
+	acl = SysCacheGetAttr(RELOID, tuple, Anum_pg_class_relacl, &isnull);
+	if (!isnull)
+	{
+		Acl		   *items = DatumGetAclP(acl);
+
+		for (int i = 0; i < ACL_NUM(items); i++)
+			if (ACL_DAT(items)[i].ai_grantee != owner)
+				result = list_append_unique_oid(result, ACL_DAT(items)[i].ai_grantee);
+	}
+	ReleaseSysCache(tuple);
+	return result;
+}
+
+/* Whether partition relid is closed as above (force: and forced). */
+bool
+partman_partition_is_secured(Oid relid, bool force)
+{
+	HeapTuple	tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+	Form_pg_class form;
+	bool		secured;
+
+	if (!HeapTupleIsValid(tuple))
+		elog(ERROR, "cache lookup failed for relation %u", relid);
+	form = (Form_pg_class) GETSTRUCT(tuple);
+	secured = form->relrowsecurity && (!force || form->relforcerowsecurity);
+	ReleaseSysCache(tuple);
+	return secured && other_grantees(relid) == NIL;
+}
+
+/* The statements that close partition relid as above. */
+List *
+partman_secure_partition_statements(Oid relid, bool force)
+{
+	char	   *table = partman_qualified_name(relid);
+	List	   *grantees = other_grantees(relid);
+	List	   *result = NIL;
+
+	if (grantees != NIL)
+	{
+		StringInfoData sql;
+		ListCell   *lc;
+
+		initStringInfo(&sql);
+		appendStringInfo(&sql, "REVOKE ALL ON TABLE %s FROM ", table);
+		foreach(lc, grantees)
+			appendStringInfo(&sql, "%s%s", foreach_current_index(lc) ? ", " : "",
+							 grantee_name(lfirst_oid(lc)));
+		result = lappend(result, sql.data);
+	}
+	result = lappend(result, psprintf("ALTER TABLE %s ENABLE ROW LEVEL SECURITY", table));
+	if (force)
+		result = lappend(result, psprintf("ALTER TABLE %s FORCE ROW LEVEL SECURITY", table));
+	return result;
 }
 
 /* The partition's index that inherits from the parent's index parent_index. */
@@ -464,7 +615,14 @@ partman_create_partition(const PartmanKey *key, const PartmanTemplate *tmpl,
 	relid = get_relname_relid(name, get_rel_namespace(key->parent));
 	if (!OidIsValid(relid))
 		elog(ERROR, "partition \"%s\" not found after creation", name);
-	if (tmpl->has_acl)
+	if (tmpl->row_security)
+	{
+		ListCell   *lc;
+
+		foreach(lc, partman_secure_partition_statements(relid, tmpl->force_row_security))
+			partman_spi_exec(lfirst(lc), SPI_OK_UTILITY);
+	}
+	else if (tmpl->has_acl)
 		copy_privileges(tmpl, relid, qualified);
 	if (tmpl->replident != REPLICA_IDENTITY_DEFAULT)
 		copy_replica_identity(tmpl, relid, qualified);
@@ -499,6 +657,39 @@ partman_create_default_partition(const PartmanKey *key, const PartmanTemplate *t
 }
 
 /*
+ * partman_drop_partition_statements
+ *		What dropping partition relid of parent runs: DETACH, then DROP.
+ *		PostgreSQL refuses DROP TABLE of a partition of a table that a
+ *		foreign key references, even with no referencing row left; DETACH
+ *		checks the key instead (and names the referencing table and
+ *		constraint when rows still point into the partition), and the
+ *		detached table then drops like any other.
+ */
+List *
+partman_drop_partition_statements(Oid parent, Oid relid)
+{
+	char	   *table = partman_qualified_name(relid);
+
+	return list_make2(psprintf("ALTER TABLE %s DETACH PARTITION %s",
+							   partman_qualified_name(parent), table),
+					  psprintf("DROP TABLE %s", table));
+}
+
+/*
+ * partman_drop_partition_table
+ *		Drop partition relid of parent (see above).  Caller holds
+ *		AccessExclusiveLock on both, inside partman_begin_ddl().
+ */
+void
+partman_drop_partition_table(Oid parent, Oid relid)
+{
+	ListCell   *lc;
+
+	foreach(lc, partman_drop_partition_statements(parent, relid))
+		partman_spi_exec(lfirst(lc), SPI_OK_UTILITY);
+}
+
+/*
  * partman_retire_partition
  *		action 'drop': DROP TABLE; 'detach': DETACH PARTITION, keeping the
  *		table; 'archive': detach, then move the table to schema.  Caller holds
@@ -513,7 +704,7 @@ partman_retire_partition(const PartmanKey *key, Oid relid, const char *action,
 
 	if (strcmp(action, "drop") == 0)
 	{
-		partman_spi_exec(psprintf("DROP TABLE %s", table), SPI_OK_UTILITY);
+		partman_drop_partition_table(key->parent, relid);
 		return;
 	}
 	partman_spi_exec(psprintf("ALTER TABLE %s DETACH PARTITION %s",

@@ -28,6 +28,7 @@
 #include "commands/extension.h"
 #include "access/htup_details.h"
 #include "catalog/pg_class.h"
+#include "catalog/pg_inherits.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "funcapi.h"
@@ -60,11 +61,12 @@ typedef enum StepAction
 	STEP_BLOCKED,				/* too many parked rows: leave to partition_data */
 	STEP_DROP,
 	STEP_DETACH,
-	STEP_ARCHIVE
+	STEP_ARCHIVE,
+	STEP_SECURE					/* close a partition of a parent with RLS */
 } StepAction;
 
 static const char *const step_names[] = {
-	"create", "rescue", "rescue", "drop", "detach", "archive"
+	"create", "rescue", "rescue", "drop", "detach", "archive", "secure"
 };
 
 /*
@@ -94,6 +96,7 @@ typedef struct MaintenanceStep
 	uint64		parked_rows;	/* default-partition rows of the bound */
 	char	   *reason;
 	PartmanMissingSub *sub;		/* new sub-partition of a composite set */
+	bool		force_rls;		/* STEP_SECURE: the parent forces RLS */
 } MaintenanceStep;
 
 /* ---------------------------------------------------------------------
@@ -292,14 +295,54 @@ plan_subpartitions(const PartmanSet *set)
 	return steps;
 }
 
+/*
+ * Steps that close the partitions of a parent with row-level security that
+ * a query could read around its policies (made before the parent had them,
+ * or granted to by hand): see ddl.c.
+ */
+static List *
+plan_security(const PartmanSet *set)
+{
+	Oid			parent = set->key.parent;
+	HeapTuple	tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(parent));
+	bool		rls;
+	bool		force;
+	List	   *steps = NIL;
+	ListCell   *lc;
+
+	if (!HeapTupleIsValid(tuple))
+		elog(ERROR, "cache lookup failed for relation %u", parent);
+	rls = ((Form_pg_class) GETSTRUCT(tuple))->relrowsecurity;
+	force = ((Form_pg_class) GETSTRUCT(tuple))->relforcerowsecurity;
+	ReleaseSysCache(tuple);
+	if (!rls)
+		return NIL;
+	foreach(lc, find_all_inheritors(parent, NoLock, NULL))
+	{
+		Oid			relid = lfirst_oid(lc);
+		MaintenanceStep *step;
+
+		if (relid == parent || partman_partition_is_secured(relid, force))
+			continue;
+		step = new_step(STEP_SECURE, partman_qualified_name(relid),
+						pstrdup("the parent has row-level security: the partition gets no privileges and row-level security with no policy, so it cannot be read around the parent's policies"));
+		step->relid = relid;
+		step->force_rls = force;
+		steps = lappend(steps, step);
+	}
+	return steps;
+}
+
 /* What a set needs now, in the order it is done. */
 static List *
 plan_set(const PartmanSet *set)
 {
+	List	   *steps = plan_security(set);
+
 	if (!set->has_grid)
-		return NIL;
-	return list_concat(list_concat(plan_premake(set), plan_subpartitions(set)),
-					   plan_retention(set));
+		return steps;
+	return list_concat(steps, list_concat(list_concat(plan_premake(set), plan_subpartitions(set)),
+										  plan_retention(set)));
 }
 
 /*
@@ -386,6 +429,21 @@ log_step(Oid parent, const char *action, const char *partition, const char *outc
 		elog(ERROR, "could not write partman.maintenance_log: %s", SPI_result_code_string(rc));
 }
 
+/* A detach that the worker defers to DETACH ... CONCURRENTLY after the set's transaction. */
+static bool
+step_is_deferred(const PartmanSet *set, const MaintenanceStep *step)
+{
+	return (step->action == STEP_DETACH || step->action == STEP_ARCHIVE) &&
+		concurrent_detach_allowed && !OidIsValid(partman_default_partition(set->key.parent));
+}
+
+/* Whether the step locks tables until commit (counted against the lock budget). */
+static bool
+step_takes_locks(const PartmanSet *set, const MaintenanceStep *step)
+{
+	return step->action != STEP_BLOCKED && !step_is_deferred(set, step);
+}
+
 static void
 execute_step(const PartmanSet *set, const PartmanTemplate *tmpl, MaintenanceStep *step)
 {
@@ -421,7 +479,7 @@ execute_step(const PartmanSet *set, const PartmanTemplate *tmpl, MaintenanceStep
 			return;
 		case STEP_DETACH:
 		case STEP_ARCHIVE:
-			if (concurrent_detach_allowed && !OidIsValid(partman_default_partition(key->parent)))
+			if (step_is_deferred(set, step))
 			{
 				MemoryContext old = MemoryContextSwitchTo(deferred_context);
 				DeferredDetach *detach = palloc0(sizeof(DeferredDetach));
@@ -436,6 +494,15 @@ execute_step(const PartmanSet *set, const PartmanTemplate *tmpl, MaintenanceStep
 				return;
 			}
 			/* FALLTHROUGH */
+		case STEP_SECURE:
+			{
+				ListCell   *lc;
+
+				partman_lock_relation(step->relid, AccessExclusiveLock);
+				foreach(lc, partman_secure_partition_statements(step->relid, step->force_rls))
+					partman_spi_exec(lfirst(lc), SPI_OK_UTILITY);
+				break;
+			}
 		case STEP_DROP:
 			partman_lock_relation(step->relid, AccessExclusiveLock);
 			partman_retire_partition(key, step->relid, set->cfg.retention_action,
@@ -447,10 +514,14 @@ execute_step(const PartmanSet *set, const PartmanTemplate *tmpl, MaintenanceStep
 
 /*
  * Carry out a set's plan.  Returns the number of steps done; *was_failing
- * tells whether the set's last run had failed.
+ * tells whether the set's last run had failed.  When the caller may commit,
+ * only the steps that fit the lock budget (ddl.c) are done and *more tells
+ * that steps remain for the next transaction; otherwise a plan that does
+ * not fit is refused before any step.
  */
 static int
-maintain_set(const PartmanConfig *cfg, bool analyze, bool *was_failing)
+maintain_set(const PartmanConfig *cfg, bool analyze, bool may_commit, bool continuing,
+			 bool *was_failing, bool *more)
 {
 	Oid			parent = cfg->parent;
 	PartmanSet	set;
@@ -459,7 +530,11 @@ maintain_set(const PartmanConfig *cfg, bool analyze, bool *was_failing)
 	PartmanTemplate tmpl;
 	PartmanDdlState ddl;
 	Oid			deflt;
+	int			fit = INT_MAX;
+	int			locking = 0;
+	int			done = 0;
 
+	*more = false;
 	partman_open_set_config(cfg, &set);
 	*was_failing = set.cfg.failing;
 	steps = plan_set(&set);
@@ -474,13 +549,44 @@ maintain_set(const PartmanConfig *cfg, bool analyze, bool *was_failing)
 	/* plan again under the locks: no row can reach the default partition now */
 	steps = plan_set(&set);
 	partman_read_template(&set.key, &set.cfg, &tmpl);
+	if (may_commit)
+		fit = Max(1, partman_lock_budget() / partman_locks_per_partition(parent, &tmpl));
+	else
+	{
+		foreach(lc, steps)
+			locking += step_takes_locks(&set, lfirst(lc)) ? 1 : 0;
+		partman_check_lock_budget(parent, &tmpl, locking, "maintenance",
+								  "Run CALL partman.run_maintenance() outside a transaction block, where it commits in batches, or raise max_locks_per_transaction.");
+	}
 	partman_begin_ddl(&set.key, &ddl);
+	locking = 0;
 	foreach(lc, steps)
-		execute_step(&set, &tmpl, lfirst(lc));
-	if (analyze)
+	{
+		MaintenanceStep *step = lfirst(lc);
+
+		if (!step_takes_locks(&set, step))
+		{
+			/* reported or deferred by the first batch already */
+			if (!continuing)
+			{
+				execute_step(&set, &tmpl, step);
+				done++;
+			}
+			continue;
+		}
+		if (locking == fit)
+		{
+			*more = true;
+			continue;
+		}
+		execute_step(&set, &tmpl, step);
+		locking++;
+		done++;
+	}
+	if (analyze && !*more)
 		partman_spi_exec(psprintf("ANALYZE %s", partman_qualified_name(parent)), SPI_OK_UTILITY);
 	partman_end_ddl(&ddl);
-	return list_length(steps);
+	return done;
 }
 
 static void
@@ -540,8 +646,11 @@ typedef struct MaintainArgs
 {
 	const PartmanConfig *cfg;
 	bool		analyze;
+	bool		may_commit;
+	bool		continuing;		/* a later batch of the same set */
 	int			steps;			/* out */
 	bool		was_failing;	/* out */
+	bool		more;			/* out: steps left for another transaction */
 } MaintainArgs;
 
 /* maintain_set, then clear a failure recorded by an earlier run */
@@ -550,21 +659,27 @@ maintain_set_recorded(void *arg)
 {
 	MaintainArgs *args = arg;
 
-	args->steps = maintain_set(args->cfg, args->analyze, &args->was_failing);
+	args->steps = maintain_set(args->cfg, args->analyze, args->may_commit, args->continuing,
+							   &args->was_failing, &args->more);
 	if (args->steps > 0 || args->was_failing)
 		record_outcome(args->cfg->parent, NULL);
 }
 
 /*
  * Maintain one set in a subtransaction, retrying lock timeouts with backoff.
+ * may_commit: the caller commits after SET_CHANGED and calls again while
+ * *more says that steps remain (*more is true on entry for those calls).
  */
 static SetOutcome
-maintain_set_safely(const PartmanConfig *cfg, bool analyze, char *error, Size errlen)
+maintain_set_safely(const PartmanConfig *cfg, bool analyze, bool may_commit, bool *more,
+					char *error, Size errlen)
 {
+	bool		continuing = *more;
 	Oid			parent = cfg->parent;
 	TimestampTz started = GetCurrentTimestamp();
 	LOCKTAG		tag;
 
+	*more = false;
 	SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, PARTMAN_LOCK_CLASS, parent, 2);
 	if (LockAcquire(&tag, ExclusiveLock, false, true) == LOCKACQUIRE_NOT_AVAIL)
 	{
@@ -575,13 +690,16 @@ maintain_set_safely(const PartmanConfig *cfg, bool analyze, char *error, Size er
 
 	for (int attempt = 0;; attempt++)
 	{
-		MaintainArgs args = {cfg, analyze, 0, false};
+		MaintainArgs args = {cfg, analyze, may_commit, continuing, 0, false, false};
 		ErrorData  *edata = partman_try_subtransaction(maintain_set_recorded, &args);
 		int			steps = args.steps;
 		bool		was_failing = args.was_failing;
 
 		if (edata == NULL)
+		{
+			*more = args.more;
 			return (steps > 0 || was_failing) ? SET_CHANGED : SET_IDLE;
+		}
 		if (edata->sqlerrcode == ERRCODE_QUERY_CANCELED || edata->sqlerrcode == ERRCODE_ADMIN_SHUTDOWN)
 			ReThrowError(edata);
 		if (edata->sqlerrcode == ERRCODE_LOCK_NOT_AVAILABLE && attempt < LOCK_RETRIES)
@@ -676,17 +794,23 @@ partman_run_maintenance(PG_FUNCTION_ARGS)
 	foreach(lc, parents)
 	{
 		PartmanConfig *cfg = lfirst(lc);
+		SetOutcome	outcome;
+		bool		more = false;
 
-		CHECK_FOR_INTERRUPTS();
-		if (maintain_set_safely(cfg, analyze, NULL, 0) == SET_IDLE)
+		do
+		{
+			CHECK_FOR_INTERRUPTS();
+			outcome = maintain_set_safely(cfg, analyze, nonatomic, &more, NULL, 0);
+			if (outcome != SET_IDLE && nonatomic)
+				partman_spi_commit();
+		} while (more);
+		if (outcome == SET_IDLE)
 		{
 			MemoryContext old = MemoryContextSwitchTo(callcxt);
 
 			idle = lappend_oid(idle, cfg->parent);
 			MemoryContextSwitchTo(old);
 		}
-		else if (nonatomic)
-			partman_spi_commit();
 	}
 	/* sets with nothing to do cost one statement in all, and no commit each */
 	record_idle(idle);
@@ -759,8 +883,23 @@ partman_maintenance_plan(PG_FUNCTION_ARGS)
 					lock_mode = "ACCESS EXCLUSIVE, one batch at a time";
 					break;
 				case STEP_DROP:
-					statement = psprintf("DROP TABLE %s", step->partition);
-					break;
+					{
+						List	   *drop = partman_drop_partition_statements(parent, step->relid);
+
+						statement = psprintf("%s; %s", (char *) linitial(drop), (char *) lsecond(drop));
+						break;
+					}
+				case STEP_SECURE:
+					{
+						StringInfoData buf;
+						ListCell   *lc;
+
+						initStringInfo(&buf);
+						foreach(lc, partman_secure_partition_statements(step->relid, step->force_rls))
+							appendStringInfo(&buf, "%s%s", buf.len ? "; " : "", (char *) lfirst(lc));
+						statement = buf.data;
+						break;
+					}
 				case STEP_DETACH:
 				case STEP_ARCHIVE:
 					/* PostgreSQL allows CONCURRENTLY only without a default partition */
@@ -1055,6 +1194,7 @@ partman_maintenance_round(char *last_error, Size len)
 	foreach(lc, parents)
 	{
 		SetOutcome	outcome;
+		bool		more = false;
 
 		CHECK_FOR_INTERRUPTS();
 		if (!round_begin())
@@ -1062,7 +1202,16 @@ partman_maintenance_round(char *last_error, Size len)
 		/* the set may have been dropped since the list was read */
 		if (SearchSysCacheExists1(RELOID, ObjectIdGetDatum(((PartmanConfig *) lfirst(lc))->parent)))
 		{
-			outcome = maintain_set_safely(lfirst(lc), false, last_error, len);
+			outcome = maintain_set_safely(lfirst(lc), false, true, &more, last_error, len);
+			/* a set too big for one transaction: one per batch */
+			while (more)
+			{
+				round_end();
+				CHECK_FOR_INTERRUPTS();
+				if (!round_begin())
+					return -1;
+				outcome = maintain_set_safely(lfirst(lc), false, true, &more, last_error, len);
+			}
 			if (outcome == SET_IDLE)
 			{
 				MemoryContext old = MemoryContextSwitchTo(cxt);

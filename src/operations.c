@@ -702,7 +702,7 @@ partman_drop_partition(PG_FUNCTION_ARGS)
 					 errhint("Move the rows first (partman.partition_data), or call with only_if_empty => false.")));
 	}
 	partman_begin_ddl(&set.key, &ddl);
-	partman_spi_exec(psprintf("DROP TABLE %s", partman_qualified_name(part->relid)), SPI_OK_UTILITY);
+	partman_drop_partition_table(set.key.parent, part->relid);
 	partman_end_ddl(&ddl);
 	partman_spi_finish(spi_level);
 	PG_RETURN_VOID();

@@ -232,6 +232,8 @@ typedef struct PartmanTemplate
 	char		replident;		/* parent's relreplident */
 	Oid			replident_index;	/* parent's replica identity index */
 	char	   *storage_parameters; /* "WITH (...)" body, or NULL */
+	bool		row_security;	/* parent has row-level security enabled */
+	bool		force_row_security; /* ... and forced for its owner */
 	/* composite sets: how each new RANGE partition is sub-partitioned */
 	char		sub_strategy;	/* PARTITION_STRATEGY_LIST / HASH, or 0 */
 	char	   *sub_key;		/* column name */
@@ -262,6 +264,14 @@ extern Oid	partman_create_default_partition(const PartmanKey *key,
 extern Oid	partman_create_partition(const PartmanKey *key, const PartmanTemplate *tmpl,
 									 const char *name, const char *bound_clause);
 extern ErrorData *partman_try_subtransaction(void (*fn) (void *), void *arg);
+extern int	partman_lock_budget(void);
+extern int	partman_locks_per_partition(Oid parent, const PartmanTemplate *tmpl);
+extern void partman_check_lock_budget(Oid parent, const PartmanTemplate *tmpl, int64 partitions,
+									  const char *what, const char *hint);
+extern List *partman_drop_partition_statements(Oid parent, Oid relid);
+extern List *partman_secure_partition_statements(Oid relid, bool force);
+extern bool partman_partition_is_secured(Oid relid, bool force);
+extern void partman_drop_partition_table(Oid parent, Oid relid);
 extern void partman_retire_partition(const PartmanKey *key, Oid relid, const char *action,
 									 const char *schema);
 
