@@ -79,6 +79,7 @@ partman_create_parent(PG_FUNCTION_ARGS)
 	int64		current = 0;
 	int64		first = 0;
 	int64		last = -1;
+	int64		nparts;
 
 	partman_require_arg(fcinfo, 0, "parent");
 	partman_require_arg(fcinfo, 2, "premake");
@@ -178,11 +179,16 @@ partman_create_parent(PG_FUNCTION_ARGS)
 																 "start_partition"));
 		last = partman_premake_horizon(&grid, Max(first, current), cfg.premake);
 	}
-	/* a function cannot commit: what does not fit in one transaction is refused */
-	partman_check_lock_budget(key.parent, &tmpl,
-							  (key.strategy == PARTITION_STRATEGY_RANGE ? last - first + 1 :
-							   key.strategy == PARTITION_STRATEGY_HASH ? PG_GETARG_INT32(8) :
-							   JB_ROOT_COUNT(PG_GETARG_JSONB_P(9))) + (cfg.default_partition ? 1 : 0),
+	/*
+	 * A function cannot commit: what does not fit in one transaction is
+	 * refused (beyond PARTMAN_MAX_NEW_PARTITIONS or the largest modulus,
+	 * the engines' own errors say more).
+	 */
+	nparts = key.strategy == PARTITION_STRATEGY_RANGE ? last - first + 1 :
+		key.strategy == PARTITION_STRATEGY_HASH ? PG_GETARG_INT32(8) :
+		JB_ROOT_COUNT(PG_GETARG_JSONB_P(9));
+	if (nparts > 0 && nparts <= PARTMAN_MAX_NEW_PARTITIONS)
+		partman_check_lock_budget(key.parent, &tmpl, nparts + (cfg.default_partition ? 1 : 0),
 							  "create_parent",
 							  "Create the set with a smaller premake (or an earlier start_partition), then raise premake with partman.set_config: CALL partman.run_maintenance() makes the rest, committing in batches.");
 	partman_begin_ddl(&key, &ddl);
@@ -630,6 +636,10 @@ partman_check_default(PG_FUNCTION_ARGS)
 
 		partman_read_key(lfirst_oid(lc), &key);
 		deflt = partman_default_partition(key.parent);
+		/* all sets: a count skips those the caller may not read */
+		if (exact && PG_ARGISNULL(0) && OidIsValid(deflt) &&
+			pg_class_aclcheck(deflt, GetUserId(), ACL_SELECT) != ACLCHECK_OK)
+			continue;
 		if (OidIsValid(deflt))
 		{
 			values[0] = ObjectIdGetDatum(key.parent);

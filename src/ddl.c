@@ -22,7 +22,12 @@
 #include "access/relation.h"
 #include "access/xact.h"
 #include "catalog/namespace.h"
+#include "access/genam.h"
+#include "access/table.h"
+#include "catalog/indexing.h"
 #include "catalog/partition.h"
+#include "catalog/pg_constraint.h"
+#include "catalog/pg_depend.h"
 #include "catalog/pg_class.h"
 #include "executor/spi.h"
 #include "lib/stringinfo.h"
@@ -40,6 +45,7 @@
 #include "utils/rel.h"
 #include "utils/resowner.h"
 #include "utils/relcache.h"
+#include "utils/fmgroids.h"
 #include "utils/syscache.h"
 
 static void
@@ -310,7 +316,6 @@ partman_read_template(const PartmanKey *key, const PartmanConfig *cfg,
 		tmpl->has_acl = true;
 	}
 	tmpl->row_security = ((Form_pg_class) GETSTRUCT(tuple))->relrowsecurity;
-	tmpl->force_row_security = ((Form_pg_class) GETSTRUCT(tuple))->relforcerowsecurity;
 	ReleaseSysCache(tuple);
 
 	rel = relation_open(key->parent, NoLock);
@@ -452,25 +457,27 @@ other_grantees(Oid relid)
 	return result;
 }
 
-/* Whether partition relid is closed as above (force: and forced). */
+/* Whether partition relid is closed as above. */
 bool
-partman_partition_is_secured(Oid relid, bool force)
+partman_partition_is_secured(Oid relid)
 {
 	HeapTuple	tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
-	Form_pg_class form;
 	bool		secured;
 
 	if (!HeapTupleIsValid(tuple))
 		elog(ERROR, "cache lookup failed for relation %u", relid);
-	form = (Form_pg_class) GETSTRUCT(tuple);
-	secured = form->relrowsecurity && (!force || form->relforcerowsecurity);
+	secured = ((Form_pg_class) GETSTRUCT(tuple))->relrowsecurity;
 	ReleaseSysCache(tuple);
 	return secured && other_grantees(relid) == NIL;
 }
 
-/* The statements that close partition relid as above. */
+/*
+ * The statements that close partition relid as above.  Not FORCE: the owner
+ * (and members of its role) may read every partition anyway, and partman
+ * moves rows between partitions with the owner's rights.
+ */
 List *
-partman_secure_partition_statements(Oid relid, bool force)
+partman_secure_partition_statements(Oid relid)
 {
 	char	   *table = partman_qualified_name(relid);
 	List	   *grantees = other_grantees(relid);
@@ -488,10 +495,7 @@ partman_secure_partition_statements(Oid relid, bool force)
 							 grantee_name(lfirst_oid(lc)));
 		result = lappend(result, sql.data);
 	}
-	result = lappend(result, psprintf("ALTER TABLE %s ENABLE ROW LEVEL SECURITY", table));
-	if (force)
-		result = lappend(result, psprintf("ALTER TABLE %s FORCE ROW LEVEL SECURITY", table));
-	return result;
+	return lappend(result, psprintf("ALTER TABLE %s ENABLE ROW LEVEL SECURITY", table));
 }
 
 /* The partition's index that inherits from the parent's index parent_index. */
@@ -619,7 +623,7 @@ partman_create_partition(const PartmanKey *key, const PartmanTemplate *tmpl,
 	{
 		ListCell   *lc;
 
-		foreach(lc, partman_secure_partition_statements(relid, tmpl->force_row_security))
+		foreach(lc, partman_secure_partition_statements(relid))
 			partman_spi_exec(lfirst(lc), SPI_OK_UTILITY);
 	}
 	else if (tmpl->has_acl)
@@ -675,18 +679,120 @@ partman_drop_partition_statements(Oid parent, Oid relid)
 					  psprintf("DROP TABLE %s", table));
 }
 
+/* A foreign key that references a partition: PostgreSQL's clone of it, and the user's. */
+typedef struct ReferencingKey
+{
+	char	   *clone;			/* the constraint PostgreSQL's error names */
+	char	   *name;			/* the constraint the user created */
+	char	   *table;			/* the referencing table, qualified */
+} ReferencingKey;
+
+/*
+ * The foreign keys that reference partition relid, found through pg_depend
+ * (pg_constraint has no index on the referenced table).  Read before the
+ * DETACH, so that its error can name them without catalog access after it.
+ */
+static pg_noinline List *
+referencing_keys(Oid relid)
+{
+	Relation	depend = table_open(DependRelationId, AccessShareLock);
+	ScanKeyData scankey[2];
+	SysScanDesc scan;
+	HeapTuple	tuple;
+	List	   *result = NIL;
+
+	ScanKeyInit(&scankey[0], Anum_pg_depend_refclassid, BTEqualStrategyNumber, F_OIDEQ,
+				ObjectIdGetDatum(RelationRelationId));
+	ScanKeyInit(&scankey[1], Anum_pg_depend_refobjid, BTEqualStrategyNumber, F_OIDEQ,
+				ObjectIdGetDatum(relid));
+	scan = systable_beginscan(depend, DependReferenceIndexId, true, NULL, 2, scankey);
+	while (HeapTupleIsValid(tuple = systable_getnext(scan)))
+	{
+		Form_pg_depend dep = (Form_pg_depend) GETSTRUCT(tuple);
+		HeapTuple	contuple;
+		Form_pg_constraint con;
+		ReferencingKey *key;
+
+		if (dep->classid != ConstraintRelationId)
+			continue;
+		contuple = SearchSysCache1(CONSTROID, ObjectIdGetDatum(dep->objid));
+		if (!HeapTupleIsValid(contuple))
+			continue;
+		con = (Form_pg_constraint) GETSTRUCT(contuple);
+		if (con->contype != CONSTRAINT_FOREIGN || con->confrelid != relid)
+		{
+			ReleaseSysCache(contuple);
+			continue;
+		}
+		key = palloc(sizeof(ReferencingKey));
+		key->clone = pstrdup(NameStr(con->conname));
+		/* the user's constraint is the root of the clones */
+		while (OidIsValid(con->conparentid))
+		{
+			HeapTuple	up = SearchSysCache1(CONSTROID, ObjectIdGetDatum(con->conparentid));
+
+			if (!HeapTupleIsValid(up))
+				break;
+			ReleaseSysCache(contuple);
+			contuple = up;
+			con = (Form_pg_constraint) GETSTRUCT(contuple);
+		}
+		key->name = pstrdup(NameStr(con->conname));
+		key->table = partman_qualified_name(con->conrelid);
+		ReleaseSysCache(contuple);
+		result = lappend(result, key);
+	}
+	systable_endscan(scan);
+	table_close(depend, AccessShareLock);
+	return result;
+}
+
 /*
  * partman_drop_partition_table
- *		Drop partition relid of parent (see above).  Caller holds
- *		AccessExclusiveLock on both, inside partman_begin_ddl().
+ *		Drop partition relid of parent (see above).  When rows still
+ *		reference it, the error names the user's foreign key and the
+ *		referencing table.  Caller holds AccessExclusiveLock on both, inside
+ *		partman_begin_ddl().
  */
 void
 partman_drop_partition_table(Oid parent, Oid relid)
 {
-	ListCell   *lc;
+	List	   *statements = partman_drop_partition_statements(parent, relid);
+	List	   *keys = referencing_keys(relid);
+	MemoryContext oldcxt = CurrentMemoryContext;
+	char	   *partition = pstrdup(get_rel_name(relid));
 
-	foreach(lc, partman_drop_partition_statements(parent, relid))
-		partman_spi_exec(lfirst(lc), SPI_OK_UTILITY);
+	PG_TRY();
+	{
+		partman_spi_exec(linitial(statements), SPI_OK_UTILITY);
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+		ListCell   *lc;
+
+		MemoryContextSwitchTo(oldcxt);
+		edata = CopyErrorData();
+		if (edata->sqlerrcode != ERRCODE_FOREIGN_KEY_VIOLATION || edata->constraint_name == NULL)
+			PG_RE_THROW();
+		foreach(lc, keys)
+		{
+			ReferencingKey *key = lfirst(lc);
+
+			if (strcmp(key->clone, edata->constraint_name) != 0)
+				continue;
+			FlushErrorState();
+			ereport(ERROR,
+					(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
+					 errmsg("partition \"%s\" is still referenced by foreign key \"%s\" of table %s",
+							partition, key->name, key->table),
+					 edata->detail ? errdetail_internal("%s", edata->detail) : 0,
+					 errhint("Delete the referencing rows (or drop the foreign key); the next run drops the partition.")));
+		}
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+	partman_spi_exec(lsecond(statements), SPI_OK_UTILITY);
 }
 
 /*

@@ -96,7 +96,6 @@ typedef struct MaintenanceStep
 	uint64		parked_rows;	/* default-partition rows of the bound */
 	char	   *reason;
 	PartmanMissingSub *sub;		/* new sub-partition of a composite set */
-	bool		force_rls;		/* STEP_SECURE: the parent forces RLS */
 } MaintenanceStep;
 
 /* ---------------------------------------------------------------------
@@ -306,14 +305,12 @@ plan_security(const PartmanSet *set)
 	Oid			parent = set->key.parent;
 	HeapTuple	tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(parent));
 	bool		rls;
-	bool		force;
 	List	   *steps = NIL;
 	ListCell   *lc;
 
 	if (!HeapTupleIsValid(tuple))
 		elog(ERROR, "cache lookup failed for relation %u", parent);
 	rls = ((Form_pg_class) GETSTRUCT(tuple))->relrowsecurity;
-	force = ((Form_pg_class) GETSTRUCT(tuple))->relforcerowsecurity;
 	ReleaseSysCache(tuple);
 	if (!rls)
 		return NIL;
@@ -322,12 +319,11 @@ plan_security(const PartmanSet *set)
 		Oid			relid = lfirst_oid(lc);
 		MaintenanceStep *step;
 
-		if (relid == parent || partman_partition_is_secured(relid, force))
+		if (relid == parent || partman_partition_is_secured(relid))
 			continue;
 		step = new_step(STEP_SECURE, partman_qualified_name(relid),
 						pstrdup("the parent has row-level security: the partition gets no privileges and row-level security with no policy, so it cannot be read around the parent's policies"));
 		step->relid = relid;
-		step->force_rls = force;
 		steps = lappend(steps, step);
 	}
 	return steps;
@@ -494,20 +490,20 @@ execute_step(const PartmanSet *set, const PartmanTemplate *tmpl, MaintenanceStep
 				return;
 			}
 			/* FALLTHROUGH */
-		case STEP_SECURE:
-			{
-				ListCell   *lc;
-
-				partman_lock_relation(step->relid, AccessExclusiveLock);
-				foreach(lc, partman_secure_partition_statements(step->relid, step->force_rls))
-					partman_spi_exec(lfirst(lc), SPI_OK_UTILITY);
-				break;
-			}
 		case STEP_DROP:
 			partman_lock_relation(step->relid, AccessExclusiveLock);
 			partman_retire_partition(key, step->relid, set->cfg.retention_action,
 									 set->cfg.retention_schema);
 			break;
+		case STEP_SECURE:
+			{
+				ListCell   *lc;
+
+				partman_lock_relation(step->relid, AccessExclusiveLock);
+				foreach(lc, partman_secure_partition_statements(step->relid))
+					partman_spi_exec(lfirst(lc), SPI_OK_UTILITY);
+				break;
+			}
 	}
 	log_step(key->parent, step_names[step->action], step->partition, "done", detail, started);
 }
@@ -895,7 +891,7 @@ partman_maintenance_plan(PG_FUNCTION_ARGS)
 						ListCell   *lc;
 
 						initStringInfo(&buf);
-						foreach(lc, partman_secure_partition_statements(step->relid, step->force_rls))
+						foreach(lc, partman_secure_partition_statements(step->relid))
 							appendStringInfo(&buf, "%s%s", buf.len ? "; " : "", (char *) lfirst(lc));
 						statement = buf.data;
 						break;

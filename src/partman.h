@@ -233,7 +233,6 @@ typedef struct PartmanTemplate
 	Oid			replident_index;	/* parent's replica identity index */
 	char	   *storage_parameters; /* "WITH (...)" body, or NULL */
 	bool		row_security;	/* parent has row-level security enabled */
-	bool		force_row_security; /* ... and forced for its owner */
 	/* composite sets: how each new RANGE partition is sub-partitioned */
 	char		sub_strategy;	/* PARTITION_STRATEGY_LIST / HASH, or 0 */
 	char	   *sub_key;		/* column name */
@@ -269,8 +268,8 @@ extern int	partman_locks_per_partition(Oid parent, const PartmanTemplate *tmpl);
 extern void partman_check_lock_budget(Oid parent, const PartmanTemplate *tmpl, int64 partitions,
 									  const char *what, const char *hint);
 extern List *partman_drop_partition_statements(Oid parent, Oid relid);
-extern List *partman_secure_partition_statements(Oid relid, bool force);
-extern bool partman_partition_is_secured(Oid relid, bool force);
+extern List *partman_secure_partition_statements(Oid relid);
+extern bool partman_partition_is_secured(Oid relid);
 extern void partman_drop_partition_table(Oid parent, Oid relid);
 extern void partman_retire_partition(const PartmanKey *key, Oid relid, const char *action,
 									 const char *schema);
