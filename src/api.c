@@ -434,8 +434,26 @@ partman_partition_for(PG_FUNCTION_ARGS)
  *		default sub-partitions.  sub_partitions counts the sub-partitions of
  *		the partitions (NULL when none is partitioned), other than default
  *		ones; missing_sub_partitions the LIST sub-partitions sub_list_values
- *		names and partitions lack (NULL for other sets).
+ *		names and partitions lack (NULL for other sets).  gaps counts the
+ *		ranges between RANGE partitions that no partition covers (NULL for
+ *		other sets), and gap_from and gap_to give the bounds of the first
+ *		HEALTH_MAX_GAPS of them (gaps that end at or before the retention
+ *		threshold are left out); has_default whether the parent has a
+ *		default partition.
  */
+#define HEALTH_MAX_GAPS	10
+
+/* The bounds of gaps as a text[] of the key type's output. */
+static Datum
+bounds_array(Oid typid, const Datum *bounds, int n)
+{
+	Datum	   *items = palloc(sizeof(Datum) * Max(n, 1));
+
+	for (int i = 0; i < n; i++)
+		items[i] = CStringGetTextDatum(partman_value_to_text(typid, bounds[i]));
+	return PointerGetDatum(construct_array(items, n, TEXTOID, -1, false, TYPALIGN_INT));
+}
+
 Datum
 partman_set_health(PG_FUNCTION_ARGS)
 {
@@ -444,8 +462,11 @@ partman_set_health(PG_FUNCTION_ARGS)
 	PartmanConfig cfg;
 	List	   *parts;
 	ListCell   *lc;
-	Datum		values[7];
-	bool		nulls[7] = {false, true, true, true, true, true, true};
+	Datum		values[11];
+	bool		nulls[11] = {false, true, true, true, true, true, true, true, true, true, false};
+	bool		has_default = false;
+	bool		has_expired = false;
+	Datum		expired = (Datum) 0;
 	int			npartitions = 0;
 	PartmanPartition *oldest = NULL;
 	PartmanPartition *newest = NULL;
@@ -465,6 +486,7 @@ partman_set_health(PG_FUNCTION_ARGS)
 		if (part->is_default)
 		{
 			defaults = lappend_oid(defaults, part->relid);
+			has_default = true;
 			continue;
 		}
 		npartitions++;
@@ -503,6 +525,8 @@ partman_set_health(PG_FUNCTION_ARGS)
 		nulls[2] = false;
 	}
 
+	values[10] = BoolGetDatum(has_default);
+
 	SPI_connect();
 	if (key.strategy == PARTITION_STRATEGY_RANGE && partman_config_read(key.parent, &cfg) &&
 		(cfg.interval != NULL))
@@ -516,6 +540,7 @@ partman_set_health(PG_FUNCTION_ARGS)
 		{
 			Datum		after = partman_grid_bound(&grid, partman_current_cell(&key, &grid) + 1);
 			int			future = 0;
+			Datum		newest;
 
 			foreach(lc, parts)
 			{
@@ -527,6 +552,22 @@ partman_set_health(PG_FUNCTION_ARGS)
 			}
 			values[3] = Int32GetDatum(future);
 			nulls[3] = false;
+
+			/*
+			 * Below the retention threshold, ranges without a partition are
+			 * retention's doing (premake skips expired cells; the partition
+			 * with the newest row outlives its neighbours): no gap.
+			 */
+			if (cfg.retention != NULL && grid.kind != GRID_INTEGER)
+			{
+				expired = partman_time_threshold(&grid, cfg.retention);
+				has_expired = true;
+			}
+			else if (cfg.retention != NULL && partman_newest_key(&key, &newest))
+			{
+				expired = partman_integer_threshold(&grid, newest, cfg.retention);
+				has_expired = true;
+			}
 		}
 		if (cfg.sub_strategy != NULL &&
 			partman_sub_strategy_code(cfg.sub_strategy) == PARTITION_STRATEGY_LIST)
@@ -535,7 +576,29 @@ partman_set_health(PG_FUNCTION_ARGS)
 			nulls[6] = false;
 		}
 	}
+	if (has_expired)
+	{
+		int16		typlen;
+		bool		typbyval;
+
+		/* out of SPI's memory, which SPI_finish frees */
+		get_typlenbyval(key.typid, &typlen, &typbyval);
+		expired = SPI_datumTransfer(expired, typbyval, typlen);
+	}
 	SPI_finish();
+
+	if (key.strategy == PARTITION_STRATEGY_RANGE)
+	{
+		Datum		gap_from[HEALTH_MAX_GAPS];
+		Datum		gap_to[HEALTH_MAX_GAPS];
+		int			ngaps = partman_range_gaps(key.parent, has_expired ? &expired : NULL,
+											   HEALTH_MAX_GAPS, gap_from, gap_to);
+
+		values[7] = Int32GetDatum(ngaps);
+		values[8] = bounds_array(key.typid, gap_from, Min(ngaps, HEALTH_MAX_GAPS));
+		values[9] = bounds_array(key.typid, gap_to, Min(ngaps, HEALTH_MAX_GAPS));
+		nulls[7] = nulls[8] = nulls[9] = false;
+	}
 
 	if (defaults != NIL)
 	{
