@@ -785,16 +785,26 @@ apply_setting(PartmanConfig *cfg, int i, Datum value, bool isnull)
 	/* maintenance_enabled: any boolean will do */
 }
 
+/* The config row of a set the caller may change, or the error saying why not. */
+static void
+read_own_config(Oid parent, PartmanConfig *cfg)
+{
+	partman_check_owner(parent);
+	if (!partman_config_read(parent, cfg))
+		partman_not_managed(parent);
+}
+
 /*
- * Change n settings of a managed set (numbers in settable) to values of
- * their columns' types.  The new row is validated here, before the UPDATE,
- * so a bad value is reported as the caller's error and not from inside
- * partman's statement (the guard trigger's own check then passes).
+ * Change n settings of a managed set, whose row the caller read into *cfg,
+ * to values of their columns' types (settings by number in settable).  The
+ * new row is validated here, before the UPDATE, so a bad value is reported
+ * as the caller's error and not from inside partman's statement (the guard
+ * trigger's own check then passes).
  */
 static void
-change_settings(Oid parent, int n, const int *setting, const Datum *values, const bool *isnull)
+change_settings(PartmanConfig *cfg, int n, const int *setting, const Datum *values,
+				const bool *isnull)
 {
-	PartmanConfig cfg;
 	PartmanKey	key;
 	Oid			argtypes[3];
 	Datum		args[3];
@@ -803,24 +813,21 @@ change_settings(Oid parent, int n, const int *setting, const Datum *values, cons
 	int			rc;
 
 	Assert(n < lengthof(args));
-	partman_check_owner(parent);
-	if (!partman_config_read(parent, &cfg))
-		partman_not_managed(parent);
 	for (int i = 0; i < n; i++)
 	{
 		if (isnull[i] && !settable[setting[i]].nullable)
 			ereport(ERROR,
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 					 errmsg("setting \"%s\" cannot be NULL", settable[setting[i]].name)));
-		apply_setting(&cfg, setting[i], values[i], isnull[i]);
+		apply_setting(cfg, setting[i], values[i], isnull[i]);
 	}
-	partman_read_key(parent, &key);
-	partman_validate_config(&cfg, &key);
+	partman_read_key(cfg->parent, &key);
+	partman_validate_config(cfg, &key);
 
 	initStringInfo(&sql);
 	appendStringInfoString(&sql, "UPDATE partman.part_config SET ");
 	argtypes[0] = REGCLASSOID;
-	args[0] = ObjectIdGetDatum(parent);
+	args[0] = ObjectIdGetDatum(cfg->parent);
 	nulls[0] = ' ';
 	for (int i = 0; i < n; i++)
 	{
@@ -850,6 +857,7 @@ partman_set_config(PG_FUNCTION_ARGS)
 	int			which = -1;
 	Datum		value = (Datum) 0;
 	bool		isnull;
+	PartmanConfig cfg;
 
 	partman_require_arg(fcinfo, 0, "parent");
 	partman_require_arg(fcinfo, 1, "setting");
@@ -875,6 +883,8 @@ partman_set_config(PG_FUNCTION_ARGS)
 				 errhint("Settings are premake, retention, retention_action, retention_schema, default_partition, maintenance_enabled, require_filter, max_partitions, max_rescue_rows, storage_parameters, sub_list_values and sub_modulus.")));
 	}
 
+	SPI_connect();
+	read_own_config(parent, &cfg);
 	isnull = PG_ARGISNULL(2);
 	if (!isnull)
 	{
@@ -885,9 +895,7 @@ partman_set_config(PG_FUNCTION_ARGS)
 		value = OidInputFunctionCall(infunc, text_to_cstring(PG_GETARG_TEXT_PP(2)),
 									 ioparam, -1);
 	}
-
-	SPI_connect();
-	change_settings(parent, 1, &which, &value, &isnull);
+	change_settings(&cfg, 1, &which, &value, &isnull);
 	SPI_finish();
 	PG_RETURN_VOID();
 }
@@ -916,6 +924,7 @@ partman_set_pruning_policy(PG_FUNCTION_ARGS)
 	int			setting[2];
 	Datum		values[2];
 	bool		isnull[2];
+	PartmanConfig cfg;
 
 	partman_require_arg(fcinfo, 0, "parent");
 	partman_require_arg(fcinfo, 1, "require_filter");
@@ -929,7 +938,8 @@ partman_set_pruning_policy(PG_FUNCTION_ARGS)
 	isnull[1] = PG_ARGISNULL(2);
 
 	SPI_connect();
-	change_settings(parent, 2, setting, values, isnull);
+	read_own_config(parent, &cfg);
+	change_settings(&cfg, 2, setting, values, isnull);
 	SPI_finish();
 
 	if (!partman_preloaded)
