@@ -538,9 +538,18 @@ partman_set_health(PG_FUNCTION_ARGS)
 		if (grid.kind != GRID_INTEGER ||
 			pg_class_aclcheck(key.parent, GetUserId(), ACL_SELECT) == ACLCHECK_OK)
 		{
-			Datum		after = partman_grid_bound(&grid, partman_current_cell(&key, &grid) + 1);
-			int			future = 0;
 			Datum		newest;
+			bool		has_newest = false;
+			int64		current;
+			Datum		after;
+			int			future = 0;
+
+			/* an integer set's newest key, read once for both uses below */
+			if (grid.kind == GRID_INTEGER && cfg.retention != NULL)
+				has_newest = partman_newest_key(&key, &newest);
+			current = has_newest ? partman_grid_cell_of(&grid, newest) :
+				partman_current_cell(&key, &grid);
+			after = partman_grid_bound(&grid, current + 1);
 
 			foreach(lc, parts)
 			{
@@ -563,7 +572,7 @@ partman_set_health(PG_FUNCTION_ARGS)
 				expired = partman_time_threshold(&grid, cfg.retention);
 				has_expired = true;
 			}
-			else if (cfg.retention != NULL && partman_newest_key(&key, &newest))
+			else if (has_newest)
 			{
 				expired = partman_integer_threshold(&grid, newest, cfg.retention);
 				has_expired = true;

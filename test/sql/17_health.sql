@@ -49,6 +49,12 @@ SELECT status, status_reasons FROM partman.sets WHERE parent = 'health.kept'::re
 DROP TABLE health.kept_p20240320;
 SELECT status, status_reasons FROM partman.sets WHERE parent = 'health.kept'::regclass;
 SET partman.simulated_now = '2024-03-10 12:00:00+00';
+-- the same for an integer set, whose threshold is the newest key - retention
+CREATE TABLE health.ids (id bigint NOT NULL) PARTITION BY RANGE (id);
+SELECT partman.create_parent('health.ids', '100', premake => 8, start_partition => '0', retention => '300');
+INSERT INTO health.ids SELECT generate_series(0, 299) UNION ALL SELECT 700;
+DROP TABLE health.ids_p100, health.ids_p500;
+SELECT status, status_reasons FROM partman.sets WHERE parent = 'health.ids'::regclass;
 
 -------------------------------------------------------------------------------
 -- 2. A default partition missing while default_partition is true.
