@@ -134,11 +134,12 @@ CREATE FUNCTION partman.create_partition(
     range_to pg_catalog.text DEFAULT NULL,
     list_values pg_catalog.text[] DEFAULT NULL,
     remainder pg_catalog.int4 DEFAULT NULL,
-    name pg_catalog.text DEFAULT NULL)
+    name pg_catalog.text DEFAULT NULL,
+    is_default pg_catalog.bool DEFAULT false)
 RETURNS pg_catalog.regclass
 LANGUAGE C VOLATILE AS 'MODULE_PATHNAME', 'partman_create_partition_sql';
 COMMENT ON FUNCTION partman.create_partition IS
-    'Create one partition; rows of its bound parked in the default partition move into it';
+    'Create one partition (or the default partition); rows of its bound parked in the default partition move into it';
 
 CREATE FUNCTION partman.attach_partition(
     parent pg_catalog.regclass,
@@ -264,7 +265,9 @@ CREATE FUNCTION partman._set_health(parent pg_catalog.regclass,
     OUT partitions pg_catalog.int4, OUT oldest_bound pg_catalog.text,
     OUT newest_bound pg_catalog.text, OUT future_partitions pg_catalog.int4,
     OUT default_rows pg_catalog.int8, OUT sub_partitions pg_catalog.int4,
-    OUT missing_sub_partitions pg_catalog.int4)
+    OUT missing_sub_partitions pg_catalog.int4, OUT gaps pg_catalog.int4,
+    OUT gap_from pg_catalog.text[], OUT gap_to pg_catalog.text[],
+    OUT has_default pg_catalog.bool)
 LANGUAGE C STABLE AS 'MODULE_PATHNAME', 'partman_set_health';
 
 -- One row per managed set with its health.
@@ -305,8 +308,25 @@ SELECT c.parent,
                      THEN pg_catalog.format('%s partitions, more than 1000', h.partitions) END,
                 CASE WHEN h.missing_sub_partitions OPERATOR(pg_catalog.>) 0
                      THEN pg_catalog.format('%s sub-partitions of sub_list_values missing: run maintenance',
-                                            h.missing_sub_partitions) END
-            ]) x WHERE x IS NOT NULL) AS warning
+                                            h.missing_sub_partitions) END,
+                CASE WHEN c.default_partition AND NOT h.has_default
+                      AND c.strategy OPERATOR(pg_catalog.<>) 'hash'
+                     THEN 'default partition missing although default_partition is true: '
+                          'rows that fit no partition are refused until maintenance recreates it' END
+            ]) x WHERE x IS NOT NULL)
+            -- ranges no partition covers, between the oldest and the newest
+            OPERATOR(pg_catalog.||) ARRAY(
+                SELECT pg_catalog.format('gap: no partition from %s to %s, %s', g.lower, g.upper,
+                                         CASE WHEN h.has_default
+                                              THEN 'its rows go to the default partition'
+                                              ELSE 'its rows are refused' END)
+                  FROM ROWS FROM (pg_catalog.unnest(h.gap_from), pg_catalog.unnest(h.gap_to))
+                       WITH ORDINALITY g(lower, upper, n)
+                 ORDER BY g.n)
+            OPERATOR(pg_catalog.||) ARRAY(
+                SELECT pg_catalog.format('%s more gaps between partitions',
+                                         h.gaps OPERATOR(pg_catalog.-) pg_catalog.cardinality(h.gap_from))
+                 WHERE h.gaps OPERATOR(pg_catalog.>) pg_catalog.cardinality(h.gap_from)) AS warning
  ) r;
 COMMENT ON VIEW partman.sets IS 'partman: each managed partition set with its health';
 GRANT SELECT ON partman.sets TO PUBLIC;

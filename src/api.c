@@ -454,8 +454,26 @@ partman_partition_for(PG_FUNCTION_ARGS)
  *		default sub-partitions.  sub_partitions counts the sub-partitions of
  *		the partitions (NULL when none is partitioned), other than default
  *		ones; missing_sub_partitions the LIST sub-partitions sub_list_values
- *		names and partitions lack (NULL for other sets).
+ *		names and partitions lack (NULL for other sets).  gaps counts the
+ *		ranges between RANGE partitions that no partition covers (NULL for
+ *		other sets), and gap_from and gap_to give the bounds of the first
+ *		HEALTH_MAX_GAPS of them (gaps that end at or before the retention
+ *		threshold are left out); has_default whether the parent has a
+ *		default partition.
  */
+#define HEALTH_MAX_GAPS	10
+
+/* The bounds of gaps as a text[] of the key type's output. */
+static Datum
+bounds_array(Oid typid, const Datum *bounds, int n)
+{
+	Datum	   *items = palloc(sizeof(Datum) * Max(n, 1));
+
+	for (int i = 0; i < n; i++)
+		items[i] = CStringGetTextDatum(partman_value_to_text(typid, bounds[i]));
+	return PointerGetDatum(construct_array(items, n, TEXTOID, -1, false, TYPALIGN_INT));
+}
+
 Datum
 partman_set_health(PG_FUNCTION_ARGS)
 {
@@ -465,8 +483,11 @@ partman_set_health(PG_FUNCTION_ARGS)
 	PartmanConfig cfg;
 	List	   *parts;
 	ListCell   *lc;
-	Datum		values[7];
-	bool		nulls[7] = {false, true, true, true, true, true, true};
+	Datum		values[11];
+	bool		nulls[11] = {false, true, true, true, true, true, true, true, true, true, false};
+	bool		has_default = false;
+	bool		has_expired = false;
+	Datum		expired = (Datum) 0;
 	int			npartitions = 0;
 	PartmanPartition *oldest = NULL;
 	PartmanPartition *newest = NULL;
@@ -486,6 +507,7 @@ partman_set_health(PG_FUNCTION_ARGS)
 		if (part->is_default)
 		{
 			defaults = lappend_oid(defaults, part->relid);
+			has_default = true;
 			continue;
 		}
 		npartitions++;
@@ -524,6 +546,8 @@ partman_set_health(PG_FUNCTION_ARGS)
 		nulls[2] = false;
 	}
 
+	values[10] = BoolGetDatum(has_default);
+
 	spi_level = partman_spi_connect(false);
 	if (key.strategy == PARTITION_STRATEGY_RANGE && partman_config_read(key.parent, &cfg) &&
 		(cfg.interval != NULL))
@@ -535,8 +559,18 @@ partman_set_health(PG_FUNCTION_ARGS)
 		if (grid.kind != GRID_INTEGER ||
 			pg_class_aclcheck(key.parent, GetUserId(), ACL_SELECT) == ACLCHECK_OK)
 		{
-			Datum		after = partman_grid_bound(&grid, partman_current_cell(&key, &grid) + 1);
+			Datum		newest;
+			bool		has_newest = false;
+			int64		current;
+			Datum		after;
 			int			future = 0;
+
+			/* an integer set's newest key, read once for both uses below */
+			if (grid.kind == GRID_INTEGER && cfg.retention != NULL)
+				has_newest = partman_newest_key(&key, &newest);
+			current = has_newest ? partman_grid_cell_of(&grid, newest) :
+				partman_current_cell(&key, &grid);
+			after = partman_grid_bound(&grid, current + 1);
 
 			foreach(lc, parts)
 			{
@@ -548,6 +582,22 @@ partman_set_health(PG_FUNCTION_ARGS)
 			}
 			values[3] = Int32GetDatum(future);
 			nulls[3] = false;
+
+			/*
+			 * Below the retention threshold, ranges without a partition are
+			 * retention's doing (premake skips expired cells; the partition
+			 * with the newest row outlives its neighbours): no gap.
+			 */
+			if (cfg.retention != NULL && grid.kind != GRID_INTEGER)
+			{
+				expired = partman_time_threshold(&grid, cfg.retention);
+				has_expired = true;
+			}
+			else if (has_newest)
+			{
+				expired = partman_integer_threshold(&grid, newest, cfg.retention);
+				has_expired = true;
+			}
 		}
 		if (cfg.sub_strategy != NULL &&
 			partman_sub_strategy_code(cfg.sub_strategy) == PARTITION_STRATEGY_LIST)
@@ -556,7 +606,29 @@ partman_set_health(PG_FUNCTION_ARGS)
 			nulls[6] = false;
 		}
 	}
+	if (has_expired)
+	{
+		int16		typlen;
+		bool		typbyval;
+
+		/* out of SPI's memory, which SPI_finish frees */
+		get_typlenbyval(key.typid, &typlen, &typbyval);
+		expired = SPI_datumTransfer(expired, typbyval, typlen);
+	}
 	partman_spi_finish(spi_level);
+
+	if (key.strategy == PARTITION_STRATEGY_RANGE)
+	{
+		Datum		gap_from[HEALTH_MAX_GAPS];
+		Datum		gap_to[HEALTH_MAX_GAPS];
+		int			ngaps = partman_range_gaps(key.parent, has_expired ? &expired : NULL,
+											   HEALTH_MAX_GAPS, gap_from, gap_to);
+
+		values[7] = Int32GetDatum(ngaps);
+		values[8] = bounds_array(key.typid, gap_from, Min(ngaps, HEALTH_MAX_GAPS));
+		values[9] = bounds_array(key.typid, gap_to, Min(ngaps, HEALTH_MAX_GAPS));
+		nulls[7] = nulls[8] = nulls[9] = false;
+	}
 
 	if (defaults != NIL)
 	{

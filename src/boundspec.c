@@ -248,3 +248,48 @@ partman_bound_of(const PartmanPartition *part, PartmanBound *bound)
 	bound->modulus = part->modulus;
 	bound->remainder = part->remainder;
 }
+
+/*
+ * partman_bounds_overlap
+ *		Whether a row could satisfy both bounds, decided as PostgreSQL decides
+ *		it when a partition is created (a default bound overlaps none here).
+ *		HASH moduli of one table divide each other, so two HASH bounds
+ *		overlap when their remainders agree modulo the smaller modulus.
+ */
+bool
+partman_bounds_overlap(const PartmanKey *key, const PartmanBound *a, const PartmanBound *b)
+{
+	ListCell   *la;
+	ListCell   *lb;
+
+	if (a->is_default || b->is_default)
+		return false;
+	switch (key->strategy)
+	{
+		case PARTITION_STRATEGY_RANGE:
+			/* a.lower < b.upper and b.lower < a.upper, unbounded sides aside */
+			if (!a->lower_unbounded && !b->upper_unbounded &&
+				partman_compare_keys(key, a->lower, b->upper) >= 0)
+				return false;
+			if (!b->lower_unbounded && !a->upper_unbounded &&
+				partman_compare_keys(key, b->lower, a->upper) >= 0)
+				return false;
+			return true;
+		case PARTITION_STRATEGY_LIST:
+			if (a->has_null && b->has_null)
+				return true;
+			foreach(la, a->values)
+				foreach(lb, b->values)
+					if (partman_compare_keys(key, PointerGetDatum(lfirst(la)),
+											 PointerGetDatum(lfirst(lb))) == 0)
+						return true;
+			return false;
+		case PARTITION_STRATEGY_HASH:
+			{
+				int			modulus = Min(a->modulus, b->modulus);
+
+				return modulus > 0 && a->remainder % modulus == b->remainder % modulus;
+			}
+	}
+	return false;
+}

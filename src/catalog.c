@@ -213,6 +213,56 @@ partman_range_upper(Oid parent, bool newest, Datum *bound)
 	return found;
 }
 
+/*
+ * partman_range_gaps
+ *		The ranges between a RANGE parent's partitions that no partition
+ *		covers (a partition dropped by hand, say): from one partition's upper
+ *		bound to the next one's lower bound.  One pass over the bound
+ *		descriptor the relcache keeps; nothing before the first partition or
+ *		after the last is a gap, nor (when after is not NULL) a gap that ends
+ *		at or before *after.  Returns how many there are and copies the
+ *		bounds of the first max into lower[] and upper[].  The caller holds a
+ *		lock on parent.
+ */
+int
+partman_range_gaps(Oid parent, const Datum *after, int max, Datum *lower, Datum *upper)
+{
+	Relation	rel = relation_open(parent, NoLock);
+	PartitionKey pkey = RelationGetPartitionKey(rel);
+	PartitionBoundInfo bi = RelationGetPartitionDesc(rel, true)->boundinfo;
+	int			ngaps = 0;
+
+	/*
+	 * indexes[i] is the partition covering [datums[i - 1], datums[i]), or -1
+	 * when none does
+	 */
+	if (bi != NULL && bi->strategy == PARTITION_STRATEGY_RANGE)
+	{
+		for (int i = 1; i < bi->ndatums; i++)
+		{
+			if (bi->indexes[i] >= 0 ||
+				bi->kind[i - 1][0] != PARTITION_RANGE_DATUM_VALUE ||
+				bi->kind[i][0] != PARTITION_RANGE_DATUM_VALUE)
+				continue;
+			/* compared as PostgreSQL orders the bounds */
+			if (after != NULL &&
+				DatumGetInt32(FunctionCall2Coll(&pkey->partsupfunc[0], pkey->partcollation[0],
+												bi->datums[i][0], *after)) <= 0)
+				continue;
+			if (ngaps < max)
+			{
+				lower[ngaps] = datumCopy(bi->datums[i - 1][0], pkey->parttypbyval[0],
+										 pkey->parttyplen[0]);
+				upper[ngaps] = datumCopy(bi->datums[i][0], pkey->parttypbyval[0],
+										 pkey->parttyplen[0]);
+			}
+			ngaps++;
+		}
+	}
+	relation_close(rel, NoLock);
+	return ngaps;
+}
+
 /* The default partition of parent, or InvalidOid. */
 Oid
 partman_default_partition(Oid parent)

@@ -272,6 +272,13 @@ partman_validate_config(const PartmanConfig *cfg, const PartmanKey *key)
 				 errmsg("interval applies only to RANGE sets, and table \"%s\" is partitioned by %s",
 						key->relname, partman_strategy_keyword(key->strategy))));
 
+	/* maintenance keeps a default partition when this is on */
+	if (cfg->default_partition && key->strategy == PARTITION_STRATEGY_HASH)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("default_partition applies only to RANGE and LIST sets, and table \"%s\" is partitioned by HASH",
+						key->relname),
+				 errdetail("PostgreSQL allows no default partition in a table partitioned by HASH.")));
 	if (cfg->premake < 0 || cfg->premake > PARTMAN_MAX_PREMAKE)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -506,6 +513,25 @@ partman_config_delete(Oid parent)
 			 SPI_result_code_string(rc));
 }
 
+/*
+ * partman_config_set_default
+ *		Record whether the set has a default partition, after partman made or
+ *		removed it, as the caller (the guard trigger checks ownership).
+ */
+void
+partman_config_set_default(Oid parent, bool on)
+{
+	Oid			argtypes[2] = {REGCLASSOID, BOOLOID};
+	Datum		values[2] = {ObjectIdGetDatum(parent), BoolGetDatum(on)};
+	int			rc;
+
+	rc = SPI_execute_with_args("UPDATE partman.part_config SET default_partition = $2 "
+							   "WHERE parent OPERATOR(pg_catalog.=) $1",
+							   2, argtypes, values, NULL, false, 0);
+	if (rc != SPI_OK_UPDATE)
+		elog(ERROR, "could not update partman.part_config: %s", SPI_result_code_string(rc));
+}
+
 void
 partman_not_managed(Oid parent)
 {
@@ -700,53 +726,129 @@ partman_config_guard(PG_FUNCTION_ARGS)
 	return PointerGetDatum(result);
 }
 
-/* The settings set_config may change, with their column types. */
+/* The settings set_config may change: column, type, and whether it takes NULL. */
 static const struct
 {
 	const char *name;
-	const char *type;
+	Oid			typid;
+	bool		nullable;
 }			settable[] =
 {
-	{"premake", "pg_catalog.int4"},
-	{"retention", "pg_catalog.text"},
-	{"retention_action", "pg_catalog.text"},
-	{"retention_schema", "pg_catalog.name"},
-	{"default_partition", "pg_catalog.bool"},
-	{"maintenance_enabled", "pg_catalog.bool"},
-	{"require_filter", "pg_catalog.text"},
-	{"max_partitions", "pg_catalog.int4"},
-	{"max_rescue_rows", "pg_catalog.int4"},
-	{"storage_parameters", "pg_catalog.text"},
-	{"sub_list_values", "pg_catalog.jsonb"},
-	{"sub_modulus", "pg_catalog.int4"},
+	{"premake", INT4OID, false},
+	{"retention", TEXTOID, true},
+	{"retention_action", TEXTOID, false},
+	{"retention_schema", NAMEOID, true},
+	{"default_partition", BOOLOID, false},
+	{"maintenance_enabled", BOOLOID, false},
+	{"require_filter", TEXTOID, false},
+	{"max_partitions", INT4OID, true},
+	{"max_rescue_rows", INT4OID, false},
+	{"storage_parameters", TEXTOID, true},
+	{"sub_list_values", JSONBOID, true},
+	{"sub_modulus", INT4OID, true},
 };
 
-/* UPDATE one setting of a set as the caller; the guard trigger checks it. */
+/* Set setting number i of *cfg to a value of its column's type. */
 static void
-update_setting(Oid parent, const char *setting, const char *type, Datum value, bool isnull)
+apply_setting(PartmanConfig *cfg, int i, Datum value, bool isnull)
 {
-	Oid			argtypes[2] = {REGCLASSOID, TEXTOID};
-	Datum		values[2];
-	char		nulls[2] = {' ', ' '};
-	char	   *sql;
+	const char *name = settable[i].name;
+
+	if (strcmp(name, "premake") == 0)
+		cfg->premake = DatumGetInt32(value);
+	else if (strcmp(name, "retention") == 0)
+		cfg->retention = isnull ? NULL : TextDatumGetCString(value);
+	else if (strcmp(name, "retention_action") == 0)
+		cfg->retention_action = TextDatumGetCString(value);
+	else if (strcmp(name, "retention_schema") == 0)
+		cfg->retention_schema = isnull ? NULL : pstrdup(NameStr(*DatumGetName(value)));
+	else if (strcmp(name, "default_partition") == 0)
+		cfg->default_partition = DatumGetBool(value);
+	else if (strcmp(name, "require_filter") == 0)
+		cfg->require_filter = TextDatumGetCString(value);
+	else if (strcmp(name, "max_partitions") == 0)
+	{
+		cfg->has_max_partitions = !isnull;
+		cfg->max_partitions = isnull ? 0 : DatumGetInt32(value);
+	}
+	else if (strcmp(name, "max_rescue_rows") == 0)
+		cfg->max_rescue_rows = DatumGetInt32(value);
+	else if (strcmp(name, "storage_parameters") == 0)
+		cfg->storage_parameters = isnull ? NULL : TextDatumGetCString(value);
+	else if (strcmp(name, "sub_list_values") == 0)
+		cfg->sub_list_values = isnull ? NULL :
+			DatumGetCString(DirectFunctionCall1(jsonb_out, value));
+	else if (strcmp(name, "sub_modulus") == 0)
+	{
+		cfg->has_sub_modulus = !isnull;
+		cfg->sub_modulus = isnull ? 0 : DatumGetInt32(value);
+	}
+	/* maintenance_enabled: any boolean will do */
+}
+
+/* The config row of a set the caller may change, or the error saying why not. */
+static void
+read_own_config(Oid parent, PartmanConfig *cfg)
+{
+	partman_check_owner(parent);
+	if (!partman_config_read(parent, cfg))
+		partman_not_managed(parent);
+}
+
+/*
+ * Change n settings of a managed set, whose row the caller read into *cfg,
+ * to values of their columns' types (settings by number in settable).  The
+ * new row is validated here, before the UPDATE, so a bad value is reported
+ * as the caller's error and not from inside partman's statement (the guard
+ * trigger's own check then passes).
+ */
+static void
+change_settings(PartmanConfig *cfg, int n, const int *setting, const Datum *values,
+				const bool *isnull)
+{
+	PartmanKey	key;
+	Oid			argtypes[3];
+	Datum		args[3];
+	char		nulls[3];
+	StringInfoData sql;
 	int			rc;
 
-	values[0] = ObjectIdGetDatum(parent);
-	if (isnull)
-		nulls[1] = 'n';
-	else
-		values[1] = value;
-	sql = psprintf("UPDATE partman.part_config SET %s = $2::%s "
-				   "WHERE parent OPERATOR(pg_catalog.=) $1",
-				   quote_identifier(setting), type);
-	rc = SPI_execute_with_args(sql, 2, argtypes, values, nulls, false, 0);
-	if (rc != SPI_OK_UPDATE)
+	Assert(n < lengthof(args));
+	for (int i = 0; i < n; i++)
+	{
+		if (isnull[i] && !settable[setting[i]].nullable)
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("setting \"%s\" cannot be NULL", settable[setting[i]].name)));
+		apply_setting(cfg, setting[i], values[i], isnull[i]);
+	}
+	partman_read_key(cfg->parent, &key);
+	partman_validate_config(cfg, &key);
+
+	initStringInfo(&sql);
+	appendStringInfoString(&sql, "UPDATE partman.part_config SET ");
+	argtypes[0] = REGCLASSOID;
+	args[0] = ObjectIdGetDatum(cfg->parent);
+	nulls[0] = ' ';
+	for (int i = 0; i < n; i++)
+	{
+		appendStringInfo(&sql, "%s%s = $%d", i ? ", " : "",
+						 quote_identifier(settable[setting[i]].name), i + 2);
+		argtypes[i + 1] = settable[setting[i]].typid;
+		args[i + 1] = values[i];
+		nulls[i + 1] = isnull[i] ? 'n' : ' ';
+	}
+	appendStringInfoString(&sql, " WHERE parent OPERATOR(pg_catalog.=) $1");
+	rc = SPI_execute_with_args(sql.data, n + 1, argtypes, args, nulls, false, 0);
+	if (rc != SPI_OK_UPDATE || SPI_processed != 1)
 		elog(ERROR, "could not update partman.part_config: %s", SPI_result_code_string(rc));
 }
 
 /*
  * partman.set_config(parent regclass, setting text, value text) RETURNS void
- *		Change one setting of a managed set; the guard trigger validates it.
+ *		Change one setting of a managed set.  value is read with the input
+ *		function of the setting's type and validated before anything is
+ *		written.
  */
 Datum
 partman_set_config(PG_FUNCTION_ARGS)
@@ -754,7 +856,10 @@ partman_set_config(PG_FUNCTION_ARGS)
 	int			spi_level;
 	Oid			parent;
 	char	   *setting;
-	const char *type = NULL;
+	int			which = -1;
+	Datum		value = (Datum) 0;
+	bool		isnull;
+	PartmanConfig cfg;
 
 	partman_require_arg(fcinfo, 0, "parent");
 	partman_require_arg(fcinfo, 1, "setting");
@@ -763,8 +868,8 @@ partman_set_config(PG_FUNCTION_ARGS)
 
 	for (int i = 0; i < lengthof(settable); i++)
 		if (strcmp(setting, settable[i].name) == 0)
-			type = settable[i].type;
-	if (type == NULL)
+			which = i;
+	if (which < 0)
 	{
 		if (strcmp(setting, "interval") == 0 || strcmp(setting, "time_zone") == 0 ||
 			strcmp(setting, "strategy") == 0 || strcmp(setting, "key") == 0 ||
@@ -781,13 +886,31 @@ partman_set_config(PG_FUNCTION_ARGS)
 	}
 
 	spi_level = partman_spi_connect(false);
-	partman_check_owner(parent);
-	if (!partman_config_exists(parent))
-		partman_not_managed(parent);
+	read_own_config(parent, &cfg);
+	isnull = PG_ARGISNULL(2);
+	if (!isnull)
+	{
+		Oid			infunc;
+		Oid			ioparam;
 
-	update_setting(parent, setting, type, PG_GETARG_DATUM(2), PG_ARGISNULL(2));
+		getTypeInputInfo(settable[which].typid, &infunc, &ioparam);
+		value = OidInputFunctionCall(infunc, text_to_cstring(PG_GETARG_TEXT_PP(2)),
+									 ioparam, -1);
+	}
+	change_settings(&cfg, 1, &which, &value, &isnull);
 	partman_spi_finish(spi_level);
 	PG_RETURN_VOID();
+}
+
+/* The number of a setting in settable. */
+static int
+setting_number(const char *name)
+{
+	for (int i = 0; i < lengthof(settable); i++)
+		if (strcmp(name, settable[i].name) == 0)
+			return i;
+	elog(ERROR, "unknown setting \"%s\"", name);
+	return -1;
 }
 
 /*
@@ -801,20 +924,25 @@ partman_set_pruning_policy(PG_FUNCTION_ARGS)
 {
 	int			spi_level;
 	Oid			parent;
+	int			setting[2];
+	Datum		values[2];
+	bool		isnull[2];
+	PartmanConfig cfg;
 
 	partman_require_arg(fcinfo, 0, "parent");
 	partman_require_arg(fcinfo, 1, "require_filter");
 	parent = PG_GETARG_OID(0);
 
+	setting[0] = setting_number("require_filter");
+	values[0] = PG_GETARG_DATUM(1);
+	isnull[0] = false;
+	setting[1] = setting_number("max_partitions");
+	values[1] = PG_ARGISNULL(2) ? (Datum) 0 : PG_GETARG_DATUM(2);
+	isnull[1] = PG_ARGISNULL(2);
+
 	spi_level = partman_spi_connect(false);
-	partman_check_owner(parent);
-	if (!partman_config_exists(parent))
-		partman_not_managed(parent);
-	update_setting(parent, "require_filter", "pg_catalog.text", PG_GETARG_DATUM(1), false);
-	update_setting(parent, "max_partitions", "pg_catalog.int4",
-				   PG_ARGISNULL(2) ? (Datum) 0 :
-				   CStringGetTextDatum(psprintf("%d", PG_GETARG_INT32(2))),
-				   PG_ARGISNULL(2));
+	read_own_config(parent, &cfg);
+	change_settings(&cfg, 2, setting, values, isnull);
 	partman_spi_finish(spi_level);
 
 	if (!partman_preloaded)

@@ -56,6 +56,7 @@ PG_FUNCTION_INFO_V1(partman_maintenance_plan);
 
 typedef enum StepAction
 {
+	STEP_DEFAULT,				/* make the missing default partition */
 	STEP_CREATE,				/* make a missing partition */
 	STEP_RESCUE,				/* make it, moving parked default rows into it */
 	STEP_BLOCKED,				/* too many parked rows: leave to partition_data */
@@ -66,7 +67,7 @@ typedef enum StepAction
 } StepAction;
 
 static const char *const step_names[] = {
-	"create", "rescue", "rescue", "drop", "detach", "archive", "secure"
+	"create", "create", "rescue", "rescue", "drop", "detach", "archive", "secure"
 };
 
 /*
@@ -329,16 +330,65 @@ plan_security(const PartmanSet *set)
 	return steps;
 }
 
-/* What a set needs now, in the order it is done. */
+/*
+ * The name of a new default partition: <parent>_default, or when a table of
+ * that name exists (a default partition detached by hand and kept, say)
+ * the first free one of <parent>_default_2, _3, ...
+ */
+static char *
+free_default_name(const PartmanKey *key)
+{
+	Oid			nspid = get_rel_namespace(key->parent);
+	char	   *name = partman_partition_name(key, "default");
+
+	for (int i = 2; OidIsValid(get_relname_relid(name, nspid)); i++)
+	{
+		if (i > 100)
+			ereport(ERROR,
+					(errcode(ERRCODE_DUPLICATE_TABLE),
+					 errmsg("no free name for a default partition of table \"%s\"", key->relname),
+					 errhint("Create it with partman.create_partition(..., is_default => true, name => '...').")));
+		name = partman_partition_name(key, psprintf("default_%d", i));
+	}
+	return name;
+}
+
+/*
+ * A step that makes the default partition again when default_partition is
+ * on and the set has none (dropped by hand): until then, rows that fit no
+ * partition are refused.  Dropping it with partman.drop_partition turns the
+ * setting off instead.
+ */
+static List *
+plan_default(const PartmanSet *set)
+{
+	const PartmanKey *key = &set->key;
+
+	/* PostgreSQL allows no default partition in a HASH set */
+	if (!set->cfg.default_partition || key->strategy == PARTITION_STRATEGY_HASH ||
+		OidIsValid(partman_default_partition(key->parent)))
+		return NIL;
+	return list_make1(new_step(STEP_DEFAULT, free_default_name(key),
+							   psprintf("default_partition is true and table \"%s\" has no default partition",
+										key->relname)));
+}
+
+/*
+ * What a set needs now, in the order it is done.  Gaps between RANGE
+ * partitions are left alone: a partition in the middle is gone only because
+ * somebody removed it, perhaps on purpose (to reload it, or to keep its
+ * rows out), so partman.sets reports the gap and a DBA decides.
+ */
 static List *
 plan_set(const PartmanSet *set)
 {
-	List	   *steps = plan_security(set);
+	List	   *steps = list_concat(plan_default(set), plan_security(set));
 
 	if (!set->has_grid)
 		return steps;
-	return list_concat(steps, list_concat(list_concat(plan_premake(set), plan_subpartitions(set)),
-										  plan_retention(set)));
+	return list_concat(list_concat(list_concat(steps, plan_premake(set)),
+								   plan_subpartitions(set)),
+					   plan_retention(set));
 }
 
 /*
@@ -449,6 +499,9 @@ execute_step(const PartmanSet *set, const PartmanTemplate *tmpl, MaintenanceStep
 
 	switch (step->action)
 	{
+		case STEP_DEFAULT:
+			(void) partman_create_partition(key, tmpl, step->partition, "DEFAULT");
+			break;
 		case STEP_CREATE:
 			if (step->sub)
 				(void) partman_create_missing_sub(tmpl, step->sub);
@@ -844,7 +897,9 @@ partman_maintenance_plan(PG_FUNCTION_ARGS)
 
 		partman_open_set_config(lfirst(lc), &set);
 		steps = plan_set(&set);
-		has_default = OidIsValid(partman_default_partition(parent));
+		/* a default partition made by the plan's first step counts too */
+		has_default = OidIsValid(partman_default_partition(parent)) ||
+			(steps != NIL && ((MaintenanceStep *) linitial(steps))->action == STEP_DEFAULT);
 		foreach(sc, steps)
 		{
 			MaintenanceStep *step = lfirst(sc);
@@ -856,6 +911,11 @@ partman_maintenance_plan(PG_FUNCTION_ARGS)
 
 			switch (step->action)
 			{
+				case STEP_DEFAULT:
+					statement = psprintf("SELECT partman.create_partition(%s, is_default => true, name => %s)",
+										 quote_literal_cstr(parent_name),
+										 quote_literal_cstr(step->partition));
+					break;
 				case STEP_CREATE:
 				case STEP_RESCUE:
 					if (step->sub)
@@ -908,7 +968,8 @@ partman_maintenance_plan(PG_FUNCTION_ARGS)
 			values[0] = ObjectIdGetDatum(parent);
 			values[1] = CStringGetTextDatum(step_names[step->action]);
 			values[2] = CStringGetTextDatum(step->partition);
-			values[3] = CStringGetTextDatum(statement);
+			/* with ";", a saved plan also runs with psql -f */
+			values[3] = CStringGetTextDatum(psprintf("%s;", statement));
 			values[4] = CStringGetTextDatum(lock_mode);
 			values[5] = CStringGetTextDatum(step->reason);
 			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
@@ -919,7 +980,7 @@ partman_maintenance_plan(PG_FUNCTION_ARGS)
 
 				foreach(ac, partman_archive_statements(step->relid, set.cfg.retention_schema))
 				{
-					values[3] = CStringGetTextDatum(lfirst(ac));
+					values[3] = CStringGetTextDatum(psprintf("%s;", (char *) lfirst(ac)));
 					values[4] = CStringGetTextDatum("ACCESS EXCLUSIVE on the detached table");
 					tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 				}

@@ -327,6 +327,41 @@ default_name(const PartmanSet *set, const PartmanBound *bound)
  * ---------------------------------------------------------------------
  */
 
+/*
+ * Refuse a new partition whose bound overlaps an existing partition, naming
+ * that partition, before any statement runs: PostgreSQL's own error would
+ * quote partman's internal statement instead.  One pass over the
+ * partitions; the caller holds a lock on the parent.
+ */
+static void
+check_overlap(const PartmanSet *set, const PartmanBound *bound, const char *name)
+{
+	List	   *parts = partman_list_partitions(set->key.parent);
+	ListCell   *lc;
+
+	foreach(lc, parts)
+	{
+		PartmanBound existing;
+
+		partman_bound_of(lfirst(lc), &existing);
+		if (partman_bounds_overlap(&set->key, &existing, bound))
+		{
+			char	   *other = get_rel_name(((PartmanPartition *) lfirst(lc))->relid);
+
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
+					 errmsg("new partition \"%s\" would overlap existing partition \"%s\" of table \"%s\"",
+							name, other, set->key.relname),
+					 errdetail("The new partition is %s; \"%s\" is %s.",
+							   partman_bound_clause(&set->key, bound), other,
+							   partman_bound_clause(&set->key, &existing)),
+					 set->key.strategy == PARTITION_STRATEGY_RANGE ?
+					 errhint("Choose a range outside the existing partitions, or split \"%s\" with partman.split_partition.",
+							 other) : 0));
+		}
+	}
+}
+
 static void
 lock_default(Oid parent)
 {
@@ -334,6 +369,18 @@ lock_default(Oid parent)
 
 	if (OidIsValid(deflt))
 		partman_lock_relation(deflt, AccessExclusiveLock);
+}
+
+/*
+ * A managed set whose default partition was dropped or detached through
+ * partman no longer has one by choice: default_partition becomes false, so
+ * neither the health view nor maintenance takes it for missing.
+ */
+static void
+forget_default(const PartmanSet *set, const PartmanPartition *part)
+{
+	if (part->is_default && set->managed && set->cfg.default_partition)
+		partman_config_set_default(set->key.parent, false);
 }
 
 static void
@@ -431,7 +478,14 @@ oid_array(Oid *oids, int n)
 
 /*
  * partman.create_partition(parent regclass, range_from text, range_to text,
- *		list_values text[], remainder int, name text) RETURNS regclass
+ *		list_values text[], remainder int, name text, is_default bool)
+ *		RETURNS regclass
+ *
+ * With is_default, the set's default partition (maintenance makes it this
+ * way when default_partition is on and the default is missing), and a
+ * managed set's default_partition setting becomes true.  A bound that
+ * overlaps an existing partition, or a name that is taken, is refused
+ * before anything runs.
  *
  * Locks: ACCESS EXCLUSIVE on the parent and its default partition until
  * commit (PostgreSQL's CREATE TABLE ... PARTITION OF needs it).
@@ -445,15 +499,33 @@ partman_create_partition_sql(PG_FUNCTION_ARGS)
 	PartmanTemplate tmpl;
 	char	   *name;
 	Oid			relid;
+	Oid			deflt;
+	bool		is_default;
 	PartmanDdlState ddl;
 
 	partman_require_arg(fcinfo, 0, "parent");
+	partman_require_arg(fcinfo, 6, "is_default");
+	is_default = PG_GETARG_BOOL(6);
 	spi_level = partman_spi_connect(false);
 	partman_open_set(PG_GETARG_OID(0), &set);
-	bound_from_args(&set, fcinfo, 1, 2, 3, 4, &bound);
-	if (PG_ARGISNULL(5))
-		name = default_name(&set, &bound);
+	if (is_default)
+	{
+		if (!PG_ARGISNULL(1) || !PG_ARGISNULL(2) || !PG_ARGISNULL(3) || !PG_ARGISNULL(4))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("a default partition takes no range_from, range_to, list_values or remainder")));
+		if (set.key.strategy == PARTITION_STRATEGY_HASH)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_TABLE_DEFINITION),
+					 errmsg("HASH table \"%s\" cannot have a default partition",
+							set.key.relname),
+					 errdetail("PostgreSQL allows no default partition in a table partitioned by HASH.")));
+		memset(&bound, 0, sizeof(bound));
+		bound.is_default = true;
+	}
 	else
+		bound_from_args(&set, fcinfo, 1, 2, 3, 4, &bound);
+	if (!PG_ARGISNULL(5))
 	{
 		name = text_to_cstring(PG_GETARG_TEXT_PP(5));
 		if (strlen(name) == 0 || strlen(name) >= NAMEDATALEN)
@@ -461,13 +533,37 @@ partman_create_partition_sql(PG_FUNCTION_ARGS)
 					(errcode(ERRCODE_INVALID_NAME),
 					 errmsg("partition name \"%s\" must have 1 to %d bytes", name, NAMEDATALEN - 1)));
 	}
+	else if (is_default)
+		name = partman_partition_name(&set.key, "default");
+	else
+		name = default_name(&set, &bound);
 
 	partman_lock_relation(set.key.parent, AccessExclusiveLock);
 	lock_default(set.key.parent);
+	/* under the lock, so a concurrent call cannot slip in between */
+	deflt = partman_default_partition(set.key.parent);
+	if (is_default && OidIsValid(deflt))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
+				 errmsg("table \"%s\" already has a default partition, \"%s\"",
+						set.key.relname, get_rel_name(deflt))));
+	check_overlap(&set, &bound, name);
+	if (OidIsValid(get_relname_relid(name, get_rel_namespace(set.key.parent))))
+		ereport(ERROR,
+				(errcode(ERRCODE_DUPLICATE_TABLE),
+				 errmsg("relation \"%s\" already exists", name),
+				 errhint("Pass another name with name => '...'.")));
+
 	partman_read_template(&set.key, set.managed ? &set.cfg : NULL, &tmpl);
 	partman_begin_ddl(&set.key, &ddl);
-	relid = partman_create_with_rescue(&set.key, &tmpl, name, &bound);
+	if (is_default)
+		relid = partman_create_partition(&set.key, &tmpl, name, "DEFAULT");
+	else
+		relid = partman_create_with_rescue(&set.key, &tmpl, name, &bound);
 	partman_end_ddl(&ddl);
+	/* part_config says what the set has, for the health view and maintenance */
+	if (is_default && set.managed && !set.cfg.default_partition)
+		partman_config_set_default(set.key.parent, true);
 	partman_spi_finish(spi_level);
 	PG_RETURN_OID(relid);
 }
@@ -580,6 +676,8 @@ partman_attach_partition(PG_FUNCTION_ARGS)
 						  ShareUpdateExclusiveLock);
 	lock_default(set.key.parent);
 
+	/* before the proof, which scans source */
+	check_overlap(&set, &bound, get_rel_name(source));
 	partman_begin_ddl(&set.key, &ddl);
 	prove_bound(&set.key, source, &bound);
 	if (OidIsValid(deflt))
@@ -659,6 +757,7 @@ partman_detach_partition(PG_FUNCTION_ARGS)
 	partman_begin_ddl(&set.key, &ddl);
 	partman_retire_partition(&set.key, relid, action, schema);
 	partman_end_ddl(&ddl);
+	forget_default(&set, part);
 	partman_spi_finish(spi_level);
 	if (strcmp(action, "drop") == 0)
 		PG_RETURN_NULL();
@@ -704,6 +803,7 @@ partman_drop_partition(PG_FUNCTION_ARGS)
 	partman_begin_ddl(&set.key, &ddl);
 	partman_drop_partition_table(set.key.parent, part->relid);
 	partman_end_ddl(&ddl);
+	forget_default(&set, part);
 	partman_spi_finish(spi_level);
 	PG_RETURN_VOID();
 }

@@ -84,6 +84,8 @@ extern void partman_read_key(Oid parent, PartmanKey *key);
 extern List *partman_list_partitions(Oid parent);
 extern Oid	partman_default_partition(Oid parent);
 extern bool partman_range_upper(Oid parent, bool newest, Datum *bound);
+extern int	partman_range_gaps(Oid parent, const Datum *after, int max, Datum *lower,
+							   Datum *upper);
 extern Oid	partman_route_value(Oid parent, Datum value, bool isnull);
 extern int	partman_compare_keys(const PartmanKey *key, Datum a, Datum b);
 
@@ -167,6 +169,8 @@ extern char *partman_bound_clause(const PartmanKey *key, const PartmanBound *bou
 extern char *partman_bound_condition(const PartmanKey *key, const PartmanBound *bound);
 extern char *partman_range_exclusion(const PartmanKey *key, const PartmanBound *bound);
 extern void partman_bound_of(const PartmanPartition *part, PartmanBound *bound);
+extern bool partman_bounds_overlap(const PartmanKey *key, const PartmanBound *a,
+								   const PartmanBound *b);
 
 /* ---------------------------------------------------------------------
  * functions in operations.c
@@ -338,6 +342,7 @@ extern bool partman_config_exists(Oid parent);
 extern void partman_not_managed(Oid parent);
 extern void partman_config_insert(const PartmanConfig *cfg);
 extern void partman_config_delete(Oid parent);
+extern void partman_config_set_default(Oid parent, bool on);
 extern const char *partman_strategy_name(char strategy);
 extern const char *partman_strategy_keyword(char strategy);
 

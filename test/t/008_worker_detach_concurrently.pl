@@ -39,7 +39,7 @@ INSERT INTO public.archived SELECT ts, 1 FROM generate_series(timestamptz '2023-
 is( $node->safe_psql(
 		'postgres',
 		q{SELECT count(*) FROM partman.maintenance_plan()
-		   WHERE statement LIKE '%DETACH PARTITION % CONCURRENTLY'
+		   WHERE statement LIKE '%DETACH PARTITION % CONCURRENTLY;'
 		     AND lock_mode = 'SHARE UPDATE EXCLUSIVE'}),
 	'8',
 	'the plan detaches the 8 expired partitions concurrently');

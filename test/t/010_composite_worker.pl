@@ -46,7 +46,7 @@ INSERT INTO public.sessions SELECT u, ts
 is( $node->safe_psql(
 		'postgres',
 		q{SELECT count(*) FROM partman.maintenance_plan()
-		   WHERE statement LIKE '%DETACH PARTITION % CONCURRENTLY'}),
+		   WHERE statement LIKE '%DETACH PARTITION % CONCURRENTLY;'}),
 	'8',
 	'the plan detaches the 8 expired partitions concurrently');
 
