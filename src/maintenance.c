@@ -122,6 +122,8 @@ plan_premake(const PartmanSet *set)
 	int64		current = partman_current_cell(key, grid);
 	int64		first = current;
 	int64		last = partman_premake_horizon(grid, current, set->cfg.premake);
+	int64		span_first;
+	int64		span_last;
 	Datum		newest_upper;
 	Oid			deflt;
 	char	   *default_name;
@@ -138,6 +140,9 @@ plan_premake(const PartmanSet *set)
 		if (partman_compare_keys(key, partman_grid_bound(grid, first), newest_upper) < 0)
 			first++;
 	}
+	/* at the end of the key type (bigint near its maximum) premake makes what fits */
+	partman_grid_span(grid, &span_first, &span_last);
+	last = Min(last, span_last);
 	/* the common case, cheaply: everything is made already */
 	if (first > last)
 		return NIL;

@@ -124,6 +124,25 @@ partman_create_range_cells(const PartmanKey *key, const RangeGrid *grid,
 }
 
 /*
+ * partman_grid_reach
+ *		The bound that covers every cell partman can make for this grid (see
+ *		partman_grid_span): a key outside it (NULL, infinite, NaN, or too far
+ *		out) has no partition in the set and can only stay in a default
+ *		partition.
+ */
+void
+partman_grid_reach(const RangeGrid *grid, PartmanBound *reach)
+{
+	int64		first;
+	int64		last;
+
+	partman_grid_span(grid, &first, &last);
+	memset(reach, 0, sizeof(*reach));
+	reach->lower = partman_grid_bound(grid, first);
+	reach->upper = partman_grid_bound(grid, last + 1);
+}
+
+/*
  * partman_premake_horizon
  *		The cell premake partitions ahead of cell: cells that a DST gap makes
  *		empty hold no partition, so they do not count.
