@@ -70,6 +70,59 @@ CREATE EVENT TRIGGER partman_forget_dropped ON sql_drop
     WHEN TAG IN ('DROP TABLE', 'DROP SCHEMA', 'DROP OWNED')
     EXECUTE FUNCTION partman._forget_dropped();
 
+-- A set's key (and sub_key) follow its columns through ALTER TABLE ... RENAME
+-- COLUMN: the guard trigger stores a renamed column's current name whenever a
+-- row that still holds the old one is updated, and this trigger makes that
+-- update at once for the sets the ALTER TABLE touched.  Best effort: a row
+-- that cannot be written now (its settings no longer validate, say) must not
+-- make the user's ALTER TABLE fail; partman reads the key from the catalog
+-- anyway, and the row follows at its next update.
+CREATE FUNCTION partman._follow_renames() RETURNS event_trigger
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    stale pg_catalog.regclass[];
+BEGIN
+    IF pg_catalog.to_regclass('partman.part_config') IS NULL THEN
+        RETURN;
+    END IF;
+    -- sets of (or below) the altered tables whose stored names are not the columns' any more
+    SELECT pg_catalog.array_agg(c.parent) INTO stale
+      FROM partman.part_config c
+     WHERE EXISTS (SELECT FROM pg_catalog.pg_event_trigger_ddl_commands() d
+                    WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass
+                      AND d.objid OPERATOR(pg_catalog.=) ANY
+                          (SELECT a.relid::pg_catalog.oid
+                             FROM pg_catalog.pg_partition_ancestors(c.parent) a))
+       AND (NOT EXISTS (SELECT FROM pg_catalog.pg_partitioned_table p
+                          JOIN pg_catalog.pg_attribute a
+                            ON a.attrelid OPERATOR(pg_catalog.=) p.partrelid
+                           AND a.attnum OPERATOR(pg_catalog.=) p.partattrs[0]
+                         WHERE p.partrelid OPERATOR(pg_catalog.=) c.parent::pg_catalog.oid
+                           AND a.attname::pg_catalog.text OPERATOR(pg_catalog.=) c.key)
+            OR (c.sub_key IS NOT NULL
+                AND NOT EXISTS (SELECT FROM pg_catalog.pg_attribute a
+                                 WHERE a.attrelid OPERATOR(pg_catalog.=) c.parent::pg_catalog.oid
+                                   AND a.attname::pg_catalog.text OPERATOR(pg_catalog.=) c.sub_key
+                                   AND a.attnum OPERATOR(pg_catalog.>) 0
+                                   AND NOT a.attisdropped)));
+    IF stale IS NULL THEN
+        RETURN;
+    END IF;
+    BEGIN
+        -- the guard writes the current names; "key = key" only makes it look
+        UPDATE partman.part_config SET key = key
+         WHERE parent::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (stale::pg_catalog.oid[]);
+    EXCEPTION WHEN OTHERS THEN
+        RAISE WARNING 'partman could not record the new column names of % in partman.part_config: %',
+                      stale, SQLERRM
+            USING HINT = 'partman reads the partition key from the catalog; the rows follow at their next update.';
+    END;
+END
+$$;
+CREATE EVENT TRIGGER partman_follow_renames ON ddl_command_end
+    WHEN TAG IN ('ALTER TABLE')
+    EXECUTE FUNCTION partman._follow_renames();
+
 -- What maintenance did.  Written only by partman itself; pruned by
 -- run_maintenance after partman.maintenance_log_days.
 CREATE TABLE partman.maintenance_log (
@@ -271,6 +324,12 @@ LANGUAGE C STABLE AS 'MODULE_PATHNAME', 'partman_set_health';
 CREATE VIEW partman.sets AS
 SELECT c.parent,
        c.strategy,
+       -- from the catalog, so a renamed key column shows its new name
+       (SELECT a.attname::pg_catalog.text
+          FROM pg_catalog.pg_partitioned_table p
+          JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) p.partrelid
+                                        AND a.attnum OPERATOR(pg_catalog.=) p.partattrs[0]
+         WHERE p.partrelid OPERATOR(pg_catalog.=) c.parent::pg_catalog.oid) AS key,
        h.partitions,
        h.oldest_bound,
        h.newest_bound,

@@ -81,6 +81,8 @@ typedef struct PartmanPartition
 } PartmanPartition;
 
 extern void partman_read_key(Oid parent, PartmanKey *key);
+extern char *partman_key_column(Oid relid);
+extern char *partman_sub_key_column(Oid parent);
 extern List *partman_list_partitions(Oid parent);
 extern Oid	partman_default_partition(Oid parent);
 extern bool partman_range_upper(Oid parent, bool newest, Datum *bound);
