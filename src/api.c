@@ -514,8 +514,14 @@ partman_set_health(PG_FUNCTION_ARGS)
 		if (grid.kind != GRID_INTEGER ||
 			pg_class_aclcheck(key.parent, GetUserId(), ACL_SELECT) == ACLCHECK_OK)
 		{
-			Datum		after = partman_grid_bound(&grid, partman_current_cell(&key, &grid) + 1);
+			int64		span_first;
+			int64		span_last;
+			Datum		after;
 			int			future = 0;
+
+			/* a newest key in a partition made by hand past the grid's end */
+			partman_grid_span(&grid, &span_first, &span_last);
+			after = partman_grid_bound(&grid, Min(partman_current_cell(&key, &grid), span_last) + 1);
 
 			foreach(lc, parts)
 			{

@@ -113,6 +113,14 @@ SELECT count(*) AS planned FROM partman.maintenance_plan('edge.big_end');
 CALL partman.run_maintenance('edge.big_end');
 SELECT last_error FROM partman.part_config WHERE parent = 'edge.big_end'::regclass;
 SELECT partition, range_to FROM partman.show_partitions('edge.big_end');
+-- a partition made by hand past the grid's last bound, holding the newest
+-- row: the health view and maintenance leave it alone
+CREATE TABLE edge.big_end_last PARTITION OF edge.big_end
+    FOR VALUES FROM ('9223372036854775800') TO ('9223372036854775807');
+INSERT INTO edge.big_end VALUES (9223372036854775801);
+SELECT partitions, future_partitions FROM partman.sets WHERE parent = 'edge.big_end'::regclass;
+CALL partman.run_maintenance('edge.big_end');
+SELECT last_error FROM partman.part_config WHERE parent = 'edge.big_end'::regclass;
 
 -------------------------------------------------------------------------------
 -- 1c. date, numeric and integer keys
