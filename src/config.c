@@ -621,10 +621,12 @@ same_settings(const PartmanConfig *a, const PartmanConfig *b)
 
 /*
  * The key and sub_key of a set follow the catalog, not the names stored in
- * part_config: an UPDATE that leaves a name a rename made stale in place
- * (set_config, maintenance recording its outcome, or the event trigger
- * after ALTER TABLE ... RENAME COLUMN) stores the column's current name.
- * Returns the tuple to store; *newcfg is updated to match.
+ * part_config: after ALTER TABLE ... RENAME COLUMN, a row written with the
+ * old name stores the column's current name instead.  That is an UPDATE
+ * leaving the stored name in place (set_config, maintenance stamping its
+ * run), or an INSERT naming no column of the table any more (a row dumped
+ * before the rename and restored).  oldcfg is NULL for an INSERT.  Returns
+ * the tuple to store; *newcfg is updated to match.
  */
 static HeapTuple
 follow_renames(HeapTuple tuple, TupleDesc desc, const PartmanConfig *oldcfg,
@@ -636,14 +638,16 @@ follow_renames(HeapTuple tuple, TupleDesc desc, const PartmanConfig *oldcfg,
 	int			n = 0;
 	char	   *column = partman_key_column(newcfg->parent);
 
-	if (column != NULL && same_text(oldcfg->key, newcfg->key) &&
-		!same_text(newcfg->key, column))
+	if (column != NULL && newcfg->key != NULL && !same_text(newcfg->key, column) &&
+		(oldcfg != NULL ? same_text(oldcfg->key, newcfg->key) :
+		 get_attnum(newcfg->parent, newcfg->key) == InvalidAttrNumber))
 	{
 		attnos[n] = SPI_fnumber(desc, "key");
 		values[n++] = CStringGetTextDatum(column);
 		newcfg->key = column;
 	}
-	if (newcfg->sub_key != NULL && same_text(oldcfg->sub_key, newcfg->sub_key) &&
+	if (newcfg->sub_key != NULL &&
+		(oldcfg == NULL || same_text(oldcfg->sub_key, newcfg->sub_key)) &&
 		get_attnum(newcfg->parent, newcfg->sub_key) == InvalidAttrNumber &&
 		(column = partman_sub_key_column(newcfg->parent)) != NULL)
 	{
@@ -695,6 +699,8 @@ partman_config_guard(PG_FUNCTION_ARGS)
 		trigdata->tg_newtuple : trigdata->tg_trigtuple;
 	config_from_tuple(result, desc, &newcfg);
 	partman_check_owner(newcfg.parent);
+	if (TRIGGER_FIRED_BY_INSERT(trigdata->tg_event))
+		result = follow_renames(result, desc, NULL, &newcfg);
 
 	if (TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event))
 	{
