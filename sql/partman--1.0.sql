@@ -274,6 +274,12 @@ LANGUAGE C STABLE AS 'MODULE_PATHNAME', 'partman_set_health';
 CREATE VIEW partman.sets AS
 SELECT c.parent,
        c.strategy,
+       -- from the catalog, so a renamed key column shows its new name
+       (SELECT a.attname::pg_catalog.text
+          FROM pg_catalog.pg_partitioned_table p
+          JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) p.partrelid
+                                        AND a.attnum OPERATOR(pg_catalog.=) p.partattrs[0]
+         WHERE p.partrelid OPERATOR(pg_catalog.=) c.parent::pg_catalog.oid) AS key,
        h.partitions,
        h.oldest_bound,
        h.newest_bound,

@@ -562,6 +562,8 @@ partman_set_health(PG_FUNCTION_ARGS)
 			Datum		newest;
 			bool		has_newest = false;
 			int64		current;
+			int64		span_first;
+			int64		span_last;
 			Datum		after;
 			int			future = 0;
 
@@ -570,7 +572,9 @@ partman_set_health(PG_FUNCTION_ARGS)
 				has_newest = partman_newest_key(&key, &newest);
 			current = has_newest ? partman_grid_cell_of(&grid, newest) :
 				partman_current_cell(&key, &grid);
-			after = partman_grid_bound(&grid, current + 1);
+			/* a newest key in a partition made by hand past the grid's end */
+			partman_grid_span(&grid, &span_first, &span_last);
+			after = partman_grid_bound(&grid, Min(current, span_last) + 1);
 
 			foreach(lc, parts)
 			{

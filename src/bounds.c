@@ -42,6 +42,14 @@
 /* 2000-01-03 was a Monday: weekly cells start on Mondays */
 #define FIRST_MONDAY_DAY	2
 
+/*
+ * Time cells start between January 1st of these years: well inside what
+ * PostgreSQL's timestamps hold, so a cell's bounds never overflow, in any
+ * zone.  partman_grid_span() derives the first and last cell from them.
+ */
+#define GRID_FIRST_YEAR		(-4000)
+#define GRID_LAST_YEAR		200000
+
 static int64
 floor_div(int64 a, int64 b)
 {
@@ -308,6 +316,13 @@ partman_parse_grid(const PartmanKey *key, const char *interval,
  * ---------------------------------------------------------------------
  */
 
+/* Wall-clock midnight of January 1st of year. */
+static Timestamp
+year_wall(int year)
+{
+	return (Timestamp) (date2j(year, 1, 1) - POSTGRES_EPOCH_JDATE) * USECS_PER_DAY;
+}
+
 /* Wall-clock start of time cell k. */
 static Timestamp
 cell_wall(const RangeGrid *grid, int64 cell)
@@ -324,7 +339,7 @@ cell_wall(const RangeGrid *grid, int64 cell)
 				struct pg_tm tm;
 				int64		year = floor_div(units, MONTHS_PER_YEAR);
 
-				if (year < -4000 || year > 200000)
+				if (year < GRID_FIRST_YEAR || year > GRID_LAST_YEAR)
 					bound_out_of_range();
 				memset(&tm, 0, sizeof(tm));
 				tm.tm_year = (int) year;
@@ -332,21 +347,24 @@ cell_wall(const RangeGrid *grid, int64 cell)
 				tm.tm_mday = 1;
 				if (tm2timestamp(&tm, 0, NULL, &wall) != 0)
 					bound_out_of_range();
-				return wall;
+				break;
 			}
 		case GRID_DAYS:
 			if (grid->step % 7 == 0)
 				units += FIRST_MONDAY_DAY;
 			if (pg_mul_s64_overflow(units, USECS_PER_DAY, &wall))
 				bound_out_of_range();
-			return wall;
-		case GRID_WALLCLOCK:
-			return units;
-		case GRID_INTEGER:
 			break;
+		case GRID_WALLCLOCK:
+			wall = units;
+			break;
+		default:
+			elog(ERROR, "not a time grid");
+			return 0;
 	}
-	elog(ERROR, "not a time grid");
-	return 0;
+	if (wall < year_wall(GRID_FIRST_YEAR) || wall > year_wall(GRID_LAST_YEAR))
+		bound_out_of_range();
+	return wall;
 }
 
 /* The cell whose wall-clock span contains wall (exact for wall-clock keys). */
@@ -429,6 +447,48 @@ partman_grid_bound(const RangeGrid *grid, int64 cell)
 	return (Datum) 0;
 }
 
+/*
+ * partman_grid_span
+ *		The first and the last cell partman can make: their bounds fit the key
+ *		type (integer grids) or lie between GRID_FIRST_YEAR and GRID_LAST_YEAR
+ *		(time grids).  Key values from bound(first) up to, not including,
+ *		bound(last + 1) have a cell; NULL, infinite, NaN and farther values
+ *		have none.
+ */
+void
+partman_grid_span(const RangeGrid *grid, int64 *first, int64 *last)
+{
+	int64		min;
+	int64		max;
+
+	if (grid->kind != GRID_INTEGER)
+	{
+		/* the cells that start from the first year up to the last one */
+		*first = wall_cell(grid, year_wall(GRID_FIRST_YEAR) - 1) + 1;
+		*last = wall_cell(grid, year_wall(GRID_LAST_YEAR)) - 1;
+		return;
+	}
+	switch (grid->keytype)
+	{
+		case INT2OID:
+			min = PG_INT16_MIN;
+			max = PG_INT16_MAX;
+			break;
+		case INT4OID:
+			min = PG_INT32_MIN;
+			max = PG_INT32_MAX;
+			break;
+		default:
+			/* bigint, and numeric: its cells are counted in int64 too */
+			min = PG_INT64_MIN;
+			max = PG_INT64_MAX;
+			break;
+	}
+	/* C division truncates toward zero: up for min, down for max */
+	*first = min / grid->step;
+	*last = max / grid->step - 1;
+}
+
 /* True when cell k lies entirely in a DST gap (its bounds coincide). */
 bool
 partman_grid_cell_empty(const RangeGrid *grid, int64 cell)
@@ -460,7 +520,14 @@ partman_grid_cell_of(const RangeGrid *grid, Datum value)
 		case TIMESTAMPOID:
 			return wall_cell(grid, DatumGetTimestamp(value));
 		case DATEOID:
-			return wall_cell(grid, (Timestamp) DatumGetDateADT(value) * USECS_PER_DAY);
+			{
+				Timestamp	wall;
+
+				/* infinite and very late dates have no wall-clock time */
+				if (pg_mul_s64_overflow(DatumGetDateADT(value), USECS_PER_DAY, &wall))
+					bound_out_of_range();
+				return wall_cell(grid, wall);
+			}
 		case INT2OID:
 			return floor_div(DatumGetInt16(value), grid->step);
 		case INT4OID:

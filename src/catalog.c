@@ -14,6 +14,8 @@
 #include "access/table.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_class.h"
+#include "catalog/pg_inherits.h"
+#include "catalog/pg_partitioned_table.h"
 #include "miscadmin.h"
 #include "nodes/parsenodes.h"
 #include "partitioning/partbounds.h"
@@ -93,6 +95,50 @@ partman_read_key(Oid parent, PartmanKey *key)
 	key->collation = pkey->partcollation[0];
 
 	relation_close(rel, NoLock);
+}
+
+/*
+ * partman_key_column
+ *		The name of the column relid is partitioned by, from the catalog (a
+ *		column keeps its number when renamed), or NULL when relid is not
+ *		partitioned by one column.  Takes no lock.
+ */
+char *
+partman_key_column(Oid relid)
+{
+	HeapTuple	tuple = SearchSysCache1(PARTRELID, ObjectIdGetDatum(relid));
+	Form_pg_partitioned_table form;
+	char	   *result = NULL;
+
+	if (!HeapTupleIsValid(tuple))
+		return NULL;
+	form = (Form_pg_partitioned_table) GETSTRUCT(tuple);
+	if (form->partnatts == 1 && form->partattrs.values[0] != 0)
+		result = get_attname(relid, form->partattrs.values[0], true);
+	ReleaseSysCache(tuple);
+	return result;
+}
+
+/*
+ * partman_sub_key_column
+ *		The column the partitions of parent are themselves partitioned by
+ *		(a composite set's sub_key), read from the first such partition, or
+ *		NULL when none is partitioned.  Takes no lock.
+ */
+char *
+partman_sub_key_column(Oid parent)
+{
+	List	   *children = find_inheritance_children(parent, NoLock);
+	ListCell   *lc;
+
+	foreach(lc, children)
+	{
+		Oid			child = lfirst_oid(lc);
+
+		if (get_rel_relkind(child) == RELKIND_PARTITIONED_TABLE)
+			return partman_key_column(child);
+	}
+	return NULL;
 }
 
 /* Read one partition's bound from pg_class.relpartbound. */

@@ -13,6 +13,7 @@
  */
 #include "partman.h"
 
+#include "access/htup_details.h"
 #include "access/reloptions.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_class.h"
@@ -646,9 +647,51 @@ same_settings(const PartmanConfig *a, const PartmanConfig *b)
 }
 
 /*
+ * The key and sub_key of a set follow the catalog, not the names stored in
+ * part_config: after ALTER TABLE ... RENAME COLUMN, a row written with the
+ * old name stores the column's current name instead.  That is an UPDATE
+ * leaving the stored name in place (set_config, maintenance stamping its
+ * run), or an INSERT naming no column of the table any more (a row dumped
+ * before the rename and restored).  oldcfg is NULL for an INSERT.  Returns
+ * the tuple to store; *newcfg is updated to match.
+ */
+static HeapTuple
+follow_renames(HeapTuple tuple, TupleDesc desc, const PartmanConfig *oldcfg,
+			   PartmanConfig *newcfg)
+{
+	int			attnos[2];
+	Datum		values[2];
+	bool		nulls[2] = {false, false};
+	int			n = 0;
+	char	   *column = partman_key_column(newcfg->parent);
+
+	if (column != NULL && newcfg->key != NULL && !same_text(newcfg->key, column) &&
+		(oldcfg != NULL ? same_text(oldcfg->key, newcfg->key) :
+		 get_attnum(newcfg->parent, newcfg->key) == InvalidAttrNumber))
+	{
+		attnos[n] = SPI_fnumber(desc, "key");
+		values[n++] = CStringGetTextDatum(column);
+		newcfg->key = column;
+	}
+	if (newcfg->sub_key != NULL &&
+		(oldcfg == NULL || same_text(oldcfg->sub_key, newcfg->sub_key)) &&
+		get_attnum(newcfg->parent, newcfg->sub_key) == InvalidAttrNumber &&
+		(column = partman_sub_key_column(newcfg->parent)) != NULL)
+	{
+		attnos[n] = SPI_fnumber(desc, "sub_key");
+		values[n++] = CStringGetTextDatum(column);
+		newcfg->sub_key = column;
+	}
+	if (n == 0)
+		return tuple;
+	return heap_modify_tuple_by_cols(tuple, desc, n, attnos, values, nulls);
+}
+
+/*
  * partman._config_guard(): BEFORE INSERT OR UPDATE OR DELETE trigger on
  * partman.part_config.  Checks ownership, keeps the identity of a set
  * (parent, strategy, key, interval, time zone) fixed, and validates the row.
+ * The key and sub_key may change only to follow a rename of their column.
  */
 Datum
 partman_config_guard(PG_FUNCTION_ARGS)
@@ -659,6 +702,8 @@ partman_config_guard(PG_FUNCTION_ARGS)
 	PartmanConfig oldcfg;
 	PartmanKey	key;
 	HeapTuple	result;
+	bool		key_follows = true;
+	bool		sub_key_follows = true;
 
 	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_FOR_ROW(trigdata->tg_event))
 		elog(ERROR, "partman._config_guard must be called as a row trigger");
@@ -681,18 +726,28 @@ partman_config_guard(PG_FUNCTION_ARGS)
 		trigdata->tg_newtuple : trigdata->tg_trigtuple;
 	config_from_tuple(result, desc, &newcfg);
 	partman_check_owner(newcfg.parent);
+	if (TRIGGER_FIRED_BY_INSERT(trigdata->tg_event))
+		result = follow_renames(result, desc, NULL, &newcfg);
 
 	if (TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event))
 	{
 		config_from_tuple(trigdata->tg_trigtuple, desc, &oldcfg);
+		result = follow_renames(result, desc, &oldcfg, &newcfg);
+		/* a changed name must be the column's current one */
+		key_follows = same_text(oldcfg.key, newcfg.key) ||
+			same_text(newcfg.key, partman_key_column(newcfg.parent));
+		sub_key_follows = same_text(oldcfg.sub_key, newcfg.sub_key) ||
+			(oldcfg.sub_key != NULL &&
+			 get_attnum(newcfg.parent, oldcfg.sub_key) == InvalidAttrNumber &&
+			 same_text(newcfg.sub_key, partman_sub_key_column(newcfg.parent)));
 		/* maintenance recording its outcome changes no setting: nothing to check */
 		if (oldcfg.parent == newcfg.parent &&
 			same_text(oldcfg.strategy, newcfg.strategy) &&
-			same_text(oldcfg.key, newcfg.key) &&
+			key_follows &&
 			same_text(oldcfg.interval, newcfg.interval) &&
 			same_text(oldcfg.time_zone, newcfg.time_zone) &&
 			same_text(oldcfg.sub_strategy, newcfg.sub_strategy) &&
-			same_text(oldcfg.sub_key, newcfg.sub_key) &&
+			sub_key_follows &&
 			same_settings(&oldcfg, &newcfg))
 			return PointerGetDatum(result);
 	}
@@ -702,7 +757,7 @@ partman_config_guard(PG_FUNCTION_ARGS)
 	{
 		if (oldcfg.parent != newcfg.parent ||
 			!same_text(oldcfg.strategy, newcfg.strategy) ||
-			!same_text(oldcfg.key, newcfg.key) ||
+			!key_follows ||
 			!same_text(oldcfg.interval, newcfg.interval) ||
 			!same_text(oldcfg.time_zone, newcfg.time_zone))
 			ereport(ERROR,
@@ -711,8 +766,7 @@ partman_config_guard(PG_FUNCTION_ARGS)
 					 errdetail("The existing partitions of table \"%s\" were made with them.",
 							   key.relname),
 					 errhint("Call partman.undo_parent and partman.create_parent to start a new set.")));
-		if (!same_text(oldcfg.sub_strategy, newcfg.sub_strategy) ||
-			!same_text(oldcfg.sub_key, newcfg.sub_key))
+		if (!same_text(oldcfg.sub_strategy, newcfg.sub_strategy) || !sub_key_follows)
 			ereport(ERROR,
 					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 					 errmsg("sub_strategy and sub_key of a partition set cannot be changed"),
@@ -823,6 +877,15 @@ change_settings(PartmanConfig *cfg, int n, const int *setting, const Datum *valu
 		apply_setting(cfg, setting[i], values[i], isnull[i]);
 	}
 	partman_read_key(cfg->parent, &key);
+	/* the key follows the catalog after a rename, as the guard will store it */
+	cfg->key = key.attname;
+	if (cfg->sub_key != NULL && get_attnum(cfg->parent, cfg->sub_key) == InvalidAttrNumber)
+	{
+		char	   *column = partman_sub_key_column(cfg->parent);
+
+		if (column != NULL)
+			cfg->sub_key = column;
+	}
 	partman_validate_config(cfg, &key);
 
 	initStringInfo(&sql);

@@ -125,6 +125,8 @@ plan_premake(const PartmanSet *set)
 	int64		current = partman_current_cell(key, grid);
 	int64		first = current;
 	int64		last = partman_premake_horizon(grid, current, set->cfg.premake);
+	int64		span_first;
+	int64		span_last;
 	Datum		newest_upper;
 	Oid			deflt;
 	char	   *default_name;
@@ -141,6 +143,9 @@ plan_premake(const PartmanSet *set)
 		if (partman_compare_keys(key, partman_grid_bound(grid, first), newest_upper) < 0)
 			first++;
 	}
+	/* at the end of the key type (bigint near its maximum) premake makes what fits */
+	partman_grid_span(grid, &span_first, &span_last);
+	last = Min(last, span_last);
 	/* the common case, cheaply: everything is made already */
 	if (first > last)
 		return NIL;
@@ -1133,6 +1138,7 @@ run_deferred_detaches(char *last_error, Size len)
 		MemoryContext oldcontext = CurrentMemoryContext;
 		char	   *parent;
 		char	   *partition;
+		ErrorData  *volatile failure = NULL;
 
 		CHECK_FOR_INTERRUPTS();
 		detach_names(detach, &parent, &partition);
@@ -1151,23 +1157,26 @@ run_deferred_detaches(char *last_error, Size len)
 		}
 		PG_CATCH();
 		{
-			ErrorData  *edata;
-
 			MemoryContextSwitchTo(oldcontext);
-			edata = CopyErrorData();
+			failure = CopyErrorData();
 			FlushErrorState();
 			AbortCurrentTransaction();
 			MemoryContextSwitchTo(oldcontext);
-			snprintf(last_error, len, "%s: %s", partition, edata->message);
+		}
+		PG_END_TRY();
+
+		/* (a "continue" inside PG_CATCH would only leave PG_TRY's own loop) */
+		if (failure)
+		{
+			snprintf(last_error, len, "%s: %s", partition, failure->message);
 			if (round_begin())
 			{
 				log_step(detach->parent, detach->schema ? "archive" : "detach", partition,
-						 "failed", edata->message, started);
+						 "failed", failure->message, started);
 				round_end();
 			}
 			continue;
 		}
-		PG_END_TRY();
 
 		if (round_begin())
 		{

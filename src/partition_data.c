@@ -97,7 +97,9 @@ create_cells(const PartmanSet *set, const PartmanTemplate *tmpl, const int64 *ce
 
 /*
  * Move one batch of whole cells out of the default partition.  Returns the
- * number of rows moved, 0 when the default holds no row with a key.
+ * number of rows moved, 0 when the default holds no row that a partition
+ * could hold.  Rows outside the grid's reach (NULL, infinite or too far
+ * out) stay; partman_partition_data reports them at the end.
  */
 static uint64
 default_batch(const PartmanSet *set, const PartmanTemplate *tmpl, int batch_rows,
@@ -113,7 +115,9 @@ default_batch(const PartmanSet *set, const PartmanTemplate *tmpl, int batch_rows
 	Datum		min;
 	Datum		max;
 	bool		whole;
-	bool		has_nulls;
+	bool		has_strays;
+	PartmanBound reach;
+	char	   *placeable;
 	int64		first;
 	int64		last;
 	int64	   *missing;
@@ -132,23 +136,28 @@ default_batch(const PartmanSet *set, const PartmanTemplate *tmpl, int batch_rows
 
 	/*
 	 * Only queries an index on the key answers without a scan: min and max
-	 * (separate aggregates), whether a NULL key exists, and the key at
-	 * position batch_rows.
+	 * of the keys a partition can hold (separate aggregates), whether other
+	 * keys exist, and the key at position batch_rows.
 	 */
-	rc = SPI_execute(psprintf("SELECT (SELECT pg_catalog.min(%s) FROM ONLY %s), "
-							  "(SELECT pg_catalog.max(%s) FROM ONLY %s), "
-							  "EXISTS (SELECT FROM ONLY %s WHERE %s IS NULL), "
-							  "(SELECT %s FROM ONLY %s WHERE %s IS NOT NULL ORDER BY 1 OFFSET %d LIMIT 1)",
-							  col, table, col, table, table, col, col, table, col, batch_rows),
+	partman_grid_reach(grid, &reach);
+	placeable = partman_bound_condition(key, &reach);
+	rc = SPI_execute(psprintf("SELECT (SELECT pg_catalog.min(%s) FROM ONLY %s WHERE %s), "
+							  "(SELECT pg_catalog.max(%s) FROM ONLY %s WHERE %s), "
+							  "EXISTS (SELECT FROM ONLY %s WHERE %s), "
+							  "(SELECT %s FROM ONLY %s WHERE %s ORDER BY 1 OFFSET %d LIMIT 1)",
+							  col, table, placeable, col, table, placeable,
+							  table, partman_range_exclusion(key, &reach),
+							  col, table, placeable, batch_rows),
 					 false, 1);
-	if (rc != SPI_OK_SELECT)
+	if (rc != SPI_OK_SELECT || SPI_processed != 1)
 		elog(ERROR, "could not read default partition: %s", SPI_result_code_string(rc));
+	partman_spi_one_row("the default partition's key range", 4);
 	min = result_datum(1, &isnull);
 	if (isnull)
-		return 0;				/* no row with a key left */
+		return 0;				/* no row a partition could hold left */
 	min = copy_key(key, min);
 	max = copy_key(key, result_datum(2, &isnull));
-	has_nulls = DatumGetBool(result_datum(3, &isnull));
+	has_strays = DatumGetBool(result_datum(3, &isnull));
 	first = partman_grid_cell_of(grid, min);
 	last = partman_grid_cell_of(grid, max);
 	(void) result_datum(4, &isnull);
@@ -165,7 +174,7 @@ default_batch(const PartmanSet *set, const PartmanTemplate *tmpl, int batch_rows
 
 	partman_begin_ddl(key, &ddl);
 	*created = nmissing;
-	if (whole && !has_nulls)
+	if (whole && !has_strays)
 	{
 		/* everything goes: copy, then empty the default without a scan */
 		partman_spi_exec(psprintf("ALTER TABLE %s DETACH PARTITION %s", parent, table), SPI_OK_UTILITY);
@@ -224,7 +233,8 @@ default_batch(const PartmanSet *set, const PartmanTemplate *tmpl, int batch_rows
 /*
  * Move the rows of blocks [from, to) of source into the set, creating the
  * partitions their keys need first (rescuing default-partition rows of
- * those bounds).  Returns the number of rows moved.
+ * those bounds).  Rows outside the grid's reach stay in source.  Returns
+ * the number of rows moved.
  */
 static uint64
 source_batch(const PartmanSet *set, const PartmanTemplate *tmpl, const char *source,
@@ -243,13 +253,17 @@ source_batch(const PartmanSet *set, const PartmanTemplate *tmpl, const char *sou
 	int64	   *missing;
 	int			nmissing;
 	uint64		moved;
+	PartmanBound reach;
 	PartmanDdlState ddl;
 
 	*created = 0;
+	partman_grid_reach(grid, &reach);
+	blocks = psprintf("%s AND %s", blocks, partman_bound_condition(key, &reach));
 	rc = SPI_execute(psprintf("SELECT pg_catalog.min(%s), pg_catalog.max(%s) FROM ONLY %s WHERE %s",
 							  col, col, source, blocks), false, 1);
-	if (rc != SPI_OK_SELECT)
+	if (rc != SPI_OK_SELECT || SPI_processed != 1)
 		elog(ERROR, "could not read source table: %s", SPI_result_code_string(rc));
+	partman_spi_one_row("the source table's key range", 2);
 	min = result_datum(1, &isnull);
 	if (!isnull)
 	{
@@ -305,6 +319,37 @@ source_geometry(Oid source, int batch_rows, BlockNumber *nblocks, BlockNumber *p
 		tuples_per_block = 100;		/* unanalyzed: a typical narrow row */
 	relation_close(rel, NoLock);
 	*per_batch = (BlockNumber) Max(1, batch_rows / tuples_per_block);
+}
+
+/*
+ * Say how many rows stay in table (the default partition or the source)
+ * because no partition of the set can hold their key, and why.
+ */
+static void
+report_strays(const PartmanSet *set, Oid table)
+{
+	PartmanBound reach;
+	PartmanStrays strays;
+	uint64		n;
+
+	partman_grid_reach(&set->grid, &reach);
+	n = partman_count_strays(&set->key, partman_qualified_name(table), &reach, &strays);
+	if (n == 0)
+		return;
+	if (get_rel_relispartition(table))
+		ereport(WARNING,
+				(errmsg_plural(UINT64_FORMAT " row stays in default partition \"%s\": no partition of table \"%s\" can hold its key",
+							   UINT64_FORMAT " rows stay in default partition \"%s\": no partition of table \"%s\" can hold their key",
+							   n, n, get_rel_name(table), set->key.relname),
+				 errdetail("%s", partman_strays_detail(&set->key, &strays, &reach)),
+				 errhint("Correct or delete these rows; partition_data moves corrected rows when run again.")));
+	else
+		ereport(WARNING,
+				(errmsg_plural(UINT64_FORMAT " row stays in source table \"%s\": no partition of table \"%s\" can hold its key",
+							   UINT64_FORMAT " rows stay in source table \"%s\": no partition of table \"%s\" can hold their key",
+							   n, n, get_rel_name(table), set->key.relname),
+				 errdetail("%s", partman_strays_detail(&set->key, &strays, &reach)),
+				 errhint("Correct or delete these rows; partition_data moves corrected rows when run again.")));
 }
 
 /*
@@ -398,6 +443,8 @@ partman_partition_data(PG_FUNCTION_ARGS)
 	ereport(NOTICE,
 			(errmsg("partition_data moved " UINT64_FORMAT " rows of table \"%s\" in %d batches",
 					report.total, set.key.relname, report.batch)));
+	report_strays(&set, OidIsValid(source) ? source :
+				  partman_default_partition(set.key.parent));
 	partman_spi_finish(spi_level);
 	PG_RETURN_VOID();
 }

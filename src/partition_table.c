@@ -337,6 +337,22 @@ check_table(Conversion *c)
  * ---------------------------------------------------------------------
  */
 
+/* Rows whose key no partition can hold, reported with counts and examples. */
+static void
+strays_error(Conversion *c, const PartmanBound *reach)
+{
+	PartmanStrays strays;
+	uint64		n = partman_count_strays(&c->key, c->qualified, reach, &strays);
+
+	ereport(ERROR,
+			(errcode(ERRCODE_CHECK_VIOLATION),
+			 errmsg_plural("table \"%s\" has " UINT64_FORMAT " row that no partition can hold",
+						   "table \"%s\" has " UINT64_FORMAT " rows that no partition can hold",
+						   n, c->key.relname, n),
+			 errdetail("%s", partman_strays_detail(&c->key, &strays, reach)),
+			 errhint("Correct or delete these rows first; partition_table changed nothing.")));
+}
+
 /*
  * The legacy partition covers the cells from the one holding the smallest
  * key to one cell past the current one (now for time keys, the largest key
@@ -373,9 +389,16 @@ plan_bound(Conversion *c)
 	}
 	else
 	{
+		PartmanBound reach;
+
 		min = datumCopy(min, typbyval, typlen);
 		max = datumCopy(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull),
 						typbyval, typlen);
+		/* a key no partition can hold (infinity, ...): refuse before changing anything */
+		partman_grid_reach(&c->grid, &reach);
+		if (partman_compare_keys(&c->key, min, reach.lower) < 0 ||
+			partman_compare_keys(&c->key, max, reach.upper) >= 0)
+			strays_error(c, &reach);
 		lo = partman_grid_cell_of(&c->grid, min);
 		base = partman_grid_cell_of(&c->grid, max);
 		if (c->grid.kind != GRID_INTEGER)

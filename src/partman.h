@@ -81,6 +81,8 @@ typedef struct PartmanPartition
 } PartmanPartition;
 
 extern void partman_read_key(Oid parent, PartmanKey *key);
+extern char *partman_key_column(Oid relid);
+extern char *partman_sub_key_column(Oid parent);
 extern List *partman_list_partitions(Oid parent);
 extern Oid	partman_default_partition(Oid parent);
 extern bool partman_range_upper(Oid parent, bool newest, Datum *bound);
@@ -132,6 +134,7 @@ extern void partman_parse_grid(const PartmanKey *key, const char *interval,
 							   const char *time_zone, RangeGrid *grid);
 extern pg_tz *partman_lookup_zone(const char *time_zone);
 extern int64 partman_grid_cell_of(const RangeGrid *grid, Datum value);
+extern void partman_grid_span(const RangeGrid *grid, int64 *first, int64 *last);
 extern Datum partman_grid_bound(const RangeGrid *grid, int64 cell);
 extern bool partman_grid_cell_empty(const RangeGrid *grid, int64 cell);
 extern int64 partman_grid_now_cell(const RangeGrid *grid);
@@ -192,6 +195,21 @@ extern Oid	partman_create_with_rescue(const PartmanKey *key,
 									   const struct PartmanTemplate *tmpl,
 									   const char *name, const PartmanBound *bound);
 
+/* Rows of a table whose key no partition of a RANGE set can hold. */
+typedef struct PartmanStrays
+{
+	uint64		nulls;			/* NULL keys */
+	uint64		below;			/* keys before the grid's reach */
+	uint64		above;			/* keys at or past its end: infinity, NaN, ... */
+	char	   *lowest;			/* the smallest key below, as text */
+	char	   *highest;		/* the largest key above, as text */
+} PartmanStrays;
+
+extern uint64 partman_count_strays(const PartmanKey *key, const char *table,
+								   const PartmanBound *reach, PartmanStrays *strays);
+extern char *partman_strays_detail(const PartmanKey *key, const PartmanStrays *strays,
+								   const PartmanBound *reach);
+
 /* ---------------------------------------------------------------------
  * functions in rangeset.c: RANGE sets as a whole
  * ---------------------------------------------------------------------
@@ -205,6 +223,7 @@ extern int64 *partman_missing_cells(const PartmanKey *key, const RangeGrid *grid
 extern bool partman_newest_key(const PartmanKey *key, Datum *result);
 extern int64 partman_current_cell(const PartmanKey *key, const RangeGrid *grid);
 extern int64 partman_premake_horizon(const RangeGrid *grid, int64 cell, int premake);
+extern void partman_grid_reach(const RangeGrid *grid, PartmanBound *reach);
 
 /* ---------------------------------------------------------------------
  * functions in listhash.c: LIST and HASH sets

@@ -29,7 +29,8 @@ cmp_int64(const void *a, const void *b)
 /*
  * Cells that already exist as partitions with exactly the grid's bounds,
  * sorted.  Partitions with other bounds are left to PostgreSQL's overlap
- * check when a cell would collide with them.
+ * check when a cell would collide with them; so are partitions made by hand
+ * beyond the grid's reach, which no cell can match.
  */
 static int64 *
 existing_cells(const PartmanKey *key, const RangeGrid *grid, int *ncells)
@@ -38,13 +39,17 @@ existing_cells(const PartmanKey *key, const RangeGrid *grid, int *ncells)
 	int64	   *cells = palloc(sizeof(int64) * (list_length(parts) + 1));
 	ListCell   *lc;
 	int			n = 0;
+	PartmanBound reach;
 
+	partman_grid_reach(grid, &reach);
 	foreach(lc, parts)
 	{
 		PartmanPartition *part = lfirst(lc);
 		int64		cell;
 
-		if (part->is_default || part->lower_unbounded || part->upper_unbounded)
+		if (part->is_default || part->lower_unbounded || part->upper_unbounded ||
+			partman_compare_keys(key, part->lower, reach.lower) < 0 ||
+			partman_compare_keys(key, part->upper, reach.upper) > 0)
 			continue;
 		cell = partman_grid_cell_of(grid, part->lower);
 		if (partman_compare_keys(key, partman_grid_bound(grid, cell), part->lower) == 0 &&
@@ -121,6 +126,25 @@ partman_create_range_cells(const PartmanKey *key, const RangeGrid *grid,
 									   partman_grid_bound(grid, missing[i]),
 									   partman_grid_bound(grid, missing[i] + 1));
 	return n;
+}
+
+/*
+ * partman_grid_reach
+ *		The bound that covers every cell partman can make for this grid (see
+ *		partman_grid_span): a key outside it (NULL, infinite, NaN, or too far
+ *		out) has no partition in the set and can only stay in a default
+ *		partition.
+ */
+void
+partman_grid_reach(const RangeGrid *grid, PartmanBound *reach)
+{
+	int64		first;
+	int64		last;
+
+	partman_grid_span(grid, &first, &last);
+	memset(reach, 0, sizeof(*reach));
+	reach->lower = partman_grid_bound(grid, first);
+	reach->upper = partman_grid_bound(grid, last + 1);
 }
 
 /*

@@ -163,3 +163,92 @@ partman_copy_rows(Oid parent, const char *from, const char *to)
 		elog(ERROR, "could not copy rows: %s", SPI_result_code_string(rc));
 	return SPI_processed;
 }
+
+/*
+ * partman_count_strays
+ *		Count the rows of table (only that table) whose key lies outside
+ *		reach (see partman_grid_reach), by kind, with the most extreme key of
+ *		each side as an example.  Returns their total; *strays is allocated
+ *		in the caller's context.
+ */
+uint64
+partman_count_strays(const PartmanKey *key, const char *table, const PartmanBound *reach,
+					 PartmanStrays *strays)
+{
+	const char *col = quote_identifier(key->attname);
+	PartmanBound below;
+	PartmanBound above;
+	char	   *below_cond;
+	char	   *above_cond;
+	int			rc;
+	bool		isnull;
+	Datum		d;
+
+	memset(&below, 0, sizeof(below));
+	below.lower_unbounded = true;
+	below.upper = reach->lower;
+	memset(&above, 0, sizeof(above));
+	above.lower = reach->upper;
+	above.upper_unbounded = true;
+	below_cond = partman_bound_condition(key, &below);
+	above_cond = partman_bound_condition(key, &above);
+
+	rc = SPI_execute(psprintf("SELECT pg_catalog.count(*) FILTER (WHERE %s IS NULL), "
+							  "pg_catalog.count(*) FILTER (WHERE %s), "
+							  "pg_catalog.count(*) FILTER (WHERE %s), "
+							  "(pg_catalog.min(%s) FILTER (WHERE %s))::pg_catalog.text, "
+							  "(pg_catalog.max(%s) FILTER (WHERE %s))::pg_catalog.text "
+							  "FROM ONLY %s WHERE %s",
+							  col, below_cond, above_cond, col, below_cond, col, above_cond,
+							  table, partman_range_exclusion(key, reach)),
+					 false, 1);
+	if (rc != SPI_OK_SELECT || SPI_processed != 1)
+		elog(ERROR, "could not count rows outside the set's partitions: %s",
+			 SPI_result_code_string(rc));
+	memset(strays, 0, sizeof(*strays));
+	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+	strays->nulls = (uint64) DatumGetInt64(d);
+	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull);
+	strays->below = (uint64) DatumGetInt64(d);
+	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3, &isnull);
+	strays->above = (uint64) DatumGetInt64(d);
+	/* SPI_getvalue copies into the caller's context, NULL for NULL */
+	strays->lowest = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 4);
+	strays->highest = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 5);
+	return strays->nulls + strays->below + strays->above;
+}
+
+/* "1 row has" or "N rows have" */
+static char *
+rows_have(uint64 n)
+{
+	return psprintf(UINT64_FORMAT " %s", n, n == 1 ? "row has" : "rows have");
+}
+
+/*
+ * partman_strays_detail
+ *		Why the rows partman_count_strays counted have no partition, as DETAIL
+ *		sentences: one per kind, with a count and an example.
+ */
+char *
+partman_strays_detail(const PartmanKey *key, const PartmanStrays *strays,
+					  const PartmanBound *reach)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	if (strays->nulls > 0)
+		appendStringInfo(&buf, "%s a NULL %s, and no range partition holds a NULL key.",
+						 rows_have(strays->nulls), key->attname);
+	if (strays->below > 0)
+		appendStringInfo(&buf, "%s%s %s before %s, the lower end of the partitions the set's grid can express, for example %s.",
+						 buf.len ? " " : "", rows_have(strays->below), key->attname,
+						 partman_value_to_text(key->typid, reach->lower),
+						 quote_literal_cstr(strays->lowest));
+	if (strays->above > 0)
+		appendStringInfo(&buf, "%s%s %s at or after %s, the upper end of the partitions the set's grid can express, for example %s.",
+						 buf.len ? " " : "", rows_have(strays->above), key->attname,
+						 partman_value_to_text(key->typid, reach->upper),
+						 quote_literal_cstr(strays->highest));
+	return buf.data;
+}
