@@ -457,18 +457,25 @@ other_grantees(Oid relid)
 	return result;
 }
 
+/* Whether table relid has row-level security enabled. */
+bool
+partman_has_row_security(Oid relid)
+{
+	HeapTuple	tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+	bool		result;
+
+	if (!HeapTupleIsValid(tuple))
+		elog(ERROR, "cache lookup failed for relation %u", relid);
+	result = ((Form_pg_class) GETSTRUCT(tuple))->relrowsecurity;
+	ReleaseSysCache(tuple);
+	return result;
+}
+
 /* Whether partition relid is closed as above. */
 bool
 partman_partition_is_secured(Oid relid)
 {
-	HeapTuple	tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
-	bool		secured;
-
-	if (!HeapTupleIsValid(tuple))
-		elog(ERROR, "cache lookup failed for relation %u", relid);
-	secured = ((Form_pg_class) GETSTRUCT(tuple))->relrowsecurity;
-	ReleaseSysCache(tuple);
-	return secured && other_grantees(relid) == NIL;
+	return partman_has_row_security(relid) && other_grantees(relid) == NIL;
 }
 
 /*

@@ -309,16 +309,10 @@ static List *
 plan_security(const PartmanSet *set)
 {
 	Oid			parent = set->key.parent;
-	HeapTuple	tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(parent));
-	bool		rls;
 	List	   *steps = NIL;
 	ListCell   *lc;
 
-	if (!HeapTupleIsValid(tuple))
-		elog(ERROR, "cache lookup failed for relation %u", parent);
-	rls = ((Form_pg_class) GETSTRUCT(tuple))->relrowsecurity;
-	ReleaseSysCache(tuple);
-	if (!rls)
+	if (!partman_has_row_security(parent))
 		return NIL;
 	foreach(lc, find_all_inheritors(parent, NoLock, NULL))
 	{

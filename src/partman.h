@@ -292,6 +292,7 @@ extern void partman_check_lock_budget(Oid parent, const PartmanTemplate *tmpl, i
 									  const char *what, const char *hint);
 extern List *partman_drop_partition_statements(Oid parent, Oid relid);
 extern List *partman_secure_partition_statements(Oid relid);
+extern bool partman_has_row_security(Oid relid);
 extern bool partman_partition_is_secured(Oid relid);
 extern void partman_drop_partition_table(Oid parent, Oid relid);
 extern void partman_retire_partition(const PartmanKey *key, Oid relid, const char *action,
