@@ -11,6 +11,7 @@ use warnings;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use PartmanTest;
 
 my $node = PostgreSQL::Test::Cluster->new('many');
 $node->init;
@@ -102,6 +103,28 @@ is($node->safe_psql('postgres', "SELECT count(*) FROM events WHERE ts < '2024-01
 	'no row older than retention is left');
 is($node->safe_psql('postgres', "SET partman.simulated_now = '2024-03-01 12:00+00'; SELECT status FROM partman.sets"),
 	'ok', 'the set is healthy');
+
+# the background worker too: its round commits a set's work in batches
+$node->append_conf('postgresql.conf', q{
+partman.bgw_max_workers = 2
+partman.bgw_interval = 1
+partman.simulated_now = '2016-01-01 12:00+00'
+});
+$node->restart;
+$node->safe_psql(
+	'postgres', q{
+CREATE TABLE worker_events (id bigint NOT NULL, ts timestamptz NOT NULL, PRIMARY KEY (id, ts))
+    PARTITION BY RANGE (ts);
+SELECT partman.create_parent('worker_events', '1 day', premake => 10);
+SELECT partman.set_config('worker_events', 'premake', '2500');
+});
+ok( PartmanTest::wait_until(
+		$node, 'postgres',
+		"SELECT count(*) = 2502 FROM pg_inherits WHERE inhparent = 'worker_events'::regclass", 120),
+	'the worker makes 2,490 partitions in batches');
+is( $node->safe_psql('postgres',
+		"SELECT last_error IS NULL FROM partman.part_config WHERE parent = 'worker_events'::regclass"),
+	't', 'without an error');
 
 $node->stop;
 done_testing();
