@@ -150,7 +150,7 @@ report(int elevel, const char *message, const PruningDiagnosis *diag, int limit)
 }
 
 static void
-check_plan(PlannedStmt *stmt)
+check_plan(PlannedStmt *stmt, const char *query_string)
 {
 	List	   *diags = partman_diagnose_plan(stmt);
 	ListCell   *lc;
@@ -165,7 +165,7 @@ check_plan(PlannedStmt *stmt)
 			diag->partitions_scanned >= partman_pruning_diagnostics_min_partitions;
 
 		if (has_policy || diagnose || partman_pruning_stats_ready())
-			partman_explain_reason(stmt, diag);
+			partman_explain_reason(stmt, diag, query_string);
 		if (partman_pruning_stats_ready())
 			partman_pruning_stats_count(diag->relid, diag);
 
@@ -240,7 +240,7 @@ partman_planner(Query *parse, const char *query_string, int cursorOptions,
 		if (!any_policy || partman_pruning_policy_bypass)
 			return stmt;
 	}
-	check_plan(stmt);
+	check_plan(stmt, query_string);
 	return stmt;
 }
 
