@@ -145,7 +145,9 @@ report(int elevel, const char *message, const PruningDiagnosis *diag, int limit)
 			 limit > 0 ? errdetail("The pruning policy of table \"%s\" allows at most %d partitions per query.",
 								   get_rel_name(diag->relid), limit) : 0,
 			 diag->hint ? (diag->hint_is_rewrite ?
-						   errhint("Rewrite the condition as: %s", diag->hint) :
+						   errhint("Write %s in place of %s: the plan then scans %d of %d partitions.",
+								   diag->rewrite, diag->rewrite_replaces,
+								   diag->rewrite_scanned, diag->partitions_total) :
 						   errhint("%s", diag->hint)) : 0));
 }
 

@@ -32,6 +32,7 @@
 #include "catalog/pg_proc.h"
 #include "catalog/pg_type.h"
 #include "nodes/makefuncs.h"
+#include "nodes/pathnodes.h"
 #include "nodes/nodeFuncs.h"
 #include "optimizer/optimizer.h"
 #include "parser/parsetree.h"
@@ -53,6 +54,7 @@ static const char *const reason_names[PRUNING_REASON_COUNT] = {
 	[PRUNING_REASON_KEY_TYPE_COERCION] = "key_type_coercion",
 	[PRUNING_REASON_COLLATION_MISMATCH] = "collation_mismatch",
 	[PRUNING_REASON_RANGE_ON_HASH_KEY] = "range_predicate_on_hash_key",
+	[PRUNING_REASON_LIST_ON_MULTI_COLUMN_HASH_KEY] = "list_on_multi_column_hash_key",
 	[PRUNING_REASON_NEGATION] = "negation",
 	[PRUNING_REASON_VOLATILE_FUNCTION] = "volatile_function",
 	[PRUNING_REASON_CROSS_TYPE_COMPARISON] = "cross_type_comparison",
@@ -78,6 +80,7 @@ typedef struct Findings
 	Node	   *clause;			/* the condition showing it */
 	Node	   *value;			/* the value compared with the key */
 	Node	   *other_arm;		/* an OR arm without the key */
+	Node	   *or_clause;		/* the OR it is an arm of */
 	Oid			value_collation;
 	bool		extern_param;	/* the parameter is a $n of the statement */
 	bool		bad_operator;	/* the key is compared with an operator pruning does not use */
@@ -381,6 +384,12 @@ classify_comparison(Classify *c, Node *clause, int keyno, Oid opno,
 		}
 		return;
 	}
+	/* PostgreSQL 15 finds hash partitions of several columns only for one value of each */
+	if (key->strategy == PARTITION_STRATEGY_HASH && key->nkeys > 1 && IsA(clause, ScalarArrayOpExpr))
+	{
+		found(c, PRUNING_REASON_LIST_ON_MULTI_COLUMN_HASH_KEY, keyno, clause, value);
+		return;
+	}
 	f->usable_keys |= (uint32) 1 << keyno;
 	{
 		int			strategy;
@@ -456,13 +465,17 @@ classify_or(Classify *c, BoolExpr *or)
 	}
 	if (with == 0)
 		return;
+	/*
+	 * An arm without the key can match in any partition: the OR restricts
+	 * nothing, and the key filter, if any, comes from other conjuncts.
+	 */
 	if (without != NULL)
 	{
-		outer->filter_keys |= key_bits(key, (Node *) or);
-		if (outer->problem == PRUNING_REASON_NULL ||
-			PRUNING_REASON_OR_WITH_OTHER_COLUMN < outer->problem)
+		if (outer->other_arm == NULL)
+		{
 			outer->other_arm = without;
-		found(c, PRUNING_REASON_OR_WITH_OTHER_COLUMN, 0, (Node *) or, NULL);
+			outer->or_clause = (Node *) or;
+		}
 		return;
 	}
 
@@ -479,8 +492,6 @@ classify_or(Classify *c, BoolExpr *or)
 		outer->bad_operator |= arms.bad_operator;
 		if (arms.problem != PRUNING_REASON_NULL)
 		{
-			if (arms.problem == PRUNING_REASON_OR_WITH_OTHER_COLUMN && outer->other_arm == NULL)
-				outer->other_arm = arms.other_arm;
 			if (arms.problem == PRUNING_REASON_PARAMETER && arms.extern_param)
 				outer->extern_param = true;
 			if (arms.problem == PRUNING_REASON_KEY_TYPE_COERCION)
@@ -492,6 +503,10 @@ classify_or(Classify *c, BoolExpr *or)
 	}
 	outer->usable_keys |= usable;
 	outer->equal_keys |= equal;
+	/* an OR of values of some of the columns of a hash key of several */
+	if (key->strategy == PARTITION_STRATEGY_HASH && key->nkeys > 1 &&
+		(equal & (((uint32) 1 << key->nkeys) - 1)) != (((uint32) 1 << key->nkeys) - 1))
+		found(c, PRUNING_REASON_LIST_ON_MULTI_COLUMN_HASH_KEY, 0, (Node *) or, NULL);
 }
 
 static void
@@ -592,12 +607,16 @@ classify(Classify *c, Node *node)
 			f->equal_keys |= (uint32) 1 << keyno;
 		return;
 	}
-	/* IS [NOT] TRUE / FALSE / UNKNOWN of a boolean key: pruning reads them */
+	/* IS [NOT] TRUE / FALSE of a boolean key: pruning reads them, not IS UNKNOWN */
 	if (IsA(node, BooleanTest) &&
 		(keyno = partman_match_key(key, (Node *) ((BooleanTest *) node)->arg)) >= 0)
 	{
 		f->filter_keys |= (uint32) 1 << keyno;
-		f->usable_keys |= (uint32) 1 << keyno;
+		if (((BooleanTest *) node)->booltesttype == IS_UNKNOWN ||
+			((BooleanTest *) node)->booltesttype == IS_NOT_UNKNOWN)
+			found(c, PRUNING_REASON_KEY_IN_EXPRESSION, keyno, node, NULL);
+		else
+			f->usable_keys |= (uint32) 1 << keyno;
 		return;
 	}
 	/* a boolean key by itself */
@@ -708,7 +727,7 @@ describe(ReasonContext *ctx, Findings *f)
 			diag->detail = psprintf("The partition key %s (%s) is converted to %s to be compared with a value of that type, so partitions cannot be pruned by it.",
 									name, format_type_be(key->type[f->key]),
 									format_type_be(f->cast_type));
-			diag->hint = psprintf("Compare %s with a value of its own type, %s, that selects the same rows (the conversion may round or pad the value, so check the rows it matches).",
+			diag->hint = psprintf("Compare %s with a value of its own type, %s, that selects the same rows; mind the conversion (for an integer, < 1.5 is < 2 and = 1.5 matches no row; for char(n), trailing spaces do not count).",
 								  name, format_type_be(key->type[f->key]));
 			break;
 		case PRUNING_REASON_COLLATION_MISMATCH:
@@ -719,13 +738,19 @@ describe(ReasonContext *ctx, Findings *f)
 								  name, get_collation_name(key->collation[f->key]));
 			break;
 		case PRUNING_REASON_RANGE_ON_HASH_KEY:
-			diag->detail = psprintf("%s is a hash partition key, and hash partitions are found only from = and IN on every key column (%s).",
-									name, key_names(key, all));
+			diag->detail = psprintf("%s is a hash partition key, and hash partitions are found only from = and IN, not from a range of values.",
+									name);
 			diag->hint = key->nkeys > 1 ?
-				psprintf("List the values of %s (IN (...)) and give = or IN conditions on %s, or partition by RANGE if range queries matter.",
-						 name, key_names(key, all)) :
+				psprintf("Hash partitions of (%s) are found only from one value of each column: run the query once for each value of %s with = conditions on every column, or partition by RANGE if range queries matter.",
+						 key_names(key, all), name) :
 				psprintf("List the values instead (%s IN (...)), or partition by RANGE if range queries matter.",
 						 name);
+			break;
+		case PRUNING_REASON_LIST_ON_MULTI_COLUMN_HASH_KEY:
+			diag->detail = psprintf("The partitions are hashed on %s together, and the condition %s gives a list of values for %s; PostgreSQL finds hash partitions of several columns only from one value for each column.",
+									key_names(key, all), condition_text(ctx, f->clause), name);
+			diag->hint = psprintf("Run the query once for each combination of values of %s (a UNION ALL of those queries returns each row once, as a row has one value in each column), or hash on fewer columns.",
+								  key_names(key, all));
 			break;
 		case PRUNING_REASON_NEGATION:
 			diag->detail = psprintf("The condition %s excludes values of %s, and RANGE pruning does not use <> or NOT IN.",
@@ -812,17 +837,20 @@ reference_name(PlannedStmt *stmt, PruningDiagnosis *diag)
 	RangeTblEntry *root = rt_fetch(diag->root_rti, stmt->rtable);
 	int			relations = 0;
 	ListCell   *lc;
+	Bitmapset  *children = NULL;
+	Index		rti = 0;
 
 	if (root->alias)
 		return root->alias->aliasname;
-	/* partitions of the plan's tables have an inheritance parent and do not count */
+
+	/* partitions of the plan's tables are not named by the query */
+	foreach(lc, stmt->appendRelations)
+		children = bms_add_member(children, ((AppendRelInfo *) lfirst(lc))->child_relid);
 	foreach(lc, stmt->rtable)
 	{
 		RangeTblEntry *rte = lfirst(lc);
 
-		if (rte->rtekind == RTE_RELATION && !rte->inh &&
-			(rte->relkind == RELKIND_RELATION || rte->relkind == RELKIND_VIEW ||
-			 rte->relkind == RELKIND_MATVIEW || rte->relkind == RELKIND_FOREIGN_TABLE))
+		if (bms_is_member(++rti, children))
 			continue;
 		if (rte->rtekind == RTE_RELATION || rte->rtekind == RTE_SUBQUERY ||
 			rte->rtekind == RTE_FUNCTION || rte->rtekind == RTE_VALUES ||
@@ -940,13 +968,16 @@ partman_explain_reason(PlannedStmt *stmt, PruningDiagnosis *diag, const char *so
 	if (f.problem != PRUNING_REASON_NULL)
 		diag->reason = f.problem;
 	else if (f.filter_keys == 0)
-		diag->reason = diag->under_join ? PRUNING_REASON_JOIN_WITHOUT_KEY_FILTER :
+		diag->reason = f.other_arm ? PRUNING_REASON_OR_WITH_OTHER_COLUMN :
+			diag->under_join ? PRUNING_REASON_JOIN_WITHOUT_KEY_FILTER :
 			PRUNING_REASON_NO_KEY_FILTER;
 	/* RANGE prunes only from the leading column on, HASH only with every column */
 	else if ((key->strategy == PARTITION_STRATEGY_RANGE && !(f.filter_keys & 1)) ||
-			 (key->strategy == PARTITION_STRATEGY_HASH && (f.equal_keys & all) != all))
+			 (key->strategy == PARTITION_STRATEGY_HASH && (f.filter_keys & all) != all))
 		diag->reason = PRUNING_REASON_PARTIAL_KEY;
-	else if (diag->default_scanned && partman_default_in_gap(&ctx))
+	else if (diag->default_scanned && key->nkeys == 1 &&
+			 ((key->strategy == PARTITION_STRATEGY_LIST && (f.equal_keys & 1)) ||
+			  partman_default_in_gap(&ctx)))
 		diag->reason = PRUNING_REASON_DEFAULT_PARTITION;
 	describe(&ctx, &f);
 }

@@ -1217,7 +1217,7 @@ rewrite_collation(Build *b, Node *node)
 	if (IsA(node, OpExpr))
 	{
 		OpExpr	   *op = (OpExpr *) make_opclause(opno, BOOLOID, false,
-												  (Expr *) copyObject(keyside), (Expr *) value,
+												  (Expr *) key_operand(key, keyno), (Expr *) value,
 												  InvalidOid, keycoll);
 
 		set_opfuncid(op);
@@ -1227,7 +1227,7 @@ rewrite_collation(Build *b, Node *node)
 	{
 		ScalarArrayOpExpr *sa = copyObject((ScalarArrayOpExpr *) node);
 
-		sa->args = list_make2(copyObject(keyside), value);
+		sa->args = list_make2(key_operand(key, keyno), value);
 		sa->inputcollid = keycoll;
 		result = (Node *) sa;
 	}
@@ -1350,13 +1350,154 @@ rewrite_negation(Build *b, Node *node)
 	return (Node *) make_ands_explicit(parts);
 }
 
+/*
+ * (a, b) > (x, y) and the like, whose first column is a key column: the
+ * comparison column by column, a > x OR (a = x AND b > y), which pruning
+ * reads.  NULLs give NULL either way.
+ */
+static Node *
+rewrite_row_compare(Build *b, RowCompareExpr *rc)
+{
+	const LeafKey *key = &b->ctx->key;
+	int			n = list_length(rc->opnos);
+	Node	   *result = NULL;
+	int			keyno = partman_match_key(key, linitial(rc->largs));
+
+	if (keyno < 0 || n > 8)
+		return NULL;
+	for (int i = n - 1; i >= 0; i--)
+	{
+		Oid			opno = list_nth_oid(rc->opnos, i);
+		Oid			family = list_nth_oid(rc->opfamilies, i);
+		Oid			coll = list_nth_oid(rc->inputcollids, i);
+		Node	   *l = list_nth(rc->largs, i);
+		Node	   *r = list_nth(rc->rargs, i);
+		int			strategy;
+		Oid			lefttype,
+					righttype,
+					strict,
+					eq;
+		OpExpr	   *cmp,
+				   *equal;
+
+		if (contain_volatile_functions(r) || contain_volatile_functions(l))
+			return NULL;
+		get_op_opfamily_properties(opno, family, false, &strategy, &lefttype, &righttype);
+		/* the last column keeps the operator; the others compare strictly */
+		if (i < n - 1)
+			strategy = strategy <= BTLessEqualStrategyNumber ? BTLessStrategyNumber :
+				BTGreaterStrategyNumber;
+		strict = get_opfamily_member(family, lefttype, righttype, strategy);
+		eq = get_opfamily_member(family, lefttype, righttype, BTEqualStrategyNumber);
+		if (!OidIsValid(strict) || !OidIsValid(eq))
+			return NULL;
+		cmp = (OpExpr *) make_opclause(strict, BOOLOID, false, (Expr *) copyObject(l),
+									   (Expr *) copyObject(r), InvalidOid, coll);
+		set_opfuncid(cmp);
+		if (result == NULL)
+			result = (Node *) cmp;
+		else
+		{
+			equal = (OpExpr *) make_opclause(eq, BOOLOID, false, (Expr *) copyObject(l),
+											 (Expr *) copyObject(r), InvalidOid, coll);
+			set_opfuncid(equal);
+			result = (Node *) make_orclause(list_make2(cmp,
+													   make_andclause(list_make2(equal, result))));
+		}
+	}
+	note(b, PRUNING_REASON_KEY_IN_EXPRESSION, true, (Node *) rc, keyno);
+	return result;
+}
+
+/*
+ * key IS UNKNOWN is key IS NULL; key IS DISTINCT FROM c (not NULL) is key
+ * <> c OR key IS NULL, and NOT (key IS DISTINCT FROM c) is key = c: forms
+ * pruning reads.
+ */
+static Node *
+rewrite_null_forms(Build *b, Node *node)
+{
+	const LeafKey *key = &b->ctx->key;
+	bool		negated = false;
+	DistinctExpr *d;
+	Node	   *keyside,
+			   *value;
+	int			keyno;
+	Oid			neg;
+
+	if (IsA(node, BooleanTest))
+	{
+		BooleanTest *bt = (BooleanTest *) node;
+		NullTest   *nt;
+
+		if ((bt->booltesttype != IS_UNKNOWN && bt->booltesttype != IS_NOT_UNKNOWN) ||
+			(keyno = partman_match_key(key, (Node *) bt->arg)) < 0)
+			return NULL;
+		nt = makeNode(NullTest);
+		nt->arg = (Expr *) copyObject(bt->arg);
+		nt->nulltesttype = bt->booltesttype == IS_UNKNOWN ? IS_NULL : IS_NOT_NULL;
+		nt->argisrow = false;
+		nt->location = -1;
+		note(b, PRUNING_REASON_KEY_IN_EXPRESSION, true, node, keyno);
+		return (Node *) nt;
+	}
+	if (IsA(node, BoolExpr) && ((BoolExpr *) node)->boolop == NOT_EXPR &&
+		IsA(linitial(((BoolExpr *) node)->args), DistinctExpr))
+	{
+		negated = true;
+		d = linitial(((BoolExpr *) node)->args);
+	}
+	else if (IsA(node, DistinctExpr))
+		d = (DistinctExpr *) node;
+	else
+		return NULL;
+	keyside = linitial(d->args);
+	value = lsecond(d->args);
+	if (partman_match_key(key, keyside) < 0)
+	{
+		keyside = lsecond(d->args);
+		value = linitial(d->args);
+	}
+	keyno = partman_match_key(key, keyside);
+	if (keyno < 0 || fixed_const(b, value) == NULL || d->inputcollid != key->collation[keyno] ||
+		!op_in_opfamily(d->opno, key->opfamily[keyno]))
+		return NULL;
+	note(b, PRUNING_REASON_KEY_IN_EXPRESSION, true, node, keyno);
+	if (negated)
+	{
+		OpExpr	   *op = (OpExpr *) make_opclause(d->opno, BOOLOID, false, (Expr *) copyObject(keyside),
+												  (Expr *) copyObject(value), InvalidOid, d->inputcollid);
+
+		set_opfuncid(op);
+		return (Node *) op;
+	}
+	neg = get_negator(d->opno);
+	if (!OidIsValid(neg))
+		return NULL;
+	{
+		OpExpr	   *op = (OpExpr *) make_opclause(neg, BOOLOID, false, (Expr *) copyObject(keyside),
+												  (Expr *) copyObject(value), InvalidOid, d->inputcollid);
+		NullTest   *nt = makeNode(NullTest);
+
+		set_opfuncid(op);
+		nt->arg = (Expr *) copyObject(keyside);
+		nt->nulltesttype = IS_NULL;
+		nt->location = -1;
+		return (Node *) make_orclause(list_make2(op, nt));
+	}
+}
+
 /* One condition that is neither AND nor OR. */
 static Node *
 rewrite_atom(Build *b, Node *node)
 {
 	Node	   *r = NULL;
 
-	if (IsA(node, OpExpr))
+	if (IsA(node, RowCompareExpr))
+		r = rewrite_row_compare(b, (RowCompareExpr *) node);
+	else if (IsA(node, BooleanTest) || IsA(node, DistinctExpr) || IsA(node, BoolExpr))
+		r = rewrite_null_forms(b, node);
+	else if (IsA(node, OpExpr))
 	{
 		OpExpr	   *op = (OpExpr *) node;
 
@@ -1486,7 +1627,8 @@ rewrite_hash_ranges(Build *b, List **parts)
 			continue;
 		b->rw->replaced = list_concat(b->rw->replaced, used);
 		*parts = lappend(*parts, list);
-		note(b, PRUNING_REASON_RANGE_ON_HASH_KEY, true, linitial(used), keyno);
+		/* several columns: PostgreSQL 15 finds no partition from a list of one */
+		note(b, PRUNING_REASON_RANGE_ON_HASH_KEY, key->nkeys == 1, linitial(used), keyno);
 	}
 }
 

@@ -185,6 +185,9 @@ partman_deparse_fixed(ReasonContext *ctx, Node *node)
 												  ctx->key.relid),
 							  ctx->refname != NULL, false);
 	pop_settings(gucs);
+	/* an OR keeps them: the condition may stand next to an AND */
+	if (IsA(node, BoolExpr) && ((BoolExpr *) node)->boolop == OR_EXPR)
+		return text;
 	return strip_parentheses(text);
 }
 
