@@ -100,9 +100,17 @@ static Node *
 key_compare(const LeafKey *key, int keyno, int strategy, Node *value)
 {
 	Oid			type = key->opcintype[keyno];
-	Oid			opno = get_opfamily_member(key->opfamily[keyno], type, type, strategy);
+	Oid			opno;
 	OpExpr	   *op;
 
+	/* a hash operator family has equality alone, under its own number */
+	if (key->strategy == PARTITION_STRATEGY_HASH)
+	{
+		if (strategy != BTEqualStrategyNumber)
+			return NULL;
+		strategy = HTEqualStrategyNumber;
+	}
+	opno = get_opfamily_member(key->opfamily[keyno], type, type, strategy);
 	if (!OidIsValid(opno))
 		return NULL;
 	op = (OpExpr *) make_opclause(opno, BOOLOID, false, (Expr *) key_operand(key, keyno),

@@ -650,3 +650,9 @@ SELECT id, query, rewrite, parses, prunes, equivalent, differs
   FROM results WHERE rewrite IS NOT NULL AND (NOT parses OR NOT prunes OR equivalent IS DISTINCT FROM true
                                              OR new_scanned <> announced)
  ORDER BY id;
+-- Every query with its reason, and the partitions it and its rewrite scan.
+SELECT id, rel, coalesce(cond, tmpl) AS condition, coalesce(reason, '-') AS reason, pruning,
+       scanned || '/' || total AS scanned, new_scanned AS rewrite_scans
+  FROM results JOIN cases USING (id, rel) ORDER BY id;
+SET client_min_messages = warning;
+DROP SCHEMA corpus CASCADE;
