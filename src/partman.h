@@ -481,7 +481,6 @@ typedef struct PruningDiagnosis
 {
 	Oid			relid;
 	Index		rti;			/* in the plan's range table */
-	Index		root_rti;		/* the table the query names (rti or an ancestor) */
 	bool		is_root;		/* not itself a partition of a table in the plan */
 	int			partitions_total;	/* leaf partitions below it */
 	int			partitions_scanned; /* of those, the ones in the plan */
@@ -498,7 +497,6 @@ typedef struct PruningDiagnosis
 	bool		default_scanned;
 	Index		sample_leaf;	/* a scanned leaf whose quals are analysed */
 	List	   *sample_quals;
-	List	   *scanned_children;	/* relids of its partitions the plan reads */
 	bool		under_join;
 } PruningDiagnosis;
 

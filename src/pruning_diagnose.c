@@ -372,7 +372,6 @@ partman_diagnose_plan(PlannedStmt *stmt)
 		PruningDiagnosis *diag;
 		PartCountEntry *counts;
 		Index		parent;
-		Bitmapset  *children;
 
 		rti++;
 		if (!is_partitioned_rte(stmt, rti, rte))
@@ -387,35 +386,24 @@ partman_diagnose_plan(PlannedStmt *stmt)
 		parent = walk.parent_of[rti];
 		diag->is_root = parent == 0 ||
 			rt_fetch(parent, stmt->rtable)->relkind != RELKIND_PARTITIONED_TABLE;
-		diag->root_rti = rti;
-		while (walk.parent_of[diag->root_rti] != 0)
-			diag->root_rti = walk.parent_of[diag->root_rti];
 		counts = part_count(rte->relid);
 		diag->partitions_total = counts->leaves;
 
 		/* the scanned leaves below this table */
-		children = NULL;
 		for (Index leaf = 1; leaf <= walk.nrtes; leaf++)
 		{
-			Index		child = 0;
+			bool		below = false;
 
 			if (!walk.scanned[leaf])
 				continue;
-			for (Index r = leaf; walk.parent_of[r] != 0; r = walk.parent_of[r])
-				if (walk.parent_of[r] == rti)
+			for (Index r = walk.parent_of[leaf]; r != 0; r = walk.parent_of[r])
+				if (r == rti)
 				{
-					child = r;
+					below = true;
 					break;
 				}
-			if (child == 0)
+			if (!below)
 				continue;
-			/* its partition that holds the leaf, for the reasons' proofs */
-			if (!bms_is_member(child, children))
-			{
-				children = bms_add_member(children, child);
-				diag->scanned_children = lappend_oid(diag->scanned_children,
-													 rt_fetch(child, stmt->rtable)->relid);
-			}
 			diag->partitions_scanned++;
 			if (diag->sample_leaf == 0)
 			{

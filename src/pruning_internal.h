@@ -81,7 +81,6 @@ extern Rewrite *partman_build_rewrite(ReasonContext *ctx);
 extern Rewrite *partman_try_rewrite(ReasonContext *ctx);
 extern bool partman_const_is_fixed(ReasonContext *ctx, Const *c);
 extern bool partman_const_wallclock(ReasonContext *ctx, Const *c, Timestamp *wall);
-extern bool partman_scan_refuted(ReasonContext *ctx, Oid *refuted);
 extern bool partman_default_in_gap(ReasonContext *ctx);
 extern char *partman_deparse_fixed(ReasonContext *ctx, Node *node);
 

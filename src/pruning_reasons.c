@@ -834,18 +834,36 @@ describe_rewrite(ReasonContext *ctx, Rewrite *rw)
 static char *
 reference_name(PlannedStmt *stmt, PruningDiagnosis *diag)
 {
-	RangeTblEntry *root = rt_fetch(diag->root_rti, stmt->rtable);
+	RangeTblEntry *root;
+	Index		root_rti = diag->rti;
 	int			relations = 0;
 	ListCell   *lc;
 	Bitmapset  *children = NULL;
 	Index		rti = 0;
-
-	if (root->alias)
-		return root->alias->aliasname;
+	bool		climbed = true;
 
 	/* partitions of the plan's tables are not named by the query */
 	foreach(lc, stmt->appendRelations)
 		children = bms_add_member(children, ((AppendRelInfo *) lfirst(lc))->child_relid);
+	/* a sub-partitioned level is named by the table the query names */
+	while (climbed)
+	{
+		climbed = false;
+		foreach(lc, stmt->appendRelations)
+		{
+			AppendRelInfo *info = lfirst(lc);
+
+			if (info->child_relid == root_rti)
+			{
+				root_rti = info->parent_relid;
+				climbed = true;
+				break;
+			}
+		}
+	}
+	root = rt_fetch(root_rti, stmt->rtable);
+	if (root->alias)
+		return root->alias->aliasname;
 	foreach(lc, stmt->rtable)
 	{
 		RangeTblEntry *rte = lfirst(lc);

@@ -22,7 +22,6 @@
 #include "access/table.h"
 #include "access/xact.h"
 #include "catalog/namespace.h"
-#include "catalog/partition.h"
 #include "catalog/pg_type.h"
 #include "nodes/makefuncs.h"
 #include "nodes/nodeFuncs.h"
@@ -31,13 +30,11 @@
 #include "parser/parser.h"
 #include "partitioning/partbounds.h"
 #include "partitioning/partdesc.h"
-#include "rewrite/rewriteManip.h"
 #include "tcop/tcopprot.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
 #include "utils/guc.h"
 #include "utils/lsyscache.h"
-#include "utils/partcache.h"
 #include "utils/rel.h"
 #include "utils/resowner.h"
 #include "utils/ruleutils.h"
@@ -588,42 +585,5 @@ partman_default_in_gap(ReasonContext *ctx)
 		}
 	}
 	table_close(rel, NoLock);
-	return result;
-}
-
-/*
- * partman_scan_refuted
- *		Is a scanned partition one whose partition constraint the query's
- *		conditions refute (predtest.c, as constraint exclusion uses it)?
- *		Sets *refuted to the first such partition.
- */
-bool
-partman_scan_refuted(ReasonContext *ctx, Oid *refuted)
-{
-	List	   *local = local_conjuncts(ctx, NIL);
-	Relation	leaf;
-	ListCell   *lc;
-	bool		result = false;
-
-	if (local == NIL)
-		return false;
-	leaf = table_open(ctx->key.leaf_relid, AccessShareLock);
-	foreach(lc, ctx->diag->scanned_children)
-	{
-		Relation	child = table_open(lfirst_oid(lc), AccessShareLock);
-		List	   *qual = RelationGetPartitionQual(child);
-
-		qual = map_partition_varattnos(qual, 1, leaf, child);
-		if (ctx->key.leaf_rti != 1)
-			ChangeVarNodes((Node *) qual, 1, ctx->key.leaf_rti, 0);
-		table_close(child, NoLock);
-		if (qual != NIL && predicate_refuted_by(qual, local, false))
-		{
-			*refuted = lfirst_oid(lc);
-			result = true;
-			break;
-		}
-	}
-	table_close(leaf, NoLock);
 	return result;
 }
