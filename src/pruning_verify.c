@@ -175,13 +175,15 @@ partman_deparse_fixed(ReasonContext *ctx, Node *node)
 
 	if (level == NULL)
 		return pstrdup("(a condition on other tables)");
-	gucs = push_settings(written);
+	/* no setting may change in parallel mode; there, the text is for messages only */
+	gucs = IsInParallelMode() ? -1 : push_settings(written);
 	text = deparse_expression(level,
 							  deparse_context_for(ctx->refname ? ctx->refname :
 												  get_rel_name(ctx->key.relid),
 												  ctx->key.relid),
 							  ctx->refname != NULL, false);
-	pop_settings(gucs);
+	if (gucs >= 0)
+		pop_settings(gucs);
 	/* an OR keeps them: the condition may stand next to an AND */
 	if (IsA(node, BoolExpr) && ((BoolExpr *) node)->boolop == OR_EXPR)
 		return text;
