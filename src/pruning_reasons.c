@@ -950,7 +950,8 @@ partman_explain_reason(PlannedStmt *stmt, PruningDiagnosis *diag, const char *so
 	 * A problem the planner could not see past: a rewrite of the conditions
 	 * that show it, offered when planned it prunes more.  A rewrite that
 	 * selects the same rows as tightly as any condition could, and prunes no
-	 * more, shows the plan is pruned as far as it can be.
+	 * more, shows those conditions cost nothing: the verdict is then the one
+	 * for conditions pruning reads.
 	 */
 	if (f.problem != PRUNING_REASON_NULL || ctx.negation)
 	{
@@ -979,7 +980,7 @@ partman_explain_reason(PlannedStmt *stmt, PruningDiagnosis *diag, const char *so
 				if (!list_member_ptr(rw->replaced, lfirst(lc)))
 					covered = false;
 			if (covered)
-				return;
+				f.problem = PRUNING_REASON_NULL;
 		}
 	}
 

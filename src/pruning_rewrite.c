@@ -133,7 +133,7 @@ key_in(Build *b, int keyno, Datum *values, int n)
 	if (!OidIsValid(opno) || n < 1)
 		return NULL;
 	if (n == 1)
-		return key_compare(key, keyno, eq, (Node *) own_const(b, type, values[0]));
+		return key_compare(key, keyno, BTEqualStrategyNumber, (Node *) own_const(b, type, values[0]));
 	sa = makeNode(ScalarArrayOpExpr);
 	sa->opno = opno;
 	sa->opfuncid = get_opcode(opno);

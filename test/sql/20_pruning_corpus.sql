@@ -457,6 +457,8 @@ INSERT INTO cases (rel, tmpl, cond, expect) VALUES
 ('mh', 'mh', $$(a = 1 OR a = 2) AND b = 'k1'$$, 'list_on_multi_column_hash_key'),
 ('mh', 'mh', $$(a = 1 AND b = 'k1') OR (a = 2 AND b = 'k2')$$, NULL),
 ('mh', 'mh', $$a = 1$$, 'partial_key'),
+('mh', 'mh', $$a::text = '1'$$, 'partial_key'),
+('mh', $$SELECT * FROM mh WHERE b = 'k1' AND %s$$, $$a::text = '1'$$, 'key_in_expression'),
 ('mh', 'mh', $$b = 'k1'$$, 'partial_key'),
 ('mh', 'mh', $$a > 10$$, 'range_predicate_on_hash_key'),
 ('mh', 'mh', $$a > 10 AND b = 'k1'$$, 'range_predicate_on_hash_key'),
