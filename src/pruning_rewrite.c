@@ -571,7 +571,7 @@ is_trunc_of_key(Node *node, void *arg)
 	return partman_match_key(&((Build *) arg)->ctx->key, x) >= 0;
 }
 
-/* The length of a date_trunc unit, and whether it is fixed in microseconds. */
+/* The length of a date_trunc unit as an interval (months, days or microseconds). */
 static bool
 trunc_unit(const char *unit, Interval *span)
 {
