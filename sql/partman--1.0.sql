@@ -347,7 +347,7 @@ RETURNS TABLE(relation pg_catalog.regclass, partitions_total pg_catalog.int4,
               reason pg_catalog.text, hint pg_catalog.text)
 LANGUAGE C VOLATILE AS 'MODULE_PATHNAME', 'partman_explain_pruning';
 COMMENT ON FUNCTION partman.explain_pruning IS
-    'Plan a query without running it and say, for each partitioned table, what pruning does and why not more';
+    'Plan a query without running it and say, for each partitioned table, what pruning does, why not more, and a rewrite checked to return the same rows and prune more';
 
 CREATE FUNCTION partman.set_pruning_policy(parent pg_catalog.regclass,
                                            require_filter pg_catalog.text DEFAULT 'error',

@@ -460,9 +460,10 @@ extern int	partman_maintenance_round(char *last_error, Size len);
 
 /* ---------------------------------------------------------------------
  * functions in pruning_diagnose.c: why a plan did (not) prune partitions,
- * pruning_reasons.c: the reason and its rewrite, pruning_hook.c: the
- * planner hook (diagnostics and the per-set guard), pruning_stats.c:
- * statistics in shared memory
+ * pruning_reasons.c: the reason and its rewrite (with pruning_rewrite.c and
+ * pruning_verify.c, see pruning_internal.h), pruning_hook.c: the planner
+ * hook (diagnostics and the per-set guard), pruning_stats.c: statistics in
+ * shared memory
  * ---------------------------------------------------------------------
  */
 typedef enum PruningKind
@@ -480,9 +481,13 @@ typedef enum PruningReason
 	PRUNING_REASON_NO_KEY_FILTER,
 	PRUNING_REASON_JOIN_WITHOUT_KEY_FILTER,
 	PRUNING_REASON_OR_WITH_OTHER_COLUMN,
+	PRUNING_REASON_PARTIAL_KEY,
 	PRUNING_REASON_KEY_IN_EXPRESSION,
+	PRUNING_REASON_KEY_TYPE_COERCION,
 	PRUNING_REASON_COLLATION_MISMATCH,
 	PRUNING_REASON_RANGE_ON_HASH_KEY,
+	PRUNING_REASON_LIST_ON_MULTI_COLUMN_HASH_KEY,
+	PRUNING_REASON_NEGATION,
 	PRUNING_REASON_VOLATILE_FUNCTION,
 	PRUNING_REASON_CROSS_TYPE_COMPARISON,
 	PRUNING_REASON_STABLE_FUNCTION,
@@ -505,6 +510,9 @@ typedef struct PruningDiagnosis
 	char	   *detail;			/* the reason as a sentence */
 	char	   *hint;			/* a rewrite, or advice */
 	bool		hint_is_rewrite;
+	char	   *rewrite;		/* the rewrite alone, when hint_is_rewrite */
+	char	   *rewrite_replaces;	/* the conditions it replaces */
+	int			rewrite_scanned;	/* partitions the rewritten query scans */
 	/* private to pruning_diagnose.c */
 	bool		default_scanned;
 	Index		sample_leaf;	/* a scanned leaf whose quals are analysed */
@@ -514,7 +522,8 @@ typedef struct PruningDiagnosis
 
 extern bool partman_plan_has_partitioned(PlannedStmt *stmt);
 extern List *partman_diagnose_plan(PlannedStmt *stmt);
-extern void partman_explain_reason(PlannedStmt *stmt, PruningDiagnosis *diag);
+extern void partman_explain_reason(PlannedStmt *stmt, PruningDiagnosis *diag,
+								  const char *source_text);
 extern const char *partman_pruning_kind_name(PruningKind kind);
 extern const char *partman_pruning_reason_name(PruningReason reason);
 

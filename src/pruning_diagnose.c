@@ -548,7 +548,7 @@ partman_explain_pruning(PG_FUNCTION_ARGS)
 			Datum		values[6];
 			bool		nulls[6] = {false};
 
-			partman_explain_reason(stmt, diag);
+			partman_explain_reason(stmt, diag, query);
 			values[0] = ObjectIdGetDatum(diag->relid);
 			values[1] = Int32GetDatum(diag->partitions_total);
 			values[2] = Int32GetDatum(diag->partitions_scanned);

@@ -145,12 +145,14 @@ report(int elevel, const char *message, const PruningDiagnosis *diag, int limit)
 			 limit > 0 ? errdetail("The pruning policy of table \"%s\" allows at most %d partitions per query.",
 								   get_rel_name(diag->relid), limit) : 0,
 			 diag->hint ? (diag->hint_is_rewrite ?
-						   errhint("Rewrite the condition as: %s", diag->hint) :
+						   errhint("Write %s in place of %s: the plan then scans %d of %d partitions.",
+								   diag->rewrite, diag->rewrite_replaces,
+								   diag->rewrite_scanned, diag->partitions_total) :
 						   errhint("%s", diag->hint)) : 0));
 }
 
 static void
-check_plan(PlannedStmt *stmt)
+check_plan(PlannedStmt *stmt, const char *query_string)
 {
 	List	   *diags = partman_diagnose_plan(stmt);
 	ListCell   *lc;
@@ -165,7 +167,7 @@ check_plan(PlannedStmt *stmt)
 			diag->partitions_scanned >= partman_pruning_diagnostics_min_partitions;
 
 		if (has_policy || diagnose || partman_pruning_stats_ready())
-			partman_explain_reason(stmt, diag);
+			partman_explain_reason(stmt, diag, query_string);
 		if (partman_pruning_stats_ready())
 			partman_pruning_stats_count(diag->relid, diag);
 
@@ -240,7 +242,7 @@ partman_planner(Query *parse, const char *query_string, int cursorOptions,
 		if (!any_policy || partman_pruning_policy_bypass)
 			return stmt;
 	}
-	check_plan(stmt);
+	check_plan(stmt, query_string);
 	return stmt;
 }
 

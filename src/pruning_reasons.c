@@ -2,25 +2,37 @@
  *
  * pruning_reasons.c
  *	  Why a partitioned table was not pruned further, from the conditions
- *	  the plan applies to one of its scanned leaves, and the rewrite that
- *	  would let PostgreSQL prune: the reason codes of partman.explain_pruning,
- *	  the planner hook's diagnostics and its guard.
+ *	  the plan applies to one of its scanned leaves, and what to do about
+ *	  it: the reason codes of partman.explain_pruning, the planner hook's
+ *	  diagnostics and its guard.
  *
  * The conditions are read after planning, as the leaf's scan node applies
  * them (Vars of the leaf, constants folded).  Each conjunct that mentions
  * the partition key is classified; the strongest finding (PruningReason is
- * ordered by precedence) becomes the reason.
+ * ordered by precedence) becomes the reason.  Then:
+ *
+ * - A hint is an executable rewrite only when it returns exactly the same
+ *   rows as the query for all data and all settings, and only once it has
+ *   been planned and scans fewer partitions (or prunes earlier) than the
+ *   query: pruning_rewrite.c builds it, pruning_verify.c checks it.
+ *   Anything less certain is advice in words.
+ * - A query whose key conditions PostgreSQL's pruning uses in full is
+ *   pruned as far as it can be: every partition left in the plan may hold
+ *   matching rows.  That is not a failure (reason NULL), unless
+ *   PostgreSQL's own proof over the partition bounds (predtest.c) shows a
+ *   scanned partition cannot hold one.
  *
  *-------------------------------------------------------------------------
  */
-#include "partman.h"
+#include "pruning_internal.h"
 
 #include "access/table.h"
 #include "catalog/pg_collation.h"
+#include "catalog/pg_operator.h"
 #include "catalog/pg_proc.h"
 #include "catalog/pg_type.h"
-#include "lib/stringinfo.h"
 #include "nodes/makefuncs.h"
+#include "nodes/pathnodes.h"
 #include "nodes/nodeFuncs.h"
 #include "optimizer/optimizer.h"
 #include "parser/parsetree.h"
@@ -28,9 +40,6 @@
 #include "partitioning/partdesc.h"
 #include "rewrite/rewriteManip.h"
 #include "utils/builtins.h"
-#include "utils/date.h"
-#include "utils/datetime.h"
-#include "utils/fmgrprotos.h"
 #include "utils/lsyscache.h"
 #include "utils/partcache.h"
 #include "utils/ruleutils.h"
@@ -40,9 +49,13 @@ static const char *const reason_names[PRUNING_REASON_COUNT] = {
 	[PRUNING_REASON_NO_KEY_FILTER] = "no_key_filter",
 	[PRUNING_REASON_JOIN_WITHOUT_KEY_FILTER] = "join_without_key_filter",
 	[PRUNING_REASON_OR_WITH_OTHER_COLUMN] = "or_with_other_column",
+	[PRUNING_REASON_PARTIAL_KEY] = "partial_key",
 	[PRUNING_REASON_KEY_IN_EXPRESSION] = "key_in_expression",
+	[PRUNING_REASON_KEY_TYPE_COERCION] = "key_type_coercion",
 	[PRUNING_REASON_COLLATION_MISMATCH] = "collation_mismatch",
 	[PRUNING_REASON_RANGE_ON_HASH_KEY] = "range_predicate_on_hash_key",
+	[PRUNING_REASON_LIST_ON_MULTI_COLUMN_HASH_KEY] = "list_on_multi_column_hash_key",
+	[PRUNING_REASON_NEGATION] = "negation",
 	[PRUNING_REASON_VOLATILE_FUNCTION] = "volatile_function",
 	[PRUNING_REASON_CROSS_TYPE_COMPARISON] = "cross_type_comparison",
 	[PRUNING_REASON_STABLE_FUNCTION] = "stable_function",
@@ -56,37 +69,22 @@ partman_pruning_reason_name(PruningReason reason)
 	return reason_names[reason];
 }
 
-/* The partition key of one table, as Vars and expressions of a leaf. */
-typedef struct LeafKey
-{
-	Oid			relid;			/* the partitioned table */
-	Oid			leaf_relid;
-	Index		leaf_rti;
-	char		strategy;
-	int			nkeys;
-	AttrNumber	attno[PARTITION_MAX_KEYS];	/* in the leaf; 0 for expressions */
-	Node	   *expr[PARTITION_MAX_KEYS];	/* expression keys, leaf Vars */
-	Oid			opfamily[PARTITION_MAX_KEYS];
-	Oid			collation[PARTITION_MAX_KEYS];
-	Oid			type[PARTITION_MAX_KEYS];
-	char	   *name[PARTITION_MAX_KEYS];	/* as the user writes it */
-} LeafKey;
-
 /* What the conjuncts showed. */
 typedef struct Findings
 {
-	bool		has_key_filter; /* a conjunct that restricts the key */
+	uint32		filter_keys;	/* key columns with any condition on them */
 	uint32		usable_keys;	/* key columns compared in a way pruning uses */
+	uint32		equal_keys;		/* key columns with =, IN or IS NULL */
 	PruningReason problem;		/* strongest problem found, or NULL */
 	int			key;			/* key column of the problem */
-	Node	   *clause;			/* the conjunct showing it */
+	Node	   *clause;			/* the condition showing it */
 	Node	   *value;			/* the value compared with the key */
 	Node	   *other_arm;		/* an OR arm without the key */
+	Node	   *or_clause;		/* the OR it is an arm of */
 	Oid			value_collation;
-	/* extract(field from key) = n seen anywhere */
-	int			year,
-				month,
-				day;
+	bool		extern_param;	/* the parameter is a $n of the statement */
+	bool		bad_operator;	/* the key is compared with an operator pruning does not use */
+	Oid			cast_type;		/* the type the key was converted to */
 } Findings;
 
 /* ---------------------------------------------------------------------
@@ -125,6 +123,7 @@ read_leaf_key(PlannedStmt *stmt, const PruningDiagnosis *diag, LeafKey *key)
 {
 	Relation	rel = table_open(diag->relid, AccessShareLock);
 	PartitionKey pk = RelationGetPartitionKey(rel);
+	PartitionDesc desc = RelationGetPartitionDesc(rel, true);
 	ListCell   *exprs = list_head(pk->partexprs);
 	VarMap		map;
 
@@ -134,14 +133,17 @@ read_leaf_key(PlannedStmt *stmt, const PruningDiagnosis *diag, LeafKey *key)
 	key->leaf_relid = rt_fetch(diag->sample_leaf, stmt->rtable)->relid;
 	key->strategy = pk->strategy;
 	key->nkeys = pk->partnatts;
+	key->has_default = OidIsValid(get_default_oid_from_partdesc(desc));
 	map.leaf_rti = key->leaf_rti;
 	map.parent = diag->relid;
 	map.leaf = key->leaf_relid;
 	for (int i = 0; i < pk->partnatts; i++)
 	{
 		key->opfamily[i] = pk->partopfamily[i];
+		key->opcintype[i] = pk->partopcintype[i];
 		key->collation[i] = pk->partcollation[i];
 		key->type[i] = pk->parttypid[i];
+		key->typmod[i] = pk->parttypmod[i];
 		if (pk->partattrs[i] != 0)
 		{
 			char	   *name = get_attname(diag->relid, pk->partattrs[i], false);
@@ -164,8 +166,8 @@ read_leaf_key(PlannedStmt *stmt, const PruningDiagnosis *diag, LeafKey *key)
 	table_close(rel, NoLock);
 }
 
-static Node *
-strip_relabel(Node *node)
+Node *
+partman_strip_relabel(Node *node)
 {
 	while (node && IsA(node, RelabelType))
 		node = (Node *) ((RelabelType *) node)->arg;
@@ -173,10 +175,10 @@ strip_relabel(Node *node)
 }
 
 /* Which key column node is (binary-compatible relabeling aside), or -1. */
-static int
-match_key(const LeafKey *key, Node *node)
+int
+partman_match_key(const LeafKey *key, Node *node)
 {
-	node = strip_relabel(node);
+	node = partman_strip_relabel(node);
 	for (int i = 0; i < key->nkeys; i++)
 	{
 		if (key->attno[i] != 0)
@@ -197,32 +199,69 @@ mentions_key_walker(Node *node, const LeafKey *key)
 {
 	if (node == NULL)
 		return false;
-	if (match_key(key, node) >= 0)
+	if (partman_match_key(key, node) >= 0)
 		return true;
 	return expression_tree_walker(node, mentions_key_walker, (void *) key);
 }
 
-static bool
-mentions_key(const LeafKey *key, Node *node)
+bool
+partman_mentions_key(const LeafKey *key, Node *node)
 {
 	return mentions_key_walker(node, key);
 }
 
+/* The key columns node mentions, as a bit mask. */
 static bool
-contains_param_walker(Node *node, void *context)
+key_bits_walker(Node *node, void *context)
+{
+	struct
+	{
+		const LeafKey *key;
+		uint32		bits;
+	}		   *c = context;
+	int			keyno;
+
+	if (node == NULL)
+		return false;
+	if ((keyno = partman_match_key(c->key, node)) >= 0)
+	{
+		c->bits |= (uint32) 1 << keyno;
+		return false;
+	}
+	return expression_tree_walker(node, key_bits_walker, context);
+}
+
+static uint32
+key_bits(const LeafKey *key, Node *node)
+{
+	struct
+	{
+		const LeafKey *key;
+		uint32		bits;
+	}			c = {key, 0};
+
+	(void) key_bits_walker(node, &c);
+	return c.bits;
+}
+
+/* Params in a value: 1 for $n of the statement, 2 for values of execution. */
+static bool
+param_kinds_walker(Node *node, int *kinds)
 {
 	if (node == NULL)
 		return false;
 	if (IsA(node, Param))
-		return true;
-	return expression_tree_walker(node, contains_param_walker, context);
+		*kinds |= ((Param *) node)->paramkind == PARAM_EXTERN ? 1 : 2;
+	else if (IsA(node, SubPlan) || IsA(node, AlternativeSubPlan))
+		*kinds |= 2;
+	return expression_tree_walker(node, param_kinds_walker, (void *) kinds);
 }
 
 /* The key itself under a cast, e.g. (user_id)::numeric: which key, or -1. */
-static int
-cast_of_key(const LeafKey *key, Node *node, Oid *result_type, bool *implicit)
+int
+partman_cast_of_key(const LeafKey *key, Node *node, Oid *result_type, bool *implicit)
 {
-	node = strip_relabel(node);
+	node = partman_strip_relabel(node);
 	if (node == NULL)
 		return -1;
 	if (IsA(node, FuncExpr))
@@ -234,7 +273,7 @@ cast_of_key(const LeafKey *key, Node *node, Oid *result_type, bool *implicit)
 		{
 			*result_type = f->funcresulttype;
 			*implicit = f->funcformat == COERCE_IMPLICIT_CAST;
-			return match_key(key, linitial(f->args));
+			return partman_match_key(key, linitial(f->args));
 		}
 	}
 	else if (IsA(node, CoerceViaIO))
@@ -243,7 +282,7 @@ cast_of_key(const LeafKey *key, Node *node, Oid *result_type, bool *implicit)
 
 		*result_type = c->resulttype;
 		*implicit = c->coerceformat == COERCE_IMPLICIT_CAST;
-		return match_key(key, (Node *) c->arg);
+		return partman_match_key(key, (Node *) c->arg);
 	}
 	return -1;
 }
@@ -252,9 +291,20 @@ cast_of_key(const LeafKey *key, Node *node, Oid *result_type, bool *implicit)
  * Classifying conjuncts
  * ---------------------------------------------------------------------
  */
-static void
-found(Findings *f, PruningReason problem, int keyno, Node *clause, Node *value)
+typedef struct Classify
 {
+	ReasonContext *ctx;
+	Findings   *f;
+	Node	   *conjunct;		/* the top-level conjunct being read */
+} Classify;
+
+static void
+found(Classify *c, PruningReason problem, int keyno, Node *clause, Node *value)
+{
+	Findings   *f = c->f;
+
+	if (!list_member_ptr(c->ctx->problem_conjuncts, c->conjunct))
+		c->ctx->problem_conjuncts = lappend(c->ctx->problem_conjuncts, c->conjunct);
 	if (f->problem == PRUNING_REASON_NULL || problem < f->problem)
 	{
 		f->problem = problem;
@@ -264,184 +314,208 @@ found(Findings *f, PruningReason problem, int keyno, Node *clause, Node *value)
 	}
 }
 
-static char *
-func_name_of(Node *node)
-{
-	node = strip_relabel(node);
-	if (node && IsA(node, FuncExpr))
-		return get_func_name(((FuncExpr *) node)->funcid);
-	return NULL;
-}
-
-/* An integer constant, whatever its numeric type. */
+/* Is opno "<>" for the key's type, the negator of its equality? */
 static bool
-const_int(Node *node, int *result)
+is_key_inequality(const LeafKey *key, int keyno, Oid opno)
 {
-	Const	   *c;
-	Oid			out;
-	bool		varlena;
-	char	   *text;
-	char	   *end;
-	long		v;
+	Oid			neg = get_negator(opno);
+	int			strategy;
+	Oid			lefttype,
+				righttype;
 
-	node = strip_relabel(node);
-	if (node == NULL || !IsA(node, Const) || ((Const *) node)->constisnull)
+	if (!OidIsValid(neg) || !op_in_opfamily(neg, key->opfamily[keyno]))
 		return false;
-	c = (Const *) node;
-	getTypeOutputInfo(c->consttype, &out, &varlena);
-	text = OidOutputFunctionCall(out, c->constvalue);
-	v = strtol(text, &end, 10);
-	if (end == text || (*end != '\0' && strcmp(end, ".0") != 0 && strspn(end, ".0") != strlen(end)))
-		return false;
-	*result = (int) v;
-	return true;
+	get_op_opfamily_properties(neg, key->opfamily[keyno], false, &strategy,
+							   &lefttype, &righttype);
+	return strategy == (key->strategy == PARTITION_STRATEGY_HASH ?
+						HTEqualStrategyNumber : BTEqualStrategyNumber);
 }
 
-/* extract(field from key) = n, or date_part: remember field and n. */
-static bool
-note_extract(const LeafKey *key, Findings *f, Node *fn, Node *value)
-{
-	char	   *name = func_name_of(fn);
-	FuncExpr   *func;
-	Const	   *field;
-	Oid			cast_type;
-	bool		implicit;
-	int			n;
-	char	   *fieldname;
-
-	if (name == NULL || (strcmp(name, "date_part") != 0 && strcmp(name, "extract") != 0))
-		return false;
-	func = (FuncExpr *) strip_relabel(fn);
-	if (list_length(func->args) != 2 || !IsA(linitial(func->args), Const))
-		return false;
-	if (match_key(key, lsecond(func->args)) < 0 &&
-		cast_of_key(key, lsecond(func->args), &cast_type, &implicit) < 0)
-		return false;
-	field = linitial(func->args);
-	if (field->constisnull || !const_int(value, &n))
-		return false;
-	fieldname = TextDatumGetCString(field->constvalue);
-	if (pg_strcasecmp(fieldname, "year") == 0)
-		f->year = n;
-	else if (pg_strcasecmp(fieldname, "month") == 0)
-		f->month = n;
-	else if (pg_strcasecmp(fieldname, "day") == 0)
-		f->day = n;
-	return true;
-}
-
-static bool
-is_equality(Oid opno)
-{
-	char	   *name = get_opname(opno);
-
-	return name && strcmp(name, "=") == 0;
-}
-
+/* Is opno an ordering operator (<, <=, >, >=) of some btree family? */
 static bool
 is_ordering(Oid opno)
 {
-	char	   *name = get_opname(opno);
+	List	   *interps = get_op_btree_interpretation(opno);
+	ListCell   *lc;
 
-	return name && (strcmp(name, "<") == 0 || strcmp(name, "<=") == 0 ||
-					strcmp(name, ">") == 0 || strcmp(name, ">=") == 0);
+	foreach(lc, interps)
+	{
+		OpBtreeInterpretation *i = lfirst(lc);
+
+		if (i->strategy != BTEqualStrategyNumber && i->strategy != ROWCOMPARE_NE)
+			return true;
+	}
+	return false;
 }
 
 /* key <op> value, where the key side is exactly key column keyno. */
 static void
-classify_comparison(const LeafKey *key, Findings *f, Node *clause, int keyno,
-					Oid opno, Oid inputcollid, Node *value)
+classify_comparison(Classify *c, Node *clause, int keyno, Oid opno,
+					Oid inputcollid, Node *value)
 {
-	Oid			opfamily = key->opfamily[keyno];
+	const LeafKey *key = &c->ctx->key;
+	Findings   *f = c->f;
+	int			params = 0;
 
+	f->filter_keys |= (uint32) 1 << keyno;
 	if (OidIsValid(key->collation[keyno]) && OidIsValid(inputcollid) &&
 		inputcollid != key->collation[keyno])
 	{
-		f->has_key_filter = true;
 		f->value_collation = inputcollid;
-		found(f, PRUNING_REASON_COLLATION_MISMATCH, keyno, clause, value);
+		found(c, PRUNING_REASON_COLLATION_MISMATCH, keyno, clause, value);
 		return;
 	}
-	if (!op_in_opfamily(opno, opfamily))
+	if (!op_in_opfamily(opno, key->opfamily[keyno]))
 	{
-		if (key->strategy == PARTITION_STRATEGY_HASH && is_ordering(opno))
+		if (is_key_inequality(key, keyno, opno))
 		{
-			f->has_key_filter = true;
-			found(f, PRUNING_REASON_RANGE_ON_HASH_KEY, keyno, clause, value);
+			/* LIST pruning uses <> and NOT IN; RANGE and HASH cannot */
+			if (key->strategy == PARTITION_STRATEGY_LIST)
+				f->usable_keys |= (uint32) 1 << keyno;
+			else
+				c->ctx->negation = true;
 		}
-		/* <> and foreign operators prune nothing: not a key filter */
+		else if (key->strategy == PARTITION_STRATEGY_HASH && is_ordering(opno))
+			found(c, PRUNING_REASON_RANGE_ON_HASH_KEY, keyno, clause, value);
+		else
+		{
+			f->bad_operator = true;
+			found(c, PRUNING_REASON_KEY_IN_EXPRESSION, keyno, clause, value);
+		}
 		return;
 	}
-	f->has_key_filter = true;
+	/* PostgreSQL 15 finds hash partitions of several columns only for one value of each */
+	if (key->strategy == PARTITION_STRATEGY_HASH && key->nkeys > 1 && IsA(clause, ScalarArrayOpExpr))
+	{
+		found(c, PRUNING_REASON_LIST_ON_MULTI_COLUMN_HASH_KEY, keyno, clause, value);
+		return;
+	}
 	f->usable_keys |= (uint32) 1 << keyno;
+	{
+		int			strategy;
+		Oid			lefttype,
+					righttype;
+
+		get_op_opfamily_properties(opno, key->opfamily[keyno], false, &strategy,
+								   &lefttype, &righttype);
+		if (strategy == (key->strategy == PARTITION_STRATEGY_HASH ?
+						 HTEqualStrategyNumber : BTEqualStrategyNumber))
+			f->equal_keys |= (uint32) 1 << keyno;
+	}
+	(void) param_kinds_walker(value, &params);
 	if (contain_volatile_functions(value))
-		found(f, PRUNING_REASON_VOLATILE_FUNCTION, keyno, clause, value);
-	else if (contains_param_walker(value, NULL))
-		found(f, PRUNING_REASON_PARAMETER, keyno, clause, value);
+		found(c, PRUNING_REASON_VOLATILE_FUNCTION, keyno, clause, value);
+	else if (params)
+	{
+		if (!(params & 2))
+			f->extern_param = true;
+		found(c, PRUNING_REASON_PARAMETER, keyno, clause, value);
+	}
 	else if (contain_mutable_functions(value))
-		found(f, PRUNING_REASON_STABLE_FUNCTION, keyno, clause, value);
+		found(c, PRUNING_REASON_STABLE_FUNCTION, keyno, clause, value);
 	else if (op_volatile(opno) != PROVOLATILE_IMMUTABLE)
-		found(f, PRUNING_REASON_CROSS_TYPE_COMPARISON, keyno, clause, value);
+		found(c, PRUNING_REASON_CROSS_TYPE_COMPARISON, keyno, clause, value);
 }
 
 /* A comparison whose key side is not the bare key. */
 static void
-classify_key_expression(const LeafKey *key, Findings *f, Node *clause,
-						Node *keyside, Oid opno, Node *value)
+classify_key_expression(Classify *c, Node *clause, Node *keyside, Node *value)
 {
+	const LeafKey *key = &c->ctx->key;
 	Oid			cast_type;
 	bool		implicit;
 	int			keyno;
+	uint32		bits = key_bits(key, keyside);
 
-	f->has_key_filter = true;
-	keyno = cast_of_key(key, keyside, &cast_type, &implicit);
-	/* user_id = 100.0: the parser cast the key to the value's type */
-	if (keyno >= 0 && implicit && !mentions_key(key, value))
+	c->f->filter_keys |= bits;
+	keyno = partman_cast_of_key(key, keyside, &cast_type, &implicit);
+	/* user_id = 100.0: the parser converted the key to the value's type */
+	if (keyno >= 0 && implicit && !partman_mentions_key(key, value))
 	{
-		found(f, PRUNING_REASON_CROSS_TYPE_COMPARISON, keyno, clause, value);
+		c->f->cast_type = cast_type;
+		found(c, PRUNING_REASON_KEY_TYPE_COERCION, keyno, clause, value);
 		return;
 	}
-	if (is_equality(opno))
-		(void) note_extract(key, f, keyside, value);
 	for (keyno = 0; keyno < key->nkeys; keyno++)
-		if (mentions_key(key, keyside))
+		if (bits & ((uint32) 1 << keyno))
 			break;
-	found(f, PRUNING_REASON_KEY_IN_EXPRESSION, keyno < key->nkeys ? keyno : 0, clause, value);
+	found(c, PRUNING_REASON_KEY_IN_EXPRESSION, keyno < key->nkeys ? keyno : 0, clause, value);
 }
 
-static void classify(const LeafKey *key, Findings *f, Node *node);
+static void classify(Classify *c, Node *node);
 
 static void
-classify_or(const LeafKey *key, Findings *f, BoolExpr *or)
+classify_or(Classify *c, BoolExpr *or)
 {
+	const LeafKey *key = &c->ctx->key;
 	ListCell   *lc;
 	Node	   *without = NULL;
 	int			with = 0;
+	Findings	arms;
+	Findings   *outer = c->f;
+	uint32		usable = ~(uint32) 0,
+				equal = ~(uint32) 0;
 
 	foreach(lc, or->args)
 	{
-		if (mentions_key(key, lfirst(lc)))
+		if (partman_mentions_key(key, lfirst(lc)))
 			with++;
 		else if (without == NULL)
 			without = lfirst(lc);
 	}
 	if (with == 0)
 		return;
+	/*
+	 * An arm without the key can match in any partition: the OR restricts
+	 * nothing, and the key filter, if any, comes from other conjuncts.
+	 */
 	if (without != NULL)
 	{
-		f->has_key_filter = true;
-		if (f->problem == PRUNING_REASON_NULL || PRUNING_REASON_OR_WITH_OTHER_COLUMN < f->problem)
-			f->other_arm = without;
-		found(f, PRUNING_REASON_OR_WITH_OTHER_COLUMN, 0, (Node *) or, NULL);
+		if (outer->other_arm == NULL)
+		{
+			outer->other_arm = without;
+			outer->or_clause = (Node *) or;
+		}
 		return;
 	}
+
+	/* a key column is usable when every arm uses it */
 	foreach(lc, or->args)
-		classify(key, f, lfirst(lc));
+	{
+		memset(&arms, 0, sizeof(arms));
+		c->f = &arms;
+		classify(c, lfirst(lc));
+		c->f = outer;
+		usable &= arms.usable_keys;
+		equal &= arms.equal_keys;
+		outer->filter_keys |= arms.filter_keys;
+		outer->bad_operator |= arms.bad_operator;
+		if (arms.problem != PRUNING_REASON_NULL)
+		{
+			if (arms.problem == PRUNING_REASON_PARAMETER && arms.extern_param)
+				outer->extern_param = true;
+			if (arms.problem == PRUNING_REASON_KEY_TYPE_COERCION)
+				outer->cast_type = arms.cast_type;
+			if (arms.problem == PRUNING_REASON_COLLATION_MISMATCH)
+				outer->value_collation = arms.value_collation;
+			found(c, arms.problem, arms.key, arms.clause, arms.value);
+		}
+	}
+	outer->usable_keys |= usable;
+	outer->equal_keys |= equal;
+	/* an OR of values of some of the columns of a hash key of several */
+	if (key->strategy == PARTITION_STRATEGY_HASH && key->nkeys > 1 &&
+		(equal & (((uint32) 1 << key->nkeys) - 1)) != (((uint32) 1 << key->nkeys) - 1))
+		found(c, PRUNING_REASON_LIST_ON_MULTI_COLUMN_HASH_KEY, 0, (Node *) or, NULL);
 }
 
 static void
-classify(const LeafKey *key, Findings *f, Node *node)
+classify(Classify *c, Node *node)
 {
+	const LeafKey *key = &c->ctx->key;
+	Findings   *f = c->f;
+	int			keyno;
+
 	if (node == NULL)
 		return;
 	if (IsA(node, List))
@@ -449,7 +523,7 @@ classify(const LeafKey *key, Findings *f, Node *node)
 		ListCell   *lc;
 
 		foreach(lc, (List *) node)
-			classify(key, f, lfirst(lc));
+			classify(c, lfirst(lc));
 		return;
 	}
 	if (IsA(node, BoolExpr))
@@ -457,12 +531,27 @@ classify(const LeafKey *key, Findings *f, Node *node)
 		BoolExpr   *b = (BoolExpr *) node;
 
 		if (b->boolop == AND_EXPR)
-			classify(key, f, (Node *) b->args);
+			classify(c, (Node *) b->args);
 		else if (b->boolop == OR_EXPR)
-			classify_or(key, f, b);
+			classify_or(c, b);
+		else if (partman_mentions_key(key, node))
+		{
+			/* NOT of a boolean key prunes; the planner pushes NOT into the rest */
+			if ((keyno = partman_match_key(key, linitial(b->args))) >= 0)
+			{
+				f->filter_keys |= (uint32) 1 << keyno;
+				f->usable_keys |= (uint32) 1 << keyno;
+				f->equal_keys |= (uint32) 1 << keyno;
+			}
+			else
+			{
+				f->filter_keys |= key_bits(key, node);
+				found(c, PRUNING_REASON_KEY_IN_EXPRESSION, 0, node, NULL);
+			}
+		}
 		return;
 	}
-	if (!mentions_key(key, node))
+	if (!partman_mentions_key(key, node))
 		return;
 
 	if (IsA(node, OpExpr) && list_length(((OpExpr *) node)->args) == 2)
@@ -470,16 +559,20 @@ classify(const LeafKey *key, Findings *f, Node *node)
 		OpExpr	   *op = (OpExpr *) node;
 		Node	   *left = linitial(op->args);
 		Node	   *right = lsecond(op->args);
-		int			keyno;
 
-		if ((keyno = match_key(key, left)) >= 0 && !mentions_key(key, right))
-			classify_comparison(key, f, node, keyno, op->opno, op->inputcollid, right);
-		else if ((keyno = match_key(key, right)) >= 0 && !mentions_key(key, left))
-			classify_comparison(key, f, node, keyno, op->opno, op->inputcollid, left);
-		else if (!mentions_key(key, right))
-			classify_key_expression(key, f, node, left, op->opno, right);
-		else if (!mentions_key(key, left))
-			classify_key_expression(key, f, node, right, op->opno, left);
+		if ((keyno = partman_match_key(key, left)) >= 0 && !partman_mentions_key(key, right))
+			classify_comparison(c, node, keyno, op->opno, op->inputcollid, right);
+		else if ((keyno = partman_match_key(key, right)) >= 0 && !partman_mentions_key(key, left))
+			classify_comparison(c, node, keyno, op->opno, op->inputcollid, left);
+		else if (!partman_mentions_key(key, right))
+			classify_key_expression(c, node, left, right);
+		else if (!partman_mentions_key(key, left))
+			classify_key_expression(c, node, right, left);
+		else
+		{
+			f->filter_keys |= key_bits(key, node);
+			found(c, PRUNING_REASON_KEY_IN_EXPRESSION, 0, node, NULL);
+		}
 		return;
 	}
 	if (IsA(node, ScalarArrayOpExpr))
@@ -487,269 +580,74 @@ classify(const LeafKey *key, Findings *f, Node *node)
 		ScalarArrayOpExpr *sa = (ScalarArrayOpExpr *) node;
 		Node	   *left = linitial(sa->args);
 		Node	   *right = lsecond(sa->args);
-		int			keyno = match_key(key, left);
 
-		if (keyno >= 0 && sa->useOr && !mentions_key(key, right))
-			classify_comparison(key, f, node, keyno, sa->opno, sa->inputcollid, right);
-		else if (keyno < 0 && !mentions_key(key, right))
-			classify_key_expression(key, f, node, left, sa->opno, right);
+		keyno = partman_match_key(key, left);
+		if (keyno >= 0 && !partman_mentions_key(key, right))
+		{
+			if (sa->useOr || is_key_inequality(key, keyno, sa->opno) ||
+				key->strategy != PARTITION_STRATEGY_HASH)
+				classify_comparison(c, node, keyno, sa->opno, sa->inputcollid, right);
+			else
+				found(c, PRUNING_REASON_RANGE_ON_HASH_KEY, keyno, node, right);
+		}
+		else if (keyno < 0 && !partman_mentions_key(key, right))
+			classify_key_expression(c, node, left, right);
+		else
+		{
+			f->filter_keys |= key_bits(key, node);
+			found(c, PRUNING_REASON_KEY_IN_EXPRESSION, 0, node, NULL);
+		}
 		return;
 	}
-	if (IsA(node, NullTest) && match_key(key, (Node *) ((NullTest *) node)->arg) >= 0)
+	if (IsA(node, NullTest) && (keyno = partman_match_key(key, (Node *) ((NullTest *) node)->arg)) >= 0)
 	{
-		f->has_key_filter = true;
-		f->usable_keys |= (uint32) 1 << match_key(key, (Node *) ((NullTest *) node)->arg);
+		f->filter_keys |= (uint32) 1 << keyno;
+		f->usable_keys |= (uint32) 1 << keyno;
+		if (((NullTest *) node)->nulltesttype == IS_NULL)
+			f->equal_keys |= (uint32) 1 << keyno;
+		return;
+	}
+	/* IS [NOT] TRUE / FALSE of a boolean key: pruning reads them, not IS UNKNOWN */
+	if (IsA(node, BooleanTest) &&
+		(keyno = partman_match_key(key, (Node *) ((BooleanTest *) node)->arg)) >= 0)
+	{
+		f->filter_keys |= (uint32) 1 << keyno;
+		if (((BooleanTest *) node)->booltesttype == IS_UNKNOWN ||
+			((BooleanTest *) node)->booltesttype == IS_NOT_UNKNOWN)
+			found(c, PRUNING_REASON_KEY_IN_EXPRESSION, keyno, node, NULL);
+		else
+			f->usable_keys |= (uint32) 1 << keyno;
 		return;
 	}
 	/* a boolean key by itself */
-	if (match_key(key, node) >= 0)
+	if ((keyno = partman_match_key(key, node)) >= 0)
 	{
-		f->has_key_filter = true;
-		f->usable_keys |= (uint32) 1 << match_key(key, node);
+		f->filter_keys |= (uint32) 1 << keyno;
+		f->usable_keys |= (uint32) 1 << keyno;
+		f->equal_keys |= (uint32) 1 << keyno;
 		return;
 	}
 	/* anything else that uses the key: a function of it, LIKE, ... */
-	f->has_key_filter = true;
-	found(f, PRUNING_REASON_KEY_IN_EXPRESSION, 0, node, NULL);
+	f->filter_keys |= key_bits(key, node);
+	found(c, PRUNING_REASON_KEY_IN_EXPRESSION, 0, node, NULL);
 }
 
 /* ---------------------------------------------------------------------
- * Hints
+ * Sentences
  * ---------------------------------------------------------------------
  */
 
-/* An expression over the leaf as SQL text, column names unqualified. */
+/* The key columns in mask, as "a, b". */
 static char *
-deparse_leaf(const LeafKey *key, Node *node)
+key_names(const LeafKey *key, uint32 mask)
 {
-	Node	   *copy = copyObject(node);
-
-	ChangeVarNodes(copy, key->leaf_rti, 1, 0);
-	return deparse_expression(copy, deparse_context_for(get_rel_name(key->leaf_relid),
-														key->leaf_relid),
-							  false, false);
-}
-
-static char *
-day_literal(int y, int m, int d)
-{
-	return psprintf("'%04d-%02d-%02d'", y, m, d);
-}
-
-/* key >= lo AND key < hi, for the day, month or year given. */
-static char *
-calendar_range(const char *name, int y, int m, int d)
-{
-	int			y2 = y,
-				m2 = m,
-				d2 = d;
-
-	if (m == 0)
-	{
-		m = d = m2 = d2 = 1;
-		y2 = y + 1;
-	}
-	else if (d == 0)
-	{
-		d = d2 = 1;
-		m2 = m + 1;
-		if (m2 > 12)
-		{
-			m2 = 1;
-			y2++;
-		}
-	}
-	else
-		j2date(date2j(y, m, d) + 1, &y2, &m2, &d2);
-	return psprintf("%s >= %s AND %s < %s", name, day_literal(y, m, d),
-					name, day_literal(y2, m2, d2));
-}
-
-/* The broken-down time of a date, timestamp or timestamptz constant. */
-static bool
-const_tm(Node *node, struct pg_tm *tm)
-{
-	Const	   *c;
-	fsec_t		fsec;
-	int			tz;
-
-	node = strip_relabel(node);
-	if (node == NULL || !IsA(node, Const) || ((Const *) node)->constisnull)
-		return false;
-	c = (Const *) node;
-	memset(tm, 0, sizeof(*tm));
-	switch (c->consttype)
-	{
-		case DATEOID:
-			if (DATE_NOT_FINITE(DatumGetDateADT(c->constvalue)))
-				return false;
-			j2date(DatumGetDateADT(c->constvalue) + POSTGRES_EPOCH_JDATE,
-				   &tm->tm_year, &tm->tm_mon, &tm->tm_mday);
-			return true;
-		case TIMESTAMPOID:
-			return !TIMESTAMP_NOT_FINITE(DatumGetTimestamp(c->constvalue)) &&
-				timestamp2tm(DatumGetTimestamp(c->constvalue), NULL, tm, &fsec, NULL, NULL) == 0;
-		case TIMESTAMPTZOID:
-			return !TIMESTAMP_NOT_FINITE(DatumGetTimestampTz(c->constvalue)) &&
-				timestamp2tm(DatumGetTimestampTz(c->constvalue), &tz, tm, &fsec, NULL, NULL) == 0;
-		default:
-			return false;
-	}
-}
-
-/* date_trunc('unit', key) = value: the range of key it means. */
-static char *
-date_trunc_range(const char *name, FuncExpr *func, Node *value)
-{
-	struct pg_tm tm;
-	char	   *unit;
-	int			y,
-				m,
-				d,
-				h = 0;
-	bool		hourly = false;
-
-	if (list_length(func->args) < 2 || !IsA(linitial(func->args), Const) ||
-		((Const *) linitial(func->args))->constisnull || !const_tm(value, &tm))
-		return NULL;
-	unit = TextDatumGetCString(((Const *) linitial(func->args))->constvalue);
-	y = tm.tm_year;
-	m = tm.tm_mon;
-	d = tm.tm_mday;
-	if (pg_strcasecmp(unit, "year") == 0)
-		return calendar_range(name, y, 0, 0);
-	if (pg_strcasecmp(unit, "month") == 0)
-		return calendar_range(name, y, m, 0);
-	if (pg_strcasecmp(unit, "day") == 0)
-		return calendar_range(name, y, m, d);
-	if (pg_strcasecmp(unit, "quarter") == 0 || pg_strcasecmp(unit, "week") == 0)
-	{
-		int			y2,
-					m2,
-					d2;
-
-		if (pg_strcasecmp(unit, "week") == 0)
-			j2date(date2j(y, m, d) + 7, &y2, &m2, &d2);
-		else
-		{
-			y2 = y + (m + 2) / 12;
-			m2 = (m + 2) % 12 + 1;
-			d2 = d;
-		}
-		return psprintf("%s >= %s AND %s < %s", name, day_literal(y, m, d),
-						name, day_literal(y2, m2, d2));
-	}
-	if (pg_strcasecmp(unit, "hour") == 0)
-	{
-		int			y2,
-					m2,
-					d2;
-
-		h = tm.tm_hour;
-		hourly = true;
-		j2date(date2j(y, m, d) + (h + 1) / 24, &y2, &m2, &d2);
-		return psprintf("%s >= '%04d-%02d-%02d %02d:00' AND %s < '%04d-%02d-%02d %02d:00'",
-						name, y, m, d, h, name, y2, m2, d2, (h + 1) % 24);
-	}
-	(void) hourly;
-	return NULL;
-}
-
-/* lower(key) = 'us' on a LIST key: the list values it can mean. */
-static char *
-case_folded_list(const LeafKey *key, int keyno, const char *fname, Node *value)
-{
-	Relation	rel;
-	PartitionDesc desc;
-	PartitionBoundInfo bounds;
 	StringInfoData buf;
-	char	   *want;
-	int			matches = 0;
-	Oid			coll = OidIsValid(key->collation[keyno]) ? key->collation[keyno] :
-		DEFAULT_COLLATION_OID;
 
-	value = strip_relabel(value);
-	if (key->strategy != PARTITION_STRATEGY_LIST || value == NULL || !IsA(value, Const) ||
-		((Const *) value)->constisnull ||
-		(key->type[keyno] != TEXTOID && key->type[keyno] != VARCHAROID &&
-		 key->type[keyno] != BPCHAROID))
-		return NULL;
-	want = TextDatumGetCString(((Const *) value)->constvalue);
-
-	rel = table_open(key->relid, AccessShareLock);
-	desc = RelationGetPartitionDesc(rel, true);
-	bounds = desc->boundinfo;
 	initStringInfo(&buf);
-	for (int i = 0; bounds && i < bounds->ndatums; i++)
-	{
-		Datum		v = bounds->datums[i][0];
-		Datum		folded = strcmp(fname, "lower") == 0 ?
-			DirectFunctionCall1Coll(lower, coll, v) :
-			DirectFunctionCall1Coll(upper, coll, v);
-
-		if (strcmp(TextDatumGetCString(folded), want) == 0)
-		{
-			appendStringInfo(&buf, "%s%s", matches++ ? ", " : "",
-							 quote_literal_cstr(TextDatumGetCString(v)));
-		}
-	}
-	table_close(rel, NoLock);
-	if (matches == 0)
-		return NULL;
-	if (matches == 1)
-		return psprintf("%s = %s", key->name[keyno], buf.data);
-	return psprintf("%s IN (%s)", key->name[keyno], buf.data);
-}
-
-/* The rewrite of a condition that has the key inside an expression. */
-static char *
-key_expression_rewrite(const LeafKey *key, Findings *f)
-{
-	OpExpr	   *op;
-	Node	   *keyside;
-	char	   *fname;
-	const char *name = key->name[f->key];
-	Oid			cast_type;
-	bool		implicit;
-
-	if (f->year != 0)
-		return calendar_range(name, f->year, f->month, f->month ? f->day : 0);
-	if (f->clause == NULL || !IsA(f->clause, OpExpr) || f->value == NULL ||
-		!is_equality(((OpExpr *) f->clause)->opno))
-		return NULL;
-	op = (OpExpr *) f->clause;
-	keyside = strip_relabel(linitial(op->args)) == strip_relabel(f->value) ?
-		lsecond(op->args) : linitial(op->args);
-	if (!IsA(strip_relabel(f->value), Const))
-		return NULL;
-
-	fname = func_name_of(keyside);
-	if (fname && strcmp(fname, "date_trunc") == 0)
-		return date_trunc_range(name, (FuncExpr *) strip_relabel(keyside), f->value);
-	if (fname && (strcmp(fname, "lower") == 0 || strcmp(fname, "upper") == 0) &&
-		match_key(key, linitial(((FuncExpr *) strip_relabel(keyside))->args)) >= 0)
-		return case_folded_list(key, f->key, fname, f->value);
-	if (cast_of_key(key, keyside, &cast_type, &implicit) >= 0)
-	{
-		Const	   *c = (Const *) strip_relabel(f->value);
-		Oid			out;
-		bool		varlena;
-		char	   *text;
-		struct pg_tm tm;
-
-		if (c->constisnull)
-			return NULL;
-		/* created_at::date = '2024-06-15': that day's range */
-		if (cast_type == DATEOID &&
-			(key->type[f->key] == TIMESTAMPOID || key->type[f->key] == TIMESTAMPTZOID) &&
-			const_tm((Node *) c, &tm))
-			return calendar_range(name, tm.tm_year, tm.tm_mon, tm.tm_mday);
-		/* order_date::text = '2024-06-15': compare the key itself */
-		getTypeOutputInfo(c->consttype, &out, &varlena);
-		text = OidOutputFunctionCall(out, c->constvalue);
-		return psprintf("%s = %s", name, quote_literal_cstr(text));
-	}
-	return NULL;
+	for (int i = 0; i < key->nkeys; i++)
+		if (mask & ((uint32) 1 << i))
+			appendStringInfo(&buf, "%s%s", buf.len ? ", " : "", key->name[i]);
+	return buf.data;
 }
 
 static const char *
@@ -759,12 +657,21 @@ filter_operators(const LeafKey *key)
 		"=, <, <=, >, >=, BETWEEN or IN" : "= or IN";
 }
 
-/* Fill in diag's reason sentence and hint from the findings. */
-static void
-describe(PlannedStmt *stmt, PruningDiagnosis *diag, const LeafKey *key, Findings *f)
+/* A condition of the plan as text, for a message. */
+static char *
+condition_text(ReasonContext *ctx, Node *node)
 {
+	return node ? partman_deparse_fixed(ctx, node) : pstrdup("");
+}
+
+/* Fill in diag's reason sentence and advice from the findings. */
+static void
+describe(ReasonContext *ctx, Findings *f)
+{
+	PruningDiagnosis *diag = ctx->diag;
+	const LeafKey *key = &ctx->key;
 	const char *name = key->name[f->key];
-	char	   *rewrite = NULL;
+	uint32		all = ((uint32) 1 << key->nkeys) - 1;
 
 	switch (diag->reason)
 	{
@@ -772,127 +679,324 @@ describe(PlannedStmt *stmt, PruningDiagnosis *diag, const LeafKey *key, Findings
 		case PRUNING_REASON_COUNT:
 			return;
 		case PRUNING_REASON_NO_KEY_FILTER:
-			diag->detail = psprintf("The query has no condition on the partition key %s.", name);
+			diag->detail = psprintf("The query has no condition on the partition key %s.",
+									key_names(key, all));
 			diag->hint = psprintf("Add a condition that compares %s with constants (%s).",
-								  name, filter_operators(key));
+								  key->nkeys > 1 ? key_names(key, all) : name,
+								  filter_operators(key));
 			break;
 		case PRUNING_REASON_JOIN_WITHOUT_KEY_FILTER:
 			diag->detail = psprintf("The table is joined, but no condition restricts its partition key %s.",
-									name);
+									key_names(key, all));
 			diag->hint = psprintf("Add a condition on %s; a join condition prunes only the inner side of a nested loop, while it runs.",
-								  name);
+								  key_names(key, all));
 			break;
 		case PRUNING_REASON_OR_WITH_OTHER_COLUMN:
-			diag->detail = psprintf("An OR has an arm without a condition on %s, so any partition may hold matching rows.",
-									name);
-			diag->hint = psprintf("Give every arm of the OR a condition on %s, or run the arm %s as a separate query combined with UNION ALL.",
-								  name, f->other_arm ? deparse_leaf(key, f->other_arm) : "");
+			diag->detail = psprintf("An OR has an arm without a condition on %s, %s, so every partition may hold matching rows.",
+									name, condition_text(ctx, f->other_arm));
+			diag->hint = psprintf("No condition on %s can prune this OR as it stands. Add a condition on %s to every arm if the query allows it; splitting the arms into a UNION ALL returns rows that match both arms twice.",
+								  name, name);
 			break;
+		case PRUNING_REASON_PARTIAL_KEY:
+			{
+				uint32		missing = key->strategy == PARTITION_STRATEGY_HASH ?
+					all & ~f->equal_keys : 1;
+
+				diag->detail = key->strategy == PARTITION_STRATEGY_HASH ?
+					psprintf("The partitions are hashed on %s together, and the query gives no value for %s.",
+							 key_names(key, all), key_names(key, missing)) :
+					psprintf("The partitions are ranges of (%s), compared column by column, and the query has no condition on the leading column %s.",
+							 key_names(key, all), key->name[0]);
+				diag->hint = key->strategy == PARTITION_STRATEGY_HASH ?
+					psprintf("Add = or IN conditions on %s as well.", key_names(key, missing)) :
+					psprintf("Add a condition on %s (%s); conditions on the later key columns prune only among rows with the same %s.",
+							 key->name[0], filter_operators(key), key->name[0]);
+				break;
+			}
 		case PRUNING_REASON_KEY_IN_EXPRESSION:
-			diag->detail = psprintf("The partition key %s is used inside an expression, which cannot be compared with partition bounds.",
-									name);
-			rewrite = key_expression_rewrite(key, f);
-			if (rewrite == NULL && f->year == 0 && (f->month != 0 || f->day != 0))
-				diag->hint = psprintf("Compare %s with one range per year instead, e.g. %s >= 'YYYY-MM-DD' AND %s < 'YYYY-MM-DD'.",
-									  name, name, name);
-			else if (rewrite == NULL)
-				diag->hint = psprintf("Compare %s itself with a value: move the computation to the other side of the comparison.",
-									  name);
+			if (f->bad_operator)
+				diag->detail = psprintf("The condition %s compares the partition key %s with an operator that partition pruning does not use.",
+										condition_text(ctx, f->clause), name);
+			else
+				diag->detail = psprintf("The partition key %s is used inside an expression, %s, which cannot be compared with partition bounds.",
+										name, condition_text(ctx, f->clause));
+			diag->hint = psprintf("partman knows no condition on %s alone that selects the same rows. If the rows wanted lie in a range or a list of values of %s, compare %s itself with them (%s); a condition that matches rows in every partition cannot prune.",
+								  name, name, name, filter_operators(key));
+			break;
+		case PRUNING_REASON_KEY_TYPE_COERCION:
+			diag->detail = psprintf("The partition key %s (%s) is converted to %s to be compared with a value of that type, so partitions cannot be pruned by it.",
+									name, format_type_be(key->type[f->key]),
+									format_type_be(f->cast_type));
+			diag->hint = psprintf("Compare %s with a value of its own type, %s, that selects the same rows; mind the conversion (for an integer, < 1.5 is < 2 and = 1.5 matches no row; for char(n), trailing spaces do not count).",
+								  name, format_type_be(key->type[f->key]));
 			break;
 		case PRUNING_REASON_COLLATION_MISMATCH:
 			diag->detail = psprintf("The comparison on %s uses collation \"%s\", but the partition key uses collation \"%s\".",
 									name, get_collation_name(f->value_collation),
 									get_collation_name(key->collation[f->key]));
-			diag->hint = psprintf("Compare %s with the partition key's collation \"%s\" (drop the COLLATE clause).",
+			diag->hint = psprintf("Compare %s in the partition key's collation \"%s\". For = and IN that finds the same rows when both collations are deterministic; for <, >, BETWEEN the order of the collations differs.",
 								  name, get_collation_name(key->collation[f->key]));
 			break;
 		case PRUNING_REASON_RANGE_ON_HASH_KEY:
-			diag->detail = psprintf("%s is a hash partition key, and hash partitions are pruned only by = and IN.",
+			diag->detail = psprintf("%s is a hash partition key, and hash partitions are found only from = and IN, not from a range of values.",
 									name);
-			diag->hint = psprintf("List the values instead (%s IN (...)), or partition by RANGE if range queries matter.",
-								  name);
+			diag->hint = key->nkeys > 1 ?
+				psprintf("Hash partitions of (%s) are found only from one value of each column: run the query once for each value of %s with = conditions on every column, or partition by RANGE if range queries matter.",
+						 key_names(key, all), name) :
+				psprintf("List the values instead (%s IN (...)), or partition by RANGE if range queries matter.",
+						 name);
+			break;
+		case PRUNING_REASON_LIST_ON_MULTI_COLUMN_HASH_KEY:
+			diag->detail = psprintf("The partitions are hashed on %s together, and the condition %s gives a list of values for %s; PostgreSQL finds hash partitions of several columns only from one value for each column.",
+									key_names(key, all), condition_text(ctx, f->clause), name);
+			diag->hint = psprintf("Run the query once for each combination of values of %s (a UNION ALL of those queries returns each row once, as a row has one value in each column), or hash on fewer columns.",
+								  key_names(key, all));
+			break;
+		case PRUNING_REASON_NEGATION:
+			diag->detail = psprintf("The condition %s excludes values of %s, and RANGE pruning does not use <> or NOT IN.",
+									condition_text(ctx, f->clause), name);
+			diag->hint = psprintf("Write the excluded values as ranges of %s (%s < v OR %s > v).",
+								  name, name, name);
 			break;
 		case PRUNING_REASON_VOLATILE_FUNCTION:
-			diag->detail = psprintf("The value compared with %s comes from a volatile function, which is never used for pruning.",
-									name);
-			if (f->clause && IsA(f->clause, OpExpr))
-				rewrite = psprintf("%s %s (SELECT %s)", name,
-								   get_opname(((OpExpr *) f->clause)->opno),
-								   deparse_leaf(key, f->value));
-			else
-				diag->hint = pstrdup("Compute the value once in a scalar subquery, (SELECT ...), so partitions are pruned while the query runs.");
+			diag->detail = psprintf("The value compared with %s comes from a volatile function, %s, which is computed again for every row and never used for pruning.",
+									name, condition_text(ctx, f->value));
+			diag->hint = psprintf("If one value for the whole query is meant, compute it once in a scalar subquery, %s = (SELECT ...): partitions are then pruned while the query runs. That can return other rows than computing it for every row, so partman does not rewrite it.",
+								  name);
 			break;
 		case PRUNING_REASON_CROSS_TYPE_COMPARISON:
-			diag->detail = psprintf("%s is compared with a value of another type, so pruning waits until execution starts or does not happen.",
-									name);
-			/* a cast can change which rows match, so this is advice, not a rewrite */
-			if (f->value)
-				diag->hint = psprintf("Compare %s with a value of its own type, %s, e.g. CAST(%s AS %s); that comparison prunes at plan time.",
-									  name, format_type_be(key->type[f->key]),
-									  deparse_leaf(key, f->value),
-									  format_type_be(key->type[f->key]));
+			diag->detail = psprintf("%s is compared with a value of another type, %s, with an operator that depends on settings such as TimeZone, so partitions are pruned %s, not at plan time.",
+									name, f->value ? format_type_be(exprType(f->value)) : "",
+									diag->kind == PRUNING_NONE ? "nowhere" : "when execution starts");
+			diag->hint = psprintf("Compare %s with a value of its own type, %s, to prune at plan time; which value that is depends on the session's settings, so partman does not write it.",
+								  name, format_type_be(key->type[f->key]));
 			break;
 		case PRUNING_REASON_STABLE_FUNCTION:
-			diag->detail = psprintf("The value compared with %s comes from a stable function, so partitions are pruned when execution starts, not at plan time.",
-									name);
+			diag->detail = psprintf("The value compared with %s comes from a stable function, %s, so partitions are pruned when execution starts, not at plan time.",
+									name, condition_text(ctx, f->value));
 			diag->hint = pstrdup("Nothing to fix: execution prunes the partitions. A constant value prunes them at plan time.");
 			break;
 		case PRUNING_REASON_PARAMETER:
-			diag->detail = psprintf("The value compared with %s is a parameter, so partitions are pruned when execution starts or while it runs, not at plan time.",
-									name);
-			diag->hint = pstrdup("Nothing to fix: execution prunes the partitions. plan_cache_mode = force_custom_plan prunes them at plan time instead.");
+			if (f->extern_param)
+			{
+				diag->detail = psprintf("The value compared with %s is a parameter of the statement, so a generic plan prunes partitions when execution starts, not at plan time.",
+										name);
+				diag->hint = pstrdup("Nothing to fix: execution prunes the partitions. plan_cache_mode = force_custom_plan prunes them at plan time instead.");
+			}
+			else
+			{
+				diag->detail = psprintf("The value compared with %s is known only while the query runs (a subquery's result or the outer side of a nested loop), so partitions are pruned then.",
+										name);
+				diag->hint = pstrdup("Nothing to fix: execution prunes the partitions while the query runs.");
+			}
 			break;
 		case PRUNING_REASON_DEFAULT_PARTITION:
-			diag->detail = pstrdup("The default partition is scanned because the condition reaches values outside every partition's bounds.");
-			diag->hint = pstrdup("Create partitions for those values (partman.run_maintenance or partman.create_partition), or narrow the condition.");
+			if (key->strategy == PARTITION_STRATEGY_LIST)
+			{
+				diag->detail = psprintf("The condition on %s asks for values that no partition lists, so the default partition, which may hold them, is scanned.",
+										name);
+				diag->hint = pstrdup("Create partitions for those values (partman.create_partition) if they are meant to have their own; otherwise nothing to fix.");
+			}
+			else
+			{
+				diag->detail = psprintf("The condition on %s reaches values between partitions that no partition covers (a gap), so the default partition, which may hold them, is scanned.",
+										name);
+				diag->hint = pstrdup("Create the missing partitions (partman.show_partitions lists the bounds, partman.create_partition makes one).");
+			}
 			break;
 	}
-	if (rewrite)
+}
+
+/* The text of a rewrite's hint: the condition, with what it replaces and its effect. */
+static void
+describe_rewrite(ReasonContext *ctx, Rewrite *rw)
+{
+	PruningDiagnosis *diag = ctx->diag;
+	char	   *replaced = pstrdup(rw->replaced_text);
+
+	/* a comment cannot hold its own end */
+	for (char *p = replaced; (p = strstr(p, "*/")) != NULL; p++)
+		p[1] = ' ';
+	diag->rewrite = rw->text;
+	diag->rewrite_replaces = rw->replaced_text;
+	diag->rewrite_scanned = rw->scanned;
+	diag->hint_is_rewrite = true;
+	diag->hint = psprintf("%s /* in place of %s: scans %d of %d partitions */",
+						  rw->text, replaced, rw->scanned, diag->partitions_total);
+}
+
+/* ---------------------------------------------------------------------
+ * The verdict
+ * ---------------------------------------------------------------------
+ */
+
+/* How the query names the table: for conditions that must not be ambiguous. */
+static char *
+reference_name(PlannedStmt *stmt, PruningDiagnosis *diag)
+{
+	RangeTblEntry *root;
+	Index		root_rti = diag->rti;
+	int			relations = 0;
+	ListCell   *lc;
+	Bitmapset  *children = NULL;
+	Index		rti = 0;
+	bool		climbed = true;
+
+	/* partitions of the plan's tables are not named by the query */
+	foreach(lc, stmt->appendRelations)
+		children = bms_add_member(children, ((AppendRelInfo *) lfirst(lc))->child_relid);
+	/* a sub-partitioned level is named by the table the query names */
+	while (climbed)
 	{
-		diag->hint = rewrite;
-		diag->hint_is_rewrite = true;
+		climbed = false;
+		foreach(lc, stmt->appendRelations)
+		{
+			AppendRelInfo *info = lfirst(lc);
+
+			if (info->child_relid == root_rti)
+			{
+				root_rti = info->parent_relid;
+				climbed = true;
+				break;
+			}
+		}
 	}
+	root = rt_fetch(root_rti, stmt->rtable);
+	if (root->alias)
+		return root->alias->aliasname;
+	foreach(lc, stmt->rtable)
+	{
+		RangeTblEntry *rte = lfirst(lc);
+
+		if (bms_is_member(++rti, children))
+			continue;
+		if (rte->rtekind == RTE_RELATION || rte->rtekind == RTE_SUBQUERY ||
+			rte->rtekind == RTE_FUNCTION || rte->rtekind == RTE_VALUES ||
+			rte->rtekind == RTE_CTE || rte->rtekind == RTE_TABLEFUNC)
+			relations++;
+	}
+	return relations > 1 ? root->eref->aliasname : NULL;
+}
+
+/* Earlier pruning ranks lower: plan time, execution start, run time, never. */
+static int
+kind_rank(PruningKind kind)
+{
+	switch (kind)
+	{
+		case PRUNING_PLAN:
+			return 0;
+		case PRUNING_STARTUP:
+			return 1;
+		case PRUNING_RUNTIME:
+			return 2;
+		case PRUNING_NONE:
+			break;
+	}
+	return 3;
 }
 
 /*
  * partman_explain_reason
- *		Sets diag->reason, detail and hint.  Opens the partitioned table
- *		(AccessShareLock, which the planner already holds).
+ *		Sets diag->reason, detail and hint.  Opens the partitioned table and
+ *		its scanned partitions (AccessShareLock, which the planner already
+ *		holds); a rewrite is planned in a subtransaction (pruning_verify.c).
+ *		source_text is the query's text (may be NULL).  Memory is allocated
+ *		in the caller's context.
  */
 void
-partman_explain_reason(PlannedStmt *stmt, PruningDiagnosis *diag)
+partman_explain_reason(PlannedStmt *stmt, PruningDiagnosis *diag, const char *source_text)
 {
-	LeafKey		key;
+	ReasonContext ctx;
 	Findings	f;
+	Classify	c;
+	LeafKey    *key = &ctx.key;
+	uint32		all;
+	Rewrite    *rw = NULL;
 
 	diag->reason = PRUNING_REASON_NULL;
 	diag->detail = diag->hint = NULL;
+	diag->rewrite = diag->rewrite_replaces = NULL;
+	diag->rewrite_scanned = 0;
 	diag->hint_is_rewrite = false;
 	/* pruned as far as it goes */
 	if (diag->partitions_scanned == 0 ||
 		(diag->kind == PRUNING_PLAN && diag->partitions_scanned <= 1))
 		return;
 
-	read_leaf_key(stmt, diag, &key);
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.stmt = stmt;
+	ctx.diag = diag;
+	ctx.source_text = source_text;
+	read_leaf_key(stmt, diag, key);
+	ctx.refname = reference_name(stmt, diag);
+	ctx.conjuncts = make_ands_implicit((Expr *) make_ands_explicit(diag->sample_quals));
+	all = ((uint32) 1 << key->nkeys) - 1;
+
 	memset(&f, 0, sizeof(f));
-	classify(&key, &f, (Node *) diag->sample_quals);
+	c.ctx = &ctx;
+	c.f = &f;
+	{
+		ListCell   *lc;
+
+		foreach(lc, ctx.conjuncts)
+		{
+			c.conjunct = lfirst(lc);
+			classify(&c, c.conjunct);
+		}
+	}
 
 	/*
-	 * Conditions on key columns prune only in combination: RANGE needs the
-	 * first column, HASH every column.
+	 * A problem the planner could not see past: a rewrite of the conditions
+	 * that show it, offered when planned it prunes more.  A rewrite that
+	 * selects the same rows as tightly as any condition could, and prunes no
+	 * more, shows those conditions cost nothing: the verdict is then the one
+	 * for conditions pruning reads.
 	 */
-	if (f.problem == PRUNING_REASON_NULL && f.has_key_filter &&
-		((key.strategy == PARTITION_STRATEGY_RANGE && !(f.usable_keys & 1)) ||
-		 (key.strategy == PARTITION_STRATEGY_HASH &&
-		  f.usable_keys != ((uint32) 1 << key.nkeys) - 1)))
-		f.has_key_filter = false;
+	if (f.problem != PRUNING_REASON_NULL || ctx.negation)
+	{
+		rw = partman_try_rewrite(&ctx);
+		if (rw && (rw->scanned < diag->partitions_scanned ||
+				   (rw->scanned == diag->partitions_scanned &&
+					kind_rank(rw->kind) < kind_rank(diag->kind))))
+		{
+			diag->reason = rw->reason;
+			if (rw->reason != f.problem)
+			{
+				f.clause = rw->clause;
+				f.key = rw->keyno;
+				f.value = NULL;
+			}
+			describe(&ctx, &f);
+			describe_rewrite(&ctx, rw);
+			return;
+		}
+		if (rw && rw->tight && f.problem != PRUNING_REASON_NULL)
+		{
+			ListCell   *lc;
+			bool		covered = true;
+
+			foreach(lc, ctx.problem_conjuncts)
+				if (!list_member_ptr(rw->replaced, lfirst(lc)))
+					covered = false;
+			if (covered)
+				f.problem = PRUNING_REASON_NULL;
+		}
+	}
 
 	if (f.problem != PRUNING_REASON_NULL)
 		diag->reason = f.problem;
-	else if (!f.has_key_filter)
-		diag->reason = diag->under_join ? PRUNING_REASON_JOIN_WITHOUT_KEY_FILTER :
+	else if (f.filter_keys == 0)
+		diag->reason = f.other_arm ? PRUNING_REASON_OR_WITH_OTHER_COLUMN :
+			diag->under_join ? PRUNING_REASON_JOIN_WITHOUT_KEY_FILTER :
 			PRUNING_REASON_NO_KEY_FILTER;
-	else if (diag->default_scanned)
+	/* RANGE prunes only from the leading column on, HASH only with every column */
+	else if ((key->strategy == PARTITION_STRATEGY_RANGE && !(f.filter_keys & 1)) ||
+			 (key->strategy == PARTITION_STRATEGY_HASH && (f.filter_keys & all) != all))
+		diag->reason = PRUNING_REASON_PARTIAL_KEY;
+	else if (diag->default_scanned && key->nkeys == 1 &&
+			 ((key->strategy == PARTITION_STRATEGY_LIST && (f.equal_keys & 1)) ||
+			  partman_default_in_gap(&ctx)))
 		diag->reason = PRUNING_REASON_DEFAULT_PARTITION;
-	describe(stmt, diag, &key, &f);
+	describe(&ctx, &f);
 }
