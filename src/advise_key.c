@@ -54,6 +54,8 @@ PG_FUNCTION_INFO_V1(partman_advise_key);
 #define TARGET_ROWS			1000000.0
 /* ... and a set should have fewer than this many (the document's advice). */
 #define MAX_PARTITIONS		1000
+/* ... but at least this many over the horizon when they are small. */
+#define MIN_PARTITIONS		4
 /* A column with at most this many values is a LIST key. */
 #define LIST_MAX_VALUES		50
 /* |correlation| with the physical order from which values follow insertion */
@@ -265,8 +267,9 @@ static const struct
  * The interval of a time RANGE key, from the table's growth: the finest
  * step whose partitions hold about TARGET_ROWS rows and number at most
  * MAX_PARTITIONS over the horizon (the set's retention, else the data's
- * span or a year, whichever is longer); the coarsest when no step is big
- * enough.
+ * span or a year, whichever is longer).  When no step makes partitions
+ * that big, the coarsest that still cuts the horizon into MIN_PARTITIONS,
+ * so that pruning and retention have pieces to work with.
  */
 static void
 suggest_interval(const Advice *advice, Candidate *cand)
@@ -277,7 +280,7 @@ suggest_interval(const Advice *advice, Candidate *cand)
 	double		horizon;
 	double		rate;
 	const char *horizon_text;
-	int			pick = lengthof(ladder) - 1;
+	int			pick = -1;
 
 	if (span <= 0 || rows <= 0)
 	{
@@ -312,11 +315,17 @@ suggest_interval(const Advice *advice, Candidate *cand)
 			break;
 		}
 	}
+	for (int i = lengthof(ladder) - 1; i >= 0 && pick < 0; i--)
+		if (horizon / ladder[i].seconds >= MIN_PARTITIONS)
+			pick = i;
+	if (pick < 0)
+		pick = 0;
 	cand->interval = (char *) ladder[pick].name;
 	reason(cand, "interval '%s': about %s rows per partition, %s for %s "
-		   "(aim: about a million rows each, fewer than %d)",
+		   "(aim: about a million rows each, %d to %d partitions)",
 		   ladder[pick].name, about(rate * ladder[pick].seconds),
-		   partitions((int) ceil(horizon / ladder[pick].seconds)), horizon_text, MAX_PARTITIONS);
+		   partitions((int) ceil(horizon / ladder[pick].seconds)), horizon_text,
+		   MIN_PARTITIONS, MAX_PARTITIONS);
 }
 
 /* The width of an integer RANGE key, by the same aims as suggest_interval. */
@@ -336,6 +345,8 @@ integer_width(const Advice *advice, Candidate *cand)
 	width = pow(10, ceil(log10(Max(TARGET_ROWS * span / rows, 1))));
 	if (span / width > MAX_PARTITIONS)
 		width = pow(10, ceil(log10(span / MAX_PARTITIONS)));
+	else if (span / width < MIN_PARTITIONS)
+		width = pow(10, floor(log10(Max(span / MIN_PARTITIONS, 1))));
 	cand->interval = psprintf("%.0f", width);
 	reason(cand, "width %s: about %s rows per partition, %s for the values so far",
 		   cand->interval, about(rows * Min(width / span, 1)),
@@ -566,7 +577,8 @@ describe_cross(const Advice *advice, Candidate *cand, const bool *mask)
 
 	if (cand->cross <= 0)
 		return;
-	other = most_filtered(advice, mask, cand->col);
+	/* a two-column key: what the statements that miss it filter on instead */
+	other = most_filtered(advice, mask, cand->col2 ? NULL : cand->col);
 	if (advice->purpose == PURPOSE_SHARD)
 		reason(cand, "%d%% of the workload would reach every shard%s%s%s",
 			   percent(cand->cross), other ? " (most of it filters on " : "",

@@ -174,9 +174,45 @@ recorded_statements(const AdviseTable *table, AdviseWorkload *workload)
 }
 
 /*
+ * If p (after the word "extract") reads "($n FROM", the length up to the
+ * $, and in *digits the length of "$n"; else 0.
+ */
+static int
+extract_placeholder(const char *p, int *digits)
+{
+	const char *q = p;
+	const char *d;
+
+	while (isspace((unsigned char) *q))
+		q++;
+	if (*q++ != '(')
+		return 0;
+	while (isspace((unsigned char) *q))
+		q++;
+	if (q[0] != '$' || !isdigit((unsigned char) q[1]))
+		return 0;
+	d = q + 1;
+	while (isdigit((unsigned char) *d))
+		d++;
+	if (!isspace((unsigned char) *d))
+		return 0;
+	while (isspace((unsigned char) *d))
+		d++;
+	if (pg_strncasecmp(d, "from", 4) != 0 || isalnum((unsigned char) d[4]) || d[4] == '_')
+		return 0;
+	*digits = 1;
+	while (isdigit((unsigned char) q[*digits]))
+		(*digits)++;
+	return q - p;
+}
+
+/*
  * pg_stat_statements writes a typed literal such as date '2024-06-01' as
- * "date $1", which no longer parses; "$1::date" means the same.  Rewrites
- * that form for the common time types, outside quotes and comments.
+ * "date $1", which no longer parses; "$1::date" means the same.  It writes
+ * extract(year FROM x) as "extract($1 FROM x)", which does not parse
+ * either; any field keeps the statement's shape, so it becomes epoch.
+ * Rewrites those forms for the common time types, outside quotes and
+ * comments.
  */
 static char *
 repair_typed_placeholders(const char *query)
@@ -226,6 +262,19 @@ repair_typed_placeholders(const char *query)
 			while (isalnum((unsigned char) *p) || *p == '_' || *p == '$')
 				p++;
 			len = p - word;
+			if (len == 7 && pg_strncasecmp(word, "extract", 7) == 0)
+			{
+				int			digits;
+				int			upto = extract_placeholder(p, &digits);
+
+				if (upto > 0)
+				{
+					appendBinaryStringInfo(&out, word, p + upto - word);
+					appendStringInfoString(&out, "epoch");
+					p += upto + digits;
+					continue;
+				}
+			}
 			q = p;
 			while (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r')
 				q++;
