@@ -371,15 +371,6 @@ judge_distribution(const Advice *advice, Candidate *cand)
 	cand->dist = 1;
 	cand->dist_label = "even";
 
-	if (col->ndistinct <= 1)
-	{
-		cand->dist = 0;
-		cand->dist_label = "one value";
-		cand->disqualified = true;
-		reason(cand, "%s has a single value: every row would land in one %s",
-			   col->name, unit(advice));
-		return;
-	}
 	if (col->null_frac >= 0.5)
 	{
 		cand->dist = 0.1;
@@ -387,6 +378,15 @@ judge_distribution(const Advice *advice, Candidate *cand)
 		cand->disqualified = true;
 		reason(cand, "%d%% of rows have no %s: they would all land in one %s",
 			   percent(col->null_frac), col->name, unit(advice));
+		return;
+	}
+	if (col->ndistinct <= 1)
+	{
+		cand->dist = 0;
+		cand->dist_label = "one value";
+		cand->disqualified = true;
+		reason(cand, "%s has a single value: every row would land in one %s",
+			   col->name, unit(advice));
 		return;
 	}
 
