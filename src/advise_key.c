@@ -511,6 +511,37 @@ judge_manageability(const Advice *advice, Candidate *cand)
 	}
 }
 
+/*
+ * PostgreSQL requires the partition key in every unique index of a
+ * partitioned table; say which would have to change.
+ */
+static void
+judge_unique_indexes(const Advice *advice, Candidate *cand)
+{
+	ListCell   *lc;
+
+	if (advice->table.current_key)
+		return;
+	foreach(lc, advice->table.unique_indexes)
+	{
+		AdviseIndex *index = lfirst(lc);
+		StringInfoData columns;
+		int			attnum = -1;
+
+		if (bms_is_member(cand->col->attnum, index->attnums) &&
+			(cand->col2 == NULL || bms_is_member(cand->col2->attnum, index->attnums)))
+			continue;
+		initStringInfo(&columns);
+		while ((attnum = bms_next_member(index->attnums, attnum)) >= 0)
+			appendStringInfo(&columns, "%s%s", columns.len > 0 ? ", " : "",
+							 get_attname(advice->table.relid, attnum, false));
+		reason(cand, "unique index %s (%s) would have to include %s%s: PostgreSQL requires "
+			   "the key in every unique index of a partitioned table",
+			   index->name, columns.data, cand->col->name,
+			   cand->col2 ? psprintf(" and %s", cand->col2->name) : "");
+	}
+}
+
 /* ---------------------------------------------------------------------
  * Query fit: from the workload
  * ---------------------------------------------------------------------
@@ -725,6 +756,7 @@ judge_column(const Advice *advice, AdviseColumn *col)
 		reason(cand, "\"%s\" is partitioned by %s today", advice->table.name, col->name);
 	judge_distribution(advice, cand);
 	judge_manageability(advice, cand);
+	judge_unique_indexes(advice, cand);
 	if (cand->strategy == 'r' && col->is_time)
 		suggest_interval(advice, cand);
 	else if (cand->strategy == 'r')
@@ -824,6 +856,7 @@ composite_candidate(const Advice *advice, List *singles)
 		   about(nparts), sub->parts);
 	if (nparts > MAX_PARTITIONS)
 		cand->disqualified = true;
+	judge_unique_indexes(advice, cand);
 	describe_cross(advice, cand, mask);
 	score_and_verdict(advice, cand);
 	return cand;
@@ -900,6 +933,7 @@ pair_candidate(const Advice *advice, List *singles)
 	reason(cand, "HASH on both columns: %d%% of the workload gives both with = or IN and "
 		   "reaches one shard; a statement that gives only one reaches every shard",
 		   percent(best_share));
+	judge_unique_indexes(advice, cand);
 	describe_cross(advice, cand, mask);
 	score_and_verdict(advice, cand);
 	return cand;
@@ -1062,7 +1096,9 @@ partman_advise_key(PG_FUNCTION_ARGS)
 							   "%d recorded statements that mention \"%s\" could not be analysed and are left out",
 							   advice.workload.not_analysed,
 							   advice.workload.not_analysed, advice.table.name),
-				 errdetail("Their text no longer parses, or names objects that are gone or not on your search_path.")));
+				 errdetail_plural("Its text no longer parses, or names objects that are gone or not on your search_path.",
+								  "Their texts no longer parse, or name objects that are gone or not on your search_path.",
+								  advice.workload.not_analysed)));
 	weigh_statements(&advice);
 
 	foreach(lc, advice.table.columns)

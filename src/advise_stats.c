@@ -18,8 +18,10 @@
 #include <math.h>
 
 #include "access/htup_details.h"
+#include "access/relation.h"
 #include "catalog/pg_am.h"
 #include "catalog/pg_class.h"
+#include "catalog/pg_index.h"
 #include "catalog/pg_type.h"
 #include "commands/defrem.h"
 #include "executor/spi.h"
@@ -27,6 +29,7 @@
 #include "utils/builtins.h"
 #include "utils/date.h"
 #include "utils/lsyscache.h"
+#include "utils/relcache.h"
 #include "utils/syscache.h"
 #include "utils/timestamp.h"
 
@@ -221,6 +224,42 @@ estimated_rows(Oid relid, char relkind, int *natts)
 }
 
 /*
+ * The unique indexes of relid, with their plain columns.  The caller holds
+ * a lock on relid.
+ */
+static List *
+unique_indexes(Oid relid)
+{
+	Relation	rel = relation_open(relid, NoLock);
+	List	   *result = NIL;
+	ListCell   *lc;
+
+	foreach(lc, RelationGetIndexList(rel))
+	{
+		Oid			indexoid = lfirst_oid(lc);
+		HeapTuple	tuple = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(indexoid));
+		Form_pg_index form;
+		AdviseIndex *index;
+
+		if (!HeapTupleIsValid(tuple))
+			elog(ERROR, "cache lookup failed for index %u", indexoid);
+		form = (Form_pg_index) GETSTRUCT(tuple);
+		if (form->indisunique)
+		{
+			index = palloc0(sizeof(AdviseIndex));
+			index->name = get_rel_name(indexoid);
+			for (int i = 0; i < form->indnkeyatts; i++)
+				if (form->indkey.values[i] != 0)
+					index->attnums = bms_add_member(index->attnums, form->indkey.values[i]);
+			result = lappend(result, index);
+		}
+		ReleaseSysCache(tuple);
+	}
+	relation_close(rel, NoLock);
+	return result;
+}
+
+/*
  * partman_advise_read_table
  *		Fill *table (allocated in the caller's memory context) with what
  *		pg_stats shows the caller about relid's columns.  The caller has
@@ -246,6 +285,7 @@ partman_advise_read_table(Oid relid, AdviseTable *table)
 	table->name = get_rel_name(relid);
 	if (relkind == RELKIND_PARTITIONED_TABLE)
 		table->current_key = partman_key_column(relid);
+	table->unique_indexes = unique_indexes(relid);
 
 	spi_level = partman_spi_connect(false);
 	table->rows = estimated_rows(relid, relkind, &table->natts);

@@ -72,6 +72,15 @@ typedef struct ReadArgs
 /* pg_stat_statements shows other roles' texts only to pg_read_all_stats */
 #define HIDDEN_TEXT "<insufficient privilege>"
 
+/* Errors that are not about the statement or view at hand: they go on up. */
+static bool
+interrupting_error(const ErrorData *edata)
+{
+	return edata->sqlerrcode == ERRCODE_QUERY_CANCELED ||
+		edata->sqlerrcode == ERRCODE_ADMIN_SHUTDOWN ||
+		edata->sqlerrcode == ERRCODE_OUT_OF_MEMORY;
+}
+
 /* Run in a subtransaction: the view fails when the library is not preloaded. */
 static void
 read_recorded(void *arg)
@@ -151,7 +160,7 @@ recorded_statements(const AdviseTable *table, AdviseWorkload *workload)
 					 "AND s.calls OPERATOR(pg_catalog.>) 0 "
 					 "AND (pg_catalog.strpos(pg_catalog.lower(s.query), pg_catalog.lower($2)) OPERATOR(pg_catalog.>) 0 "
 					 "OR s.query OPERATOR(pg_catalog.=) '" HIDDEN_TEXT "') "
-					 "ORDER BY s.queryid, s.userid, s.toplevel",
+					 "ORDER BY s.queryid, s.userid",
 					 quote_identifier(schema));
 	memset(&args, 0, sizeof(args));
 	args.sql = sql.data;
@@ -162,6 +171,8 @@ recorded_statements(const AdviseTable *table, AdviseWorkload *workload)
 	MemoryContextSwitchTo(cxt);
 	partman_spi_finish(spi_level);
 
+	if (edata != NULL && interrupting_error(edata))
+		ReThrowError(edata);
 	if (edata != NULL)
 	{
 		workload->unknown_reason = psprintf("pg_stat_statements could not be read: %s",
@@ -759,11 +770,19 @@ analyse_statement(const char *text, WalkState *state)
 	MemoryContext outer = CurrentMemoryContext;
 	ResourceOwner owner = CurrentResourceOwner;
 	MemoryContext work;
-	volatile bool ok = true;
+	ErrorData  *volatile edata = NULL;
+	post_parse_analyze_hook_type saved_hook = post_parse_analyze_hook;
 
 	work = AllocSetContextCreate(outer, "partman advise_key statement", ALLOCSET_DEFAULT_SIZES);
 	BeginInternalSubTransaction(NULL);
 	MemoryContextSwitchTo(work);
+
+	/*
+	 * Nothing is run, so no extension needs to see this analysis; in
+	 * particular pg_stat_statements would otherwise record the texts we
+	 * analyse as statements of their own.
+	 */
+	post_parse_analyze_hook = NULL;
 	PG_TRY();
 	{
 		List	   *raw = raw_parser(text, RAW_PARSE_DEFAULT);
@@ -785,16 +804,23 @@ analyse_statement(const char *text, WalkState *state)
 	PG_CATCH();
 	{
 		MemoryContextSwitchTo(outer);
+		edata = CopyErrorData();
 		FlushErrorState();
-		ok = false;
 	}
 	PG_END_TRY();
+	post_parse_analyze_hook = saved_hook;
 	MemoryContextSwitchTo(outer);
 	RollbackAndReleaseCurrentSubTransaction();
 	MemoryContextSwitchTo(outer);
 	CurrentResourceOwner = owner;
 	MemoryContextDelete(work);
-	return ok;
+	if (edata == NULL)
+		return true;
+	/* a cancel, a shutdown or want of memory is not the statement's fault */
+	if (interrupting_error(edata))
+		ReThrowError(edata);
+	FreeErrorData(edata);
+	return false;
 }
 
 /*

@@ -591,7 +591,15 @@ typedef struct AdviseTable
 	List	   *columns;		/* of AdviseColumn, by attnum */
 	char	   *retention;		/* of a managed set, or NULL */
 	char	   *current_key;	/* the column it is partitioned by, or NULL */
+	List	   *unique_indexes; /* of AdviseIndex */
 } AdviseTable;
+
+/* A unique index: a partitioned table's must contain the partition key. */
+typedef struct AdviseIndex
+{
+	char	   *name;
+	Bitmapset  *attnums;		/* its plain columns */
+} AdviseIndex;
 
 extern void partman_advise_read_table(Oid relid, AdviseTable *table);
 
