@@ -556,7 +556,8 @@ statement_fit(AdviseAccess access, char strategy)
 		case ADVISE_EQUAL:
 			return 1;
 		case ADVISE_RANGE:
-			return strategy == 'r' ? 1 : 0;
+			/* LIST bounds are sorted too: ranges prune them; hashes are not */
+			return strategy == 'h' ? 0 : 1;
 		case ADVISE_JOIN:
 			/* co-located or partition-wise, but still every shard/partition */
 			return 0.5;
@@ -679,10 +680,9 @@ judge_fit(const Advice *advice, Candidate *cand)
 	if (percent(range) > 0)
 		reason(cand, "%d%% filters on %s with a range: %s",
 			   percent(range), cand->col->name,
-			   cand->strategy == 'r' ?
-			   (advice->purpose == PURPOSE_SHARD ? "the shards holding that range answer it" :
-				"it prunes to the partitions the range covers") :
-			   psprintf("a %s key cannot prune ranges", cand->strategy == 'h' ? "HASH" : "LIST"));
+			   cand->strategy == 'h' ? "a HASH key cannot prune ranges" :
+			   advice->purpose == PURPOSE_SHARD ? "the shards holding that range answer it" :
+			   "it prunes to the partitions the range covers");
 	if (percent(join) > 0)
 		reason(cand, "%d%% joins %s with %s: %s",
 			   percent(join), cand->col->name, partner ? partner : "another table",

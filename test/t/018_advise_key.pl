@@ -136,11 +136,23 @@ for my $i (1 .. 10)
 	# a yearly report written so that it cannot prune
 	push @workload, "SELECT count(*) FROM orders WHERE extract(year FROM order_date) = 2024;";
 }
+for my $i (1 .. 20)
+{
+	# statements on customers that exercise the rest of the qual walk: an IN
+	# list, an OR of one column, an OR with another column, the nullable side
+	# of an outer join
+	push @workload, "SELECT name FROM customers WHERE customer_id IN ($i, 1, 2);";
+	push @workload, "SELECT count(*) FROM customers WHERE region = 'eu' OR region = 'apac';";
+	push @workload, "SELECT count(*) FROM customers WHERE region = 'eu' OR name = 'customer $i';";
+	push @workload,
+	  "SELECT o.order_id, c.name FROM orders o LEFT JOIN customers c ON c.customer_id = o.customer_id "
+	  . "AND c.created_at >= '2022-06-01' WHERE o.order_id = $i;";
+}
 $node->safe_psql('shop', 'CREATE EXTENSION pg_stat_statements; SELECT pg_stat_statements_reset()');
 $node->safe_psql('shop', join("\n", '\o /dev/null', @workload));
 ok( PartmanTest::wait_until(
 		$node, 'shop',
-		q{SELECT sum(calls) = 3360 FROM pg_stat_statements WHERE query ~ '^(SELECT|UPDATE)' AND query !~ 'pg_stat_statements'},
+		q{SELECT sum(calls) = 3440 FROM pg_stat_statements WHERE query ~ '^(SELECT|UPDATE)' AND query !~ 'pg_stat_statements'},
 		10),
 	'pg_stat_statements recorded the whole workload');
 
@@ -239,6 +251,19 @@ like(row_of($items, 'product_id')->{reasons}, qr/skew: product_id = 7 holds (9|1
 	'order_items: and the bestseller is named');
 like(row_of($items, 'customer_id')->{reasons}, qr/filters on customer_id with = or IN/,
 	'order_items: customer_id carried through the join with orders');
+
+# -- the qual walk, on customers ----------------------------------------------------
+my ($customers) = advise('shop', 'customers', 'partition');
+like(row_of($customers, 'customer_id')->{reasons}, qr/filters on customer_id with = or IN/,
+	'customers: an IN list prunes');
+like(row_of($customers, 'customer_id')->{reasons}, qr/joins customer_id with orders\.customer_id/,
+	'customers: the join with orders is seen, from either side of the outer join');
+like(row_of($customers, 'region')->{reasons}, qr/filters on region with = or IN/,
+	'customers: an OR of the same column prunes');
+like(row_of($customers, 'region')->{reasons}, qr/filters on region in a form that cannot prune/,
+	'customers: an OR with another column does not');
+like(row_of($customers, 'created_at')->{reasons}, qr/filters on created_at with a range/,
+	'customers: a condition on the nullable side of an outer join restricts it');
 
 # -- read-only ------------------------------------------------------------------
 like( $node->safe_psql(
