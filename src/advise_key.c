@@ -1090,6 +1090,14 @@ partman_advise_key(PG_FUNCTION_ARGS)
 						advice.table.name, advice.workload.unknown_reason),
 				 errdetail("Candidates are ranked by their statistics alone."),
 				 advice.workload.unknown_hint ? errhint("%s", advice.workload.unknown_hint) : 0));
+	else if (advice.workload.hidden > 0)
+		ereport(NOTICE,
+				(errmsg("query fit of table \"%s\" counts only the statements you may see",
+						advice.table.name),
+				 errdetail_plural("pg_stat_statements hides the text of %d statement of other roles from you.",
+								  "pg_stat_statements hides the texts of %d statements of other roles from you.",
+								  advice.workload.hidden, advice.workload.hidden),
+				 errhint("Call partman.advise_key as a member of pg_read_all_stats.")));
 	if (advice.workload.not_analysed > 0)
 		ereport(NOTICE,
 				(errmsg_plural("%d recorded statement that mentions \"%s\" could not be analysed and is left out",

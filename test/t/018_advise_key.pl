@@ -286,6 +286,13 @@ my ($hidden, $hidden_err) = advise('shop', 'orders', 'shard', 'clerk');
 like($hidden_err, qr/query fit of table "orders" is unknown: pg_stat_statements hides the texts of other roles' statements from you/,
 	'a role without pg_read_all_stats is told the texts are hidden');
 like($hidden_err, qr/HINT:  Call partman.advise_key as a member of pg_read_all_stats/, 'with the way out');
+# once it has statements of its own, they count, and a NOTICE says the rest is hidden
+$node->safe_psql('shop', "SET ROLE clerk; SELECT count(*) FROM orders WHERE status = 'shipped'");
+($hidden, $hidden_err) = advise('shop', 'orders', 'shard', 'clerk');
+like($hidden_err, qr/NOTICE:  query fit of table "orders" counts only the statements you may see/,
+	'with statements of its own, it is told the others are hidden');
+like(row_of($hidden, 'status')->{reasons}, qr/100% of the workload filters on status with = or IN/,
+	'and its own statement is the whole workload it sees');
 $node->safe_psql('shop', 'GRANT pg_read_all_stats TO clerk');
 ($hidden) = advise('shop', 'orders', 'shard', 'clerk');
 is($hidden->[0]{key}, 'customer_id', 'with pg_read_all_stats it sees the workload');
