@@ -404,3 +404,17 @@ CREATE PROCEDURE partman.split_partition_online(partition pg_catalog.regclass,
     LANGUAGE C AS 'MODULE_PATHNAME', 'partman_split_partition_online';
 COMMENT ON PROCEDURE partman.split_partition_online IS
     'Split a partition spanning several cells of its set''s grid into one partition per cell, copying its rows in batches while the set stays in use';
+
+-------------------------------------------------------------------------------
+-- Key advisor
+-------------------------------------------------------------------------------
+
+CREATE FUNCTION partman.advise_key(source pg_catalog.regclass,
+                                   purpose pg_catalog.text DEFAULT 'partition')
+RETURNS TABLE(key pg_catalog.text, strategy pg_catalog.text, "interval" pg_catalog.text,
+              score pg_catalog.numeric, distribution pg_catalog.text, query_fit pg_catalog.text,
+              cross_partition pg_catalog.text, verdict pg_catalog.text,
+              reasons pg_catalog.text[])
+LANGUAGE C VOLATILE AS 'MODULE_PATHNAME', 'partman_advise_key';
+COMMENT ON FUNCTION partman.advise_key IS
+    'Rank the columns of a table as partition or shard keys, from pg_stats and pg_stat_statements (read-only)';
