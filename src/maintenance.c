@@ -24,8 +24,6 @@
 
 #include "access/xact.h"
 #include "catalog/namespace.h"
-#include "catalog/pg_extension.h"
-#include "commands/extension.h"
 #include "access/htup_details.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_inherits.h"
@@ -35,15 +33,11 @@
 #include "miscadmin.h"
 #include "nodes/parsenodes.h"
 #include "storage/lmgr.h"
-#include "tcop/tcopprot.h"
-#include "tcop/utility.h"
 #include "utils/guc.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
-#include "utils/resowner.h"
-#include "utils/snapmgr.h"
 #include "utils/syscache.h"
 #include "utils/timestamp.h"
 
@@ -69,24 +63,6 @@ typedef enum StepAction
 static const char *const step_names[] = {
 	"create", "create", "rescue", "rescue", "drop", "detach", "archive", "secure"
 };
-
-/*
- * The background worker runs outside any transaction block, so it can detach
- * retired partitions with DETACH ... CONCURRENTLY, as top-level commands
- * after the set's transaction (PostgreSQL allows it only without a default
- * partition).  Steps deferred that way wait here.
- */
-typedef struct DeferredDetach
-{
-	Oid			parent;
-	Oid			relid;
-	Oid			owner;
-	char	   *schema;			/* archive to this schema, or NULL */
-} DeferredDetach;
-
-static bool concurrent_detach_allowed = false;
-static List *deferred_detaches = NIL;
-static MemoryContext deferred_context = NULL;
 
 typedef struct MaintenanceStep
 {
@@ -480,23 +456,29 @@ log_step(Oid parent, const char *action, const char *partition, const char *outc
 		elog(ERROR, "could not write partman.maintenance_log: %s", SPI_result_code_string(rc));
 }
 
-/* A detach that the worker defers to DETACH ... CONCURRENTLY after the set's transaction. */
+/*
+ * A detach that the worker defers to DETACH ... CONCURRENTLY after the set's
+ * transaction (PostgreSQL allows it only without a default partition).
+ */
 static bool
-step_is_deferred(const PartmanSet *set, const MaintenanceStep *step)
+step_is_deferred(const PartmanSet *set, const MaintenanceStep *step,
+				 const PartmanMaintainRun *run)
 {
 	return (step->action == STEP_DETACH || step->action == STEP_ARCHIVE) &&
-		concurrent_detach_allowed && !OidIsValid(partman_default_partition(set->key.parent));
+		run->deferred != NULL && !OidIsValid(partman_default_partition(set->key.parent));
 }
 
 /* Whether the step locks tables until commit (counted against the lock budget). */
 static bool
-step_takes_locks(const PartmanSet *set, const MaintenanceStep *step)
+step_takes_locks(const PartmanSet *set, const MaintenanceStep *step,
+				 const PartmanMaintainRun *run)
 {
-	return step->action != STEP_BLOCKED && !step_is_deferred(set, step);
+	return step->action != STEP_BLOCKED && !step_is_deferred(set, step, run);
 }
 
 static void
-execute_step(const PartmanSet *set, const PartmanTemplate *tmpl, MaintenanceStep *step)
+execute_step(const PartmanSet *set, const PartmanTemplate *tmpl, MaintenanceStep *step,
+			 const PartmanMaintainRun *run)
 {
 	const PartmanKey *key = &set->key;
 	TimestampTz started = GetCurrentTimestamp();
@@ -533,17 +515,17 @@ execute_step(const PartmanSet *set, const PartmanTemplate *tmpl, MaintenanceStep
 			return;
 		case STEP_DETACH:
 		case STEP_ARCHIVE:
-			if (step_is_deferred(set, step))
+			if (step_is_deferred(set, step, run))
 			{
-				MemoryContext old = MemoryContextSwitchTo(deferred_context);
-				DeferredDetach *detach = palloc0(sizeof(DeferredDetach));
+				MemoryContext old = MemoryContextSwitchTo(run->deferred_cxt);
+				PartmanDeferredDetach *detach = palloc0(sizeof(PartmanDeferredDetach));
 
 				detach->parent = key->parent;
 				detach->relid = step->relid;
 				detach->owner = key->owner;
 				if (step->action == STEP_ARCHIVE)
 					detach->schema = pstrdup(set->cfg.retention_schema);
-				deferred_detaches = lappend(deferred_detaches, detach);
+				*run->deferred = lappend(*run->deferred, detach);
 				MemoryContextSwitchTo(old);
 				return;
 			}
@@ -574,7 +556,7 @@ execute_step(const PartmanSet *set, const PartmanTemplate *tmpl, MaintenanceStep
  * not fit is refused before any step.
  */
 static int
-maintain_set(const PartmanConfig *cfg, bool analyze, bool may_commit, bool continuing,
+maintain_set(const PartmanConfig *cfg, const PartmanMaintainRun *run, bool continuing,
 			 bool *was_failing, bool *more)
 {
 	Oid			parent = cfg->parent;
@@ -603,12 +585,12 @@ maintain_set(const PartmanConfig *cfg, bool analyze, bool may_commit, bool conti
 	/* plan again under the locks: no row can reach the default partition now */
 	steps = plan_set(&set);
 	partman_read_template(&set.key, &set.cfg, &tmpl);
-	if (may_commit)
+	if (run->may_commit)
 		fit = Max(1, partman_lock_budget() / partman_locks_per_partition(parent, &tmpl));
 	else
 	{
 		foreach(lc, steps)
-			locking += step_takes_locks(&set, lfirst(lc)) ? 1 : 0;
+			locking += step_takes_locks(&set, lfirst(lc), run) ? 1 : 0;
 		partman_check_lock_budget(parent, &tmpl, locking, "maintenance",
 								  "Run CALL partman.run_maintenance() outside a transaction block, where it commits in batches, or raise max_locks_per_transaction.");
 	}
@@ -618,12 +600,12 @@ maintain_set(const PartmanConfig *cfg, bool analyze, bool may_commit, bool conti
 	{
 		MaintenanceStep *step = lfirst(lc);
 
-		if (!step_takes_locks(&set, step))
+		if (!step_takes_locks(&set, step, run))
 		{
 			/* reported or deferred by the first batch already */
 			if (!continuing)
 			{
-				execute_step(&set, &tmpl, step);
+				execute_step(&set, &tmpl, step, run);
 				done++;
 			}
 			continue;
@@ -633,11 +615,11 @@ maintain_set(const PartmanConfig *cfg, bool analyze, bool may_commit, bool conti
 			*more = true;
 			continue;
 		}
-		execute_step(&set, &tmpl, step);
+		execute_step(&set, &tmpl, step, run);
 		locking++;
 		done++;
 	}
-	if (analyze && !*more)
+	if (run->analyze && !*more)
 		partman_spi_exec(psprintf("ANALYZE %s", partman_qualified_name(parent)), SPI_OK_UTILITY);
 	partman_end_ddl(&ddl);
 	return done;
@@ -689,18 +671,10 @@ record_idle(List *parents)
 		elog(ERROR, "could not update partman.part_config: %s", SPI_result_code_string(rc));
 }
 
-typedef enum SetOutcome
-{
-	SET_IDLE,					/* nothing to do, and nothing failing */
-	SET_CHANGED,				/* work done, or a failure cleared */
-	SET_FAILED					/* failed or skipped; logged */
-} SetOutcome;
-
 typedef struct MaintainArgs
 {
 	const PartmanConfig *cfg;
-	bool		analyze;
-	bool		may_commit;
+	const PartmanMaintainRun *run;
 	bool		continuing;		/* a later batch of the same set */
 	int			steps;			/* out */
 	bool		was_failing;	/* out */
@@ -713,20 +687,22 @@ maintain_set_recorded(void *arg)
 {
 	MaintainArgs *args = arg;
 
-	args->steps = maintain_set(args->cfg, args->analyze, args->may_commit, args->continuing,
+	args->steps = maintain_set(args->cfg, args->run, args->continuing,
 							   &args->was_failing, &args->more);
 	if (args->steps > 0 || args->was_failing)
 		record_outcome(args->cfg->parent, NULL);
 }
 
 /*
- * Maintain one set in a subtransaction, retrying lock timeouts with backoff.
- * may_commit: the caller commits after SET_CHANGED and calls again while
- * *more says that steps remain (*more is true on entry for those calls).
+ * partman_maintain_set
+ *		Maintain one set in a subtransaction, retrying lock timeouts with
+ *		backoff.  With run->may_commit the caller commits after
+ *		PARTMAN_SET_CHANGED and calls again while *more says that steps remain
+ *		(*more is true on entry for those calls).  A failure is logged,
+ *		recorded in part_config.last_error, and copied to run->error.
  */
-static SetOutcome
-maintain_set_safely(const PartmanConfig *cfg, bool analyze, bool may_commit, bool *more,
-					char *error, Size errlen)
+PartmanSetOutcome
+partman_maintain_set(const PartmanConfig *cfg, const PartmanMaintainRun *run, bool *more)
 {
 	bool		continuing = *more;
 	Oid			parent = cfg->parent;
@@ -739,12 +715,12 @@ maintain_set_safely(const PartmanConfig *cfg, bool analyze, bool may_commit, boo
 	{
 		log_step(parent, "maintain", NULL, "skipped",
 				 "another session is maintaining this set", started);
-		return SET_FAILED;
+		return PARTMAN_SET_FAILED;
 	}
 
 	for (int attempt = 0;; attempt++)
 	{
-		MaintainArgs args = {cfg, analyze, may_commit, continuing, 0, false, false};
+		MaintainArgs args = {cfg, run, continuing, 0, false, false};
 		ErrorData  *edata = partman_try_subtransaction(maintain_set_recorded, &args);
 		int			steps = args.steps;
 		bool		was_failing = args.was_failing;
@@ -752,7 +728,7 @@ maintain_set_safely(const PartmanConfig *cfg, bool analyze, bool may_commit, boo
 		if (edata == NULL)
 		{
 			*more = args.more;
-			return (steps > 0 || was_failing) ? SET_CHANGED : SET_IDLE;
+			return (steps > 0 || was_failing) ? PARTMAN_SET_CHANGED : PARTMAN_SET_IDLE;
 		}
 		if (edata->sqlerrcode == ERRCODE_QUERY_CANCELED || edata->sqlerrcode == ERRCODE_ADMIN_SHUTDOWN)
 			ReThrowError(edata);
@@ -766,14 +742,14 @@ maintain_set_safely(const PartmanConfig *cfg, bool analyze, bool may_commit, boo
 		log_step(parent, "maintain", NULL,
 				 edata->sqlerrcode == ERRCODE_LOCK_NOT_AVAILABLE ? "skipped" : "failed",
 				 edata->message, started);
-		if (error)
-			snprintf(error, errlen, "%s: %s", get_rel_name(parent), edata->message);
+		if (run->error)
+			snprintf(run->error, run->errlen, "%s: %s", get_rel_name(parent), edata->message);
 		record_outcome(parent, edata->message);
 		ereport(WARNING,
 				(errmsg("maintenance of table \"%s\" %s: %s", get_rel_name(parent),
 						edata->sqlerrcode == ERRCODE_LOCK_NOT_AVAILABLE ?
 						"skipped until the next run" : "failed", edata->message)));
-		return SET_FAILED;
+		return PARTMAN_SET_FAILED;
 	}
 }
 
@@ -798,11 +774,13 @@ prune_log(void)
 }
 
 /*
- * The config rows of the managed sets whose maintenance is enabled and whose
- * owner's privileges the caller has (or just parent's), allocated in cxt.
+ * partman_sets_to_maintain
+ *		The config rows of the managed sets whose maintenance is enabled and
+ *		whose owner's privileges the caller has (or just only's), allocated
+ *		in cxt.
  */
-static List *
-sets_to_maintain(Oid only, MemoryContext cxt)
+List *
+partman_sets_to_maintain(Oid only, MemoryContext cxt)
 {
 	PartmanSet	set;
 	MemoryContext old;
@@ -825,6 +803,92 @@ sets_to_maintain(Oid only, MemoryContext cxt)
 }
 
 /*
+ * partman_maintenance_finish
+ *		After a run: stamp last_maintenance on the sets that needed nothing
+ *		(one statement for all of them, and no commit each), then prune
+ *		partman.maintenance_log.
+ */
+void
+partman_maintenance_finish(List *idle)
+{
+	record_idle(idle);
+	prune_log();
+}
+
+/*
+ * partman_deferred_detach_statements
+ *		The statements that carry out a detach the worker deferred: DETACH
+ *		... CONCURRENTLY, then for archive SET SCHEMA of the table and, in a
+ *		composite set, of every sub-partition.  *partition gets the
+ *		partition's name for the log.  Allocated in the caller's context.
+ */
+List *
+partman_deferred_detach_statements(const PartmanDeferredDetach *detach, char **partition)
+{
+	List	   *statements;
+
+	*partition = partman_qualified_name(detach->relid);
+	statements = list_make1(psprintf("ALTER TABLE %s DETACH PARTITION %s CONCURRENTLY",
+									  partman_qualified_name(detach->parent), *partition));
+	if (detach->schema)
+		statements = list_concat(statements,
+								 partman_archive_statements(detach->relid, detach->schema));
+	return statements;
+}
+
+/* Log the outcome of a deferred detach: failure is NULL when it was done. */
+void
+partman_log_deferred_detach(const PartmanDeferredDetach *detach, const char *partition,
+							const char *failure, TimestampTz started)
+{
+	log_step(detach->parent, detach->schema ? "archive" : "detach", partition,
+			 failure ? "failed" : "done",
+			 failure ? failure : "DETACH PARTITION CONCURRENTLY", started);
+}
+
+/*
+ * partman_pending_detaches
+ *		The detaches an interrupted DETACH ... CONCURRENTLY left pending in
+ *		managed sets, as PartmanDeferredDetach (schema NULL) allocated in
+ *		cxt.
+ */
+List *
+partman_pending_detaches(MemoryContext cxt)
+{
+	List	   *pending = NIL;
+	int			rc;
+
+	rc = SPI_execute("SELECT i.inhparent, i.inhrelid, c.relowner FROM pg_catalog.pg_inherits i "
+					 "JOIN partman.part_config p ON p.parent OPERATOR(pg_catalog.=) i.inhparent "
+					 "JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) i.inhparent "
+					 "WHERE i.inhdetachpending", true, 0);
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "could not read pg_inherits: %s", SPI_result_code_string(rc));
+	for (uint64 i = 0; i < SPI_processed; i++)
+	{
+		MemoryContext old = MemoryContextSwitchTo(cxt);
+		PartmanDeferredDetach *detach = palloc0(sizeof(PartmanDeferredDetach));
+		bool		isnull;
+
+		detach->parent = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull));
+		detach->relid = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2, &isnull));
+		detach->owner = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 3, &isnull));
+		pending = lappend(pending, detach);
+		MemoryContextSwitchTo(old);
+	}
+	return pending;
+}
+
+/* The statement that finishes a pending detach. */
+char *
+partman_finalize_detach_statement(const PartmanDeferredDetach *detach)
+{
+	return psprintf("ALTER TABLE %s DETACH PARTITION %s FINALIZE",
+					partman_qualified_name(detach->parent),
+					partman_qualified_name(detach->relid));
+}
+
+/*
  * partman.run_maintenance(parent regclass DEFAULT NULL, analyze bool DEFAULT
  *		false) PROCEDURE
  *		Maintain every set with maintenance_enabled that the caller may manage
@@ -838,27 +902,28 @@ partman_run_maintenance(PG_FUNCTION_ARGS)
 		!castNode(CallContext, fcinfo->context)->atomic;
 	bool		analyze = !PG_ARGISNULL(1) && PG_GETARG_BOOL(1);
 	MemoryContext callcxt = CurrentMemoryContext;
+	PartmanMaintainRun run = {analyze, nonatomic, NULL, NULL, NULL, 0};
 	List	   *parents;
 	List	   *idle = NIL;
 	ListCell   *lc;
 
 	/* at top level, each set that changed commits on its own */
 	spi_level = partman_spi_connect(nonatomic);
-	parents = sets_to_maintain(PG_ARGISNULL(0) ? InvalidOid : PG_GETARG_OID(0), callcxt);
+	parents = partman_sets_to_maintain(PG_ARGISNULL(0) ? InvalidOid : PG_GETARG_OID(0), callcxt);
 	foreach(lc, parents)
 	{
 		PartmanConfig *cfg = lfirst(lc);
-		SetOutcome	outcome;
+		PartmanSetOutcome outcome;
 		bool		more = false;
 
 		do
 		{
 			CHECK_FOR_INTERRUPTS();
-			outcome = maintain_set_safely(cfg, analyze, nonatomic, &more, NULL, 0);
-			if (outcome != SET_IDLE && nonatomic)
+			outcome = partman_maintain_set(cfg, &run, &more);
+			if (outcome != PARTMAN_SET_IDLE && nonatomic)
 				partman_spi_commit();
 		} while (more);
-		if (outcome == SET_IDLE)
+		if (outcome == PARTMAN_SET_IDLE)
 		{
 			MemoryContext old = MemoryContextSwitchTo(callcxt);
 
@@ -866,9 +931,7 @@ partman_run_maintenance(PG_FUNCTION_ARGS)
 			MemoryContextSwitchTo(old);
 		}
 	}
-	/* sets with nothing to do cost one statement in all, and no commit each */
-	record_idle(idle);
-	prune_log();
+	partman_maintenance_finish(idle);
 	partman_spi_finish(spi_level);
 	PG_RETURN_VOID();
 }
@@ -890,7 +953,7 @@ partman_maintenance_plan(PG_FUNCTION_ARGS)
 
 	InitMaterializedSRF(fcinfo, 0);
 	spi_level = partman_spi_connect(false);
-	parents = sets_to_maintain(PG_ARGISNULL(0) ? InvalidOid : PG_GETARG_OID(0),
+	parents = partman_sets_to_maintain(PG_ARGISNULL(0) ? InvalidOid : PG_GETARG_OID(0),
 							   CurrentMemoryContext);
 	foreach(lc, parents)
 	{
@@ -994,310 +1057,4 @@ partman_maintenance_plan(PG_FUNCTION_ARGS)
 	}
 	partman_spi_finish(spi_level);
 	return (Datum) 0;
-}
-
-/*
- * A transaction of the worker's round, with SPI and a snapshot.  It first
- * takes a share lock on the extension, so a concurrent DROP EXTENSION is
- * waited for rather than met half-way; false (and no transaction) when the
- * extension is gone.
- */
-static int	round_spi_level;
-
-static bool
-round_begin(void)
-{
-	Oid			extension;
-
-	/* a worker has no client statements: stamp the clock partman_now() reads */
-	partman_start_background_transaction();
-	extension = get_extension_oid("partman", true);
-	if (OidIsValid(extension))
-	{
-		LockDatabaseObject(ExtensionRelationId, extension, 0, AccessShareLock);
-		/* it may have been dropped while we waited */
-		extension = get_extension_oid("partman", true);
-	}
-	if (!OidIsValid(extension))
-	{
-		CommitTransactionCommand();
-		return false;
-	}
-	round_spi_level = partman_spi_connect(false);
-	PushActiveSnapshot(GetTransactionSnapshot());
-	return true;
-}
-
-static void
-round_end(void)
-{
-	PopActiveSnapshot();
-	partman_spi_finish(round_spi_level);
-	CommitTransactionCommand();
-}
-
-/*
- * Run one utility statement as a top-level command of its own, as role,
- * with partman.lock_timeout; outside any transaction.
- */
-static void
-run_toplevel(const char *sql, Oid role)
-{
-	Oid			save_userid;
-	int			save_sec_context;
-	RawStmt    *raw;
-	List	   *plans;
-	char		timeout[32];
-
-	MemoryContext command_context;
-	MemoryContext save_portal_context = PortalContext;
-	MemoryContext caller = CurrentMemoryContext;
-
-	/*
-	 * Commands that commit internally (DETACH ... CONCURRENTLY) keep what
-	 * must survive in PortalContext, which a background worker has no
-	 * portal to provide: give them one.
-	 */
-	command_context = AllocSetContextCreate(TopMemoryContext, "partman top-level command",
-											ALLOCSET_DEFAULT_SIZES);
-	PortalContext = command_context;
-	snprintf(timeout, sizeof(timeout), "%d", partman_lock_timeout_ms);
-	partman_start_background_transaction();
-	(void) set_config_option("lock_timeout", timeout, PGC_USERSET, PGC_S_SESSION,
-							 GUC_ACTION_SET, true, 0, false);
-	(void) set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION,
-							 GUC_ACTION_SET, true, 0, false);
-	GetUserIdAndSecContext(&save_userid, &save_sec_context);
-	SetUserIdAndSecContext(role, save_sec_context | SECURITY_LOCAL_USERID_CHANGE);
-	PushActiveSnapshot(GetTransactionSnapshot());
-	/* parse and plan trees must outlive the command's own commits too */
-	MemoryContextSwitchTo(command_context);
-	raw = linitial_node(RawStmt, pg_parse_query(sql));
-	plans = pg_plan_queries(pg_analyze_and_rewrite_fixedparams(raw, sql, NULL, 0, NULL),
-							sql, CURSOR_OPT_PARALLEL_OK, NULL);
-	ProcessUtility(linitial_node(PlannedStmt, plans), sql, false, PROCESS_UTILITY_TOPLEVEL,
-				   NULL, NULL, None_Receiver, NULL);
-	if (ActiveSnapshotSet())
-		PopActiveSnapshot();
-	SetUserIdAndSecContext(save_userid, save_sec_context);
-	CommitTransactionCommand();
-	MemoryContextSwitchTo(caller);
-	PortalContext = save_portal_context;
-	MemoryContextDelete(command_context);
-}
-
-/* Names of a deferred detach's tables, read in a transaction of their own. */
-static void
-detach_names(const DeferredDetach *detach, char **parent, char **partition)
-{
-	MemoryContext caller = CurrentMemoryContext;
-
-	partman_start_background_transaction();
-	*parent = MemoryContextStrdup(caller, partman_qualified_name(detach->parent));
-	*partition = MemoryContextStrdup(caller, partman_qualified_name(detach->relid));
-	CommitTransactionCommand();
-}
-
-/* The statements that archive a detached table, read in a transaction of their own. */
-static List *
-archive_statements(const DeferredDetach *detach)
-{
-	MemoryContext caller = CurrentMemoryContext;
-	List	   *statements;
-	List	   *result = NIL;
-	ListCell   *lc;
-
-	partman_start_background_transaction();
-	statements = partman_archive_statements(detach->relid, detach->schema);
-	foreach(lc, statements)
-	{
-		MemoryContext old = MemoryContextSwitchTo(caller);
-
-		result = lappend(result, pstrdup(lfirst(lc)));
-		MemoryContextSwitchTo(old);
-	}
-	CommitTransactionCommand();
-	return result;
-}
-
-/*
- * Carry out the detaches deferred during the round, each as DETACH ...
- * CONCURRENTLY at top level (and SET SCHEMA for archive).  A failure is
- * logged and the others go on; a detach left pending by a failure is
- * finished by the next round (FINALIZE).
- */
-static void
-run_deferred_detaches(char *last_error, Size len)
-{
-	ListCell   *lc;
-
-	foreach(lc, deferred_detaches)
-	{
-		DeferredDetach *detach = lfirst(lc);
-		TimestampTz started = GetCurrentTimestamp();
-		MemoryContext oldcontext = CurrentMemoryContext;
-		char	   *parent;
-		char	   *partition;
-		ErrorData  *volatile failure = NULL;
-
-		CHECK_FOR_INTERRUPTS();
-		detach_names(detach, &parent, &partition);
-		PG_TRY();
-		{
-			run_toplevel(psprintf("ALTER TABLE %s DETACH PARTITION %s CONCURRENTLY", parent,
-								  partition), detach->owner);
-			if (detach->schema)
-			{
-				ListCell   *ac;
-
-				/* a composite set's partition moves with its sub-partitions */
-				foreach(ac, archive_statements(detach))
-					run_toplevel(lfirst(ac), detach->owner);
-			}
-		}
-		PG_CATCH();
-		{
-			MemoryContextSwitchTo(oldcontext);
-			failure = CopyErrorData();
-			FlushErrorState();
-			AbortCurrentTransaction();
-			MemoryContextSwitchTo(oldcontext);
-		}
-		PG_END_TRY();
-
-		/* (a "continue" inside PG_CATCH would only leave PG_TRY's own loop) */
-		if (failure)
-		{
-			snprintf(last_error, len, "%s: %s", partition, failure->message);
-			if (round_begin())
-			{
-				log_step(detach->parent, detach->schema ? "archive" : "detach", partition,
-						 "failed", failure->message, started);
-				round_end();
-			}
-			continue;
-		}
-
-		if (round_begin())
-		{
-			log_step(detach->parent, detach->schema ? "archive" : "detach", partition, "done",
-					 "DETACH PARTITION CONCURRENTLY", started);
-			round_end();
-		}
-	}
-}
-
-/* Finish detaches that an interrupted DETACH ... CONCURRENTLY left pending. */
-static void
-finalize_pending_detaches(void)
-{
-	List	   *pending = NIL;
-	ListCell   *lc;
-	MemoryContext caller = CurrentMemoryContext;
-	int			rc;
-
-	if (!round_begin())
-		return;
-	rc = SPI_execute("SELECT i.inhparent, i.inhrelid, c.relowner FROM pg_catalog.pg_inherits i "
-					 "JOIN partman.part_config p ON p.parent OPERATOR(pg_catalog.=) i.inhparent "
-					 "JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) i.inhparent "
-					 "WHERE i.inhdetachpending", true, 0);
-	if (rc != SPI_OK_SELECT)
-		elog(ERROR, "could not read pg_inherits: %s", SPI_result_code_string(rc));
-	for (uint64 i = 0; i < SPI_processed; i++)
-	{
-		MemoryContext old = MemoryContextSwitchTo(caller);
-		DeferredDetach *detach = palloc0(sizeof(DeferredDetach));
-		bool		isnull;
-
-		detach->parent = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull));
-		detach->relid = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2, &isnull));
-		detach->owner = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 3, &isnull));
-		pending = lappend(pending, detach);
-		MemoryContextSwitchTo(old);
-	}
-	round_end();
-
-	foreach(lc, pending)
-	{
-		DeferredDetach *detach = lfirst(lc);
-		char	   *parent;
-		char	   *partition;
-
-		detach_names(detach, &parent, &partition);
-		run_toplevel(psprintf("ALTER TABLE %s DETACH PARTITION %s FINALIZE", parent, partition),
-					 detach->owner);
-	}
-}
-
-/*
- * partman_maintenance_round
- *		The background worker's round: every enabled set, each in its own
- *		transaction, then the idle sets' timestamps and the log pruning.
- *		Returns how many sets failed or were skipped (last_error gets the
- *		last such message), or -1 when the extension is gone.  Runs outside
- *		any transaction.
- */
-int
-partman_maintenance_round(char *last_error, Size len)
-{
-	MemoryContext cxt = CurrentMemoryContext;
-	List	   *parents;
-	List	   *idle = NIL;
-	ListCell   *lc;
-	int			failed = 0;
-
-	finalize_pending_detaches();
-	concurrent_detach_allowed = true;
-	deferred_context = cxt;
-	deferred_detaches = NIL;
-
-	if (!round_begin())
-		return -1;
-	parents = sets_to_maintain(InvalidOid, cxt);
-	round_end();
-
-	foreach(lc, parents)
-	{
-		SetOutcome	outcome;
-		bool		more = false;
-
-		CHECK_FOR_INTERRUPTS();
-		if (!round_begin())
-			return -1;
-		/* the set may have been dropped since the list was read */
-		if (SearchSysCacheExists1(RELOID, ObjectIdGetDatum(((PartmanConfig *) lfirst(lc))->parent)))
-		{
-			outcome = maintain_set_safely(lfirst(lc), false, true, &more, last_error, len);
-			/* a set too big for one transaction: one per batch */
-			while (more)
-			{
-				round_end();
-				CHECK_FOR_INTERRUPTS();
-				if (!round_begin())
-					return -1;
-				outcome = maintain_set_safely(lfirst(lc), false, true, &more, last_error, len);
-			}
-			if (outcome == SET_IDLE)
-			{
-				MemoryContext old = MemoryContextSwitchTo(cxt);
-
-				idle = lappend_oid(idle, ((PartmanConfig *) lfirst(lc))->parent);
-				MemoryContextSwitchTo(old);
-			}
-			else if (outcome == SET_FAILED)
-				failed++;
-		}
-		round_end();
-	}
-	concurrent_detach_allowed = false;
-	run_deferred_detaches(last_error, len);
-	deferred_detaches = NIL;
-
-	if (!round_begin())
-		return -1;
-	record_idle(idle);
-	prune_log();
-	round_end();
-	return failed;
 }

@@ -454,8 +454,53 @@ extern PartmanShared *partman_shared;
 extern void partman_register_launcher(void);
 extern PartmanShared *partman_require_shared(void);
 
-/* in maintenance.c, for the worker */
+/* in round.c */
 extern int	partman_maintenance_round(char *last_error, Size len);
+
+/* ---------------------------------------------------------------------
+ * functions in maintenance.c: planning and carrying out one set's
+ * maintenance (run_maintenance, the worker's round, maintenance_plan)
+ * ---------------------------------------------------------------------
+ */
+
+/* A retired partition the worker detaches CONCURRENTLY after the set's transaction. */
+typedef struct PartmanDeferredDetach
+{
+	Oid			parent;
+	Oid			relid;
+	Oid			owner;
+	char	   *schema;			/* archive to this schema, or NULL */
+} PartmanDeferredDetach;
+
+typedef enum PartmanSetOutcome
+{
+	PARTMAN_SET_IDLE,			/* nothing to do, and nothing failing */
+	PARTMAN_SET_CHANGED,		/* work done, or a failure cleared */
+	PARTMAN_SET_FAILED			/* failed or skipped; logged */
+} PartmanSetOutcome;
+
+/* How a caller runs maintenance of a set. */
+typedef struct PartmanMaintainRun
+{
+	bool		analyze;		/* ANALYZE the parent afterwards */
+	bool		may_commit;		/* the caller commits between batches */
+	List	  **deferred;		/* worker: PartmanDeferredDetach to run later, or NULL */
+	MemoryContext deferred_cxt; /* where those are allocated */
+	char	   *error;			/* gets the last failure, or NULL */
+	Size		errlen;
+} PartmanMaintainRun;
+
+extern List *partman_sets_to_maintain(Oid only, MemoryContext cxt);
+extern PartmanSetOutcome partman_maintain_set(const PartmanConfig *cfg,
+											  const PartmanMaintainRun *run, bool *more);
+extern void partman_maintenance_finish(List *idle);
+extern List *partman_deferred_detach_statements(const PartmanDeferredDetach *detach,
+												char **partition);
+extern void partman_log_deferred_detach(const PartmanDeferredDetach *detach,
+										const char *partition, const char *failure,
+										TimestampTz started);
+extern List *partman_pending_detaches(MemoryContext cxt);
+extern char *partman_finalize_detach_statement(const PartmanDeferredDetach *detach);
 
 /* ---------------------------------------------------------------------
  * functions in pruning_diagnose.c: why a plan did (not) prune partitions,
