@@ -2,7 +2,8 @@
 PG_CONFIG ?= /usr/lib/postgresql/15/bin/pg_config
 
 MODULE_big = partman
-OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
+# src/ holds partman.c and spi.c; each folder below it is one layer (README: Layout)
+OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c src/*/*.c)))
 EXTENSION = partman
 DATA = $(wildcard sql/partman--*.sql)
 PG_CPPFLAGS = -I$(srcdir)/src
@@ -17,8 +18,8 @@ all install:
 	$(MAKE) $@
 else
 include $(PGXS)
-# every object depends on the shared header (PGXS tracks no header dependencies)
-$(OBJS): src/partman.h src/compat.h
+# every object depends on the headers (PGXS tracks no header dependencies)
+$(OBJS): $(wildcard src/*.h src/*/*.h)
 endif
 
 .PHONY: test demo demo-stop bench deps
