@@ -264,6 +264,13 @@ typedef struct PartmanTemplate
 	bool		sub_default;	/* LIST: a default sub-partition too */
 } PartmanTemplate;
 
+/* A statement and the role that runs it. */
+typedef struct PartmanStatement
+{
+	Oid			role;
+	char	   *sql;
+} PartmanStatement;
+
 extern void partman_lock_relation(Oid relid, LOCKMODE mode);
 /* What partman_begin_ddl changed, for partman_end_ddl to restore. */
 typedef struct PartmanDdlState
@@ -364,6 +371,38 @@ extern void partman_config_delete(Oid parent);
 extern void partman_config_set_default(Oid parent, bool on);
 extern const char *partman_strategy_name(char strategy);
 extern const char *partman_strategy_keyword(char strategy);
+extern void partman_config_record_outcome(Oid parent, const char *error);
+extern void partman_config_record_idle(List *parents);
+extern List *partman_config_parents(void);
+extern void partman_config_disable_maintenance(Oid parent);
+
+/* A retired partition whose detach is deferred (worker) or left pending. */
+typedef struct PartmanDeferredDetach
+{
+	Oid			parent;
+	Oid			relid;
+	Oid			owner;
+	char	   *schema;			/* archive to this schema, or NULL */
+} PartmanDeferredDetach;
+
+extern List *partman_config_pending_detaches(MemoryContext cxt);
+
+/* ---------------------------------------------------------------------
+ * functions in pg_partman.c: pg_partman's configuration, for adoption
+ * ---------------------------------------------------------------------
+ */
+extern Oid	partman_pg_partman_config(const char *schema);
+extern struct SPITupleTable *partman_pg_partman_sets(Oid config, const char *const *columns,
+													 int ncolumns, uint64 *nsets);
+extern void partman_pg_partman_disable(Oid config, const char *parent_table);
+
+/* ---------------------------------------------------------------------
+ * functions in log.c: partman.maintenance_log
+ * ---------------------------------------------------------------------
+ */
+extern void partman_log_step(Oid parent, const char *action, const char *partition,
+							 const char *outcome, const char *detail, TimestampTz started);
+extern void partman_prune_log(void);
 
 /* ---------------------------------------------------------------------
  * composite sets: functions in listhash.c, ddl.c and composite.c
@@ -463,15 +502,6 @@ extern int	partman_maintenance_round(char *last_error, Size len);
  * ---------------------------------------------------------------------
  */
 
-/* A retired partition the worker detaches CONCURRENTLY after the set's transaction. */
-typedef struct PartmanDeferredDetach
-{
-	Oid			parent;
-	Oid			relid;
-	Oid			owner;
-	char	   *schema;			/* archive to this schema, or NULL */
-} PartmanDeferredDetach;
-
 typedef enum PartmanSetOutcome
 {
 	PARTMAN_SET_IDLE,			/* nothing to do, and nothing failing */
@@ -499,8 +529,7 @@ extern List *partman_deferred_detach_statements(const PartmanDeferredDetach *det
 extern void partman_log_deferred_detach(const PartmanDeferredDetach *detach,
 										const char *partition, const char *failure,
 										TimestampTz started);
-extern List *partman_pending_detaches(MemoryContext cxt);
-extern char *partman_finalize_detach_statement(const PartmanDeferredDetach *detach);
+extern List *partman_finalize_statements(MemoryContext cxt);
 
 /* ---------------------------------------------------------------------
  * functions in pruning_diagnose.c: why a plan did (not) prune partitions,

@@ -29,6 +29,8 @@
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/syscache.h"
+#include "utils/array.h"
+#include "utils/memutils.h"
 
 PG_FUNCTION_INFO_V1(partman_config_guard);
 PG_FUNCTION_INFO_V1(partman_set_config);
@@ -612,6 +614,132 @@ partman_config_read_maintained(MemoryContext cxt)
 	}
 	MemoryContextSwitchTo(old);
 	return result;
+}
+
+/*
+ * partman_config_record_outcome
+ *		Stamp last_maintenance on parent's row, with last_error = error (NULL
+ *		after a run that succeeded).
+ */
+void
+partman_config_record_outcome(Oid parent, const char *error)
+{
+	Oid			argtypes[3] = {REGCLASSOID, TEXTOID, TIMESTAMPTZOID};
+	Datum		values[3];
+	char		nulls[3] = {' ', ' ', ' '};
+	int			rc;
+
+	values[0] = ObjectIdGetDatum(parent);
+	if (error)
+		values[1] = CStringGetTextDatum(error);
+	else
+		nulls[1] = 'n';
+	values[2] = TimestampTzGetDatum(partman_now());
+	rc = SPI_execute_with_args("UPDATE partman.part_config SET last_maintenance = $3, last_error = $2 "
+							   "WHERE parent OPERATOR(pg_catalog.=) $1",
+							   3, argtypes, values, nulls, false, 0);
+	if (rc != SPI_OK_UPDATE)
+		elog(ERROR, "could not update partman.part_config: %s", SPI_result_code_string(rc));
+}
+
+/* Stamp last_maintenance on sets that needed nothing, in one statement. */
+void
+partman_config_record_idle(List *parents)
+{
+	Oid			argtypes[2] = {REGCLASSARRAYOID, TIMESTAMPTZOID};
+	Datum		values[2];
+	Datum	   *items;
+	ListCell   *lc;
+	int			rc;
+
+	if (parents == NIL)
+		return;
+	items = palloc(sizeof(Datum) * list_length(parents));
+	foreach(lc, parents)
+		items[foreach_current_index(lc)] = ObjectIdGetDatum(lfirst_oid(lc));
+	values[0] = PointerGetDatum(construct_array(items, list_length(parents), REGCLASSOID,
+												sizeof(Oid), true, TYPALIGN_INT));
+	values[1] = TimestampTzGetDatum(partman_now());
+	rc = SPI_execute_with_args("UPDATE partman.part_config SET last_maintenance = $2 "
+							   "WHERE parent OPERATOR(pg_catalog.=) ANY ($1)",
+							   2, argtypes, values, NULL, false, 0);
+	if (rc != SPI_OK_UPDATE)
+		elog(ERROR, "could not update partman.part_config: %s", SPI_result_code_string(rc));
+}
+
+/*
+ * partman_config_pending_detaches
+ *		The detaches an interrupted DETACH ... CONCURRENTLY left pending in
+ *		managed sets, as PartmanDeferredDetach (schema NULL) allocated in
+ *		cxt.
+ */
+List *
+partman_config_pending_detaches(MemoryContext cxt)
+{
+	List	   *pending = NIL;
+	int			rc;
+
+	rc = SPI_execute("SELECT i.inhparent, i.inhrelid, c.relowner FROM pg_catalog.pg_inherits i "
+					 "JOIN partman.part_config p ON p.parent OPERATOR(pg_catalog.=) i.inhparent "
+					 "JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) i.inhparent "
+					 "WHERE i.inhdetachpending", true, 0);
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "could not read pg_inherits: %s", SPI_result_code_string(rc));
+	for (uint64 i = 0; i < SPI_processed; i++)
+	{
+		MemoryContext old = MemoryContextSwitchTo(cxt);
+		PartmanDeferredDetach *detach = palloc0(sizeof(PartmanDeferredDetach));
+		bool		isnull;
+
+		detach->parent = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull));
+		detach->relid = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2, &isnull));
+		detach->owner = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 3, &isnull));
+		pending = lappend(pending, detach);
+		MemoryContextSwitchTo(old);
+	}
+	return pending;
+}
+
+/*
+ * partman_config_parents
+ *		The parents of every managed set, in OID order.
+ */
+List *
+partman_config_parents(void)
+{
+	List	   *parents = NIL;
+	int			rc = SPI_execute("SELECT parent FROM partman.part_config ORDER BY parent",
+								 true, 0);
+
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "could not read partman.part_config: %s", SPI_result_code_string(rc));
+	for (uint64 i = 0; i < SPI_processed; i++)
+	{
+		bool		isnull;
+
+		parents = lappend_oid(parents,
+							  DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[i],
+															 SPI_tuptable->tupdesc, 1, &isnull)));
+	}
+	return parents;
+}
+
+/*
+ * partman_config_disable_maintenance
+ *		maintenance_enabled = false for parent's row, as the caller (the
+ *		guard trigger checks ownership).
+ */
+void
+partman_config_disable_maintenance(Oid parent)
+{
+	int			rc;
+
+	rc = SPI_execute_with_args("UPDATE partman.part_config SET maintenance_enabled = false "
+							   "WHERE parent OPERATOR(pg_catalog.=) $1",
+							   1, (Oid[]) {REGCLASSOID}, (Datum[]) {ObjectIdGetDatum(parent)},
+							   NULL, false, 0);
+	if (rc != SPI_OK_UPDATE)
+		elog(ERROR, "could not update partman.part_config: %s", SPI_result_code_string(rc));
 }
 
 /* ---------------------------------------------------------------------

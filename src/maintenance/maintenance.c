@@ -399,63 +399,6 @@ sub_statement(const PartmanMissingSub *sub)
  * ---------------------------------------------------------------------
  */
 
-/* The owner of partman.maintenance_log (the extension's owner). */
-static Oid
-log_owner(void)
-{
-	Oid			relid = get_relname_relid("maintenance_log", get_namespace_oid("partman", false));
-
-	HeapTuple	tuple;
-	Oid			owner;
-
-	if (!OidIsValid(relid))
-		elog(ERROR, "partman.maintenance_log does not exist");
-	tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
-	if (!HeapTupleIsValid(tuple))
-		elog(ERROR, "cache lookup failed for relation %u", relid);
-	owner = ((Form_pg_class) GETSTRUCT(tuple))->relowner;
-	ReleaseSysCache(tuple);
-	return owner;
-}
-
-/* Write one row of partman.maintenance_log. */
-static void
-log_step(Oid parent, const char *action, const char *partition, const char *outcome,
-		 const char *detail, TimestampTz started)
-{
-	Oid			argtypes[6] = {REGCLASSOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, INTERVALOID};
-	Datum		values[6];
-	char		nulls[6] = {' ', ' ', ' ', ' ', ' ', ' '};
-	Oid			save_userid;
-	int			save_sec_context;
-	int			rc;
-
-	values[0] = ObjectIdGetDatum(parent);
-	values[1] = CStringGetTextDatum(action);
-	if (partition)
-		values[2] = CStringGetTextDatum(partition);
-	else
-		nulls[2] = 'n';
-	values[3] = CStringGetTextDatum(outcome);
-	if (detail)
-		values[4] = CStringGetTextDatum(detail);
-	else
-		nulls[4] = 'n';
-	values[5] = DirectFunctionCall2(timestamp_mi, TimestampTzGetDatum(GetCurrentTimestamp()),
-									TimestampTzGetDatum(started));
-
-	/* the log is partman's, not the caller's: nobody else may write it */
-	GetUserIdAndSecContext(&save_userid, &save_sec_context);
-	SetUserIdAndSecContext(log_owner(), save_sec_context | SECURITY_LOCAL_USERID_CHANGE);
-	rc = SPI_execute_with_args("INSERT INTO partman.maintenance_log "
-							   "(parent, action, partition, outcome, detail, duration) "
-							   "VALUES ($1, $2, $3, $4, $5, $6)",
-							   6, argtypes, values, nulls, false, 0);
-	SetUserIdAndSecContext(save_userid, save_sec_context);
-	if (rc != SPI_OK_INSERT)
-		elog(ERROR, "could not write partman.maintenance_log: %s", SPI_result_code_string(rc));
-}
-
 /*
  * A detach that the worker defers to DETACH ... CONCURRENTLY after the set's
  * transaction (PostgreSQL allows it only without a default partition).
@@ -505,7 +448,7 @@ execute_step(const PartmanSet *set, const PartmanTemplate *tmpl, MaintenanceStep
 							  step->parked_rows, step->sub ? "sub-" : "");
 			break;
 		case STEP_BLOCKED:
-			log_step(key->parent, step_names[step->action], step->partition,
+			partman_log_step(key->parent, step_names[step->action], step->partition,
 					 step->sub ? "needs create_partition" : "needs partition_data",
 					 step->reason, started);
 			ereport(WARNING,
@@ -545,7 +488,7 @@ execute_step(const PartmanSet *set, const PartmanTemplate *tmpl, MaintenanceStep
 				break;
 			}
 	}
-	log_step(key->parent, step_names[step->action], step->partition, "done", detail, started);
+	partman_log_step(key->parent, step_names[step->action], step->partition, "done", detail, started);
 }
 
 /*
@@ -625,52 +568,6 @@ maintain_set(const PartmanConfig *cfg, const PartmanMaintainRun *run, bool conti
 	return done;
 }
 
-static void
-record_outcome(Oid parent, const char *error)
-{
-	Oid			argtypes[3] = {REGCLASSOID, TEXTOID, TIMESTAMPTZOID};
-	Datum		values[3];
-	char		nulls[3] = {' ', ' ', ' '};
-	int			rc;
-
-	values[0] = ObjectIdGetDatum(parent);
-	if (error)
-		values[1] = CStringGetTextDatum(error);
-	else
-		nulls[1] = 'n';
-	values[2] = TimestampTzGetDatum(partman_now());
-	rc = SPI_execute_with_args("UPDATE partman.part_config SET last_maintenance = $3, last_error = $2 "
-							   "WHERE parent OPERATOR(pg_catalog.=) $1",
-							   3, argtypes, values, nulls, false, 0);
-	if (rc != SPI_OK_UPDATE)
-		elog(ERROR, "could not update partman.part_config: %s", SPI_result_code_string(rc));
-}
-
-/* Stamp last_maintenance on sets that needed nothing, in one statement. */
-static void
-record_idle(List *parents)
-{
-	Oid			argtypes[2] = {REGCLASSARRAYOID, TIMESTAMPTZOID};
-	Datum		values[2];
-	Datum	   *items;
-	ListCell   *lc;
-	int			rc;
-
-	if (parents == NIL)
-		return;
-	items = palloc(sizeof(Datum) * list_length(parents));
-	foreach(lc, parents)
-		items[foreach_current_index(lc)] = ObjectIdGetDatum(lfirst_oid(lc));
-	values[0] = PointerGetDatum(construct_array(items, list_length(parents), REGCLASSOID,
-												sizeof(Oid), true, TYPALIGN_INT));
-	values[1] = TimestampTzGetDatum(partman_now());
-	rc = SPI_execute_with_args("UPDATE partman.part_config SET last_maintenance = $2 "
-							   "WHERE parent OPERATOR(pg_catalog.=) ANY ($1)",
-							   2, argtypes, values, NULL, false, 0);
-	if (rc != SPI_OK_UPDATE)
-		elog(ERROR, "could not update partman.part_config: %s", SPI_result_code_string(rc));
-}
-
 typedef struct MaintainArgs
 {
 	const PartmanConfig *cfg;
@@ -690,7 +587,7 @@ maintain_set_recorded(void *arg)
 	args->steps = maintain_set(args->cfg, args->run, args->continuing,
 							   &args->was_failing, &args->more);
 	if (args->steps > 0 || args->was_failing)
-		record_outcome(args->cfg->parent, NULL);
+		partman_config_record_outcome(args->cfg->parent, NULL);
 }
 
 /*
@@ -713,7 +610,7 @@ partman_maintain_set(const PartmanConfig *cfg, const PartmanMaintainRun *run, bo
 	SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, PARTMAN_LOCK_CLASS, parent, 2);
 	if (LockAcquire(&tag, ExclusiveLock, false, true) == LOCKACQUIRE_NOT_AVAIL)
 	{
-		log_step(parent, "maintain", NULL, "skipped",
+		partman_log_step(parent, "maintain", NULL, "skipped",
 				 "another session is maintaining this set", started);
 		return PARTMAN_SET_FAILED;
 	}
@@ -739,38 +636,18 @@ partman_maintain_set(const PartmanConfig *cfg, const PartmanMaintainRun *run, bo
 			CHECK_FOR_INTERRUPTS();
 			continue;
 		}
-		log_step(parent, "maintain", NULL,
+		partman_log_step(parent, "maintain", NULL,
 				 edata->sqlerrcode == ERRCODE_LOCK_NOT_AVAILABLE ? "skipped" : "failed",
 				 edata->message, started);
 		if (run->error)
 			snprintf(run->error, run->errlen, "%s: %s", get_rel_name(parent), edata->message);
-		record_outcome(parent, edata->message);
+		partman_config_record_outcome(parent, edata->message);
 		ereport(WARNING,
 				(errmsg("maintenance of table \"%s\" %s: %s", get_rel_name(parent),
 						edata->sqlerrcode == ERRCODE_LOCK_NOT_AVAILABLE ?
 						"skipped until the next run" : "failed", edata->message)));
 		return PARTMAN_SET_FAILED;
 	}
-}
-
-/* Delete log rows older than partman.maintenance_log_days. */
-static void
-prune_log(void)
-{
-	Oid			argtypes[1] = {INT4OID};
-	Datum		values[1] = {Int32GetDatum(partman_maintenance_log_days)};
-	Oid			save_userid;
-	int			save_sec_context;
-	int			rc;
-
-	GetUserIdAndSecContext(&save_userid, &save_sec_context);
-	SetUserIdAndSecContext(log_owner(), save_sec_context | SECURITY_LOCAL_USERID_CHANGE);
-	rc = SPI_execute_with_args("DELETE FROM partman.maintenance_log WHERE logged_at OPERATOR(pg_catalog.<) "
-							   "(pg_catalog.now() OPERATOR(pg_catalog.-) pg_catalog.make_interval(days => $1))",
-							   1, argtypes, values, NULL, false, 0);
-	SetUserIdAndSecContext(save_userid, save_sec_context);
-	if (rc != SPI_OK_DELETE)
-		elog(ERROR, "could not prune partman.maintenance_log: %s", SPI_result_code_string(rc));
 }
 
 /*
@@ -811,8 +688,8 @@ partman_sets_to_maintain(Oid only, MemoryContext cxt)
 void
 partman_maintenance_finish(List *idle)
 {
-	record_idle(idle);
-	prune_log();
+	partman_config_record_idle(idle);
+	partman_prune_log();
 }
 
 /*
@@ -841,51 +718,38 @@ void
 partman_log_deferred_detach(const PartmanDeferredDetach *detach, const char *partition,
 							const char *failure, TimestampTz started)
 {
-	log_step(detach->parent, detach->schema ? "archive" : "detach", partition,
+	partman_log_step(detach->parent, detach->schema ? "archive" : "detach", partition,
 			 failure ? "failed" : "done",
 			 failure ? failure : "DETACH PARTITION CONCURRENTLY", started);
 }
 
 /*
- * partman_pending_detaches
- *		The detaches an interrupted DETACH ... CONCURRENTLY left pending in
- *		managed sets, as PartmanDeferredDetach (schema NULL) allocated in
- *		cxt.
+ * partman_finalize_statements
+ *		The statements that finish the detaches an interrupted DETACH ...
+ *		CONCURRENTLY left pending in managed sets (DETACH ... FINALIZE), as
+ *		PartmanStatement run by the parent's owner, allocated in cxt.
  */
 List *
-partman_pending_detaches(MemoryContext cxt)
+partman_finalize_statements(MemoryContext cxt)
 {
-	List	   *pending = NIL;
-	int			rc;
+	List	   *result = NIL;
+	ListCell   *lc;
 
-	rc = SPI_execute("SELECT i.inhparent, i.inhrelid, c.relowner FROM pg_catalog.pg_inherits i "
-					 "JOIN partman.part_config p ON p.parent OPERATOR(pg_catalog.=) i.inhparent "
-					 "JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) i.inhparent "
-					 "WHERE i.inhdetachpending", true, 0);
-	if (rc != SPI_OK_SELECT)
-		elog(ERROR, "could not read pg_inherits: %s", SPI_result_code_string(rc));
-	for (uint64 i = 0; i < SPI_processed; i++)
+	foreach(lc, partman_config_pending_detaches(CurrentMemoryContext))
 	{
+		PartmanDeferredDetach *detach = lfirst(lc);
+		char	   *sql = psprintf("ALTER TABLE %s DETACH PARTITION %s FINALIZE",
+								   partman_qualified_name(detach->parent),
+								   partman_qualified_name(detach->relid));
 		MemoryContext old = MemoryContextSwitchTo(cxt);
-		PartmanDeferredDetach *detach = palloc0(sizeof(PartmanDeferredDetach));
-		bool		isnull;
+		PartmanStatement *statement = palloc(sizeof(PartmanStatement));
 
-		detach->parent = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull));
-		detach->relid = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2, &isnull));
-		detach->owner = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 3, &isnull));
-		pending = lappend(pending, detach);
+		statement->role = detach->owner;
+		statement->sql = pstrdup(sql);
+		result = lappend(result, statement);
 		MemoryContextSwitchTo(old);
 	}
-	return pending;
-}
-
-/* The statement that finishes a pending detach. */
-char *
-partman_finalize_detach_statement(const PartmanDeferredDetach *detach)
-{
-	return psprintf("ALTER TABLE %s DETACH PARTITION %s FINALIZE",
-					partman_qualified_name(detach->parent),
-					partman_qualified_name(detach->relid));
+	return result;
 }
 
 /*

@@ -686,21 +686,7 @@ partman_check_default(PG_FUNCTION_ARGS)
 	if (!PG_ARGISNULL(0))
 		parents = list_make1_oid(PG_GETARG_OID(0));
 	else
-	{
-		int			rc = SPI_execute("SELECT parent FROM partman.part_config ORDER BY parent",
-									 true, 0);
-
-		if (rc != SPI_OK_SELECT)
-			elog(ERROR, "could not read partman.part_config: %s", SPI_result_code_string(rc));
-		for (uint64 i = 0; i < SPI_processed; i++)
-		{
-			bool		isnull;
-
-			parents = lappend_oid(parents,
-								  DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[i],
-																 SPI_tuptable->tupdesc, 1, &isnull)));
-		}
-	}
+		parents = partman_config_parents();
 
 	foreach(lc, parents)
 	{

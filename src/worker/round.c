@@ -199,28 +199,20 @@ run_deferred_detaches(List *deferred, char *last_error, Size len)
 static void
 finalize_pending_detaches(void)
 {
-	List	   *statements = NIL;
-	List	   *owners = NIL;
+	List	   *statements;
 	ListCell   *lc;
-	ListCell   *oc;
-	MemoryContext caller = CurrentMemoryContext;
 
 	if (!round_begin())
 		return;
-	foreach(lc, partman_pending_detaches(CurrentMemoryContext))
-	{
-		PartmanDeferredDetach *detach = lfirst(lc);
-		char	   *sql = partman_finalize_detach_statement(detach);
-		MemoryContext old = MemoryContextSwitchTo(caller);
-
-		statements = lappend(statements, pstrdup(sql));
-		owners = lappend_oid(owners, detach->owner);
-		MemoryContextSwitchTo(old);
-	}
+	statements = partman_finalize_statements(CurrentMemoryContext);
 	round_end();
 
-	forboth(lc, statements, oc, owners)
-		run_toplevel(lfirst(lc), lfirst_oid(oc));
+	foreach(lc, statements)
+	{
+		PartmanStatement *statement = lfirst(lc);
+
+		run_toplevel(statement->sql, statement->role);
+	}
 }
 
 /*

@@ -1,0 +1,103 @@
+/*-------------------------------------------------------------------------
+ *
+ * log.c
+ *	  partman.maintenance_log: what maintenance did.  Only partman writes it,
+ *	  as the log's owner (the extension's owner), whoever runs maintenance;
+ *	  everyone may read it.  Callers are connected to SPI.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "partman.h"
+
+#include "access/htup_details.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/syscache.h"
+#include "utils/timestamp.h"
+
+/* The owner of partman.maintenance_log (the extension's owner). */
+static Oid
+log_owner(void)
+{
+	Oid			relid = get_relname_relid("maintenance_log", get_namespace_oid("partman", false));
+
+	HeapTuple	tuple;
+	Oid			owner;
+
+	if (!OidIsValid(relid))
+		elog(ERROR, "partman.maintenance_log does not exist");
+	tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+	if (!HeapTupleIsValid(tuple))
+		elog(ERROR, "cache lookup failed for relation %u", relid);
+	owner = ((Form_pg_class) GETSTRUCT(tuple))->relowner;
+	ReleaseSysCache(tuple);
+	return owner;
+}
+
+/*
+ * partman_log_step
+ *		Write one row of partman.maintenance_log: what maintenance did to
+ *		parent (partition may be NULL), its outcome, and how long it took
+ *		since started.  Written as the log's owner.
+ */
+void
+partman_log_step(Oid parent, const char *action, const char *partition, const char *outcome,
+				 const char *detail, TimestampTz started)
+{
+	Oid			argtypes[6] = {REGCLASSOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, INTERVALOID};
+	Datum		values[6];
+	char		nulls[6] = {' ', ' ', ' ', ' ', ' ', ' '};
+	Oid			save_userid;
+	int			save_sec_context;
+	int			rc;
+
+	values[0] = ObjectIdGetDatum(parent);
+	values[1] = CStringGetTextDatum(action);
+	if (partition)
+		values[2] = CStringGetTextDatum(partition);
+	else
+		nulls[2] = 'n';
+	values[3] = CStringGetTextDatum(outcome);
+	if (detail)
+		values[4] = CStringGetTextDatum(detail);
+	else
+		nulls[4] = 'n';
+	values[5] = DirectFunctionCall2(timestamp_mi, TimestampTzGetDatum(GetCurrentTimestamp()),
+									TimestampTzGetDatum(started));
+
+	/* the log is partman's, not the caller's: nobody else may write it */
+	GetUserIdAndSecContext(&save_userid, &save_sec_context);
+	SetUserIdAndSecContext(log_owner(), save_sec_context | SECURITY_LOCAL_USERID_CHANGE);
+	rc = SPI_execute_with_args("INSERT INTO partman.maintenance_log "
+							   "(parent, action, partition, outcome, detail, duration) "
+							   "VALUES ($1, $2, $3, $4, $5, $6)",
+							   6, argtypes, values, nulls, false, 0);
+	SetUserIdAndSecContext(save_userid, save_sec_context);
+	if (rc != SPI_OK_INSERT)
+		elog(ERROR, "could not write partman.maintenance_log: %s", SPI_result_code_string(rc));
+}
+
+/* Delete log rows older than partman.maintenance_log_days, as the log's owner. */
+void
+partman_prune_log(void)
+{
+	Oid			argtypes[1] = {INT4OID};
+	Datum		values[1] = {Int32GetDatum(partman_maintenance_log_days)};
+	Oid			save_userid;
+	int			save_sec_context;
+	int			rc;
+
+	GetUserIdAndSecContext(&save_userid, &save_sec_context);
+	SetUserIdAndSecContext(log_owner(), save_sec_context | SECURITY_LOCAL_USERID_CHANGE);
+	rc = SPI_execute_with_args("DELETE FROM partman.maintenance_log WHERE logged_at OPERATOR(pg_catalog.<) "
+							   "(pg_catalog.now() OPERATOR(pg_catalog.-) pg_catalog.make_interval(days => $1))",
+							   1, argtypes, values, NULL, false, 0);
+	SetUserIdAndSecContext(save_userid, save_sec_context);
+	if (rc != SPI_OK_DELETE)
+		elog(ERROR, "could not prune partman.maintenance_log: %s", SPI_result_code_string(rc));
+}
