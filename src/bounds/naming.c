@@ -1,7 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * naming.c
- *	  Partition names: <parent>_<suffix>, always within NAMEDATALEN.
+ *	  Partition names: <parent>_<suffix>, always within NAMEDATALEN; and
+ *	  names as partman's statements write them, qualified and quoted.
  *
  * The suffix (p20240101, h3, default, americas) is unique within a set.
  * When parent name plus suffix would exceed 63 bytes, the parent part is
@@ -15,6 +16,8 @@
 
 #include "common/hashfn.h"
 #include "mb/pg_wchar.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
 
 char *
 partman_partition_name(const PartmanKey *key, const char *suffix)
@@ -36,4 +39,73 @@ partman_partition_name(const PartmanKey *key, const char *suffix)
 						NAMEDATALEN - 1 - (int) suffix_len - 10);
 	hash = hash_bytes((const unsigned char *) key->relname, (int) parent_len);
 	return psprintf("%.*s_%08x_%s", keep, key->relname, hash, suffix);
+}
+
+/* schema.table of relation relid, quoted */
+char *
+partman_qualified_name(Oid relid)
+{
+	char	   *relname = get_rel_name(relid);
+
+	if (relname == NULL)
+		elog(ERROR, "cache lookup failed for relation %u", relid);
+	return quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
+									  relname);
+}
+
+/* nspname.relname, quoted: a table that may not exist yet */
+char *
+partman_qualified_in(const char *nspname, const char *relname)
+{
+	return quote_qualified_identifier(nspname, relname);
+}
+
+/* pg_temp.<prefix>_<relid>, quoted: partman's temporary table for relid */
+char *
+partman_temp_name(const char *prefix, Oid relid)
+{
+	return psprintf("pg_temp.%s", quote_identifier(psprintf("%s_%u", prefix, relid)));
+}
+
+/* A RANGE partition: <parent>_p<suffix> (suffix from the bound's lower end) */
+char *
+partman_range_name(const PartmanKey *key, const char *suffix)
+{
+	return partman_partition_name(key, psprintf("p%s", suffix));
+}
+
+/* A HASH partition: <parent>_h<remainder> */
+char *
+partman_hash_name(const PartmanKey *key, int remainder)
+{
+	return partman_partition_name(key, psprintf("h%d", remainder));
+}
+
+/*
+ * A LIST partition named after a value (its suffix, in lower case), or
+ * <parent>_null for the partition of NULL alone (suffix NULL).
+ */
+char *
+partman_list_name(const PartmanKey *key, const char *suffix)
+{
+	char	   *lower;
+
+	if (suffix == NULL)
+		return partman_partition_name(key, "null");
+	lower = pstrdup(suffix);
+	for (char *c = lower; *c; c++)
+		*c = pg_tolower((unsigned char) *c);
+	return partman_partition_name(key, lower);
+}
+
+/*
+ * The default partition: <parent>_default, or for n > 1 the n-th candidate
+ * when that name is taken, <parent>_default_<n>.
+ */
+char *
+partman_default_name(const PartmanKey *key, int n)
+{
+	if (n <= 1)
+		return partman_partition_name(key, "default");
+	return partman_partition_name(key, psprintf("default_%d", n));
 }

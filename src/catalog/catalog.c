@@ -60,10 +60,8 @@ partman_read_key(Oid parent, PartmanKey *key)
 				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
 				 errmsg("table \"%s\" is not partitioned", relname),
 				 errdetail("partman manages tables declared with PARTITION BY."),
-				 errhint("Create the table with a partition key, for example: "
-						 "CREATE TABLE %s (id bigint, created_at timestamptz NOT NULL) "
-						 "PARTITION BY RANGE (created_at);",
-						 quote_identifier(relname))));
+				 errhint("Create the table with a partition key, for example: %s",
+						 partman_sql_example_parent(relname))));
 	if (rel->rd_rel->relkind != RELKIND_PARTITIONED_TABLE)
 		ereport(ERROR,
 				(errcode(ERRCODE_WRONG_OBJECT_TYPE),

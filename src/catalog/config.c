@@ -91,19 +91,18 @@ trim_blanks(const char *s)
 }
 
 /*
- * partman_storage_clause
- *		Parse "name=value, ..." storage parameters, validate them as a heap's
- *		reloptions, and return them as a quoted WITH (...) body.
+ * partman_parse_storage
+ *		Parse "name=value, ..." storage parameters and validate them as a
+ *		heap's reloptions.  Returns them as a List of DefElem (names in lower
+ *		case), NIL when there are none.
  */
-char *
-partman_storage_clause(const char *text)
+List *
+partman_parse_storage(const char *text)
 {
 	List	   *defs = NIL;
-	StringInfoData out;
 	char	   *copy = pstrdup(text);
 	char	   *item;
 	char	   *save = NULL;
-	ListCell   *lc;
 
 	for (item = strtok_r(copy, ",", &save); item; item = strtok_r(NULL, ",", &save))
 	{
@@ -124,23 +123,13 @@ partman_storage_clause(const char *text)
 		defs = lappend(defs, makeDefElem(name, (Node *) makeString(value), -1));
 	}
 	if (defs == NIL)
-		return NULL;
+		return NIL;
 
 	/* PostgreSQL's own validation of heap storage parameters */
 	(void) heap_reloptions(RELKIND_RELATION,
 						   transformRelOptions((Datum) 0, defs, NULL, NULL, false, false),
 						   true);
-
-	initStringInfo(&out);
-	foreach(lc, defs)
-	{
-		DefElem    *def = lfirst_node(DefElem, lc);
-
-		appendStringInfo(&out, "%s%s = %s", out.len ? ", " : "",
-						 quote_identifier(def->defname),
-						 quote_literal_cstr(defGetString(def)));
-	}
-	return out.data;
+	return defs;
 }
 
 /* Positive retention: an interval for time keys, an integer for integer keys. */
@@ -331,7 +320,7 @@ partman_validate_config(const PartmanConfig *cfg, const PartmanKey *key)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("max_partitions must be positive, not %d", cfg->max_partitions)));
 	if (cfg->storage_parameters != NULL)
-		(void) partman_storage_clause(cfg->storage_parameters);
+		(void) partman_parse_storage(cfg->storage_parameters);
 	if (cfg->sub_strategy != NULL || cfg->sub_key != NULL ||
 		cfg->sub_list_values != NULL || cfg->has_sub_modulus)
 		validate_sub(cfg, key);
@@ -1023,8 +1012,8 @@ change_settings(PartmanConfig *cfg, int n, const int *setting, const Datum *valu
 	nulls[0] = ' ';
 	for (int i = 0; i < n; i++)
 	{
-		appendStringInfo(&sql, "%s%s = $%d", i ? ", " : "",
-						 quote_identifier(settable[setting[i]].name), i + 2);
+		/* column names from settable, which need no quoting */
+		appendStringInfo(&sql, "%s%s = $%d", i ? ", " : "", settable[setting[i]].name, i + 2);
 		argtypes[i + 1] = settable[setting[i]].typid;
 		args[i + 1] = values[i];
 		nulls[i + 1] = isnull[i] ? 'n' : ' ';

@@ -1,9 +1,11 @@
 /*-------------------------------------------------------------------------
  *
  * rows.c
- *	  Moving rows between the tables of a set, inside the caller's
- *	  transaction: a failure anywhere rolls every move back, so a row is
- *	  never lost or doubled.  Callers are connected to SPI and hold the locks.
+ *	  The queries partman runs against the rows of user tables: moving rows
+ *	  between the tables of a set inside the caller's transaction (a failure
+ *	  anywhere rolls every move back, so a row is never lost or doubled),
+ *	  counting them, and reading key ranges and examples.  Callers are
+ *	  connected to SPI and hold the locks.
  *
  *-------------------------------------------------------------------------
  */
@@ -15,19 +17,8 @@
 #include "lib/stringinfo.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
+#include "utils/datum.h"
 #include "utils/syscache.h"
-
-/* schema.table, quoted */
-char *
-partman_qualified_name(Oid relid)
-{
-	char	   *relname = get_rel_name(relid);
-
-	if (relname == NULL)
-		elog(ERROR, "cache lookup failed for relation %u", relid);
-	return quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
-									  relname);
-}
 
 /*
  * partman_column_list
@@ -108,16 +99,15 @@ partman_create_with_rescue(const PartmanKey *key, const PartmanTemplate *tmpl,
 	if (partman_count_rows(default_name, condition) == 0)
 		return partman_create_partition(key, tmpl, name, clause);
 
-	holding = psprintf("pg_temp.%s", quote_identifier(psprintf("partman_rescue_%u", key->parent)));
-	partman_spi_exec(psprintf("CREATE TEMP TABLE %s (LIKE %s) ON COMMIT DROP", holding,
-							  partman_qualified_name(key->parent)), SPI_OK_UTILITY);
+	holding = partman_temp_name("partman_rescue", key->parent);
+	partman_ddl_exec(partman_sql_create_temp_like(holding, partman_qualified_name(key->parent)));
 	moved = partman_move_rows(key->parent, default_name, holding, condition);
 	relid = partman_create_partition(key, tmpl, name, clause);
 	back = partman_move_rows(key->parent, holding, partman_qualified_name(relid), NULL);
 	if (back != moved)
 		elog(ERROR, "moved " UINT64_FORMAT " rows out of the default partition but " UINT64_FORMAT " into \"%s\"",
 			 moved, back, name);
-	partman_spi_exec(psprintf("DROP TABLE %s", holding), SPI_OK_UTILITY);
+	partman_ddl_exec(partman_sql_drop_table(holding, false));
 	ereport(NOTICE,
 			(errmsg("moved " UINT64_FORMAT " rows from default partition \"%s\" into new partition \"%s\"",
 					moved, get_rel_name(deflt), name)));
@@ -251,4 +241,211 @@ partman_strays_detail(const PartmanKey *key, const PartmanStrays *strays,
 						 partman_value_to_text(key->typid, reach->upper),
 						 quote_literal_cstr(strays->highest));
 	return buf.data;
+}
+
+/* A copy of a key value out of SPI's memory. */
+static Datum
+copy_key(const PartmanKey *key, Datum value)
+{
+	int16		typlen;
+	bool		typbyval;
+
+	get_typlenbyval(key->typid, &typlen, &typbyval);
+	return datumCopy(value, typbyval, typlen);
+}
+
+/*
+ * partman_key_range
+ *		The smallest and largest key of the rows of table (only that table)
+ *		that match condition (all when NULL), copied to the caller's context.
+ *		Returns false when there is none.  With one_scan both come from one
+ *		pass (a range of blocks); otherwise from separate aggregates, which
+ *		an index on the key answers without a scan.
+ */
+bool
+partman_key_range(const PartmanKey *key, const char *table, const char *condition,
+				  bool one_scan, Datum *min, Datum *max)
+{
+	const char *col = quote_identifier(key->attname);
+	const char *where = condition ? " WHERE " : "";
+	const char *cond = condition ? condition : "";
+	bool		isnull;
+	Datum		d;
+	int			rc;
+
+	if (one_scan)
+		rc = SPI_execute(psprintf("SELECT pg_catalog.min(%s), pg_catalog.max(%s) FROM ONLY %s%s%s",
+								  col, col, table, where, cond), false, 1);
+	else
+		rc = SPI_execute(psprintf("SELECT (SELECT pg_catalog.min(%s) FROM ONLY %s%s%s), "
+								  "(SELECT pg_catalog.max(%s) FROM ONLY %s%s%s)",
+								  col, table, where, cond, col, table, where, cond), false, 1);
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "could not read the key range of %s: %s", table, SPI_result_code_string(rc));
+	partman_spi_one_row("the key range", 2);
+	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+	if (isnull)
+		return false;
+	*min = copy_key(key, d);
+	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull);
+	*max = copy_key(key, d);
+	return true;
+}
+
+/*
+ * partman_default_batch_keys
+ *		What partition_data needs to know about the rows of default
+ *		partition table, with queries an index on the key answers without a
+ *		scan: the smallest and largest key a partition can hold (placeable),
+ *		whether rows no partition can hold exist (stray), and the key at
+ *		position offset of the placeable ones (*has_offset false when there
+ *		are fewer rows).  Returns false when no row is placeable.
+ */
+bool
+partman_default_batch_keys(const PartmanKey *key, const char *table, const char *placeable,
+						   const char *stray, int offset, PartmanBatchKeys *keys)
+{
+	const char *col = quote_identifier(key->attname);
+	bool		isnull;
+	Datum		d;
+	int			rc;
+
+	rc = SPI_execute(psprintf("SELECT (SELECT pg_catalog.min(%s) FROM ONLY %s WHERE %s), "
+							  "(SELECT pg_catalog.max(%s) FROM ONLY %s WHERE %s), "
+							  "EXISTS (SELECT FROM ONLY %s WHERE %s), "
+							  "(SELECT %s FROM ONLY %s WHERE %s ORDER BY 1 OFFSET %d LIMIT 1)",
+							  col, table, placeable, col, table, placeable,
+							  table, stray, col, table, placeable, offset),
+					 false, 1);
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "could not read default partition: %s", SPI_result_code_string(rc));
+	partman_spi_one_row("the default partition's key range", 4);
+	memset(keys, 0, sizeof(*keys));
+	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+	if (isnull)
+		return false;
+	keys->min = copy_key(key, d);
+	keys->max = copy_key(key, SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
+	keys->has_strays = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3, &isnull));
+	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 4, &isnull);
+	keys->has_offset = !isnull;
+	if (!isnull)
+		keys->offset = copy_key(key, d);
+	return true;
+}
+
+/*
+ * partman_max_key_between
+ *		The largest key of parent's rows in [lower, upper), or false when
+ *		there is none.  An index on the key (or the partition holding that
+ *		range) answers it without a full scan.
+ */
+bool
+partman_max_key_between(const PartmanKey *key, Datum lower, Datum upper, Datum *result)
+{
+	const char *col = quote_identifier(key->attname);
+	Oid			argtypes[2] = {key->typid, key->typid};
+	Datum		values[2] = {lower, upper};
+	bool		isnull;
+	Datum		max;
+	int			rc;
+
+	rc = SPI_execute_with_args(psprintf("SELECT pg_catalog.max(%s) FROM %s WHERE %s OPERATOR(pg_catalog.>=) $1 AND %s OPERATOR(pg_catalog.<) $2",
+										col, partman_qualified_in(key->nspname, key->relname),
+										col, col),
+							   2, argtypes, values, NULL, false, 1);
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "could not read newest key: %s", SPI_result_code_string(rc));
+	partman_spi_one_row("the newest key", 1);
+	max = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+	if (isnull)
+		return false;
+	*result = copy_key(key, max);
+	return true;
+}
+
+/*
+ * partman_key_example
+ *		The key of one row of table (only that table) matching condition, as
+ *		a quoted literal for a message: "NULL" when the key is NULL or no row
+ *		matches.
+ */
+char *
+partman_key_example(const PartmanKey *key, const char *table, const char *condition)
+{
+	int			rc;
+	char	   *value;
+
+	rc = SPI_execute(psprintf("SELECT %s::pg_catalog.text FROM ONLY %s WHERE %s LIMIT 1",
+							  quote_identifier(key->attname), table, condition), false, 1);
+	if (rc != SPI_OK_SELECT || SPI_processed != 1)
+		return "NULL";
+	value = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+	return value ? quote_literal_cstr(value) : "NULL";
+}
+
+/*
+ * partman_continue_identity
+ *		Continue the identity sequence of column of table_q where old_seq_q,
+ *		the sequence it replaces, left off.
+ */
+void
+partman_continue_identity(const char *table_q, const char *column, const char *old_seq_q)
+{
+	int			rc = SPI_execute(partman_sql_continue_identity(table_q, column, old_seq_q),
+								 false, 0);
+
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "could not continue the identity sequence: %s", SPI_result_code_string(rc));
+}
+
+/* The rows of blocks [from, to) of a table, as a condition. */
+char *
+partman_block_range(BlockNumber from, BlockNumber to)
+{
+	return psprintf("ctid OPERATOR(pg_catalog.>=) '(%u,0)'::pg_catalog.tid AND "
+					"ctid OPERATOR(pg_catalog.<) '(%u,0)'::pg_catalog.tid", from, to);
+}
+
+/*
+ * partman_copy_blocks
+ *		Copy the rows of blocks [from, to) of table from_q (only that table)
+ *		into to_q, skipping rows already there (ON CONFLICT DO NOTHING).  The
+ *		rows are read FOR SHARE, so a concurrent change either commits first
+ *		or waits for this copy.  Returns the number copied.
+ */
+uint64
+partman_copy_blocks(const char *from_q, const char *to_q, const char *columns,
+					BlockNumber from, BlockNumber to)
+{
+	int			rc;
+
+	rc = SPI_execute(psprintf("INSERT INTO %s (%s) SELECT %s FROM ONLY %s WHERE %s "
+							  "FOR SHARE ON CONFLICT DO NOTHING",
+							  to_q, columns, columns, from_q, partman_block_range(from, to)),
+					 false, 0);
+	if (rc != SPI_OK_INSERT)
+		elog(ERROR, "could not copy rows: %s", SPI_result_code_string(rc));
+	return SPI_processed;
+}
+
+/*
+ * partman_fingerprints
+ *		Row count and checksum of the columns of a_q (only that table) and of
+ *		b_q (with its partitions), read in one snapshot, as "count:sum" each.
+ */
+void
+partman_fingerprints(const char *a_q, const char *b_q, const char *columns, char **a, char **b)
+{
+	char	   *fp = "pg_catalog.count(*) || ':' || "
+		"coalesce(pg_catalog.sum(pg_catalog.hashtext(pg_catalog.row_to_json(x)::pg_catalog.text)::pg_catalog.int8), 0)";
+	int			rc;
+
+	rc = SPI_execute(psprintf("SELECT (SELECT %s FROM (SELECT %s FROM ONLY %s) x), (SELECT %s FROM (SELECT %s FROM %s) x)",
+							  fp, columns, a_q, fp, columns, b_q), true, 1);
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "could not verify the copy: %s", SPI_result_code_string(rc));
+	partman_spi_one_row("the copy's checksum", 2);
+	*a = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+	*b = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2);
 }

@@ -228,7 +228,7 @@ adopt_one(void *arg)
 											f[F_PUBLICATIONS]));
 	old->not_carried = lappend(old->not_carried,
 							   psprintf("naming: existing partitions keep pg_partman's names; new ones are named %s",
-										partman_partition_name(&key, "p<suffix>")));
+										partman_range_name(&key, "<suffix>")));
 
 	if (old->disable)
 	{

@@ -320,7 +320,7 @@ static char *
 free_default_name(const PartmanKey *key)
 {
 	Oid			nspid = get_rel_namespace(key->parent);
-	char	   *name = partman_partition_name(key, "default");
+	char	   *name = partman_default_name(key, 1);
 
 	for (int i = 2; OidIsValid(get_relname_relid(name, nspid)); i++)
 	{
@@ -329,7 +329,7 @@ free_default_name(const PartmanKey *key)
 					(errcode(ERRCODE_DUPLICATE_TABLE),
 					 errmsg("no free name for a default partition of table \"%s\"", key->relname),
 					 errhint("Create it with partman.create_partition(..., is_default => true, name => '...').")));
-		name = partman_partition_name(key, psprintf("default_%d", i));
+		name = partman_default_name(key, i);
 	}
 	return name;
 }
@@ -379,19 +379,13 @@ plan_set(const PartmanSet *set)
 static char *
 sub_statement(const PartmanMissingSub *sub)
 {
-	StringInfoData values;
+	List	   *values = NIL;
 	ListCell   *lc;
 
-	initStringInfo(&values);
 	foreach(lc, sub->bound.values)
-		appendStringInfo(&values, "%s%s", values.len ? ", " : "",
-						 quote_literal_cstr(partman_value_to_text(sub->key.typid,
-																  PointerGetDatum(lfirst(lc)))));
-	if (sub->bound.has_null)
-		appendStringInfo(&values, "%sNULL", values.len ? ", " : "");
-	return psprintf("SELECT partman.create_partition(%s, list_values => ARRAY[%s]::pg_catalog.text[], name => %s)",
-					quote_literal_cstr(partman_qualified_name(sub->key.parent)), values.data,
-					quote_literal_cstr(sub->name));
+		values = lappend(values, partman_value_to_text(sub->key.typid, PointerGetDatum(lfirst(lc))));
+	return partman_sql_call_create_list(partman_qualified_name(sub->key.parent), values,
+										sub->bound.has_null, sub->name);
 }
 
 /* ---------------------------------------------------------------------
@@ -479,14 +473,9 @@ execute_step(const PartmanSet *set, const PartmanTemplate *tmpl, MaintenanceStep
 									 set->cfg.retention_schema);
 			break;
 		case STEP_SECURE:
-			{
-				ListCell   *lc;
-
-				partman_lock_relation(step->relid, AccessExclusiveLock);
-				foreach(lc, partman_secure_partition_statements(step->relid))
-					partman_spi_exec(lfirst(lc), SPI_OK_UTILITY);
-				break;
-			}
+			partman_lock_relation(step->relid, AccessExclusiveLock);
+			partman_ddl_exec_list(partman_secure_partition_statements(step->relid));
+			break;
 	}
 	partman_log_step(key->parent, step_names[step->action], step->partition, "done", detail, started);
 }
@@ -563,7 +552,7 @@ maintain_set(const PartmanConfig *cfg, const PartmanMaintainRun *run, bool conti
 		done++;
 	}
 	if (run->analyze && !*more)
-		partman_spi_exec(psprintf("ANALYZE %s", partman_qualified_name(parent)), SPI_OK_UTILITY);
+		partman_ddl_exec(partman_sql_analyze(partman_qualified_name(parent)));
 	partman_end_ddl(&ddl);
 	return done;
 }
@@ -702,15 +691,10 @@ partman_maintenance_finish(List *idle)
 List *
 partman_deferred_detach_statements(const PartmanDeferredDetach *detach, char **partition)
 {
-	List	   *statements;
-
 	*partition = partman_qualified_name(detach->relid);
-	statements = list_make1(psprintf("ALTER TABLE %s DETACH PARTITION %s CONCURRENTLY",
-									  partman_qualified_name(detach->parent), *partition));
-	if (detach->schema)
-		statements = list_concat(statements,
-								 partman_archive_statements(detach->relid, detach->schema));
-	return statements;
+	return partman_retire_statements(detach->parent, detach->relid,
+									 detach->schema ? "archive" : "detach", detach->schema,
+									 "CONCURRENTLY");
 }
 
 /* Log the outcome of a deferred detach: failure is NULL when it was done. */
@@ -738,9 +722,8 @@ partman_finalize_statements(MemoryContext cxt)
 	foreach(lc, partman_config_pending_detaches(CurrentMemoryContext))
 	{
 		PartmanDeferredDetach *detach = lfirst(lc);
-		char	   *sql = psprintf("ALTER TABLE %s DETACH PARTITION %s FINALIZE",
-								   partman_qualified_name(detach->parent),
-								   partman_qualified_name(detach->relid));
+		char	   *sql = partman_sql_detach(partman_qualified_name(detach->parent),
+										 partman_qualified_name(detach->relid), "FINALIZE");
 		MemoryContext old = MemoryContextSwitchTo(cxt);
 		PartmanStatement *statement = palloc(sizeof(PartmanStatement));
 
@@ -800,6 +783,101 @@ partman_run_maintenance(PG_FUNCTION_ARGS)
 	PG_RETURN_VOID();
 }
 
+/* A row of maintenance_plan: a statement and the lock it takes. */
+typedef struct PlanRow
+{
+	char	   *statement;
+	const char *lock_mode;
+} PlanRow;
+
+static List *
+plan_row(List *rows, char *statement, const char *lock_mode)
+{
+	PlanRow    *row = palloc(sizeof(PlanRow));
+
+	/* with ";", a saved plan also runs with psql -f */
+	row->statement = psprintf("%s;", statement);
+	row->lock_mode = lock_mode;
+	return lappend(rows, row);
+}
+
+/* Statements joined into one that runs them in order. */
+static char *
+joined(List *statements)
+{
+	StringInfoData buf;
+	ListCell   *lc;
+
+	initStringInfo(&buf);
+	foreach(lc, statements)
+		appendStringInfo(&buf, "%s%s", buf.len ? "; " : "", (char *) lfirst(lc));
+	return buf.data;
+}
+
+/*
+ * What maintenance_plan shows for a step, as statements that each run on
+ * their own at top level.  Retention and security steps are the statements
+ * run_maintenance runs (ddl.c builds them for both), with DETACH ...
+ * CONCURRENTLY where PostgreSQL allows it, as the worker runs them.  A
+ * partition to make is a call of create_partition, which makes it as
+ * maintenance does: its properties, sub-partitions and rescued rows depend
+ * on what exists when it runs.
+ */
+static List *
+step_plan(const PartmanSet *set, const MaintenanceStep *step, bool has_default)
+{
+	char	   *parent_name = partman_qualified_name(set->key.parent);
+	List	   *rows = NIL;
+
+	switch (step->action)
+	{
+		case STEP_DEFAULT:
+			return plan_row(rows, partman_sql_call_create_default(parent_name, step->partition),
+							"ACCESS EXCLUSIVE");
+		case STEP_CREATE:
+		case STEP_RESCUE:
+			if (step->sub)
+				return plan_row(rows, sub_statement(step->sub), "ACCESS EXCLUSIVE");
+			return plan_row(rows, partman_sql_call_create_range(parent_name,
+																partman_bound_literal(set->key.typid, step->bound.lower),
+																partman_bound_literal(set->key.typid, step->bound.upper),
+																step->partition),
+							"ACCESS EXCLUSIVE");
+		case STEP_BLOCKED:
+			if (step->sub)
+				return plan_row(rows, sub_statement(step->sub), "ACCESS EXCLUSIVE");
+			return plan_row(rows, partman_sql_call_partition_data(parent_name),
+							"ACCESS EXCLUSIVE, one batch at a time");
+		case STEP_DROP:
+			return plan_row(rows, joined(partman_drop_partition_statements(set->key.parent,
+																		   step->relid)),
+							"ACCESS EXCLUSIVE");
+		case STEP_SECURE:
+			return plan_row(rows, joined(partman_secure_partition_statements(step->relid)),
+							"ACCESS EXCLUSIVE");
+		case STEP_DETACH:
+		case STEP_ARCHIVE:
+			{
+				/* PostgreSQL allows CONCURRENTLY only without a default partition */
+				List	   *statements = partman_retire_statements(set->key.parent, step->relid,
+																   step_names[step->action],
+																   set->cfg.retention_schema,
+																   has_default ? NULL : "CONCURRENTLY");
+				ListCell   *lc;
+
+				foreach(lc, statements)
+				{
+					/* then a composite set's partition moves with its sub-partitions */
+					rows = plan_row(rows, lfirst(lc),
+									foreach_current_index(lc) > 0 ? "ACCESS EXCLUSIVE on the detached table" :
+									has_default ? "ACCESS EXCLUSIVE" : "SHARE UPDATE EXCLUSIVE");
+				}
+				return rows;
+			}
+	}
+	return rows;
+}
+
 /*
  * partman.maintenance_plan(parent regclass DEFAULT NULL) RETURNS TABLE(
  *		parent regclass, action text, partition text, statement text,
@@ -818,7 +896,7 @@ partman_maintenance_plan(PG_FUNCTION_ARGS)
 	InitMaterializedSRF(fcinfo, 0);
 	spi_level = partman_spi_connect(false);
 	parents = partman_sets_to_maintain(PG_ARGISNULL(0) ? InvalidOid : PG_GETARG_OID(0),
-							   CurrentMemoryContext);
+									   CurrentMemoryContext);
 	foreach(lc, parents)
 	{
 		Oid			parent = ((PartmanConfig *) lfirst(lc))->parent;
@@ -835,87 +913,21 @@ partman_maintenance_plan(PG_FUNCTION_ARGS)
 		foreach(sc, steps)
 		{
 			MaintenanceStep *step = lfirst(sc);
-			char	   *parent_name = partman_qualified_name(parent);
-			char	   *statement = NULL;
-			const char *lock_mode = "ACCESS EXCLUSIVE";
-			Datum		values[6];
-			bool		nulls[6] = {false, false, false, false, false, false};
+			ListCell   *rc;
 
-			switch (step->action)
+			foreach(rc, step_plan(&set, step, has_default))
 			{
-				case STEP_DEFAULT:
-					statement = psprintf("SELECT partman.create_partition(%s, is_default => true, name => %s)",
-										 quote_literal_cstr(parent_name),
-										 quote_literal_cstr(step->partition));
-					break;
-				case STEP_CREATE:
-				case STEP_RESCUE:
-					if (step->sub)
-					{
-						statement = sub_statement(step->sub);
-						break;
-					}
-					statement = psprintf("SELECT partman.create_partition(%s, %s, %s, name => %s)",
-										 quote_literal_cstr(parent_name),
-										 quote_literal_cstr(partman_bound_literal(set.key.typid, step->bound.lower)),
-										 quote_literal_cstr(partman_bound_literal(set.key.typid, step->bound.upper)),
-										 quote_literal_cstr(step->partition));
-					break;
-				case STEP_BLOCKED:
-					if (step->sub)
-					{
-						statement = sub_statement(step->sub);
-						break;
-					}
-					statement = psprintf("CALL partman.partition_data(%s)", quote_literal_cstr(parent_name));
-					lock_mode = "ACCESS EXCLUSIVE, one batch at a time";
-					break;
-				case STEP_DROP:
-					{
-						List	   *drop = partman_drop_partition_statements(parent, step->relid);
+				PlanRow    *row = lfirst(rc);
+				Datum		values[6];
+				bool		nulls[6] = {false, false, false, false, false, false};
 
-						statement = psprintf("%s; %s", (char *) linitial(drop), (char *) lsecond(drop));
-						break;
-					}
-				case STEP_SECURE:
-					{
-						StringInfoData buf;
-						ListCell   *lc;
-
-						initStringInfo(&buf);
-						foreach(lc, partman_secure_partition_statements(step->relid))
-							appendStringInfo(&buf, "%s%s", buf.len ? "; " : "", (char *) lfirst(lc));
-						statement = buf.data;
-						break;
-					}
-				case STEP_DETACH:
-				case STEP_ARCHIVE:
-					/* PostgreSQL allows CONCURRENTLY only without a default partition */
-					statement = psprintf("ALTER TABLE %s DETACH PARTITION %s%s", parent_name,
-										 step->partition, has_default ? "" : " CONCURRENTLY");
-					if (!has_default)
-						lock_mode = "SHARE UPDATE EXCLUSIVE";
-					break;
-			}
-			values[0] = ObjectIdGetDatum(parent);
-			values[1] = CStringGetTextDatum(step_names[step->action]);
-			values[2] = CStringGetTextDatum(step->partition);
-			/* with ";", a saved plan also runs with psql -f */
-			values[3] = CStringGetTextDatum(psprintf("%s;", statement));
-			values[4] = CStringGetTextDatum(lock_mode);
-			values[5] = CStringGetTextDatum(step->reason);
-			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-			if (step->action == STEP_ARCHIVE)
-			{
-				/* a composite set's partition moves with its sub-partitions */
-				ListCell   *ac;
-
-				foreach(ac, partman_archive_statements(step->relid, set.cfg.retention_schema))
-				{
-					values[3] = CStringGetTextDatum(psprintf("%s;", (char *) lfirst(ac)));
-					values[4] = CStringGetTextDatum("ACCESS EXCLUSIVE on the detached table");
-					tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-				}
+				values[0] = ObjectIdGetDatum(parent);
+				values[1] = CStringGetTextDatum(step_names[step->action]);
+				values[2] = CStringGetTextDatum(step->partition);
+				values[3] = CStringGetTextDatum(row->statement);
+				values[4] = CStringGetTextDatum(row->lock_mode);
+				values[5] = CStringGetTextDatum(step->reason);
+				tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 			}
 		}
 	}

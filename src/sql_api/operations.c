@@ -302,22 +302,14 @@ default_name(const PartmanSet *set, const PartmanBound *bound)
 					partman_compare_keys(key, partman_grid_bound(&set->grid, cell + 1), bound->upper) == 0)
 					return partman_cell_name(key, &set->grid, cell);
 			}
-			return partman_partition_name(key, psprintf("p%s",
-														partman_value_suffix(key, bound->lower, set->zone)));
+			return partman_range_name(key, partman_value_suffix(key, bound->lower, set->zone));
 		case PARTITION_STRATEGY_LIST:
-			{
-				char	   *suffix;
-
-				if (bound->values == NIL)
-					return partman_partition_name(key, "null");
-				/* named after its first value, in lower case */
-				suffix = partman_value_suffix(key, PointerGetDatum(linitial(bound->values)), NULL);
-				for (char *c = suffix; *c; c++)
-					*c = pg_tolower((unsigned char) *c);
-				return partman_partition_name(key, suffix);
-			}
+			/* named after its first value */
+			return partman_list_name(key, bound->values == NIL ? NULL :
+									 partman_value_suffix(key, PointerGetDatum(linitial(bound->values)),
+														  NULL));
 		case PARTITION_STRATEGY_HASH:
-			return partman_partition_name(key, psprintf("h%d", bound->remainder));
+			return partman_hash_name(key, bound->remainder);
 	}
 	return NULL;
 }
@@ -386,7 +378,7 @@ forget_default(const PartmanSet *set, const PartmanPartition *part)
 static void
 run_sql(void *sql)
 {
-	partman_spi_exec(sql, SPI_OK_UTILITY);
+	partman_ddl_exec(sql);
 }
 
 /*
@@ -402,12 +394,10 @@ prove_bound(const PartmanKey *key, Oid relid, const PartmanBound *bound)
 	char	   *condition = partman_bound_condition(key, bound);
 	ErrorData  *edata;
 
-	partman_spi_exec(psprintf("ALTER TABLE %s ADD CONSTRAINT %s CHECK (%s) NOT VALID",
-							  table, HELPER_CONSTRAINT, condition), SPI_OK_UTILITY);
+	partman_ddl_exec(partman_sql_add_check(table, HELPER_CONSTRAINT, condition, true, false));
 
 	edata = partman_try_subtransaction(run_sql,
-									   psprintf("ALTER TABLE %s VALIDATE CONSTRAINT %s",
-												table, HELPER_CONSTRAINT));
+									   partman_sql_validate_constraint(table, HELPER_CONSTRAINT));
 	if (edata != NULL && edata->sqlerrcode != ERRCODE_CHECK_VIOLATION)
 		ReThrowError(edata);
 
@@ -415,18 +405,8 @@ prove_bound(const PartmanKey *key, Oid relid, const PartmanBound *bound)
 	{
 		char	   *outside = psprintf("(%s) IS NOT TRUE", condition);
 		uint64		count = partman_count_rows(table, outside);
-		char	   *example = "NULL";
-		int			rc;
+		char	   *example = partman_key_example(key, table, outside);
 
-		rc = SPI_execute(psprintf("SELECT %s::pg_catalog.text FROM ONLY %s WHERE %s LIMIT 1",
-								  quote_identifier(key->attname), table, outside), false, 1);
-		if (rc == SPI_OK_SELECT && SPI_processed == 1)
-		{
-			char	   *value = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
-
-			if (value)
-				example = quote_literal_cstr(value);
-		}
 		ereport(ERROR,
 				(errcode(ERRCODE_CHECK_VIOLATION),
 				 errmsg_plural("table \"%s\" has " UINT64_FORMAT " row outside the partition bound",
@@ -445,19 +425,16 @@ attach_proven(const PartmanKey *key, Oid relid, const PartmanBound *bound)
 	char	   *table = partman_qualified_name(relid);
 
 	prove_bound(key, relid, bound);
-	partman_spi_exec(psprintf("ALTER TABLE %s ATTACH PARTITION %s %s",
-							  partman_qualified_name(key->parent), table,
-							  partman_bound_clause(key, bound)), SPI_OK_UTILITY);
-	partman_spi_exec(psprintf("ALTER TABLE %s DROP CONSTRAINT %s", table, HELPER_CONSTRAINT),
-					 SPI_OK_UTILITY);
+	partman_ddl_exec(partman_sql_attach(partman_qualified_name(key->parent), table,
+										partman_bound_clause(key, bound)));
+	partman_ddl_exec(partman_sql_drop_constraint(table, HELPER_CONSTRAINT, false));
 }
 
 static void
 detach(const PartmanKey *key, Oid relid)
 {
-	partman_spi_exec(psprintf("ALTER TABLE %s DETACH PARTITION %s",
-							  partman_qualified_name(key->parent),
-							  partman_qualified_name(relid)), SPI_OK_UTILITY);
+	partman_ddl_exec(partman_sql_detach(partman_qualified_name(key->parent),
+										partman_qualified_name(relid), NULL));
 }
 
 static Datum
@@ -534,7 +511,7 @@ partman_create_partition_sql(PG_FUNCTION_ARGS)
 					 errmsg("partition name \"%s\" must have 1 to %d bytes", name, NAMEDATALEN - 1)));
 	}
 	else if (is_default)
-		name = partman_partition_name(&set.key, "default");
+		name = partman_default_name(&set.key, 1);
 	else
 		name = default_name(&set, &bound);
 
@@ -617,8 +594,8 @@ partman_check_shape(const PartmanKey *key, Oid source)
 						(errcode(ERRCODE_NOT_NULL_VIOLATION),
 						 errmsg("column \"%s\" of table \"%s\" must be NOT NULL, as it is in table \"%s\"",
 								NameStr(att->attname), srcname, key->relname),
-						 errhint("ALTER TABLE %s ALTER COLUMN %s SET NOT NULL;",
-								 partman_qualified_name(source), quote_identifier(NameStr(att->attname)))));
+						 errhint("%s;", partman_sql_set_not_null(partman_qualified_name(source),
+																 NameStr(att->attname)))));
 			ReleaseSysCache(other);
 			ReleaseSysCache(tuple);
 		}
@@ -691,12 +668,11 @@ partman_attach_partition(PG_FUNCTION_ARGS)
 					(errmsg("moved " UINT64_FORMAT " rows from default partition \"%s\" into \"%s\"",
 							moved, get_rel_name(deflt), get_rel_name(source))));
 	}
-	partman_spi_exec(psprintf("ALTER TABLE %s ATTACH PARTITION %s %s",
-							  partman_qualified_name(set.key.parent),
-							  partman_qualified_name(source),
-							  partman_bound_clause(&set.key, &bound)), SPI_OK_UTILITY);
-	partman_spi_exec(psprintf("ALTER TABLE %s DROP CONSTRAINT %s",
-							  partman_qualified_name(source), HELPER_CONSTRAINT), SPI_OK_UTILITY);
+	partman_ddl_exec(partman_sql_attach(partman_qualified_name(set.key.parent),
+										partman_qualified_name(source),
+										partman_bound_clause(&set.key, &bound)));
+	partman_ddl_exec(partman_sql_drop_constraint(partman_qualified_name(source),
+												 HELPER_CONSTRAINT, false));
 	partman_end_ddl(&ddl);
 	partman_spi_finish(spi_level);
 	PG_RETURN_OID(source);
@@ -861,7 +837,7 @@ partman_split_partition(PG_FUNCTION_ARGS)
 	upper_part.lower = split;
 	upper_part.lower_unbounded = false;
 	name = upper_part.upper_unbounded ?
-		partman_partition_name(&set.key, psprintf("p%s", partman_value_suffix(&set.key, split, set.zone))) :
+		partman_range_name(&set.key, partman_value_suffix(&set.key, split, set.zone)) :
 		default_name(&set, &upper_part);
 
 	partman_lock_relation(set.key.parent, AccessExclusiveLock);
@@ -1018,7 +994,7 @@ partman_merge_partitions(PG_FUNCTION_ARGS)
 
 		(void) partman_copy_rows(parent, partman_qualified_name(relid),
 								 partman_qualified_name(target->relid));
-		partman_spi_exec(psprintf("DROP TABLE %s", partman_qualified_name(relid)), SPI_OK_UTILITY);
+		partman_ddl_exec(partman_sql_drop_table(partman_qualified_name(relid), false));
 	}
 	attach_proven(&set.key, target->relid, &merged);
 	partman_end_ddl(&ddl);
@@ -1074,8 +1050,7 @@ partman_split_hash_partition(PG_FUNCTION_ARGS)
 	partman_begin_ddl(&set.key, &ddl);
 	/* free the name <parent>_h<r> for the new half */
 	old_name = psprintf("partman_split_%u", part->relid);
-	partman_spi_exec(psprintf("ALTER TABLE %s RENAME TO %s", partman_qualified_name(part->relid),
-							  quote_identifier(old_name)), SPI_OK_UTILITY);
+	partman_ddl_exec(partman_sql_rename("TABLE", partman_qualified_name(part->relid), old_name));
 	detach(&set.key, part->relid);
 	for (int i = 0; i < 2; i++)
 		result[i] = partman_create_partition(&set.key, &tmpl, default_name(&set, &halves[i]),
@@ -1085,7 +1060,7 @@ partman_split_hash_partition(PG_FUNCTION_ARGS)
 							   partman_qualified_name(set.key.parent));
 	if (copied != before)
 		elog(ERROR, "copied " UINT64_FORMAT " of " UINT64_FORMAT " rows", copied, before);
-	partman_spi_exec(psprintf("DROP TABLE %s", partman_qualified_name(part->relid)), SPI_OK_UTILITY);
+	partman_ddl_exec(partman_sql_drop_table(partman_qualified_name(part->relid), false));
 	partman_end_ddl(&ddl);
 	partman_spi_finish(spi_level);
 	PG_RETURN_DATUM(oid_array(result, 2));
