@@ -464,6 +464,15 @@ extern void partman_config_delete(Oid parent);
 extern void partman_config_set_default(Oid parent, bool on);
 extern const char *partman_strategy_name(char strategy);
 extern const char *partman_strategy_keyword(char strategy);
+/* What partman_catalog_writer_begin changed, for partman_catalog_writer_end. */
+typedef struct PartmanCatalogWriter
+{
+	Oid			userid;
+	int			sec_context;
+} PartmanCatalogWriter;
+
+extern void partman_catalog_writer_begin(const char *relname, PartmanCatalogWriter *writer);
+extern void partman_catalog_writer_end(const PartmanCatalogWriter *writer);
 extern void partman_config_record_outcome(Oid parent, const char *error);
 extern void partman_config_record_idle(List *parents);
 extern List *partman_config_parents(void);

@@ -5,8 +5,12 @@
  *	  validation every row passes (whether written by create_parent,
  *	  set_config or a plain UPDATE), and the set_config entry point.
  *
- * Only the parent's owner (or a member of the owner role) may write its row;
- * the guard trigger enforces that for direct INSERT/UPDATE/DELETE too.
+ * Privileges: everyone may read part_config; PUBLIC may UPDATE only the
+ * settings columns, and the guard trigger lets only the parent's owner (or
+ * a member of the owner role) change a row.  Rows are added and removed,
+ * and maintenance's outcome recorded, only by partman's functions, which
+ * check the caller's ownership themselves and then write as the catalog's
+ * owner (partman_catalog_writer_begin), as for partman.maintenance_log.
  * Callers are connected to SPI.
  *
  *-------------------------------------------------------------------------
@@ -19,6 +23,8 @@
 #include "catalog/pg_class.h"
 #include "catalog/pg_type.h"
 #include "commands/defrem.h"
+#include "commands/event_trigger.h"
+#include "miscadmin.h"
 #include "commands/trigger.h"
 #include "executor/spi.h"
 #include "fmgr.h"
@@ -33,6 +39,7 @@
 #include "utils/memutils.h"
 
 PG_FUNCTION_INFO_V1(partman_config_guard);
+PG_FUNCTION_INFO_V1(partman_forget_dropped);
 PG_FUNCTION_INFO_V1(partman_set_config);
 PG_FUNCTION_INFO_V1(partman_set_pruning_policy);
 
@@ -65,6 +72,37 @@ partman_strategy_keyword(char strategy)
 			return "HASH";
 	}
 	return "unknown";
+}
+
+/*
+ * partman_catalog_writer_begin
+ *		Act as the owner of partman's table relname (the extension's owner)
+ *		until partman_catalog_writer_end: partman writes its catalog rows
+ *		that PUBLIC may not write with the catalog's own rights, after it
+ *		checked the caller's.
+ */
+void
+partman_catalog_writer_begin(const char *relname, PartmanCatalogWriter *writer)
+{
+	Oid			relid = get_relname_relid(relname, get_namespace_oid("partman", false));
+	HeapTuple	tuple;
+	Oid			owner;
+
+	if (!OidIsValid(relid))
+		elog(ERROR, "partman.%s does not exist", relname);
+	tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+	if (!HeapTupleIsValid(tuple))
+		elog(ERROR, "cache lookup failed for relation %u", relid);
+	owner = ((Form_pg_class) GETSTRUCT(tuple))->relowner;
+	ReleaseSysCache(tuple);
+	GetUserIdAndSecContext(&writer->userid, &writer->sec_context);
+	SetUserIdAndSecContext(owner, writer->sec_context | SECURITY_LOCAL_USERID_CHANGE);
+}
+
+void
+partman_catalog_writer_end(const PartmanCatalogWriter *writer)
+{
+	SetUserIdAndSecContext(writer->userid, writer->sec_context);
 }
 
 static void
@@ -441,6 +479,7 @@ partman_config_insert(const PartmanConfig *cfg)
 	TEXTOID, TEXTOID, NAMEOID, TEXTOID, BOOLOID, TEXTOID, TEXTOID, TEXTOID, INT4OID};
 	Datum		values[14];
 	char		nulls[14];
+	PartmanCatalogWriter writer;
 	int			rc;
 
 	memset(nulls, ' ', sizeof(nulls));
@@ -480,26 +519,33 @@ partman_config_insert(const PartmanConfig *cfg)
 	else
 		nulls[13] = 'n';
 
+	/* the caller's ownership of the parent is checked: PUBLIC may not INSERT */
+	partman_catalog_writer_begin("part_config", &writer);
 	rc = SPI_execute_with_args("INSERT INTO partman.part_config (parent, strategy, key, \"interval\", "
 							   "premake, retention, retention_action, retention_schema, time_zone, "
 							   "default_partition, sub_strategy, sub_key, sub_list_values, sub_modulus) "
 							   "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::pg_catalog.jsonb, $14)",
 							   14, argtypes, values, nulls, false, 0);
+	partman_catalog_writer_end(&writer);
 	if (rc != SPI_OK_INSERT)
 		elog(ERROR, "could not insert into partman.part_config: %s",
 			 SPI_result_code_string(rc));
 }
 
+/* Delete parent's row; the caller checked its ownership (PUBLIC may not DELETE). */
 void
 partman_config_delete(Oid parent)
 {
 	Oid			argtypes[1] = {REGCLASSOID};
 	Datum		values[1] = {ObjectIdGetDatum(parent)};
+	PartmanCatalogWriter writer;
 	int			rc;
 
+	partman_catalog_writer_begin("part_config", &writer);
 	rc = SPI_execute_with_args("DELETE FROM partman.part_config "
 							   "WHERE parent OPERATOR(pg_catalog.=) $1",
 							   1, argtypes, values, NULL, false, 0);
+	partman_catalog_writer_end(&writer);
 	if (rc != SPI_OK_DELETE)
 		elog(ERROR, "could not delete from partman.part_config: %s",
 			 SPI_result_code_string(rc));
@@ -616,6 +662,7 @@ partman_config_record_outcome(Oid parent, const char *error)
 	Oid			argtypes[3] = {REGCLASSOID, TEXTOID, TIMESTAMPTZOID};
 	Datum		values[3];
 	char		nulls[3] = {' ', ' ', ' '};
+	PartmanCatalogWriter writer;
 	int			rc;
 
 	values[0] = ObjectIdGetDatum(parent);
@@ -624,9 +671,12 @@ partman_config_record_outcome(Oid parent, const char *error)
 	else
 		nulls[1] = 'n';
 	values[2] = TimestampTzGetDatum(partman_now());
+	/* maintenance's own columns: PUBLIC may not write them */
+	partman_catalog_writer_begin("part_config", &writer);
 	rc = SPI_execute_with_args("UPDATE partman.part_config SET last_maintenance = $3, last_error = $2 "
 							   "WHERE parent OPERATOR(pg_catalog.=) $1",
 							   3, argtypes, values, nulls, false, 0);
+	partman_catalog_writer_end(&writer);
 	if (rc != SPI_OK_UPDATE)
 		elog(ERROR, "could not update partman.part_config: %s", SPI_result_code_string(rc));
 }
@@ -639,6 +689,7 @@ partman_config_record_idle(List *parents)
 	Datum		values[2];
 	Datum	   *items;
 	ListCell   *lc;
+	PartmanCatalogWriter writer;
 	int			rc;
 
 	if (parents == NIL)
@@ -649,9 +700,11 @@ partman_config_record_idle(List *parents)
 	values[0] = PointerGetDatum(construct_array(items, list_length(parents), REGCLASSOID,
 												sizeof(Oid), true, TYPALIGN_INT));
 	values[1] = TimestampTzGetDatum(partman_now());
+	partman_catalog_writer_begin("part_config", &writer);
 	rc = SPI_execute_with_args("UPDATE partman.part_config SET last_maintenance = $2 "
 							   "WHERE parent OPERATOR(pg_catalog.=) ANY ($1)",
 							   2, argtypes, values, NULL, false, 0);
+	partman_catalog_writer_end(&writer);
 	if (rc != SPI_OK_UPDATE)
 		elog(ERROR, "could not update partman.part_config: %s", SPI_result_code_string(rc));
 }
@@ -895,6 +948,40 @@ partman_config_guard(PG_FUNCTION_ARGS)
 	/* the pruning policy may have changed: planner hooks read it again */
 	CacheInvalidateRelcacheByRelid(newcfg.parent);
 	return PointerGetDatum(result);
+}
+
+/*
+ * partman._forget_dropped(): sql_drop event trigger.  Deletes the rows of
+ * sets whose parent table was dropped (DROP TABLE, DROP SCHEMA, DROP OWNED),
+ * as the catalog's owner: whoever may drop a table may forget its set, and
+ * PUBLIC may not DELETE from part_config.
+ */
+Datum
+partman_forget_dropped(PG_FUNCTION_ARGS)
+{
+	Oid			nsp;
+	int			spi_level;
+	PartmanCatalogWriter writer;
+	int			rc;
+
+	if (!CALLED_AS_EVENT_TRIGGER(fcinfo))
+		elog(ERROR, "partman._forget_dropped must be called as an event trigger");
+	/* DROP EXTENSION drops the catalog too; nothing to forget then */
+	nsp = get_namespace_oid("partman", true);
+	if (!OidIsValid(nsp) || !OidIsValid(get_relname_relid("part_config", nsp)))
+		PG_RETURN_VOID();
+	spi_level = partman_spi_connect(false);
+	partman_catalog_writer_begin("part_config", &writer);
+	rc = SPI_execute("DELETE FROM partman.part_config c "
+					 "USING pg_catalog.pg_event_trigger_dropped_objects() d "
+					 "WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass "
+					 "AND d.objsubid OPERATOR(pg_catalog.=) 0 "
+					 "AND d.objid OPERATOR(pg_catalog.=) c.parent::pg_catalog.oid", false, 0);
+	partman_catalog_writer_end(&writer);
+	if (rc != SPI_OK_DELETE)
+		elog(ERROR, "could not forget dropped sets: %s", SPI_result_code_string(rc));
+	partman_spi_finish(spi_level);
+	PG_RETURN_VOID();
 }
 
 /* The settings set_config may change: column, type, and whether it takes NULL. */

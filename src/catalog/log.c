@@ -20,25 +20,6 @@
 #include "utils/syscache.h"
 #include "utils/timestamp.h"
 
-/* The owner of partman.maintenance_log (the extension's owner). */
-static Oid
-log_owner(void)
-{
-	Oid			relid = get_relname_relid("maintenance_log", get_namespace_oid("partman", false));
-
-	HeapTuple	tuple;
-	Oid			owner;
-
-	if (!OidIsValid(relid))
-		elog(ERROR, "partman.maintenance_log does not exist");
-	tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
-	if (!HeapTupleIsValid(tuple))
-		elog(ERROR, "cache lookup failed for relation %u", relid);
-	owner = ((Form_pg_class) GETSTRUCT(tuple))->relowner;
-	ReleaseSysCache(tuple);
-	return owner;
-}
-
 /*
  * partman_log_step
  *		Write one row of partman.maintenance_log: what maintenance did to
@@ -52,8 +33,7 @@ partman_log_step(Oid parent, const char *action, const char *partition, const ch
 	Oid			argtypes[6] = {REGCLASSOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, INTERVALOID};
 	Datum		values[6];
 	char		nulls[6] = {' ', ' ', ' ', ' ', ' ', ' '};
-	Oid			save_userid;
-	int			save_sec_context;
+	PartmanCatalogWriter writer;
 	int			rc;
 
 	values[0] = ObjectIdGetDatum(parent);
@@ -71,13 +51,12 @@ partman_log_step(Oid parent, const char *action, const char *partition, const ch
 									TimestampTzGetDatum(started));
 
 	/* the log is partman's, not the caller's: nobody else may write it */
-	GetUserIdAndSecContext(&save_userid, &save_sec_context);
-	SetUserIdAndSecContext(log_owner(), save_sec_context | SECURITY_LOCAL_USERID_CHANGE);
+	partman_catalog_writer_begin("maintenance_log", &writer);
 	rc = SPI_execute_with_args("INSERT INTO partman.maintenance_log "
 							   "(parent, action, partition, outcome, detail, duration) "
 							   "VALUES ($1, $2, $3, $4, $5, $6)",
 							   6, argtypes, values, nulls, false, 0);
-	SetUserIdAndSecContext(save_userid, save_sec_context);
+	partman_catalog_writer_end(&writer);
 	if (rc != SPI_OK_INSERT)
 		elog(ERROR, "could not write partman.maintenance_log: %s", SPI_result_code_string(rc));
 }
@@ -88,16 +67,14 @@ partman_prune_log(void)
 {
 	Oid			argtypes[1] = {INT4OID};
 	Datum		values[1] = {Int32GetDatum(partman_maintenance_log_days)};
-	Oid			save_userid;
-	int			save_sec_context;
+	PartmanCatalogWriter writer;
 	int			rc;
 
-	GetUserIdAndSecContext(&save_userid, &save_sec_context);
-	SetUserIdAndSecContext(log_owner(), save_sec_context | SECURITY_LOCAL_USERID_CHANGE);
+	partman_catalog_writer_begin("maintenance_log", &writer);
 	rc = SPI_execute_with_args("DELETE FROM partman.maintenance_log WHERE logged_at OPERATOR(pg_catalog.<) "
 							   "(pg_catalog.now() OPERATOR(pg_catalog.-) pg_catalog.make_interval(days => $1))",
 							   1, argtypes, values, NULL, false, 0);
-	SetUserIdAndSecContext(save_userid, save_sec_context);
+	partman_catalog_writer_end(&writer);
 	if (rc != SPI_OK_DELETE)
 		elog(ERROR, "could not prune partman.maintenance_log: %s", SPI_result_code_string(rc));
 }
