@@ -56,6 +56,11 @@ extern void partman_not_managed(Oid parent);
 extern void partman_config_insert(const PartmanConfig *cfg);
 extern void partman_config_delete(Oid parent);
 extern void partman_config_set_default(Oid parent, bool on);
+extern void partman_config_read_own(Oid parent, PartmanConfig *cfg);
+extern int	partman_setting(const char *name);
+extern Oid	partman_setting_type(int setting);
+extern void partman_config_change(PartmanConfig *cfg, int n, const int *setting,
+								  const Datum *values, const bool *isnull);
 extern const char *partman_strategy_name(char strategy);
 extern const char *partman_strategy_keyword(char strategy);
 /* What partman_catalog_writer_begin changed, for partman_catalog_writer_end. */

@@ -3,7 +3,8 @@
  * config.c
  *	  The partman.part_config catalog: reading and writing rows, the one
  *	  validation every row passes (whether written by create_parent,
- *	  set_config or a plain UPDATE), and the set_config entry point.
+ *	  set_config or a plain UPDATE), the guard trigger and the event
+ *	  trigger that forgets dropped sets.
  *
  * Privileges: everyone may read part_config; PUBLIC may UPDATE only the
  * settings columns, and the guard trigger lets only the parent's owner (or
@@ -40,8 +41,6 @@
 
 PG_FUNCTION_INFO_V1(partman_config_guard);
 PG_FUNCTION_INFO_V1(partman_forget_dropped);
-PG_FUNCTION_INFO_V1(partman_set_config);
-PG_FUNCTION_INFO_V1(partman_set_pruning_policy);
 
 const char *
 partman_strategy_name(char strategy)
@@ -785,7 +784,7 @@ partman_config_disable_maintenance(Oid parent)
 }
 
 /* ---------------------------------------------------------------------
- * SQL entry points
+ * Triggers, and changing settings
  * ---------------------------------------------------------------------
  */
 
@@ -1045,8 +1044,8 @@ apply_setting(PartmanConfig *cfg, int i, Datum value, bool isnull)
 }
 
 /* The config row of a set the caller may change, or the error saying why not. */
-static void
-read_own_config(Oid parent, PartmanConfig *cfg)
+void
+partman_config_read_own(Oid parent, PartmanConfig *cfg)
 {
 	partman_check_owner(parent);
 	if (!partman_config_read(parent, cfg))
@@ -1054,15 +1053,49 @@ read_own_config(Oid parent, PartmanConfig *cfg)
 }
 
 /*
- * Change n settings of a managed set, whose row the caller read into *cfg,
- * to values of their columns' types (settings by number in settable).  The
- * new row is validated here, before the UPDATE, so a bad value is reported
- * as the caller's error and not from inside partman's statement (the guard
- * trigger's own check then passes).
+ * partman_setting
+ *		The number of setting name, which set_config may change; ERROR
+ *		saying why when it is none.
  */
-static void
-change_settings(PartmanConfig *cfg, int n, const int *setting, const Datum *values,
-				const bool *isnull)
+int
+partman_setting(const char *name)
+{
+	for (int i = 0; i < lengthof(settable); i++)
+		if (strcmp(name, settable[i].name) == 0)
+			return i;
+	if (strcmp(name, "interval") == 0 || strcmp(name, "time_zone") == 0 ||
+		strcmp(name, "strategy") == 0 || strcmp(name, "key") == 0 ||
+		strcmp(name, "parent") == 0 || strcmp(name, "sub_strategy") == 0 ||
+		strcmp(name, "sub_key") == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("setting \"%s\" cannot be changed after create_parent", name),
+				 errhint("Call partman.undo_parent and partman.create_parent to start a new set.")));
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("unrecognized setting \"%s\"", name),
+			 errhint("Settings are premake, retention, retention_action, retention_schema, default_partition, maintenance_enabled, require_filter, max_partitions, max_rescue_rows, storage_parameters, sub_list_values and sub_modulus.")));
+	return -1;
+}
+
+/* The type of setting number i (its column's). */
+Oid
+partman_setting_type(int setting)
+{
+	return settable[setting].typid;
+}
+
+/*
+ * partman_config_change
+ *		Change n settings of a managed set, whose row the caller read into
+ *		*cfg, to values of their columns' types (settings by number, see
+ *		partman_setting).  The new row is validated here, before the UPDATE,
+ *		so a bad value is reported as the caller's error and not from inside
+ *		partman's statement (the guard trigger's own check then passes).
+ */
+void
+partman_config_change(PartmanConfig *cfg, int n, const int *setting, const Datum *values,
+					  const bool *isnull)
 {
 	PartmanKey	key;
 	Oid			argtypes[3];
@@ -1109,113 +1142,4 @@ change_settings(PartmanConfig *cfg, int n, const int *setting, const Datum *valu
 	rc = SPI_execute_with_args(sql.data, n + 1, argtypes, args, nulls, false, 0);
 	if (rc != SPI_OK_UPDATE || SPI_processed != 1)
 		elog(ERROR, "could not update partman.part_config: %s", SPI_result_code_string(rc));
-}
-
-/*
- * partman.set_config(parent regclass, setting text, value text) RETURNS void
- *		Change one setting of a managed set.  value is read with the input
- *		function of the setting's type and validated before anything is
- *		written.
- */
-Datum
-partman_set_config(PG_FUNCTION_ARGS)
-{
-	int			spi_level;
-	Oid			parent;
-	char	   *setting;
-	int			which = -1;
-	Datum		value = (Datum) 0;
-	bool		isnull;
-	PartmanConfig cfg;
-
-	partman_require_arg(fcinfo, 0, "parent");
-	partman_require_arg(fcinfo, 1, "setting");
-	parent = PG_GETARG_OID(0);
-	setting = text_to_cstring(PG_GETARG_TEXT_PP(1));
-
-	for (int i = 0; i < lengthof(settable); i++)
-		if (strcmp(setting, settable[i].name) == 0)
-			which = i;
-	if (which < 0)
-	{
-		if (strcmp(setting, "interval") == 0 || strcmp(setting, "time_zone") == 0 ||
-			strcmp(setting, "strategy") == 0 || strcmp(setting, "key") == 0 ||
-			strcmp(setting, "parent") == 0 || strcmp(setting, "sub_strategy") == 0 ||
-			strcmp(setting, "sub_key") == 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-					 errmsg("setting \"%s\" cannot be changed after create_parent", setting),
-					 errhint("Call partman.undo_parent and partman.create_parent to start a new set.")));
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("unrecognized setting \"%s\"", setting),
-				 errhint("Settings are premake, retention, retention_action, retention_schema, default_partition, maintenance_enabled, require_filter, max_partitions, max_rescue_rows, storage_parameters, sub_list_values and sub_modulus.")));
-	}
-
-	spi_level = partman_spi_connect(false);
-	read_own_config(parent, &cfg);
-	isnull = PG_ARGISNULL(2);
-	if (!isnull)
-	{
-		Oid			infunc;
-		Oid			ioparam;
-
-		getTypeInputInfo(settable[which].typid, &infunc, &ioparam);
-		value = OidInputFunctionCall(infunc, text_to_cstring(PG_GETARG_TEXT_PP(2)),
-									 ioparam, -1);
-	}
-	change_settings(&cfg, 1, &which, &value, &isnull);
-	partman_spi_finish(spi_level);
-	PG_RETURN_VOID();
-}
-
-/* The number of a setting in settable. */
-static int
-setting_number(const char *name)
-{
-	for (int i = 0; i < lengthof(settable); i++)
-		if (strcmp(name, settable[i].name) == 0)
-			return i;
-	elog(ERROR, "unknown setting \"%s\"", name);
-	return -1;
-}
-
-/*
- * partman.set_pruning_policy(parent regclass, require_filter text,
- *							  max_partitions int) RETURNS void
- *		Both pruning settings of a set in one call; the planner hook of every
- *		session that loaded partman enforces them from the next plan on.
- */
-Datum
-partman_set_pruning_policy(PG_FUNCTION_ARGS)
-{
-	int			spi_level;
-	Oid			parent;
-	int			setting[2];
-	Datum		values[2];
-	bool		isnull[2];
-	PartmanConfig cfg;
-
-	partman_require_arg(fcinfo, 0, "parent");
-	partman_require_arg(fcinfo, 1, "require_filter");
-	parent = PG_GETARG_OID(0);
-
-	setting[0] = setting_number("require_filter");
-	values[0] = PG_GETARG_DATUM(1);
-	isnull[0] = false;
-	setting[1] = setting_number("max_partitions");
-	values[1] = PG_ARGISNULL(2) ? (Datum) 0 : PG_GETARG_DATUM(2);
-	isnull[1] = PG_ARGISNULL(2);
-
-	spi_level = partman_spi_connect(false);
-	read_own_config(parent, &cfg);
-	change_settings(&cfg, 2, setting, values, isnull);
-	partman_spi_finish(spi_level);
-
-	if (!partman_preloaded)
-		ereport(WARNING,
-				(errmsg("the pruning policy of table \"%s\" is enforced only in sessions that load partman",
-						get_rel_name(parent)),
-				 errhint("Add partman to shared_preload_libraries so that every session enforces it.")));
-	PG_RETURN_VOID();
 }
