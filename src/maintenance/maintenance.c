@@ -2,11 +2,13 @@
  *
  * maintenance.c
  *	  Keeping sets maintained: premake, rescue of rows parked in the default
- *	  partition, and retention.  One planner, plan_set(), decides what a set
- *	  needs; run_maintenance carries the plan out and maintenance_plan shows
- *	  it as statements (the dry run).
+ *	  partition, retention and closing partitions of parents with row-level
+ *	  security.  One planner, plan_set(), decides what a set needs;
+ *	  partman_maintain_set carries the plan out (for run_maintenance and the
+ *	  worker's round) and partman_plan_rows shows it as the statements that
+ *	  run (maintenance_plan, the dry run).
  *
- * run_maintenance, per set:
+ * Per set:
  *	- an advisory lock per set (never waited for) keeps the worker, pg_cron
  *	  and manual calls from maintaining the same set at once;
  *	- the set's work runs in a subtransaction: a failure is logged in
@@ -15,8 +17,8 @@
  *	- a lock that is not granted within partman.lock_timeout is retried twice
  *	  with backoff, and then the set is skipped until the next run: other
  *	  sessions never queue behind maintenance for longer than lock_timeout;
- *	- at top level (CALL outside a transaction block) each set is committed
- *	  on its own; inside a transaction block everything stays in it.
+ *	- a caller that may commit gets a set too big for one transaction's
+ *	  locks in batches; one that may not is refused up front.
  *
  *-------------------------------------------------------------------------
  */
@@ -41,8 +43,6 @@
 #include "utils/syscache.h"
 #include "utils/timestamp.h"
 
-PG_FUNCTION_INFO_V1(partman_run_maintenance);
-PG_FUNCTION_INFO_V1(partman_maintenance_plan);
 
 /* advisory lock key space: (PARTMAN_LOCK_CLASS, parent oid) */
 #define PARTMAN_LOCK_CLASS	0x7061726d	/* "parm" */
@@ -735,65 +735,10 @@ partman_finalize_statements(MemoryContext cxt)
 	return result;
 }
 
-/*
- * partman.run_maintenance(parent regclass DEFAULT NULL, analyze bool DEFAULT
- *		false) PROCEDURE
- *		Maintain every set with maintenance_enabled that the caller may manage
- *		(or only parent), then prune partman.maintenance_log.
- */
-Datum
-partman_run_maintenance(PG_FUNCTION_ARGS)
-{
-	int			spi_level;
-	bool		nonatomic = fcinfo->context && IsA(fcinfo->context, CallContext) &&
-		!castNode(CallContext, fcinfo->context)->atomic;
-	bool		analyze = !PG_ARGISNULL(1) && PG_GETARG_BOOL(1);
-	MemoryContext callcxt = CurrentMemoryContext;
-	PartmanMaintainRun run = {analyze, nonatomic, NULL, NULL, NULL, 0};
-	List	   *parents;
-	List	   *idle = NIL;
-	ListCell   *lc;
-
-	/* at top level, each set that changed commits on its own */
-	spi_level = partman_spi_connect(nonatomic);
-	parents = partman_sets_to_maintain(PG_ARGISNULL(0) ? InvalidOid : PG_GETARG_OID(0), callcxt);
-	foreach(lc, parents)
-	{
-		PartmanConfig *cfg = lfirst(lc);
-		PartmanSetOutcome outcome;
-		bool		more = false;
-
-		do
-		{
-			CHECK_FOR_INTERRUPTS();
-			outcome = partman_maintain_set(cfg, &run, &more);
-			if (outcome != PARTMAN_SET_IDLE && nonatomic)
-				partman_spi_commit();
-		} while (more);
-		if (outcome == PARTMAN_SET_IDLE)
-		{
-			MemoryContext old = MemoryContextSwitchTo(callcxt);
-
-			idle = lappend_oid(idle, cfg->parent);
-			MemoryContextSwitchTo(old);
-		}
-	}
-	partman_maintenance_finish(idle);
-	partman_spi_finish(spi_level);
-	PG_RETURN_VOID();
-}
-
-/* A row of maintenance_plan: a statement and the lock it takes. */
-typedef struct PlanRow
-{
-	char	   *statement;
-	const char *lock_mode;
-} PlanRow;
-
 static List *
 plan_row(List *rows, char *statement, const char *lock_mode)
 {
-	PlanRow    *row = palloc(sizeof(PlanRow));
+	PartmanPlanRow *row = palloc0(sizeof(PartmanPlanRow));
 
 	/* with ";", a saved plan also runs with psql -f */
 	row->statement = psprintf("%s;", statement);
@@ -879,58 +824,39 @@ step_plan(const PartmanSet *set, const MaintenanceStep *step, bool has_default)
 }
 
 /*
- * partman.maintenance_plan(parent regclass DEFAULT NULL) RETURNS TABLE(
- *		parent regclass, action text, partition text, statement text,
- *		lock_mode text, reason text)
- *		The dry run: what run_maintenance would do now, as statements that
- *		each run on their own at top level (psql \gexec).
+ * partman_plan_rows
+ *		The dry run of one set's maintenance: what run_maintenance would do
+ *		now, as PartmanPlanRow (statements that each run on their own at top
+ *		level), in the order it would do it.
  */
-Datum
-partman_maintenance_plan(PG_FUNCTION_ARGS)
+List *
+partman_plan_rows(const PartmanConfig *cfg)
 {
-	int			spi_level;
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	List	   *parents;
-	ListCell   *lc;
+	PartmanSet	set;
+	List	   *steps;
+	List	   *result = NIL;
+	ListCell   *sc;
+	bool		has_default;
 
-	InitMaterializedSRF(fcinfo, 0);
-	spi_level = partman_spi_connect(false);
-	parents = partman_sets_to_maintain(PG_ARGISNULL(0) ? InvalidOid : PG_GETARG_OID(0),
-									   CurrentMemoryContext);
-	foreach(lc, parents)
+	partman_open_set_config(cfg, &set);
+	steps = plan_set(&set);
+	/* a default partition made by the plan's first step counts too */
+	has_default = OidIsValid(partman_default_partition(cfg->parent)) ||
+		(steps != NIL && ((MaintenanceStep *) linitial(steps))->action == STEP_DEFAULT);
+	foreach(sc, steps)
 	{
-		Oid			parent = ((PartmanConfig *) lfirst(lc))->parent;
-		PartmanSet	set;
-		List	   *steps;
-		ListCell   *sc;
-		bool		has_default;
+		MaintenanceStep *step = lfirst(sc);
+		ListCell   *rc;
 
-		partman_open_set_config(lfirst(lc), &set);
-		steps = plan_set(&set);
-		/* a default partition made by the plan's first step counts too */
-		has_default = OidIsValid(partman_default_partition(parent)) ||
-			(steps != NIL && ((MaintenanceStep *) linitial(steps))->action == STEP_DEFAULT);
-		foreach(sc, steps)
+		foreach(rc, step_plan(&set, step, has_default))
 		{
-			MaintenanceStep *step = lfirst(sc);
-			ListCell   *rc;
+			PartmanPlanRow *row = lfirst(rc);
 
-			foreach(rc, step_plan(&set, step, has_default))
-			{
-				PlanRow    *row = lfirst(rc);
-				Datum		values[6];
-				bool		nulls[6] = {false, false, false, false, false, false};
-
-				values[0] = ObjectIdGetDatum(parent);
-				values[1] = CStringGetTextDatum(step_names[step->action]);
-				values[2] = CStringGetTextDatum(step->partition);
-				values[3] = CStringGetTextDatum(row->statement);
-				values[4] = CStringGetTextDatum(row->lock_mode);
-				values[5] = CStringGetTextDatum(step->reason);
-				tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-			}
+			row->action = step_names[step->action];
+			row->partition = step->partition;
+			row->reason = step->reason;
+			result = lappend(result, row);
 		}
 	}
-	partman_spi_finish(spi_level);
-	return (Datum) 0;
+	return result;
 }

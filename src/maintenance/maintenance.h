@@ -34,7 +34,18 @@ typedef struct PartmanMaintainRun
 	Size		errlen;
 } PartmanMaintainRun;
 
+/* A row of maintenance_plan: a step's statement and the lock it takes. */
+typedef struct PartmanPlanRow
+{
+	const char *action;			/* create, rescue, drop, detach, archive, secure */
+	char	   *partition;
+	char	   *statement;		/* ends with ";" */
+	const char *lock_mode;
+	char	   *reason;
+} PartmanPlanRow;
+
 extern List *partman_sets_to_maintain(Oid only, MemoryContext cxt);
+extern List *partman_plan_rows(const PartmanConfig *cfg);
 extern PartmanSetOutcome partman_maintain_set(const PartmanConfig *cfg,
 											  const PartmanMaintainRun *run, bool *more);
 extern void partman_maintenance_finish(List *idle);
