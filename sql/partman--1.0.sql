@@ -269,7 +269,7 @@ CREATE FUNCTION partman._set_health(parent pg_catalog.regclass,
     OUT missing_sub_partitions pg_catalog.int4, OUT gaps pg_catalog.int4,
     OUT gap_from pg_catalog.text[], OUT gap_to pg_catalog.text[],
     OUT has_default pg_catalog.bool)
-LANGUAGE C STABLE AS 'MODULE_PATHNAME', 'partman_set_health';
+LANGUAGE C STABLE AS 'MODULE_PATHNAME', 'partman_set_health_sql';
 
 -- One row per managed set with its health.
 CREATE VIEW partman.sets AS

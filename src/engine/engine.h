@@ -102,4 +102,39 @@ extern List *partman_missing_subpartitions(const PartmanKey *key,
 extern Oid	partman_create_missing_sub(const PartmanTemplate *tmpl,
 									   const PartmanMissingSub *missing);
 
+/* ---------------------------------------------------------------------
+ * functions in register.c: create_parent's engine
+ * ---------------------------------------------------------------------
+ */
+extern int	partman_create_set(const PartmanKey *key, const PartmanConfig *cfg,
+							   const char *start, int modulus, Datum list_values);
+
+/* ---------------------------------------------------------------------
+ * functions in health.c: the figures behind partman.sets
+ * ---------------------------------------------------------------------
+ */
+#define PARTMAN_HEALTH_MAX_GAPS	10
+
+typedef struct PartmanHealth
+{
+	Oid			typid;			/* of the key */
+	int			partitions;		/* other than the default */
+	char	   *oldest_bound;	/* RANGE: lower end of the oldest, or NULL */
+	char	   *newest_bound;	/* RANGE: upper end of the newest, or NULL */
+	int			future_partitions;	/* after the current cell; -1 unknown */
+	bool		has_default_rows;	/* there are default (sub-)partitions... */
+	int64		default_rows;	/* ...holding about this many rows */
+	int			sub_partitions; /* -1 when no partition is partitioned */
+	int			missing_sub_partitions; /* -1 unless LIST sub-partitioned */
+	int			gaps;			/* ranges no partition covers; -1 unless RANGE */
+	int			listed_gaps;	/* the first of them, with their bounds */
+	Datum		gap_from[PARTMAN_HEALTH_MAX_GAPS];
+	Datum		gap_to[PARTMAN_HEALTH_MAX_GAPS];
+	bool		has_default;	/* the parent has a default partition */
+} PartmanHealth;
+
+extern double partman_reltuples(Oid relid);
+extern int64 partman_estimated_rows(Oid relid);
+extern void partman_set_health(Oid parent, PartmanHealth *health);
+
 #endif							/* PARTMAN_ENGINE_H */
