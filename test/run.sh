@@ -109,7 +109,7 @@ shopt -s nullglob
 # copy_into DIR FILES...: copies nothing (and does not fail) when the glob is empty
 copy_into() { local dir=$1; shift; (($#)) && cp "$@" "$dir/"; return 0; }
 copy_into "$W/sql" test/sql/*.sql
-copy_into "$W/expected" expected/*.out
+copy_into "$W/expected" test/expected/*.out
 copy_into "$W/specs" test/specs/*.spec
 copy_into "$W/t" test/t/*.pl test/t/*.pm
 shopt -u nullglob
