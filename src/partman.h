@@ -195,6 +195,9 @@ extern int	partman_maintenance_log_days;
 extern TimestampTz partman_now(void);
 extern int32 partman_positive_arg(FunctionCallInfo fcinfo, int argno, const char *name);
 extern void partman_require_arg(FunctionCallInfo fcinfo, int argno, const char *name);
+extern bool partman_nonatomic(FunctionCallInfo fcinfo);
+extern void partman_require_toplevel(FunctionCallInfo fcinfo, const char *procedure,
+									 const char *why);
 
 /* ---------------------------------------------------------------------
  * functions in spi.c: every query partman runs, with search_path pinned

@@ -419,6 +419,46 @@ partman_check_owner(Oid relid)
 					   get_rel_name(relid));
 }
 
+/* relid's row of pg_class, copied (the fixed-size part) */
+static void
+class_row(Oid relid, FormData_pg_class *row)
+{
+	HeapTuple	tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+
+	if (!HeapTupleIsValid(tuple))
+		elog(ERROR, "cache lookup failed for relation %u", relid);
+	memcpy(row, GETSTRUCT(tuple), sizeof(FormData_pg_class));
+	ReleaseSysCache(tuple);
+}
+
+Oid
+partman_class_owner(Oid relid)
+{
+	FormData_pg_class row;
+
+	class_row(relid, &row);
+	return row.relowner;
+}
+
+bool
+partman_class_rowsecurity(Oid relid)
+{
+	FormData_pg_class row;
+
+	class_row(relid, &row);
+	return row.relrowsecurity;
+}
+
+/* reltuples when the table has been analyzed or vacuumed, else -1 */
+double
+partman_class_reltuples(Oid relid)
+{
+	FormData_pg_class row;
+
+	class_row(relid, &row);
+	return row.reltuples;
+}
+
 /* ---------------------------------------------------------------------
  * Per-backend caches keyed by relation OID
  *

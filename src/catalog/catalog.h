@@ -40,6 +40,9 @@ typedef void (*PartmanRelidCacheFill) (Oid relid, void *entry);
 extern void *partman_relid_cache_lookup(PartmanRelidCache *cache, Oid relid,
 										PartmanRelidCacheFill fill);
 extern void partman_check_owner(Oid relid);
+extern Oid	partman_class_owner(Oid relid);
+extern bool partman_class_rowsecurity(Oid relid);
+extern double partman_class_reltuples(Oid relid);
 
 /* ---------------------------------------------------------------------
  * functions in config.c: the partman.part_config catalog
@@ -63,15 +66,9 @@ extern void partman_config_change(PartmanConfig *cfg, int n, const int *setting,
 								  const Datum *values, const bool *isnull);
 extern const char *partman_strategy_name(char strategy);
 extern const char *partman_strategy_keyword(char strategy);
-/* What partman_catalog_writer_begin changed, for partman_catalog_writer_end. */
-typedef struct PartmanCatalogWriter
-{
-	Oid			userid;
-	int			sec_context;
-} PartmanCatalogWriter;
-
-extern void partman_catalog_writer_begin(const char *relname, PartmanCatalogWriter *writer);
-extern void partman_catalog_writer_end(const PartmanCatalogWriter *writer);
+extern void partman_catalog_write(const char *relname, const char *sql, int nargs,
+								  Oid *argtypes, Datum *values, const char *nulls,
+								  int expected);
 extern void partman_config_record_outcome(Oid parent, const char *error);
 extern void partman_config_record_idle(List *parents);
 extern List *partman_config_parents(void);

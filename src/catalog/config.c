@@ -11,7 +11,7 @@
  * a member of the owner role) change a row.  Rows are added and removed,
  * and maintenance's outcome recorded, only by partman's functions, which
  * check the caller's ownership themselves and then write as the catalog's
- * owner (partman_catalog_writer_begin), as for partman.maintenance_log.
+ * owner (partman_catalog_write), as for partman.maintenance_log.
  * Callers are connected to SPI.
  *
  *-------------------------------------------------------------------------
@@ -74,34 +74,30 @@ partman_strategy_keyword(char strategy)
 }
 
 /*
- * partman_catalog_writer_begin
- *		Act as the owner of partman's table relname (the extension's owner)
- *		until partman_catalog_writer_end: partman writes its catalog rows
- *		that PUBLIC may not write with the catalog's own rights, after it
- *		checked the caller's.
+ * partman_catalog_write
+ *		Run one statement that writes partman's table relname, as that
+ *		table's owner (the extension's owner), and check that SPI returned
+ *		expected: partman writes the catalog rows PUBLIC may not write with
+ *		the catalog's own rights, after it checked the caller's.
  */
 void
-partman_catalog_writer_begin(const char *relname, PartmanCatalogWriter *writer)
+partman_catalog_write(const char *relname, const char *sql, int nargs, Oid *argtypes,
+					  Datum *values, const char *nulls, int expected)
 {
 	Oid			relid = get_relname_relid(relname, get_namespace_oid("partman", false));
-	HeapTuple	tuple;
-	Oid			owner;
+	Oid			save_userid;
+	int			save_sec_context;
+	int			rc;
 
 	if (!OidIsValid(relid))
 		elog(ERROR, "partman.%s does not exist", relname);
-	tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
-	if (!HeapTupleIsValid(tuple))
-		elog(ERROR, "cache lookup failed for relation %u", relid);
-	owner = ((Form_pg_class) GETSTRUCT(tuple))->relowner;
-	ReleaseSysCache(tuple);
-	GetUserIdAndSecContext(&writer->userid, &writer->sec_context);
-	SetUserIdAndSecContext(owner, writer->sec_context | SECURITY_LOCAL_USERID_CHANGE);
-}
-
-void
-partman_catalog_writer_end(const PartmanCatalogWriter *writer)
-{
-	SetUserIdAndSecContext(writer->userid, writer->sec_context);
+	GetUserIdAndSecContext(&save_userid, &save_sec_context);
+	SetUserIdAndSecContext(partman_class_owner(relid),
+						   save_sec_context | SECURITY_LOCAL_USERID_CHANGE);
+	rc = SPI_execute_with_args(sql, nargs, argtypes, values, nulls, false, 0);
+	SetUserIdAndSecContext(save_userid, save_sec_context);
+	if (rc != expected)
+		elog(ERROR, "could not write partman.%s: %s", relname, SPI_result_code_string(rc));
 }
 
 static void
@@ -478,8 +474,6 @@ partman_config_insert(const PartmanConfig *cfg)
 	TEXTOID, TEXTOID, NAMEOID, TEXTOID, BOOLOID, TEXTOID, TEXTOID, TEXTOID, INT4OID};
 	Datum		values[14];
 	char		nulls[14];
-	PartmanCatalogWriter writer;
-	int			rc;
 
 	memset(nulls, ' ', sizeof(nulls));
 	values[0] = ObjectIdGetDatum(cfg->parent);
@@ -519,16 +513,11 @@ partman_config_insert(const PartmanConfig *cfg)
 		nulls[13] = 'n';
 
 	/* the caller's ownership of the parent is checked: PUBLIC may not INSERT */
-	partman_catalog_writer_begin("part_config", &writer);
-	rc = SPI_execute_with_args("INSERT INTO partman.part_config (parent, strategy, key, \"interval\", "
-							   "premake, retention, retention_action, retention_schema, time_zone, "
-							   "default_partition, sub_strategy, sub_key, sub_list_values, sub_modulus) "
-							   "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::pg_catalog.jsonb, $14)",
-							   14, argtypes, values, nulls, false, 0);
-	partman_catalog_writer_end(&writer);
-	if (rc != SPI_OK_INSERT)
-		elog(ERROR, "could not insert into partman.part_config: %s",
-			 SPI_result_code_string(rc));
+	partman_catalog_write("part_config", "INSERT INTO partman.part_config (parent, strategy, key, \"interval\", "
+						  "premake, retention, retention_action, retention_schema, time_zone, "
+						  "default_partition, sub_strategy, sub_key, sub_list_values, sub_modulus) "
+						  "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::pg_catalog.jsonb, $14)",
+						  14, argtypes, values, nulls, SPI_OK_INSERT);
 }
 
 /* Delete parent's row; the caller checked its ownership (PUBLIC may not DELETE). */
@@ -537,17 +526,10 @@ partman_config_delete(Oid parent)
 {
 	Oid			argtypes[1] = {REGCLASSOID};
 	Datum		values[1] = {ObjectIdGetDatum(parent)};
-	PartmanCatalogWriter writer;
-	int			rc;
 
-	partman_catalog_writer_begin("part_config", &writer);
-	rc = SPI_execute_with_args("DELETE FROM partman.part_config "
-							   "WHERE parent OPERATOR(pg_catalog.=) $1",
-							   1, argtypes, values, NULL, false, 0);
-	partman_catalog_writer_end(&writer);
-	if (rc != SPI_OK_DELETE)
-		elog(ERROR, "could not delete from partman.part_config: %s",
-			 SPI_result_code_string(rc));
+	partman_catalog_write("part_config", "DELETE FROM partman.part_config "
+						  "WHERE parent OPERATOR(pg_catalog.=) $1",
+						  1, argtypes, values, NULL, SPI_OK_DELETE);
 }
 
 /*
@@ -661,8 +643,6 @@ partman_config_record_outcome(Oid parent, const char *error)
 	Oid			argtypes[3] = {REGCLASSOID, TEXTOID, TIMESTAMPTZOID};
 	Datum		values[3];
 	char		nulls[3] = {' ', ' ', ' '};
-	PartmanCatalogWriter writer;
-	int			rc;
 
 	values[0] = ObjectIdGetDatum(parent);
 	if (error)
@@ -671,13 +651,9 @@ partman_config_record_outcome(Oid parent, const char *error)
 		nulls[1] = 'n';
 	values[2] = TimestampTzGetDatum(partman_now());
 	/* maintenance's own columns: PUBLIC may not write them */
-	partman_catalog_writer_begin("part_config", &writer);
-	rc = SPI_execute_with_args("UPDATE partman.part_config SET last_maintenance = $3, last_error = $2 "
-							   "WHERE parent OPERATOR(pg_catalog.=) $1",
-							   3, argtypes, values, nulls, false, 0);
-	partman_catalog_writer_end(&writer);
-	if (rc != SPI_OK_UPDATE)
-		elog(ERROR, "could not update partman.part_config: %s", SPI_result_code_string(rc));
+	partman_catalog_write("part_config", "UPDATE partman.part_config SET last_maintenance = $3, last_error = $2 "
+						  "WHERE parent OPERATOR(pg_catalog.=) $1",
+						  3, argtypes, values, nulls, SPI_OK_UPDATE);
 }
 
 /* Stamp last_maintenance on sets that needed nothing, in one statement. */
@@ -688,8 +664,6 @@ partman_config_record_idle(List *parents)
 	Datum		values[2];
 	Datum	   *items;
 	ListCell   *lc;
-	PartmanCatalogWriter writer;
-	int			rc;
 
 	if (parents == NIL)
 		return;
@@ -699,13 +673,9 @@ partman_config_record_idle(List *parents)
 	values[0] = PointerGetDatum(construct_array(items, list_length(parents), REGCLASSOID,
 												sizeof(Oid), true, TYPALIGN_INT));
 	values[1] = TimestampTzGetDatum(partman_now());
-	partman_catalog_writer_begin("part_config", &writer);
-	rc = SPI_execute_with_args("UPDATE partman.part_config SET last_maintenance = $2 "
-							   "WHERE parent OPERATOR(pg_catalog.=) ANY ($1)",
-							   2, argtypes, values, NULL, false, 0);
-	partman_catalog_writer_end(&writer);
-	if (rc != SPI_OK_UPDATE)
-		elog(ERROR, "could not update partman.part_config: %s", SPI_result_code_string(rc));
+	partman_catalog_write("part_config", "UPDATE partman.part_config SET last_maintenance = $2 "
+						  "WHERE parent OPERATOR(pg_catalog.=) ANY ($1)",
+						  2, argtypes, values, NULL, SPI_OK_UPDATE);
 }
 
 /*
@@ -960,8 +930,6 @@ partman_forget_dropped(PG_FUNCTION_ARGS)
 {
 	Oid			nsp;
 	int			spi_level;
-	PartmanCatalogWriter writer;
-	int			rc;
 
 	if (!CALLED_AS_EVENT_TRIGGER(fcinfo))
 		elog(ERROR, "partman._forget_dropped must be called as an event trigger");
@@ -970,15 +938,12 @@ partman_forget_dropped(PG_FUNCTION_ARGS)
 	if (!OidIsValid(nsp) || !OidIsValid(get_relname_relid("part_config", nsp)))
 		PG_RETURN_VOID();
 	spi_level = partman_spi_connect(false);
-	partman_catalog_writer_begin("part_config", &writer);
-	rc = SPI_execute("DELETE FROM partman.part_config c "
-					 "USING pg_catalog.pg_event_trigger_dropped_objects() d "
-					 "WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass "
-					 "AND d.objsubid OPERATOR(pg_catalog.=) 0 "
-					 "AND d.objid OPERATOR(pg_catalog.=) c.parent::pg_catalog.oid", false, 0);
-	partman_catalog_writer_end(&writer);
-	if (rc != SPI_OK_DELETE)
-		elog(ERROR, "could not forget dropped sets: %s", SPI_result_code_string(rc));
+	partman_catalog_write("part_config", "DELETE FROM partman.part_config c "
+						  "USING pg_catalog.pg_event_trigger_dropped_objects() d "
+						  "WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass "
+						  "AND d.objsubid OPERATOR(pg_catalog.=) 0 "
+						  "AND d.objid OPERATOR(pg_catalog.=) c.parent::pg_catalog.oid",
+						  0, NULL, NULL, NULL, SPI_OK_DELETE);
 	partman_spi_finish(spi_level);
 	PG_RETURN_VOID();
 }

@@ -33,8 +33,6 @@ partman_log_step(Oid parent, const char *action, const char *partition, const ch
 	Oid			argtypes[6] = {REGCLASSOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, INTERVALOID};
 	Datum		values[6];
 	char		nulls[6] = {' ', ' ', ' ', ' ', ' ', ' '};
-	PartmanCatalogWriter writer;
-	int			rc;
 
 	values[0] = ObjectIdGetDatum(parent);
 	values[1] = CStringGetTextDatum(action);
@@ -51,14 +49,10 @@ partman_log_step(Oid parent, const char *action, const char *partition, const ch
 									TimestampTzGetDatum(started));
 
 	/* the log is partman's, not the caller's: nobody else may write it */
-	partman_catalog_writer_begin("maintenance_log", &writer);
-	rc = SPI_execute_with_args("INSERT INTO partman.maintenance_log "
-							   "(parent, action, partition, outcome, detail, duration) "
-							   "VALUES ($1, $2, $3, $4, $5, $6)",
-							   6, argtypes, values, nulls, false, 0);
-	partman_catalog_writer_end(&writer);
-	if (rc != SPI_OK_INSERT)
-		elog(ERROR, "could not write partman.maintenance_log: %s", SPI_result_code_string(rc));
+	partman_catalog_write("maintenance_log", "INSERT INTO partman.maintenance_log "
+						  "(parent, action, partition, outcome, detail, duration) "
+						  "VALUES ($1, $2, $3, $4, $5, $6)",
+						  6, argtypes, values, nulls, SPI_OK_INSERT);
 }
 
 /* Delete log rows older than partman.maintenance_log_days, as the log's owner. */
@@ -67,14 +61,8 @@ partman_prune_log(void)
 {
 	Oid			argtypes[1] = {INT4OID};
 	Datum		values[1] = {Int32GetDatum(partman_maintenance_log_days)};
-	PartmanCatalogWriter writer;
-	int			rc;
 
-	partman_catalog_writer_begin("maintenance_log", &writer);
-	rc = SPI_execute_with_args("DELETE FROM partman.maintenance_log WHERE logged_at OPERATOR(pg_catalog.<) "
-							   "(pg_catalog.now() OPERATOR(pg_catalog.-) pg_catalog.make_interval(days => $1))",
-							   1, argtypes, values, NULL, false, 0);
-	partman_catalog_writer_end(&writer);
-	if (rc != SPI_OK_DELETE)
-		elog(ERROR, "could not prune partman.maintenance_log: %s", SPI_result_code_string(rc));
+	partman_catalog_write("maintenance_log", "DELETE FROM partman.maintenance_log WHERE logged_at OPERATOR(pg_catalog.<) "
+						  "(pg_catalog.now() OPERATOR(pg_catalog.-) pg_catalog.make_interval(days => $1))",
+						  1, argtypes, values, NULL, SPI_OK_DELETE);
 }

@@ -500,14 +500,7 @@ other_grantees(Oid relid)
 bool
 partman_partition_is_secured(Oid relid)
 {
-	HeapTuple	tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
-	bool		secured;
-
-	if (!HeapTupleIsValid(tuple))
-		elog(ERROR, "cache lookup failed for relation %u", relid);
-	secured = ((Form_pg_class) GETSTRUCT(tuple))->relrowsecurity;
-	ReleaseSysCache(tuple);
-	return secured && other_grantees(relid) == NIL;
+	return partman_class_rowsecurity(relid) && other_grantees(relid) == NIL;
 }
 
 /*

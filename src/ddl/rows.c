@@ -49,6 +49,22 @@ partman_column_list(Oid parent)
 }
 
 /*
+ * [with] INSERT INTO to (columns) ... SELECT columns FROM source, keeping the
+ * rows' identity values.  Returns the number of rows inserted.
+ */
+static uint64
+insert_rows(const char *with, const char *to, const char *columns, const char *source)
+{
+	int			rc;
+
+	rc = SPI_execute(psprintf("%sINSERT INTO %s (%s) OVERRIDING SYSTEM VALUE SELECT %s FROM %s",
+							  with, to, columns, columns, source), false, 0);
+	if (rc != SPI_OK_INSERT)
+		elog(ERROR, "could not move rows into %s: %s", to, SPI_result_code_string(rc));
+	return SPI_processed;
+}
+
+/*
  * partman_move_rows
  *		Delete the rows of table from (only that table) that match condition
  *		(all rows when NULL) and insert them into to, in one statement.
@@ -58,17 +74,11 @@ uint64
 partman_move_rows(Oid parent, const char *from, const char *to, const char *condition)
 {
 	char	   *columns = partman_column_list(parent);
-	char	   *sql;
-	int			rc;
 
-	sql = psprintf("WITH moved AS (DELETE FROM ONLY %s%s%s RETURNING %s) "
-				   "INSERT INTO %s (%s) OVERRIDING SYSTEM VALUE SELECT %s FROM moved",
-				   from, condition ? " WHERE " : "", condition ? condition : "",
-				   columns, to, columns, columns);
-	rc = SPI_execute(sql, false, 0);
-	if (rc != SPI_OK_INSERT)
-		elog(ERROR, "could not move rows: %s", SPI_result_code_string(rc));
-	return SPI_processed;
+	return insert_rows(psprintf("WITH moved AS (DELETE FROM ONLY %s%s%s RETURNING %s) ",
+								from, condition ? " WHERE " : "", condition ? condition : "",
+								columns),
+					   to, columns, "moved");
 }
 
 /*
@@ -143,15 +153,8 @@ uint64
 partman_copy_rows(Oid parent, const char *from, const char *to)
 {
 	char	   *columns = partman_column_list(parent);
-	char	   *sql;
-	int			rc;
 
-	sql = psprintf("INSERT INTO %s (%s) OVERRIDING SYSTEM VALUE SELECT %s FROM ONLY %s",
-				   to, columns, columns, from);
-	rc = SPI_execute(sql, false, 0);
-	if (rc != SPI_OK_INSERT)
-		elog(ERROR, "could not copy rows: %s", SPI_result_code_string(rc));
-	return SPI_processed;
+	return insert_rows("", to, columns, psprintf("ONLY %s", from));
 }
 
 /*

@@ -133,7 +133,6 @@ typedef struct PartmanHealth
 	bool		has_default;	/* the parent has a default partition */
 } PartmanHealth;
 
-extern double partman_reltuples(Oid relid);
 extern int64 partman_estimated_rows(Oid relid);
 extern void partman_set_health(Oid parent, PartmanHealth *health);
 

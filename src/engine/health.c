@@ -20,25 +20,11 @@
 #include "utils/lsyscache.h"
 #include "utils/syscache.h"
 
-/* reltuples when the table has been analyzed or vacuumed, else -1 */
-double
-partman_reltuples(Oid relid)
-{
-	HeapTuple	tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
-	double		result;
-
-	if (!HeapTupleIsValid(tuple))
-		elog(ERROR, "cache lookup failed for relation %u", relid);
-	result = ((Form_pg_class) GETSTRUCT(tuple))->reltuples;
-	ReleaseSysCache(tuple);
-	return result;
-}
-
 /* A row count from statistics: the larger of reltuples and live tuples. */
 int64
 partman_estimated_rows(Oid relid)
 {
-	double		reltuples = partman_reltuples(relid);
+	double		reltuples = partman_class_reltuples(relid);
 	int64		live = DatumGetInt64(DirectFunctionCall1(pg_stat_get_live_tuples,
 														 ObjectIdGetDatum(relid)));
 

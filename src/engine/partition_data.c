@@ -270,20 +270,13 @@ report_strays(const PartmanSet *set, Oid table)
 	n = partman_count_strays(&set->key, partman_qualified_name(table), &reach, &strays);
 	if (n == 0)
 		return;
-	if (get_rel_relispartition(table))
-		ereport(WARNING,
-				(errmsg_plural(UINT64_FORMAT " row stays in default partition \"%s\": no partition of table \"%s\" can hold its key",
-							   UINT64_FORMAT " rows stay in default partition \"%s\": no partition of table \"%s\" can hold their key",
-							   n, n, get_rel_name(table), set->key.relname),
-				 errdetail("%s", partman_strays_detail(&set->key, &strays, &reach)),
-				 errhint("Correct or delete these rows; partition_data moves corrected rows when run again.")));
-	else
-		ereport(WARNING,
-				(errmsg_plural(UINT64_FORMAT " row stays in source table \"%s\": no partition of table \"%s\" can hold its key",
-							   UINT64_FORMAT " rows stay in source table \"%s\": no partition of table \"%s\" can hold their key",
-							   n, n, get_rel_name(table), set->key.relname),
-				 errdetail("%s", partman_strays_detail(&set->key, &strays, &reach)),
-				 errhint("Correct or delete these rows; partition_data moves corrected rows when run again.")));
+	ereport(WARNING,
+			(errmsg_plural(UINT64_FORMAT " row stays in %s \"%s\": no partition of table \"%s\" can hold its key",
+						   UINT64_FORMAT " rows stay in %s \"%s\": no partition of table \"%s\" can hold their key",
+						   n, n, get_rel_relispartition(table) ? "default partition" : "source table",
+						   get_rel_name(table), set->key.relname),
+			 errdetail("%s", partman_strays_detail(&set->key, &strays, &reach)),
+			 errhint("Correct or delete these rows; partition_data moves corrected rows when run again.")));
 }
 
 /*
@@ -294,8 +287,7 @@ Datum
 partman_partition_data(PG_FUNCTION_ARGS)
 {
 	int			spi_level;
-	bool		nonatomic = fcinfo->context && IsA(fcinfo->context, CallContext) &&
-		!castNode(CallContext, fcinfo->context)->atomic;
+	bool		nonatomic = partman_nonatomic(fcinfo);
 	PartmanSet	set;
 	PartmanTemplate tmpl;
 	int			batch_rows;

@@ -201,6 +201,50 @@ read_table(Conversion *c, Oid relid, const char *keycol)
 }
 
 /*
+ * Objects that depend on the table and would go on reading the old table:
+ * each query returns the name of the first one, which what reports.
+ */
+static const struct
+{
+	const char *query;
+	const char *what;
+	const char *detail;
+	const char *hint;
+}			dependents[] =
+{
+	{
+		"SELECT v.relname FROM pg_catalog.pg_depend d "
+		"JOIN pg_catalog.pg_rewrite r ON r.oid OPERATOR(pg_catalog.=) d.objid "
+		"JOIN pg_catalog.pg_class v ON v.oid OPERATOR(pg_catalog.=) r.ev_class "
+		"WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_rewrite'::pg_catalog.regclass "
+		"AND d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass "
+		"AND d.refobjid OPERATOR(pg_catalog.=) $1 AND v.oid OPERATOR(pg_catalog.<>) $1 "
+		"AND v.relkind OPERATOR(pg_catalog.=) 'm' ORDER BY 1 LIMIT 1",
+		"materialized view \"%s\" depends on it",
+		"A materialized view cannot be redefined in place; it would keep reading the old table only.",
+		"Drop the materialized view first and create it again afterwards."
+	},
+	{
+		"SELECT p.proname FROM pg_catalog.pg_depend d "
+		"JOIN pg_catalog.pg_proc p ON p.oid OPERATOR(pg_catalog.=) d.objid "
+		"WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_proc'::pg_catalog.regclass "
+		"AND d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass "
+		"AND d.refobjid OPERATOR(pg_catalog.=) $1 ORDER BY 1 LIMIT 1",
+		"the SQL body of function \"%s\" depends on it",
+		"A function body written with BEGIN ATOMIC refers to the table itself and would keep reading the old table only.",
+		"Drop the function first and create it again afterwards."
+	},
+	{
+		"SELECT p.pubname FROM pg_catalog.pg_publication_rel r "
+		"JOIN pg_catalog.pg_publication p ON p.oid OPERATOR(pg_catalog.=) r.prpubid "
+		"WHERE r.prrelid OPERATOR(pg_catalog.=) $1 ORDER BY 1 LIMIT 1",
+		"it is in publication \"%s\"",
+		"New partitions would not be published, so replication would silently miss new rows.",
+		"Remove the table from the publication, partition it, then add the partitioned table (with publish_via_partition_root = true)."
+	},
+};
+
+/*
  * What partman cannot carry over refuses the conversion here, with what to
  * do about it; so does an object the caller may not change.  Runs before the
  * first change and again under the ACCESS EXCLUSIVE lock.
@@ -242,33 +286,13 @@ check_table(Conversion *c)
 					  "Replace the index (or its constraint) by one that also includes the partition key, for example a primary key (id, key).");
 
 	/* objects that would go on pointing at the old table */
-	query_oid("SELECT v.relname, v.relkind FROM pg_catalog.pg_depend d "
-			  "JOIN pg_catalog.pg_rewrite r ON r.oid OPERATOR(pg_catalog.=) d.objid "
-			  "JOIN pg_catalog.pg_class v ON v.oid OPERATOR(pg_catalog.=) r.ev_class "
-			  "WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_rewrite'::pg_catalog.regclass "
-			  "AND d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass "
-			  "AND d.refobjid OPERATOR(pg_catalog.=) $1 AND v.oid OPERATOR(pg_catalog.<>) $1 "
-			  "AND v.relkind OPERATOR(pg_catalog.=) 'm' ORDER BY 1 LIMIT 1", c->table);
-	if (SPI_processed > 0)
-		not_supported(c, psprintf("materialized view \"%s\" depends on it", col(0, 1)),
-					  "A materialized view cannot be redefined in place; it would keep reading the old table only.",
-					  "Drop the materialized view first and create it again afterwards.");
-	query_oid("SELECT p.proname FROM pg_catalog.pg_depend d "
-			  "JOIN pg_catalog.pg_proc p ON p.oid OPERATOR(pg_catalog.=) d.objid "
-			  "WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_proc'::pg_catalog.regclass "
-			  "AND d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass "
-			  "AND d.refobjid OPERATOR(pg_catalog.=) $1 ORDER BY 1 LIMIT 1", c->table);
-	if (SPI_processed > 0)
-		not_supported(c, psprintf("the SQL body of function \"%s\" depends on it", col(0, 1)),
-					  "A function body written with BEGIN ATOMIC refers to the table itself and would keep reading the old table only.",
-					  "Drop the function first and create it again afterwards.");
-	query_oid("SELECT p.pubname FROM pg_catalog.pg_publication_rel r "
-			  "JOIN pg_catalog.pg_publication p ON p.oid OPERATOR(pg_catalog.=) r.prpubid "
-			  "WHERE r.prrelid OPERATOR(pg_catalog.=) $1 ORDER BY 1 LIMIT 1", c->table);
-	if (SPI_processed > 0)
-		not_supported(c, psprintf("it is in publication \"%s\"", col(0, 1)),
-					  "New partitions would not be published, so replication would silently miss new rows.",
-					  "Remove the table from the publication, partition it, then add the partitioned table (with publish_via_partition_root = true).");
+	for (int i = 0; i < lengthof(dependents); i++)
+	{
+		query_oid(dependents[i].query, c->table);
+		if (SPI_processed > 0)
+			not_supported(c, psprintf(dependents[i].what, col(0, 1)), dependents[i].detail,
+						  dependents[i].hint);
+	}
 	query_oid("SELECT c.relrowsecurity OR EXISTS (SELECT FROM pg_catalog.pg_policy p "
 			  "WHERE p.polrelid OPERATOR(pg_catalog.=) $1) FROM pg_catalog.pg_class c "
 			  "WHERE c.oid OPERATOR(pg_catalog.=) $1", c->table);
@@ -786,8 +810,6 @@ Datum
 partman_partition_table(PG_FUNCTION_ARGS)
 {
 	int			spi_level;
-	bool		nonatomic = fcinfo->context && IsA(fcinfo->context, CallContext) &&
-		!castNode(CallContext, fcinfo->context)->atomic;
 	Conversion *c;
 	Cutover		cut;
 	ErrorData  *edata;
@@ -807,12 +829,8 @@ partman_partition_table(PG_FUNCTION_ARGS)
 	partman_require_arg(fcinfo, 4, "default_partition");
 	partman_require_arg(fcinfo, 6, "retention_action");
 	partman_require_arg(fcinfo, 8, "time_zone");
-	if (!nonatomic)
-		ereport(ERROR,
-				(errcode(ERRCODE_ACTIVE_SQL_TRANSACTION),
-				 errmsg("partition_table cannot run inside a transaction block"),
-				 errdetail("It commits between its phases, so that no lock is held across the scan that proves the bound."),
-				 errhint("Run CALL partman.partition_table(...) on its own.")));
+	partman_require_toplevel(fcinfo, "partition_table",
+							 "It commits between its phases, so that no lock is held across the scan that proves the bound.");
 
 	spi_level = partman_spi_connect(true);
 	c = palloc0(sizeof(Conversion));

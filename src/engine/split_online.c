@@ -424,8 +424,6 @@ Datum
 partman_split_partition_online(PG_FUNCTION_ARGS)
 {
 	int			spi_level;
-	bool		nonatomic = fcinfo->context && IsA(fcinfo->context, CallContext) &&
-		!castNode(CallContext, fcinfo->context)->atomic;
 	Split	   *s;
 	ErrorData  *edata;
 	int			batch_rows;
@@ -441,12 +439,8 @@ partman_split_partition_online(PG_FUNCTION_ARGS)
 
 	partman_require_arg(fcinfo, 0, "partition");
 	batch_rows = partman_positive_arg(fcinfo, 1, "batch_rows");
-	if (!nonatomic)
-		ereport(ERROR,
-				(errcode(ERRCODE_ACTIVE_SQL_TRANSACTION),
-				 errmsg("split_partition_online cannot run inside a transaction block"),
-				 errdetail("It commits after each batch of rows it copies."),
-				 errhint("Run CALL partman.split_partition_online(...) on its own.")));
+	partman_require_toplevel(fcinfo, "split_partition_online",
+							 "It commits after each batch of rows it copies.");
 
 	spi_level = partman_spi_connect(true);
 	s = palloc0(sizeof(Split));

@@ -91,6 +91,21 @@ new_step(StepAction action, const char *partition, char *reason)
 	return step;
 }
 
+/*
+ * A step whose bound holds rows parked in a default partition: a rescue when
+ * there are at most max_rescue_rows of them, else blocked (what says what to
+ * do instead).  Returns the step's reason, which starts with why.
+ */
+static char *
+rescue_or_block(const PartmanSet *set, MaintenanceStep *step, const char *why, const char *what)
+{
+	step->action = step->parked_rows <= (uint64) set->cfg.max_rescue_rows ?
+		STEP_RESCUE : STEP_BLOCKED;
+	if (step->action == STEP_RESCUE)
+		return psprintf("%s move into it", why);
+	return psprintf("%s, more than max_rescue_rows: %s", why, what);
+}
+
 /* Steps that make missing partitions up to premake ahead. */
 static List *
 plan_premake(const PartmanSet *set)
@@ -162,14 +177,10 @@ plan_premake(const PartmanSet *set)
 			partman_compare_keys(key, step->bound.upper, expiry) <= 0)
 			continue;
 		if (step->parked_rows > 0)
-		{
-			step->action = step->parked_rows <= (uint64) set->cfg.max_rescue_rows ?
-				STEP_RESCUE : STEP_BLOCKED;
-			step->reason = psprintf(step->action == STEP_RESCUE ?
-									"premake %d; " UINT64_FORMAT " rows parked in the default partition move into it" :
-									"premake %d; " UINT64_FORMAT " rows parked in the default partition, more than max_rescue_rows: run partman.partition_data",
-									set->cfg.premake, step->parked_rows);
-		}
+			step->reason = rescue_or_block(set, step,
+								  psprintf("premake %d; " UINT64_FORMAT " rows parked in the default partition",
+										   set->cfg.premake, step->parked_rows),
+								  "run partman.partition_data");
 		steps = lappend(steps, step);
 	}
 	return steps;
@@ -263,14 +274,10 @@ plan_subpartitions(const PartmanSet *set)
 			step->parked_rows = partman_count_rows(partman_qualified_name(deflt),
 												   partman_bound_condition(&sub->key, &sub->bound));
 		if (step->parked_rows > 0)
-		{
-			step->action = step->parked_rows <= (uint64) set->cfg.max_rescue_rows ?
-				STEP_RESCUE : STEP_BLOCKED;
-			step->reason = psprintf(step->action == STEP_RESCUE ?
-									"sub_list_values names it; " UINT64_FORMAT " rows parked in default sub-partition \"%s\" move into it" :
-									"sub_list_values names it; " UINT64_FORMAT " rows parked in default sub-partition \"%s\", more than max_rescue_rows: create it with partman.create_partition",
-									step->parked_rows, get_rel_name(deflt));
-		}
+			step->reason = rescue_or_block(set, step,
+								  psprintf("sub_list_values names it; " UINT64_FORMAT " rows parked in default sub-partition \"%s\"",
+										   step->parked_rows, get_rel_name(deflt)),
+								  "create it with partman.create_partition");
 		steps = lappend(steps, step);
 	}
 	return steps;
@@ -285,16 +292,10 @@ static List *
 plan_security(const PartmanSet *set)
 {
 	Oid			parent = set->key.parent;
-	HeapTuple	tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(parent));
-	bool		rls;
 	List	   *steps = NIL;
 	ListCell   *lc;
 
-	if (!HeapTupleIsValid(tuple))
-		elog(ERROR, "cache lookup failed for relation %u", parent);
-	rls = ((Form_pg_class) GETSTRUCT(tuple))->relrowsecurity;
-	ReleaseSysCache(tuple);
-	if (!rls)
+	if (!partman_class_rowsecurity(parent))
 		return NIL;
 	foreach(lc, find_all_inheritors(parent, NoLock, NULL))
 	{

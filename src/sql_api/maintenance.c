@@ -32,8 +32,7 @@ Datum
 partman_run_maintenance(PG_FUNCTION_ARGS)
 {
 	int			spi_level;
-	bool		nonatomic = fcinfo->context && IsA(fcinfo->context, CallContext) &&
-		!castNode(CallContext, fcinfo->context)->atomic;
+	bool		nonatomic = partman_nonatomic(fcinfo);
 	bool		analyze = !PG_ARGISNULL(1) && PG_GETARG_BOOL(1);
 	MemoryContext callcxt = CurrentMemoryContext;
 	PartmanMaintainRun run = {analyze, nonatomic, NULL, NULL, NULL, 0};

@@ -244,7 +244,7 @@ show_level(ReturnSetInfo *rsinfo, Oid parent, int level)
 		PartmanPartition *part = lfirst(lc);
 		Datum		values[12];
 		bool		nulls[12];
-		double		reltuples = partman_reltuples(part->relid);
+		double		reltuples = partman_class_reltuples(part->relid);
 
 		memset(nulls, true, sizeof(nulls));
 		values[0] = ObjectIdGetDatum(part->relid);
@@ -378,6 +378,13 @@ bounds_array(Oid typid, const Datum *bounds, int n)
 	return PointerGetDatum(construct_array(items, n, TEXTOID, -1, false, TYPALIGN_INT));
 }
 
+static void
+set_value(Datum *values, bool *nulls, int i, Datum value)
+{
+	values[i] = value;
+	nulls[i] = false;
+}
+
 Datum
 partman_set_health_sql(PG_FUNCTION_ARGS)
 {
@@ -395,41 +402,23 @@ partman_set_health_sql(PG_FUNCTION_ARGS)
 	values[0] = Int32GetDatum(health.partitions);
 	nulls[0] = false;
 	if (health.oldest_bound)
-	{
-		values[1] = CStringGetTextDatum(health.oldest_bound);
-		nulls[1] = false;
-	}
+		set_value(values, nulls, 1, CStringGetTextDatum(health.oldest_bound));
 	if (health.newest_bound)
-	{
-		values[2] = CStringGetTextDatum(health.newest_bound);
-		nulls[2] = false;
-	}
+		set_value(values, nulls, 2, CStringGetTextDatum(health.newest_bound));
+	/* counts that do not apply to the set are -1, shown as NULL */
 	if (health.future_partitions >= 0)
-	{
-		values[3] = Int32GetDatum(health.future_partitions);
-		nulls[3] = false;
-	}
+		set_value(values, nulls, 3, Int32GetDatum(health.future_partitions));
 	if (health.has_default_rows)
-	{
-		values[4] = Int64GetDatum(health.default_rows);
-		nulls[4] = false;
-	}
+		set_value(values, nulls, 4, Int64GetDatum(health.default_rows));
 	if (health.sub_partitions >= 0)
-	{
-		values[5] = Int32GetDatum(health.sub_partitions);
-		nulls[5] = false;
-	}
+		set_value(values, nulls, 5, Int32GetDatum(health.sub_partitions));
 	if (health.missing_sub_partitions >= 0)
-	{
-		values[6] = Int32GetDatum(health.missing_sub_partitions);
-		nulls[6] = false;
-	}
+		set_value(values, nulls, 6, Int32GetDatum(health.missing_sub_partitions));
 	if (health.gaps >= 0)
 	{
-		values[7] = Int32GetDatum(health.gaps);
-		values[8] = bounds_array(health.typid, health.gap_from, health.listed_gaps);
-		values[9] = bounds_array(health.typid, health.gap_to, health.listed_gaps);
-		nulls[7] = nulls[8] = nulls[9] = false;
+		set_value(values, nulls, 7, Int32GetDatum(health.gaps));
+		set_value(values, nulls, 8, bounds_array(health.typid, health.gap_from, health.listed_gaps));
+		set_value(values, nulls, 9, bounds_array(health.typid, health.gap_to, health.listed_gaps));
 	}
 	values[10] = BoolGetDatum(health.has_default);
 	nulls[10] = false;
