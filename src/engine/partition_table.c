@@ -523,7 +523,7 @@ typedef struct Carried
 	List	   *views;			/* PartmanStatement: run by each view's owner */
 	List	   *identity;		/* columns with identity... */
 	List	   *identity_seqs;	/* ...and their old sequences */
-	List	   *serials;		/* "ALTER SEQUENCE ... OWNED BY" statements */
+	List	   *serials;		/* ALTER SEQUENCE ... OWNED BY statements */
 	char		replident;
 	char	   *replident_index;
 	char	   *comment;
