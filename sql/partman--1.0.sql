@@ -5,16 +5,22 @@
 \echo Use "CREATE EXTENSION partman" to load this file. \quit
 
 -- Everyone may call partman's functions; each checks that the caller owns
--- the table it changes.
+-- the table it changes.  Its internal functions (named _...) are not for
+-- calling: those behind the views stay executable, since PostgreSQL checks
+-- a view's functions against the user who reads the view; the others are
+-- revoked from PUBLIC where they are created.
 GRANT USAGE ON SCHEMA partman TO PUBLIC;
 
 -------------------------------------------------------------------------------
 -- Catalog
 -------------------------------------------------------------------------------
 
--- One row per managed parent.  Users read it freely, and change the rows of
--- tables they own with partman.set_config or a plain UPDATE; the guard trigger
--- checks ownership and validates every row.
+-- One row per managed parent.  Users read it freely, and change the settings
+-- of tables they own with partman.set_config or a plain UPDATE; the guard
+-- trigger checks ownership and validates every row.  Rows are added and
+-- removed only by partman's functions (create_parent, undo_parent, ...), and
+-- last_maintenance / last_error only by maintenance: PUBLIC may update the
+-- settings columns and nothing else.
 CREATE TABLE partman.part_config (
     parent              pg_catalog.regclass PRIMARY KEY,
     strategy            pg_catalog.text NOT NULL,
@@ -43,29 +49,24 @@ CREATE TABLE partman.part_config (
 );
 COMMENT ON TABLE partman.part_config IS 'partman: one row per managed partition set';
 SELECT pg_catalog.pg_extension_config_dump('partman.part_config', '');
-GRANT SELECT, INSERT, UPDATE, DELETE ON partman.part_config TO PUBLIC;
+GRANT SELECT ON partman.part_config TO PUBLIC;
+GRANT UPDATE (premake, retention, retention_action, retention_schema, default_partition,
+              maintenance_enabled, require_filter, max_partitions, max_rescue_rows,
+              storage_parameters, sub_list_values, sub_modulus)
+    ON partman.part_config TO PUBLIC;
 
 CREATE FUNCTION partman._config_guard() RETURNS trigger
     LANGUAGE C AS 'MODULE_PATHNAME', 'partman_config_guard';
+REVOKE EXECUTE ON FUNCTION partman._config_guard() FROM PUBLIC;
 CREATE TRIGGER part_config_guard
     BEFORE INSERT OR UPDATE OR DELETE ON partman.part_config
     FOR EACH ROW EXECUTE FUNCTION partman._config_guard();
 
--- Forget sets whose parent table is dropped.
+-- Forget sets whose parent table is dropped (as the catalog's owner: the
+-- user who drops the table may not DELETE from part_config).
 CREATE FUNCTION partman._forget_dropped() RETURNS event_trigger
-    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
-BEGIN
-    -- DROP EXTENSION drops the catalog too; nothing to forget then
-    IF pg_catalog.to_regclass('partman.part_config') IS NULL THEN
-        RETURN;
-    END IF;
-    DELETE FROM partman.part_config c
-     USING pg_catalog.pg_event_trigger_dropped_objects() d
-     WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass
-       AND d.objsubid OPERATOR(pg_catalog.=) 0
-       AND d.objid OPERATOR(pg_catalog.=) c.parent::pg_catalog.oid;
-END
-$$;
+    LANGUAGE C AS 'MODULE_PATHNAME', 'partman_forget_dropped';
+REVOKE EXECUTE ON FUNCTION partman._forget_dropped() FROM PUBLIC;
 CREATE EVENT TRIGGER partman_forget_dropped ON sql_drop
     WHEN TAG IN ('DROP TABLE', 'DROP SCHEMA', 'DROP OWNED')
     EXECUTE FUNCTION partman._forget_dropped();
@@ -268,7 +269,7 @@ CREATE FUNCTION partman._set_health(parent pg_catalog.regclass,
     OUT missing_sub_partitions pg_catalog.int4, OUT gaps pg_catalog.int4,
     OUT gap_from pg_catalog.text[], OUT gap_to pg_catalog.text[],
     OUT has_default pg_catalog.bool)
-LANGUAGE C STABLE AS 'MODULE_PATHNAME', 'partman_set_health';
+LANGUAGE C STABLE AS 'MODULE_PATHNAME', 'partman_set_health_sql';
 
 -- One row per managed set with its health.
 CREATE VIEW partman.sets AS

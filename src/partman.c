@@ -13,6 +13,7 @@
 #include "access/xact.h"
 #include "fmgr.h"
 #include "miscadmin.h"
+#include "nodes/parsenodes.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
 #include "utils/timestamp.h"
@@ -89,6 +90,34 @@ partman_require_arg(FunctionCallInfo fcinfo, int argno, const char *name)
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("%s must not be null", name)));
+}
+
+/*
+ * partman_nonatomic
+ *		Whether a procedure was called with CALL outside a transaction
+ *		block, so that it may commit.
+ */
+bool
+partman_nonatomic(FunctionCallInfo fcinfo)
+{
+	return fcinfo->context && IsA(fcinfo->context, CallContext) &&
+		!castNode(CallContext, fcinfo->context)->atomic;
+}
+
+/*
+ * partman_require_toplevel
+ *		Refuse procedure, which must commit (why says when), inside a
+ *		transaction block.
+ */
+void
+partman_require_toplevel(FunctionCallInfo fcinfo, const char *procedure, const char *why)
+{
+	if (!partman_nonatomic(fcinfo))
+		ereport(ERROR,
+				(errcode(ERRCODE_ACTIVE_SQL_TRANSACTION),
+				 errmsg("%s cannot run inside a transaction block", procedure),
+				 errdetail("%s", why),
+				 errhint("Run CALL partman.%s(...) on its own.", procedure)));
 }
 
 /*

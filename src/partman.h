@@ -1,10 +1,20 @@
 /*-------------------------------------------------------------------------
  *
  * partman.h
- *	  Declarations shared by partman's source files.
+ *	  What every source file includes: PostgreSQL's basics, the types the
+ *	  layers share (a set's key, partitions, bounds, settings, the template
+ *	  of a new partition), partman.c's settings, spi.c, and then one header
+ *	  per layer, each saying what it offers to the layers above:
  *
- * Each group below belongs to one file; the file's header comment says
- * what the group is for.
+ *	  bounds/bounds.h            grid, value text, names (pure)
+ *	  catalog/catalog.h          PostgreSQL's catalogs, part_config, maintenance_log
+ *	  ddl/ddl.h                  every statement against user tables
+ *	  engine/engine.h            operations, RANGE / LIST / HASH / composite sets
+ *	  maintenance/maintenance.h  planning and running one set's maintenance
+ *	  worker/worker.h            launcher, workers, the worker's round
+ *	  planner/planner.h          planner hook, explain_pruning, guard, statistics
+ *
+ *	  (sql_api/ holds the SQL entry points, which offer nothing to others.)
  *
  *-------------------------------------------------------------------------
  */
@@ -18,13 +28,11 @@
 #include "nodes/pg_list.h"
 #include "nodes/plannodes.h"
 #include "pgtime.h"
+#include "storage/block.h"
 #include "storage/lwlock.h"
 #include "utils/rel.h"
 
 #include "compat.h"
-
-struct PartmanTemplate;
-struct PartmanConfig;
 
 /* Hard limits on user input, so a typo cannot create millions of tables. */
 #define PARTMAN_MAX_PREMAKE			10000
@@ -32,19 +40,7 @@ struct PartmanConfig;
 #define PARTMAN_MAX_HASH_MODULUS	4096
 
 /* ---------------------------------------------------------------------
- * functions and settings in partman.c
- * ---------------------------------------------------------------------
- */
-extern int	partman_lock_timeout_ms;
-extern char *partman_simulated_now;
-extern int	partman_maintenance_log_days;
-
-extern TimestampTz partman_now(void);
-extern int32 partman_positive_arg(FunctionCallInfo fcinfo, int argno, const char *name);
-extern void partman_require_arg(FunctionCallInfo fcinfo, int argno, const char *name);
-
-/* ---------------------------------------------------------------------
- * functions in catalog.c: what PostgreSQL's catalogs say about a set
+ * Types shared by the layers
  * ---------------------------------------------------------------------
  */
 
@@ -80,35 +76,6 @@ typedef struct PartmanPartition
 	int			remainder;
 } PartmanPartition;
 
-extern void partman_read_key(Oid parent, PartmanKey *key);
-extern char *partman_key_column(Oid relid);
-extern char *partman_sub_key_column(Oid parent);
-extern List *partman_list_partitions(Oid parent);
-extern Oid	partman_default_partition(Oid parent);
-extern bool partman_range_upper(Oid parent, bool newest, Datum *bound);
-extern int	partman_range_gaps(Oid parent, const Datum *after, int max, Datum *lower,
-							   Datum *upper);
-extern Oid	partman_route_value(Oid parent, Datum value, bool isnull);
-extern int	partman_compare_keys(const PartmanKey *key, Datum a, Datum b);
-
-/* a per-backend cache keyed by relation OID (the entry starts with the OID) */
-typedef struct PartmanRelidCache
-{
-	const char *name;
-	Size		entrysize;
-	struct HTAB *hash;			/* NULL until first used or after a reset */
-	bool		registered;		/* relcache callback registered */
-} PartmanRelidCache;
-typedef void (*PartmanRelidCacheFill) (Oid relid, void *entry);
-extern void *partman_relid_cache_lookup(PartmanRelidCache *cache, Oid relid,
-										PartmanRelidCacheFill fill);
-extern void partman_check_owner(Oid relid);
-
-/* ---------------------------------------------------------------------
- * functions in bounds.c: the grid of RANGE bounds, and value text
- * ---------------------------------------------------------------------
- */
-
 typedef enum GridKind
 {
 	GRID_MONTHS,				/* calendar months (and years) */
@@ -130,28 +97,6 @@ typedef struct RangeGrid
 	pg_tz	   *tz;				/* zone that aligns time cells */
 } RangeGrid;
 
-extern void partman_parse_grid(const PartmanKey *key, const char *interval,
-							   const char *time_zone, RangeGrid *grid);
-extern pg_tz *partman_lookup_zone(const char *time_zone);
-extern int64 partman_grid_cell_of(const RangeGrid *grid, Datum value);
-extern void partman_grid_span(const RangeGrid *grid, int64 *first, int64 *last);
-extern Datum partman_grid_bound(const RangeGrid *grid, int64 cell);
-extern bool partman_grid_cell_empty(const RangeGrid *grid, int64 cell);
-extern int64 partman_grid_now_cell(const RangeGrid *grid);
-extern Datum partman_time_threshold(const RangeGrid *grid, const char *retention);
-extern Datum partman_integer_threshold(const RangeGrid *grid, Datum newest,
-									   const char *retention);
-extern char *partman_grid_suffix(const RangeGrid *grid, int64 cell);
-extern char *partman_bound_literal(Oid typid, Datum value);
-extern Datum partman_value_from_text(const PartmanKey *key, const char *text,
-									 pg_tz *zone, const char *what);
-extern char *partman_value_to_text(Oid typid, Datum value);
-extern char *partman_value_suffix(const PartmanKey *key, Datum value, pg_tz *zone);
-
-/* ---------------------------------------------------------------------
- * functions in boundspec.c: a bound of any strategy as SQL
- * ---------------------------------------------------------------------
- */
 typedef struct PartmanBound
 {
 	bool		is_default;
@@ -167,152 +112,6 @@ typedef struct PartmanBound
 	int			modulus;
 	int			remainder;
 } PartmanBound;
-
-extern char *partman_bound_clause(const PartmanKey *key, const PartmanBound *bound);
-extern char *partman_bound_condition(const PartmanKey *key, const PartmanBound *bound);
-extern char *partman_range_exclusion(const PartmanKey *key, const PartmanBound *bound);
-extern void partman_bound_of(const PartmanPartition *part, PartmanBound *bound);
-extern bool partman_bounds_overlap(const PartmanKey *key, const PartmanBound *a,
-								   const PartmanBound *b);
-
-/* ---------------------------------------------------------------------
- * functions in operations.c
- * ---------------------------------------------------------------------
- */
-extern void partman_check_shape(const PartmanKey *key, Oid source);
-
-/* ---------------------------------------------------------------------
- * functions in rows.c: moving rows between tables
- * ---------------------------------------------------------------------
- */
-extern char *partman_column_list(Oid parent);
-extern char *partman_qualified_name(Oid relid);
-extern uint64 partman_move_rows(Oid parent, const char *from, const char *to,
-								const char *condition);
-extern uint64 partman_copy_rows(Oid parent, const char *from, const char *to);
-extern uint64 partman_count_rows(const char *table, const char *condition);
-extern Oid	partman_create_with_rescue(const PartmanKey *key,
-									   const struct PartmanTemplate *tmpl,
-									   const char *name, const PartmanBound *bound);
-
-/* Rows of a table whose key no partition of a RANGE set can hold. */
-typedef struct PartmanStrays
-{
-	uint64		nulls;			/* NULL keys */
-	uint64		below;			/* keys before the grid's reach */
-	uint64		above;			/* keys at or past its end: infinity, NaN, ... */
-	char	   *lowest;			/* the smallest key below, as text */
-	char	   *highest;		/* the largest key above, as text */
-} PartmanStrays;
-
-extern uint64 partman_count_strays(const PartmanKey *key, const char *table,
-								   const PartmanBound *reach, PartmanStrays *strays);
-extern char *partman_strays_detail(const PartmanKey *key, const PartmanStrays *strays,
-								   const PartmanBound *reach);
-
-/* ---------------------------------------------------------------------
- * functions in rangeset.c: RANGE sets as a whole
- * ---------------------------------------------------------------------
- */
-extern int	partman_create_range_cells(const PartmanKey *key, const RangeGrid *grid,
-									   const struct PartmanTemplate *tmpl,
-									   int64 first, int64 last);
-extern char *partman_cell_name(const PartmanKey *key, const RangeGrid *grid, int64 cell);
-extern int64 *partman_missing_cells(const PartmanKey *key, const RangeGrid *grid,
-									int64 first, int64 last, int *n);
-extern bool partman_newest_key(const PartmanKey *key, Datum *result);
-extern int64 partman_current_cell(const PartmanKey *key, const RangeGrid *grid);
-extern int64 partman_premake_horizon(const RangeGrid *grid, int64 cell, int premake);
-extern void partman_grid_reach(const RangeGrid *grid, PartmanBound *reach);
-
-/* ---------------------------------------------------------------------
- * functions in listhash.c: LIST and HASH sets
- * ---------------------------------------------------------------------
- */
-extern int	partman_create_list_partitions(const PartmanKey *key,
-										   const struct PartmanTemplate *tmpl,
-										   Datum list_values);
-extern int	partman_create_hash_partitions(const PartmanKey *key,
-										   const struct PartmanTemplate *tmpl,
-										   int modulus);
-
-/* ---------------------------------------------------------------------
- * functions in naming.c
- * ---------------------------------------------------------------------
- */
-extern char *partman_partition_name(const PartmanKey *key, const char *suffix);
-
-/* ---------------------------------------------------------------------
- * functions in ddl.c: statements that change partitions
- * ---------------------------------------------------------------------
- */
-
-/* How a new partition inherits the parent's properties. */
-typedef struct PartmanTemplate
-{
-	Datum		relacl;			/* parent's ACL, or 0 when default */
-	bool		has_acl;
-	char		replident;		/* parent's relreplident */
-	Oid			replident_index;	/* parent's replica identity index */
-	char	   *storage_parameters; /* "WITH (...)" body, or NULL */
-	bool		row_security;	/* parent has row-level security enabled */
-	/* composite sets: how each new RANGE partition is sub-partitioned */
-	char		sub_strategy;	/* PARTITION_STRATEGY_LIST / HASH, or 0 */
-	char	   *sub_key;		/* column name */
-	Datum		sub_list_values;	/* jsonb, for LIST */
-	int			sub_modulus;	/* for HASH */
-	bool		sub_default;	/* LIST: a default sub-partition too */
-} PartmanTemplate;
-
-extern void partman_lock_relation(Oid relid, LOCKMODE mode);
-/* What partman_begin_ddl changed, for partman_end_ddl to restore. */
-typedef struct PartmanDdlState
-{
-	int			nestlevel;
-	Oid			userid;
-	int			sec_context;
-} PartmanDdlState;
-
-extern void partman_begin_ddl(const PartmanKey *key, PartmanDdlState *state);
-extern void partman_end_ddl(const PartmanDdlState *state);
-extern void partman_read_template(const PartmanKey *key, const struct PartmanConfig *cfg,
-								  PartmanTemplate *tmpl);
-extern Oid	partman_create_range_partition(const PartmanKey *key,
-										   const PartmanTemplate *tmpl,
-										   const char *name,
-										   Datum lower, Datum upper);
-extern Oid	partman_create_default_partition(const PartmanKey *key,
-											 const PartmanTemplate *tmpl);
-extern Oid	partman_create_partition(const PartmanKey *key, const PartmanTemplate *tmpl,
-									 const char *name, const char *bound_clause);
-extern ErrorData *partman_try_subtransaction(void (*fn) (void *), void *arg);
-extern int	partman_lock_budget(void);
-extern int	partman_locks_per_partition(Oid parent, const PartmanTemplate *tmpl);
-extern void partman_check_lock_budget(Oid parent, const PartmanTemplate *tmpl, int64 partitions,
-									  const char *what, const char *hint);
-extern List *partman_drop_partition_statements(Oid parent, Oid relid);
-extern List *partman_secure_partition_statements(Oid relid);
-extern bool partman_has_row_security(Oid relid);
-extern bool partman_partition_is_secured(Oid relid);
-extern void partman_drop_partition_table(Oid parent, Oid relid);
-extern void partman_retire_partition(const PartmanKey *key, Oid relid, const char *action,
-									 const char *schema);
-
-/* ---------------------------------------------------------------------
- * functions in spi.c: every query partman runs, with search_path pinned
- * ---------------------------------------------------------------------
- */
-extern void partman_pin_search_path(void);
-extern int	partman_spi_connect(bool nonatomic);
-extern void partman_spi_commit(void);
-extern void partman_spi_finish(int level);
-extern void partman_spi_exec(const char *sql, int expected);
-extern void partman_spi_one_row(const char *what, int ncolumns);
-
-/* ---------------------------------------------------------------------
- * functions in config.c: the partman.part_config catalog
- * ---------------------------------------------------------------------
- */
 
 /* A row of partman.part_config (the columns partman's C code uses). */
 typedef struct PartmanConfig
@@ -352,295 +151,72 @@ typedef struct PartmanSet
 	pg_tz	   *zone;			/* zone for reading time values, or NULL */
 } PartmanSet;
 
-extern void partman_open_set(Oid parent, PartmanSet *set);
-extern void partman_open_set_config(const PartmanConfig *cfg, PartmanSet *set);
-extern List *partman_config_read_maintained(MemoryContext cxt);
-extern char *partman_storage_clause(const char *text);
-extern void partman_validate_config(const PartmanConfig *cfg, const PartmanKey *key);
-extern bool partman_config_read(Oid parent, PartmanConfig *cfg);
-extern bool partman_config_exists(Oid parent);
-extern void partman_not_managed(Oid parent);
-extern void partman_config_insert(const PartmanConfig *cfg);
-extern void partman_config_delete(Oid parent);
-extern void partman_config_set_default(Oid parent, bool on);
-extern const char *partman_strategy_name(char strategy);
-extern const char *partman_strategy_keyword(char strategy);
-
-/* ---------------------------------------------------------------------
- * composite sets: functions in listhash.c, ddl.c and composite.c
- * ---------------------------------------------------------------------
- */
-
-/* One member of a list_values object: a partition suffix and its bound. */
-typedef struct PartmanListMember
+/* How a new partition inherits the parent's properties. */
+typedef struct PartmanTemplate
 {
-	char	   *suffix;
-	PartmanBound bound;
-} PartmanListMember;
+	Datum		relacl;			/* parent's ACL, or 0 when default */
+	bool		has_acl;
+	char		replident;		/* parent's relreplident */
+	Oid			replident_index;	/* parent's replica identity index */
+	char	   *storage_parameters; /* "WITH (...)" body, or NULL */
+	bool		row_security;	/* parent has row-level security enabled */
+	/* composite sets: how each new RANGE partition is sub-partitioned */
+	char		sub_strategy;	/* PARTITION_STRATEGY_LIST / HASH, or 0 */
+	char	   *sub_key;		/* column name */
+	Datum		sub_list_values;	/* jsonb, for LIST */
+	int			sub_modulus;	/* for HASH */
+	bool		sub_default;	/* LIST: a default sub-partition too */
+} PartmanTemplate;
 
-extern List *partman_parse_list_values(const PartmanKey *key, Datum list_values,
-									   const char *what);
-
-/* A LIST sub-partition that sub_list_values names and a partition lacks. */
-typedef struct PartmanMissingSub
+/* A statement and the role that runs it. */
+typedef struct PartmanStatement
 {
-	PartmanKey	key;			/* of the RANGE partition that holds it */
-	char	   *name;
-	PartmanBound bound;
-} PartmanMissingSub;
-
-extern void partman_sub_key(const PartmanKey *key, const char *column,
-							char strategy, PartmanKey *sub);
-extern char partman_sub_strategy_code(const char *name);
-extern void partman_template_add_sub(PartmanTemplate *tmpl, const PartmanConfig *cfg);
-extern void partman_sub_template(const PartmanTemplate *tmpl, Oid partition,
-								 PartmanTemplate *sub);
-extern List *partman_missing_subpartitions(const PartmanKey *key,
-										   const PartmanConfig *cfg);
-extern Oid	partman_create_missing_sub(const PartmanTemplate *tmpl,
-									   const PartmanMissingSub *missing);
-extern List *partman_archive_statements(Oid relid, const char *schema);
-
-/* ---------------------------------------------------------------------
- * functions in launcher.c and worker.c: background workers
- * ---------------------------------------------------------------------
- */
-#define PARTMAN_MAX_DATABASES	64
-
-extern void partman_start_background_transaction(void);
-
-typedef enum PartmanWorkerState
-{
-	WORKER_FREE = 0,			/* slot unused */
-	WORKER_STOPPED,				/* slot assigned, no worker yet */
-	WORKER_STARTING,
-	WORKER_IDLE,
-	WORKER_RUNNING,
-	WORKER_NO_EXTENSION,		/* exited: partman is not installed there */
-	WORKER_CRASHED				/* exited otherwise; restarted with backoff */
-} PartmanWorkerState;
-
-typedef struct PartmanWorkerSlot
-{
-	Oid			dboid;
-	char		dbname[NAMEDATALEN];
-	PartmanWorkerState state;
-	pid_t		pid;
-	bool		wake;			/* wake_worker() asked for a round now */
-	TimestampTz last_run;
-	TimestampTz next_run;
-	char		last_error[256];
-} PartmanWorkerSlot;
-
-typedef struct PartmanShared
-{
-	LWLock	   *lock;
-	pid_t		launcher_pid;
-	PartmanWorkerSlot slots[PARTMAN_MAX_DATABASES];
-} PartmanShared;
-
-/* what the launcher passes a worker in bgw_extra */
-typedef struct PartmanWorkerArgs
-{
-	int			slot;
 	Oid			role;
-} PartmanWorkerArgs;
+	char	   *sql;
+} PartmanStatement;
 
-extern int	partman_bgw_interval;
-extern char *partman_bgw_databases;
-extern char *partman_bgw_role;
-extern int	partman_bgw_max_workers;
-extern PartmanShared *partman_shared;
-
-extern void partman_register_launcher(void);
-extern PartmanShared *partman_require_shared(void);
-
-/* in maintenance.c, for the worker */
-extern int	partman_maintenance_round(char *last_error, Size len);
-
-/* ---------------------------------------------------------------------
- * functions in pruning_diagnose.c: why a plan did (not) prune partitions,
- * pruning_reasons.c: the reason and its rewrite (with pruning_rewrite.c and
- * pruning_verify.c, see pruning_internal.h), pruning_hook.c: the planner
- * hook (diagnostics and the per-set guard), pruning_stats.c: statistics in
- * shared memory
- * ---------------------------------------------------------------------
- */
-typedef enum PruningKind
+/* A retired partition whose detach is deferred (worker) or left pending. */
+typedef struct PartmanDeferredDetach
 {
-	PRUNING_NONE,				/* every partition is in the plan */
-	PRUNING_PLAN,				/* the planner left some out */
-	PRUNING_STARTUP,			/* pruned when execution starts */
-	PRUNING_RUNTIME				/* pruned during execution */
-} PruningKind;
-
-/* in order of precedence: the first one found explains the plan */
-typedef enum PruningReason
-{
-	PRUNING_REASON_NULL = 0,	/* pruned as far as the conditions allow */
-	PRUNING_REASON_NO_KEY_FILTER,
-	PRUNING_REASON_JOIN_WITHOUT_KEY_FILTER,
-	PRUNING_REASON_OR_WITH_OTHER_COLUMN,
-	PRUNING_REASON_PARTIAL_KEY,
-	PRUNING_REASON_KEY_IN_EXPRESSION,
-	PRUNING_REASON_KEY_TYPE_COERCION,
-	PRUNING_REASON_COLLATION_MISMATCH,
-	PRUNING_REASON_RANGE_ON_HASH_KEY,
-	PRUNING_REASON_LIST_ON_MULTI_COLUMN_HASH_KEY,
-	PRUNING_REASON_NEGATION,
-	PRUNING_REASON_VOLATILE_FUNCTION,
-	PRUNING_REASON_CROSS_TYPE_COMPARISON,
-	PRUNING_REASON_STABLE_FUNCTION,
-	PRUNING_REASON_PARAMETER,
-	PRUNING_REASON_DEFAULT_PARTITION,
-	PRUNING_REASON_COUNT
-} PruningReason;
-
-/* one partitioned table of a plan */
-typedef struct PruningDiagnosis
-{
+	Oid			parent;
 	Oid			relid;
-	Index		rti;			/* in the plan's range table */
-	bool		is_root;		/* not itself a partition of a table in the plan */
-	int			partitions_total;	/* leaf partitions below it */
-	int			partitions_scanned; /* of those, the ones in the plan */
-	PruningKind kind;
-	/* filled in by partman_explain_reason */
-	PruningReason reason;
-	char	   *detail;			/* the reason as a sentence */
-	char	   *hint;			/* a rewrite, or advice */
-	bool		hint_is_rewrite;
-	char	   *rewrite;		/* the rewrite alone, when hint_is_rewrite */
-	char	   *rewrite_replaces;	/* the conditions it replaces */
-	int			rewrite_scanned;	/* partitions the rewritten query scans */
-	/* private to pruning_diagnose.c */
-	bool		default_scanned;
-	Index		sample_leaf;	/* a scanned leaf whose quals are analysed */
-	List	   *sample_quals;
-	bool		under_join;
-} PruningDiagnosis;
-
-extern bool partman_plan_has_partitioned(PlannedStmt *stmt);
-extern List *partman_diagnose_plan(PlannedStmt *stmt);
-extern void partman_explain_reason(PlannedStmt *stmt, PruningDiagnosis *diag,
-								  const char *source_text);
-extern const char *partman_pruning_kind_name(PruningKind kind);
-extern const char *partman_pruning_reason_name(PruningReason reason);
-
-/* settings */
-extern int	partman_pruning_diagnostics;	/* 0 (off) or an elevel */
-extern int	partman_pruning_diagnostics_min_partitions;
-extern bool partman_pruning_policy_bypass;
-extern bool partman_track_pruning;
-extern int	partman_pruning_stats_max;
-extern bool partman_preloaded;
-
-extern void partman_install_planner_hook(void);
-extern void partman_pruning_planning(bool start);
-extern void partman_pruning_stats_request(void);
-extern bool partman_pruning_stats_ready(void);
-extern void partman_pruning_stats_count(Oid relid, const PruningDiagnosis *diag);
+	Oid			owner;
+	char	   *schema;			/* archive to this schema, or NULL */
+} PartmanDeferredDetach;
 
 /* ---------------------------------------------------------------------
- * functions in partition_table.c and adopt.c (adoption), and the helper
- * they added to ddl.c
+ * functions and settings in partman.c
  * ---------------------------------------------------------------------
  */
-extern void partman_copy_table_privileges(Oid from, Oid to);
+extern int	partman_lock_timeout_ms;
+extern char *partman_simulated_now;
+extern int	partman_maintenance_log_days;
 
-/* A foreign key of another table that references a table being replaced. */
-typedef struct PartmanForeignKey
-{
-	Oid			relid;			/* the referencing table */
-	Oid			owner;			/* its owner, who runs the statements */
-	char	   *drop;			/* ALTER TABLE ... DROP CONSTRAINT */
-	char	   *add;			/* ALTER TABLE ... ADD CONSTRAINT ... NOT VALID */
-	char	   *validate;		/* ALTER TABLE ... VALIDATE CONSTRAINT, or NULL */
-} PartmanForeignKey;
-
-extern void partman_exec_as(Oid owner, const char *sql);
-extern List *partman_referencing_fks(Oid table);
-extern void partman_validate_fks(List *fks);
+extern TimestampTz partman_now(void);
+extern int32 partman_positive_arg(FunctionCallInfo fcinfo, int argno, const char *name);
+extern void partman_require_arg(FunctionCallInfo fcinfo, int argno, const char *name);
+extern bool partman_nonatomic(FunctionCallInfo fcinfo);
+extern void partman_require_toplevel(FunctionCallInfo fcinfo, const char *procedure,
+									 const char *why);
 
 /* ---------------------------------------------------------------------
- * functions in advise_stats.c (what ANALYZE knows about a table's
- * columns), advise_workload.c (how the statements pg_stat_statements
- * recorded filter the table) and advise_key.c (partman.advise_key: the
- * candidates and their verdicts)
+ * functions in spi.c: every query partman runs, with search_path pinned
  * ---------------------------------------------------------------------
  */
+extern void partman_pin_search_path(void);
+extern int	partman_spi_connect(bool nonatomic);
+extern void partman_spi_commit(void);
+extern void partman_spi_finish(int level);
+extern void partman_spi_exec(const char *sql, int expected);
+extern void partman_spi_one_row(const char *what, int ncolumns);
 
-/* What ANALYZE gathered about one column, as the key advisor needs it. */
-typedef struct AdviseColumn
-{
-	AttrNumber	attnum;
-	char	   *name;
-	Oid			typid;
-	bool		is_time;		/* date, timestamp, timestamptz */
-	bool		is_integer;		/* smallint, integer, bigint */
-	bool		has_btree;		/* can be a RANGE or LIST key */
-	bool		has_hash;		/* can be a HASH key */
-	double		null_frac;
-	double		ndistinct;		/* estimated number of distinct values */
-	bool		has_correlation;
-	double		correlation;	/* of values with the physical row order */
-	double		top_freq;		/* share of rows holding the most common value */
-	char	   *top_value;		/* that value as text, or NULL */
-	double		mcv_total;		/* share of rows holding a most common value */
-	bool		has_span;
-	double		min_value;		/* numbers; seconds since 2000 for time */
-	double		max_value;
-} AdviseColumn;
-
-typedef struct AdviseTable
-{
-	Oid			relid;
-	char	   *name;
-	int			natts;
-	double		rows;			/* pg_class estimate (leaves summed if partitioned) */
-	List	   *columns;		/* of AdviseColumn, by attnum */
-	char	   *retention;		/* of a managed set, or NULL */
-	char	   *current_key;	/* the column it is partitioned by, or NULL */
-	List	   *unique_indexes; /* of AdviseIndex */
-} AdviseTable;
-
-/* A unique index: a partitioned table's must contain the partition key. */
-typedef struct AdviseIndex
-{
-	char	   *name;
-	Bitmapset  *attnums;		/* its plain columns */
-} AdviseIndex;
-
-extern void partman_advise_read_table(Oid relid, AdviseTable *table);
-
-/* How one statement restricts one column of the table, weakest first. */
-typedef enum AdviseAccess
-{
-	ADVISE_NONE,				/* no filter on the column */
-	ADVISE_UNPRUNABLE,			/* filtered, but in no form pruning uses */
-	ADVISE_JOIN,				/* only joined by equality to another table */
-	ADVISE_RANGE,				/* <, <=, >, >=, BETWEEN with a known value */
-	ADVISE_EQUAL				/* = or IN with known values */
-} AdviseAccess;
-
-typedef struct AdviseStatement
-{
-	double		calls;
-	double		time_ms;
-	AdviseAccess *access;		/* per column, indexed by attnum - 1 */
-	char	  **partner;		/* per column: "table.column" it joins, or NULL */
-} AdviseStatement;
-
-typedef struct AdviseWorkload
-{
-	bool		known;			/* statements were read and some read the table */
-	char	   *unknown_reason; /* why not, when !known */
-	char	   *unknown_hint;
-	List	   *statements;		/* of AdviseStatement */
-	int			not_analysed;	/* mention the table but failed parse analysis */
-	int			hidden;			/* texts pg_stat_statements did not show us */
-} AdviseWorkload;
-
-extern void partman_advise_read_workload(const AdviseTable *table, AdviseWorkload *workload);
+#include "bounds/bounds.h"
+#include "catalog/catalog.h"
+#include "ddl/ddl.h"
+#include "engine/engine.h"
+#include "maintenance/maintenance.h"
+#include "worker/worker.h"
+#include "planner/planner.h"
+#include "advisor/advisor.h"
 
 #endif							/* PARTMAN_H */

@@ -36,7 +36,7 @@ else sudo make -C "$ROOT" PG_CONFIG="$PG_CONFIG" install >/dev/null; fi
 
 mkdir -p "$W/sql" "$W/expected" "$W/out" "$W/vg"
 cp "$ROOT"/test/sql/*.sql "$W/sql/"
-cp "$ROOT"/expected/*.out "$W/expected/"
+cp "$ROOT"/test/expected/*.out "$W/expected/"
 cp "$ROOT/test/valgrind.supp" "$W/"
 if [[ -n ${TESTS:-} ]]; then read -r -a NAMES <<<"$TESTS"
 else mapfile -t NAMES < <(cd "$ROOT/test/sql" && ls ./*.sql | sed 's|^\./||; s|\.sql$||' | LC_ALL=C sort); fi

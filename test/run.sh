@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # partman's test command (`make test`, and so CI): installs what is missing, builds with
-# warnings as errors, installs, then runs pg_regress, isolation and TAP suites against
-# throwaway clusters as an unprivileged user. The last line is always "N passed, N failed".
+# warnings as errors, installs, then runs the Makefile's REGRESS, ISOLATION and TAP suites
+# with PGXS's `make installcheck` (each on throwaway clusters) as an unprivileged user.
+# The last line is always "N passed, N failed".
 #
 # Usage: bash test/run.sh [--only regress|isolation|tap]
 #        TESTS="name1 name2" bash test/run.sh     # a subset, by file basename, any suite
@@ -17,7 +18,7 @@ while (($#)); do
   case $1 in
     --only) ONLY=${2:-}; shift 2 || shift ;;
     --only=*) ONLY=${1#--only=}; shift ;;
-    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -42,15 +43,9 @@ as_root() {
   elif command -v sudo >/dev/null; then sudo "$@"
   else echo "run.sh: '$*' needs root and sudo is not installed" >&2; return 1; fi
 }
-# Run a command as the unprivileged user, from the work dir (the repo may be unreadable to it).
-as_user() { (cd "$W" && "${RUN_AS[@]}" env PATH="$BINDIR:$PATH" "$@"); }
 
 echo "== dependencies"
 bash scripts/deps.sh || abort "scripts/deps.sh"
-BINDIR=$("$PG_CONFIG" --bindir)
-PGXS_DIR=$(cd "$(dirname "$("$PG_CONFIG" --pgxs)")/../.." && pwd)
-PG_REGRESS=$PGXS_DIR/src/test/regress/pg_regress
-PG_ISOLATION_REGRESS=$PGXS_DIR/src/test/isolation/pg_isolation_regress
 
 echo "== build"
 make PG_CONFIG="$PG_CONFIG" || abort "build"
@@ -60,30 +55,36 @@ else
   as_root make PG_CONFIG="$PG_CONFIG" install || abort "make install"
 fi
 
-# Selected tests of one suite: dir, extension -> sorted basenames (TESTS filters by name).
+# The suites' tests, from the Makefile (REGRESS, ISOLATION, PROVE_TESTS).
+LISTS=$(make -s PG_CONFIG="$PG_CONFIG" list-tests) || abort "make list-tests"
+list_of() { sed -n "s/^$1: //p" <<<"$LISTS" | tr ' ' '\n' | sed '/^$/d'; }
+# Selected tests of one suite (TESTS filters by name).
 pick() {
-  local dir=$1 ext=$2 f n
+  local n
   if [[ -n ${TESTS:-} ]]; then
-    for n in $TESTS; do n=${n%."$ext"}; [[ -f $dir/$n.$ext ]] && echo "$n"; done
+    for n in $TESTS; do n=${n%.*}; list_of "$1" | grep -qxF "$n" && echo "$n"; done | LC_ALL=C sort -u
   else
-    for f in "$dir"/*."$ext"; do [[ -e $f ]] && basename "$f" ".$ext"; done
-  fi | LC_ALL=C sort -u
+    list_of "$1"
+  fi
 }
-mapfile -t REGRESS < <(pick test/sql sql)
-mapfile -t ISOLATION < <(pick test/specs spec)
-mapfile -t TAP < <(pick test/t pl)
+mapfile -t REGRESS < <(pick regress)
+mapfile -t ISOLATION < <(pick isolation)
+mapfile -t TAP < <(pick tap)
 
-# A name in TESTS that matches no file is a typo, not a pass.
+# A name in TESTS that matches no test is a typo, not a pass.
 for n in ${TESTS:-}; do
   b=${n%.*}
-  if [[ ! -f test/sql/$b.sql && ! -f test/specs/$b.spec && ! -f test/t/$b.pl ]]; then
+  if ! list_of regress | grep -qxF "$b" && ! list_of isolation | grep -qxF "$b" &&
+     ! list_of tap | grep -qxF "$b"; then
     echo "run.sh: TESTS names '$n', which is in no suite" >&2
     FAILED=$((FAILED + 1))
   fi
 done
 
-# Private work dir laid out for pg_regress; /tmp so the unprivileged user can reach it.
+# A private copy of the tree for `make installcheck`, in /tmp so the unprivileged user can
+# reach it and write its results there, not into the repository.
 W=$(mktemp -d /tmp/partman-test.XXXXXX)
+T=$W/src
 cleanup() {
   trap - EXIT INT TERM
   set +e  # best effort: a failed copy must neither hide the result nor keep the work dir
@@ -94,35 +95,28 @@ cleanup() {
   done < <(find "$W" -name postmaster.pid 2>/dev/null)
   # Keep outputs and logs for inspection after the work dir is gone.
   rm -rf "$RESULTS" && mkdir -p "$RESULTS"
-  [[ -d $W/out_regress ]] && cp -r "$W/out_regress" "$RESULTS/regress"
-  [[ -d $W/out_isolation ]] && cp -r "$W/out_isolation" "$RESULTS/isolation"
-  [[ -d $W/tap/tmp_check/log ]] && cp -r "$W/tap/tmp_check/log" "$RESULTS/tap"
-  cp "$W"/tap_*.out "$RESULTS/" 2>/dev/null || true
+  [[ -d $T/results ]] && mkdir -p "$RESULTS/regress" && cp -r "$T/results" "$T/log" "$RESULTS/regress/" 2>/dev/null
+  [[ -f $T/regression.diffs ]] && cp "$T/regression.diffs" "$RESULTS/regress/"
+  [[ -d $T/output_iso ]] && cp -r "$T/output_iso" "$RESULTS/isolation"
+  [[ -d $W/tap ]] && cp -r "$W/tap" "$RESULTS/tap"
+  cp "$W"/*.out "$RESULTS/" 2>/dev/null || true
   rm -rf "$W"
 }
+BINDIR=$("$PG_CONFIG" --bindir)
+# Run a command as the unprivileged user, from the copy.
+as_user() { (cd "$T" && "${RUN_AS[@]}" env PATH="$BINDIR:$PATH" "$@"); }
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-mkdir -p "$W"/{sql,expected,specs,t,tap,out_regress,out_isolation}
-shopt -s nullglob
-# copy_into DIR FILES...: copies nothing (and does not fail) when the glob is empty
-copy_into() { local dir=$1; shift; (($#)) && cp "$@" "$dir/"; return 0; }
-copy_into "$W/sql" test/sql/*.sql
-copy_into "$W/expected" expected/*.out
-copy_into "$W/specs" test/specs/*.spec
-copy_into "$W/t" test/t/*.pl test/t/*.pm
-shopt -u nullglob
-cp test/partman.conf "$W/partman.conf"
-[[ -f test/schedule ]] && cp test/schedule "$W/schedule"
-# TAP tests get the sources via PARTMAN_SRC; copy them when the repo is not readable to the user.
-PARTMAN_SRC=$ROOT
-if ! as_user test -r "$ROOT/Makefile" 2>/dev/null; then
-  mkdir "$W/src"
-  tar -C "$ROOT" --exclude=./.git --exclude=./test/results -cf - . | tar -C "$W/src" -xf -
-  PARTMAN_SRC=$W/src
-fi
+mkdir -p "$T" "$W/tap"
+tar -C "$ROOT" --exclude=./.git --exclude=./test/results --exclude='*.o' --exclude='*.bc' \
+  --exclude='*.so' -cf - . | tar -C "$T" -xf -
 ((${#RUN_AS[@]})) && chown -R postgres: "$W"
+# `make installcheck` of the copy for the suites whose lists are given (others empty).
+installcheck() {
+  as_user make -s PG_CONFIG="$PG_CONFIG" installcheck "$@"
+}
 
 random_port() { echo $((20000 + RANDOM % 30000)); }
 
@@ -130,69 +124,55 @@ random_port() { echo $((20000 + RANDOM % 30000)); }
 # a test that never got a line (tool died early) counts as failed, and so does a tool that
 # exited non-zero without reporting any failure.
 count_regress() {
-  local log=$1 want=$2 rc=$3 ok bad
+  local log=$1 want=$2 rc=$3 outdir=$4 ok bad
   ok=$(grep -cE '\.\.\. +(ok|failed \(ignored\))' "$log" || true)
   bad=$(grep -E '\.\.\. +(FAILED|failed)' "$log" | grep -vc 'failed (ignored)' || true)
   ((ok + bad < want)) && bad=$((want - ok))
   ((rc != 0 && bad == 0)) && bad=1
   PASSED=$((PASSED + ok)) FAILED=$((FAILED + bad))
-  local diffs=$W/$4/regression.diffs server_log=$W/$4/log/postmaster.log
+  local diffs=$outdir/regression.diffs server_log=$outdir/log/postmaster.log
   if ((bad)) && [[ -s $diffs ]]; then
-    echo "---- $4/regression.diffs (first 500 lines; all of it in test/results/) ----"
+    echo "---- regression.diffs (first 500 lines; all of it in test/results/) ----"
     head -n 500 "$diffs"
   fi
-  # Exit status 2: the tool itself gave up (server would not start, crash, ...).
-  if ((rc == 2)) && [[ -s $server_log ]]; then
-    echo "---- end of $4/log/postmaster.log ----"
+  # Exit status 2 of the tool: it gave up (server would not start, crash, ...).
+  if ((bad)) && [[ -s $server_log ]]; then
+    echo "---- end of postmaster.log ----"
     tail -n 40 "$server_log"
   fi
   return 0
 }
 
-# Common pg_regress options: throwaway instance, C locale so expected output is stable.
-regress_opts() {
-  OPTS=(--temp-instance="$W/tmp_$1" --temp-config="$W/partman.conf" --bindir="$BINDIR"
-    --inputdir="$W" --outputdir="$W/out_$1" --port="$(random_port)" --no-locale --encoding=UTF8)
-}
-
 if [[ $ONLY == all || $ONLY == regress ]] && ((${#REGRESS[@]})); then
   echo "== pg_regress"
-  if [[ -f $W/schedule && -z ${TESTS:-} ]]; then
-    args=(--schedule="$W/schedule")
-    want=$(awk '/^[[:space:]]*test:/ { sub(/^[[:space:]]*test:/, ""); n += NF } END { print n + 0 }' "$W/schedule")
-  else
-    args=("${REGRESS[@]}") want=${#REGRESS[@]}
-  fi
   rc=0
-  regress_opts regress
-  as_user "$PG_REGRESS" "${OPTS[@]}" --dbname=contrib_regression "${args[@]}" 2>&1 \
-    | tee "$W/regress.log" || rc=$?
-  count_regress "$W/regress.log" "$want" "$rc" out_regress
+  installcheck REGRESS="${REGRESS[*]}" ISOLATION= TAP_TESTS= \
+    EXTRA_REGRESS_OPTS="--port=$(random_port)" 2>&1 | tee "$W/regress.out" || rc=$?
+  count_regress "$W/regress.out" "${#REGRESS[@]}" "$rc" "$T"
 fi
 
 if [[ $ONLY == all || $ONLY == isolation ]] && ((${#ISOLATION[@]})); then
   echo "== isolation"
   rc=0
-  regress_opts isolation
-  as_user "$PG_ISOLATION_REGRESS" "${OPTS[@]}" --dbname=isolation_regression \
-    "${ISOLATION[@]}" 2>&1 | tee "$W/isolation.log" || rc=$?
-  count_regress "$W/isolation.log" "${#ISOLATION[@]}" "$rc" out_isolation
+  installcheck REGRESS= ISOLATION="${ISOLATION[*]}" TAP_TESTS= \
+    EXTRA_REGRESS_OPTS="--port=$(random_port)" 2>&1 | tee "$W/isolation.out" || rc=$?
+  count_regress "$W/isolation.out" "${#ISOLATION[@]}" "$rc" "$T/output_iso"
 fi
 
 if [[ $ONLY == all || $ONLY == tap ]] && ((${#TAP[@]})); then
   echo "== TAP"
-  # One prove per file so each file is one test with its own exit status.
+  # One installcheck per file so each file is one test with its own exit status
+  # (installcheck empties tmp_check first: keep each file's logs).
   for t in "${TAP[@]}"; do
     rc=0
-    as_user env PG_REGRESS="$PG_REGRESS" TESTDIR="$W/tap" PG_CONFIG="$PG_CONFIG" \
-      PARTMAN_SRC="$PARTMAN_SRC" prove -I "$PGXS_DIR/src/test/perl" -I "$W/t" "t/$t.pl" \
-      >"$W/tap_$t.out" 2>&1 || rc=$?
+    installcheck REGRESS= ISOLATION= PROVE_TESTS="test/t/$t.pl" >"$W/tap_$t.out" 2>&1 || rc=$?
+    [[ -d $T/tmp_check/log ]] && cp -r "$T/tmp_check/log" "$W/tap/$t"
     if ((rc == 0)); then
       PASSED=$((PASSED + 1)); echo "tap $t ... ok"
     else
       FAILED=$((FAILED + 1)); echo "tap $t ... FAILED"
       echo "---- prove output ----"; cat "$W/tap_$t.out"
-      log=$W/tap/tmp_check/log/regress_log_$t
+      log=$W/tap/$t/regress_log_$t
       [[ -f $log ]] && { echo "---- end of $log (all of it in test/results/tap/) ----"; tail -n 100 "$log"; }
     fi
   done

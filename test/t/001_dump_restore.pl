@@ -8,12 +8,9 @@ use warnings;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use PartmanTest;
 
-my $node = PostgreSQL::Test::Cluster->new('dump_restore');
-$node->init;
-# the workers have their own suite (005*): here they would maintain behind our back
-$node->append_conf('postgresql.conf', "shared_preload_libraries = 'partman'\npartman.bgw_max_workers = 0");
-$node->start;
+my $node = PartmanTest::node('dump_restore');
 
 $node->safe_psql('postgres', 'CREATE DATABASE src');
 

@@ -11,16 +11,15 @@ use warnings;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use PartmanTest;
 use Time::HiRes qw(time usleep);
 
 my $db = 'crondb';
 
-my $node = PostgreSQL::Test::Cluster->new('pg_cron');
-$node->init;
-$node->append_conf(
-	'postgresql.conf', qq{
-shared_preload_libraries = 'partman,pg_cron'
-partman.bgw_max_workers = 0
+my $node = PartmanTest::node(
+	'pg_cron',
+	preload => 'partman,pg_cron',
+	conf => qq{
 cron.database_name = '$db'
 # jobs run in background workers, so pg_cron needs no connection to the node
 cron.use_background_workers = on
@@ -28,7 +27,6 @@ cron.max_running_jobs = 4
 max_worker_processes = 20
 log_min_messages = info
 });
-$node->start;
 $node->safe_psql('postgres', "CREATE DATABASE $db");
 # pg_cron's launcher connects to cron.database_name when the server starts:
 # restart now that the database exists rather than wait for its retries.

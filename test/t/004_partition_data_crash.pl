@@ -7,12 +7,10 @@ use warnings;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use PartmanTest;
 use Time::HiRes qw(time usleep);
 
-my $node = PostgreSQL::Test::Cluster->new('partition_data_crash');
-$node->init;
-$node->append_conf('postgresql.conf', "shared_preload_libraries = 'partman'\nrestart_after_crash = on\npartman.bgw_max_workers = 0");
-$node->start;
+my $node = PartmanTest::node('partition_data_crash', conf => "restart_after_crash = on\n");
 
 # 300,000 rows over 60 days parked in the default partition.
 $node->safe_psql(

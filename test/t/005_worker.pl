@@ -18,16 +18,14 @@ use Time::HiRes qw(time usleep);
 
 my $interval = 2;    # partman.bgw_interval for most of this file, seconds
 
-my $node = PostgreSQL::Test::Cluster->new('worker');
-$node->init;
-$node->append_conf(
-	'postgresql.conf', qq{
-shared_preload_libraries = 'partman'
+my $node = PartmanTest::node(
+	'worker',
+	workers => 1,
+	conf => qq{
 max_worker_processes = 16
 partman.bgw_interval = $interval
 partman.simulated_now = '2024-01-10 12:00:00+00'
 });
-$node->start;
 
 # wait_for($db, $query, $timeout[, $expected]): see PartmanTest::wait_until
 sub wait_for
@@ -427,9 +425,7 @@ $node->stop;
 # Without preloading
 ###########################################################################
 
-my $plain = PostgreSQL::Test::Cluster->new('no_preload');
-$plain->init;
-$plain->start;
+my $plain = PartmanTest::node('no_preload', preload => '', workers => 1);
 $plain->safe_psql('postgres', 'CREATE EXTENSION partman');
 for my $sql ('SELECT partman.wake_worker()', 'SELECT * FROM partman.workers')
 {

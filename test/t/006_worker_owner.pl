@@ -17,17 +17,15 @@ use Time::HiRes qw(time usleep);
 my $interval = 1;
 my $db       = 'owners';
 
-my $node = PostgreSQL::Test::Cluster->new('worker_owner');
-$node->init;
-$node->append_conf(
-	'postgresql.conf', qq{
-shared_preload_libraries = 'partman'
+my $node = PartmanTest::node(
+	'worker_owner',
+	workers => 1,
+	conf => qq{
 max_worker_processes = 16
 partman.bgw_interval = $interval
 partman.bgw_databases = '$db'
 partman.simulated_now = '2024-03-10 12:00:00+00'
 });
-$node->start;
 
 # Poll $query until it returns $expected (default 't') for at most $timeout s.
 sub wait_for

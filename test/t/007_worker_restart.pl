@@ -18,11 +18,10 @@ use Time::HiRes qw(time usleep);
 my $db      = 'maint';
 my $premake = 2000;
 
-my $node = PostgreSQL::Test::Cluster->new('worker_restart');
-$node->init;
-$node->append_conf(
-	'postgresql.conf', qq{
-shared_preload_libraries = 'partman'
+my $node = PartmanTest::node(
+	'worker_restart',
+	workers => 1,
+	conf => qq{
 max_worker_processes = 16
 # one transaction creates $premake partitions
 max_locks_per_transaction = 1024
@@ -30,7 +29,6 @@ partman.bgw_interval = 1
 partman.bgw_databases = '$db'
 partman.simulated_now = '2024-01-10 12:00:00+00'
 });
-$node->start;
 
 sub wait_for
 {

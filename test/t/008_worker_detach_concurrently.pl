@@ -8,16 +8,15 @@ use warnings;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use PartmanTest;
 
-my $node = PostgreSQL::Test::Cluster->new('worker_detach');
-$node->init;
-$node->append_conf(
-	'postgresql.conf', q{
-shared_preload_libraries = 'partman'
+my $node = PartmanTest::node(
+	'worker_detach',
+	workers => 1,
+	conf => q{
 partman.bgw_interval = 1
 partman.simulated_now = '2024-03-01 12:00:00+00'
 });
-$node->start;
 
 $node->safe_psql(
 	'postgres', q{
@@ -88,16 +87,7 @@ is( $node->safe_psql(
 		   WHERE relnamespace = 'archive'::regnamespace AND relkind = 'r'}),
 	'archived_p202310,archived_p202311,archived_p202312,archived_p202401',
 	'archive: the tables moved to the archive schema');
-is( $node->safe_psql(
-		'postgres',
-		q{SELECT count(*) FROM pg_inherits WHERE inhdetachpending}),
-	'0',
-	'no detach is left pending');
-is( $node->safe_psql(
-		'postgres',
-		q{SELECT count(*) FROM partman.part_config WHERE last_error IS NOT NULL}),
-	'0',
-	'no set is failing');
+PartmanTest::settled($node, 'postgres');
 
 $node->stop;
 done_testing();

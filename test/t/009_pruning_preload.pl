@@ -11,10 +11,9 @@ use warnings;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use PartmanTest;
 
-my $node = PostgreSQL::Test::Cluster->new('pruning_preload');
-$node->init;
-$node->start;
+my $node = PartmanTest::node('pruning_preload', preload => '', workers => 1);
 
 $node->safe_psql(
 	'postgres', q{

@@ -8,11 +8,9 @@ use warnings;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use PartmanTest;
 
-my $node = PostgreSQL::Test::Cluster->new('composite_dump');
-$node->init;
-$node->append_conf('postgresql.conf', "shared_preload_libraries = 'partman'\npartman.bgw_max_workers = 0");
-$node->start;
+my $node = PartmanTest::node('composite_dump');
 
 $node->safe_psql('postgres', 'CREATE DATABASE src');
 $node->safe_psql(

@@ -9,16 +9,15 @@ use warnings;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use PartmanTest;
 
-my $node = PostgreSQL::Test::Cluster->new('composite_worker');
-$node->init;
-$node->append_conf(
-	'postgresql.conf', q{
-shared_preload_libraries = 'partman'
+my $node = PartmanTest::node(
+	'composite_worker',
+	workers => 1,
+	conf => q{
 partman.bgw_interval = 1
 partman.simulated_now = '2024-03-01 12:00:00+00'
 });
-$node->start;
 
 $node->safe_psql(
 	'postgres', q{
@@ -96,16 +95,7 @@ ok( $node->poll_query_until(
 		    FROM (SELECT level, count(*) AS n FROM partman.show_partitions('public.sessions') GROUP BY 1) x},
 		'1:3,2:9'),
 	'sessions: three months left, three HASH sub-partitions each');
-is( $node->safe_psql(
-		'postgres',
-		q{SELECT count(*) FROM pg_inherits WHERE inhdetachpending}),
-	'0',
-	'no detach is left pending');
-is( $node->safe_psql(
-		'postgres',
-		q{SELECT count(*) FROM partman.part_config WHERE last_error IS NOT NULL}),
-	'0',
-	'no set is failing');
+PartmanTest::settled($node, 'postgres');
 
 $node->stop;
 done_testing();

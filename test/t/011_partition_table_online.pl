@@ -10,11 +10,7 @@ use PostgreSQL::Test::Utils;
 use Test::More;
 use PartmanTest;
 
-my $node = PostgreSQL::Test::Cluster->new('partition_table_online');
-$node->init;
-$node->append_conf('postgresql.conf',
-	"shared_preload_libraries = 'partman'\npartman.bgw_max_workers = 0\nfsync = off");
-$node->start;
+my $node = PartmanTest::node('partition_table_online', conf => "fsync = off\n");
 
 # events: identity id, primary key (id, created_at), an index on the key,
 # a foreign key to customers, a table whose foreign key points at events, a view.

@@ -8,12 +8,9 @@ use warnings;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use PartmanTest;
 
-my $node = PostgreSQL::Test::Cluster->new('adopt_pg_partman');
-$node->init;
-$node->append_conf('postgresql.conf',
-	"shared_preload_libraries = 'partman'\npartman.bgw_max_workers = 0\ntimezone = 'UTC'");
-$node->start;
+my $node = PartmanTest::node('adopt_pg_partman', conf => "timezone = 'UTC'\n");
 
 my $have = $node->safe_psql('postgres',
 	q{SELECT count(*) FROM pg_available_extension_versions WHERE name = 'pg_partman' AND version = '4.7.2'});

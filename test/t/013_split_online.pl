@@ -10,11 +10,7 @@ use PostgreSQL::Test::Utils;
 use Test::More;
 use PartmanTest;
 
-my $node = PostgreSQL::Test::Cluster->new('split_online');
-$node->init;
-$node->append_conf('postgresql.conf',
-	"shared_preload_libraries = 'partman'\npartman.bgw_max_workers = 0\nfsync = off");
-$node->start;
+my $node = PartmanTest::node('split_online', conf => "fsync = off\n");
 
 # 200,000 rows over the last 20 days, converted: they all sit in events_legacy.
 $node->safe_psql(

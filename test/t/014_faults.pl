@@ -18,17 +18,13 @@ use PartmanTest;
 use Time::HiRes qw(time usleep);
 
 my $db = 'postgres';
-my $node = PostgreSQL::Test::Cluster->new('faults');
-$node->init;
-$node->append_conf(
-	'postgresql.conf', q{
-shared_preload_libraries = 'partman'
+my $node = PartmanTest::node(
+	'faults',
+	conf => q{
 restart_after_crash = on
-partman.bgw_max_workers = 0
 max_worker_processes = 16
 max_locks_per_transaction = 1024
 });
-$node->start;
 
 sub wait_for { return PartmanTest::wait_until($node, $db, @_); }
 

@@ -8,13 +8,11 @@ use warnings;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use PartmanTest;
 
-my $src = $ENV{PARTMAN_SRC} or die 'PARTMAN_SRC is not set (run through test/run.sh)';
-my $node = PostgreSQL::Test::Cluster->new('bad_input_log');
-$node->init;
-$node->append_conf('postgresql.conf',
-	"shared_preload_libraries = 'partman'\npartman.bgw_max_workers = 0\nlog_error_verbosity = verbose");
-$node->start;
+# make installcheck runs prove from the source tree
+my $src = $ENV{PARTMAN_SRC} // '.';
+my $node = PartmanTest::node('bad_input_log', conf => "log_error_verbosity = verbose\n");
 my $started = $node->safe_psql('postgres', 'SELECT pg_postmaster_start_time()');
 
 for my $file ('14_bad_input', '15_security')

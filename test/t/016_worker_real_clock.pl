@@ -12,15 +12,13 @@ use PostgreSQL::Test::Utils;
 use Test::More;
 use PartmanTest;
 
-my $node = PostgreSQL::Test::Cluster->new('real_clock');
-$node->init;
-$node->append_conf(
-	'postgresql.conf', q{
-shared_preload_libraries = 'partman'
+my $node = PartmanTest::node(
+	'real_clock',
+	workers => 1,
+	conf => q{
 max_worker_processes = 16
 partman.bgw_interval = 1
 });
-$node->start;
 
 is($node->safe_psql('postgres', "SELECT current_setting('partman.simulated_now')"),
 	'', 'no simulated clock in this cluster');

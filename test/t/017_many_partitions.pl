@@ -13,14 +13,7 @@ use PostgreSQL::Test::Utils;
 use Test::More;
 use PartmanTest;
 
-my $node = PostgreSQL::Test::Cluster->new('many');
-$node->init;
-$node->append_conf(
-	'postgresql.conf', q{
-shared_preload_libraries = 'partman'
-partman.bgw_max_workers = 0
-});
-$node->start;
+my $node = PartmanTest::node('many');
 is($node->safe_psql('postgres', 'SHOW max_locks_per_transaction'), '64', 'default max_locks_per_transaction');
 
 $node->safe_psql(

@@ -4,8 +4,32 @@ package PartmanTest;
 use strict;
 use warnings;
 
+use PostgreSQL::Test::Cluster;
 use Test::More;
 use Time::HiRes qw(time usleep);
+
+# A new cluster called $name, started, with partman in shared_preload_libraries.
+# Options:
+#   conf    => more lines for postgresql.conf
+#   workers => 1 lets partman's background workers run; otherwise
+#              partman.bgw_max_workers = 0, since the workers have suites of
+#              their own (005*) and would maintain a test's sets behind its back
+#   preload => the shared_preload_libraries value instead ('' for none)
+sub node
+{
+	my ($name, %opt) = @_;
+	my $preload = exists $opt{preload} ? $opt{preload} : 'partman';
+	my $conf = '';
+	my $node = PostgreSQL::Test::Cluster->new($name);
+
+	$conf .= "shared_preload_libraries = '$preload'\n" if $preload ne '';
+	$conf .= "partman.bgw_max_workers = 0\n" unless $opt{workers};
+	$conf .= $opt{conf} if defined $opt{conf};
+	$node->init;
+	$node->append_conf('postgresql.conf', $conf) if $conf ne '';
+	$node->start;
+	return $node;
+}
 
 # Poll $query in $db on $node until it returns $expected (default 't'), for
 # at most $timeout seconds.  Unlike poll_query_until the deadline is the
@@ -27,6 +51,19 @@ sub wait_until
 	}
 	diag "waited ${timeout}s for: $query\nexpected: $expected\nlast output: $out\nstderr: $err";
 	return 0;
+}
+
+# How a test of the workers ends: no DETACH ... CONCURRENTLY left pending in
+# $db, and no set whose maintenance is failing (two tests).
+sub settled
+{
+	my ($node, $db) = @_;
+	is($node->safe_psql($db, q{SELECT count(*) FROM pg_inherits WHERE inhdetachpending}),
+		'0', 'no detach is left pending');
+	is( $node->safe_psql(
+			$db, q{SELECT count(*) FROM partman.part_config WHERE last_error IS NOT NULL}),
+		'0', 'no set is failing');
+	return;
 }
 
 1;

@@ -3,10 +3,15 @@
  * config.c
  *	  The partman.part_config catalog: reading and writing rows, the one
  *	  validation every row passes (whether written by create_parent,
- *	  set_config or a plain UPDATE), and the set_config entry point.
+ *	  set_config or a plain UPDATE), the guard trigger and the event
+ *	  trigger that forgets dropped sets.
  *
- * Only the parent's owner (or a member of the owner role) may write its row;
- * the guard trigger enforces that for direct INSERT/UPDATE/DELETE too.
+ * Privileges: everyone may read part_config; PUBLIC may UPDATE only the
+ * settings columns, and the guard trigger lets only the parent's owner (or
+ * a member of the owner role) change a row.  Rows are added and removed,
+ * and maintenance's outcome recorded, only by partman's functions, which
+ * check the caller's ownership themselves and then write as the catalog's
+ * owner (partman_catalog_write), as for partman.maintenance_log.
  * Callers are connected to SPI.
  *
  *-------------------------------------------------------------------------
@@ -19,6 +24,8 @@
 #include "catalog/pg_class.h"
 #include "catalog/pg_type.h"
 #include "commands/defrem.h"
+#include "commands/event_trigger.h"
+#include "miscadmin.h"
 #include "commands/trigger.h"
 #include "executor/spi.h"
 #include "fmgr.h"
@@ -29,10 +36,11 @@
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/syscache.h"
+#include "utils/array.h"
+#include "utils/memutils.h"
 
 PG_FUNCTION_INFO_V1(partman_config_guard);
-PG_FUNCTION_INFO_V1(partman_set_config);
-PG_FUNCTION_INFO_V1(partman_set_pruning_policy);
+PG_FUNCTION_INFO_V1(partman_forget_dropped);
 
 const char *
 partman_strategy_name(char strategy)
@@ -65,6 +73,33 @@ partman_strategy_keyword(char strategy)
 	return "unknown";
 }
 
+/*
+ * partman_catalog_write
+ *		Run one statement that writes partman's table relname, as that
+ *		table's owner (the extension's owner), and check that SPI returned
+ *		expected: partman writes the catalog rows PUBLIC may not write with
+ *		the catalog's own rights, after it checked the caller's.
+ */
+void
+partman_catalog_write(const char *relname, const char *sql, int nargs, Oid *argtypes,
+					  Datum *values, const char *nulls, int expected)
+{
+	Oid			relid = get_relname_relid(relname, get_namespace_oid("partman", false));
+	Oid			save_userid;
+	int			save_sec_context;
+	int			rc;
+
+	if (!OidIsValid(relid))
+		elog(ERROR, "partman.%s does not exist", relname);
+	GetUserIdAndSecContext(&save_userid, &save_sec_context);
+	SetUserIdAndSecContext(partman_class_owner(relid),
+						   save_sec_context | SECURITY_LOCAL_USERID_CHANGE);
+	rc = SPI_execute_with_args(sql, nargs, argtypes, values, nulls, false, 0);
+	SetUserIdAndSecContext(save_userid, save_sec_context);
+	if (rc != expected)
+		elog(ERROR, "could not write partman.%s: %s", relname, SPI_result_code_string(rc));
+}
+
 static void
 invalid_setting(const char *setting, const char *value, const char *hint)
 {
@@ -89,19 +124,18 @@ trim_blanks(const char *s)
 }
 
 /*
- * partman_storage_clause
- *		Parse "name=value, ..." storage parameters, validate them as a heap's
- *		reloptions, and return them as a quoted WITH (...) body.
+ * partman_parse_storage
+ *		Parse "name=value, ..." storage parameters and validate them as a
+ *		heap's reloptions.  Returns them as a List of DefElem (names in lower
+ *		case), NIL when there are none.
  */
-char *
-partman_storage_clause(const char *text)
+List *
+partman_parse_storage(const char *text)
 {
 	List	   *defs = NIL;
-	StringInfoData out;
 	char	   *copy = pstrdup(text);
 	char	   *item;
 	char	   *save = NULL;
-	ListCell   *lc;
 
 	for (item = strtok_r(copy, ",", &save); item; item = strtok_r(NULL, ",", &save))
 	{
@@ -122,23 +156,13 @@ partman_storage_clause(const char *text)
 		defs = lappend(defs, makeDefElem(name, (Node *) makeString(value), -1));
 	}
 	if (defs == NIL)
-		return NULL;
+		return NIL;
 
 	/* PostgreSQL's own validation of heap storage parameters */
 	(void) heap_reloptions(RELKIND_RELATION,
 						   transformRelOptions((Datum) 0, defs, NULL, NULL, false, false),
 						   true);
-
-	initStringInfo(&out);
-	foreach(lc, defs)
-	{
-		DefElem    *def = lfirst_node(DefElem, lc);
-
-		appendStringInfo(&out, "%s%s = %s", out.len ? ", " : "",
-						 quote_identifier(def->defname),
-						 quote_literal_cstr(defGetString(def)));
-	}
-	return out.data;
+	return defs;
 }
 
 /* Positive retention: an interval for time keys, an integer for integer keys. */
@@ -329,7 +353,7 @@ partman_validate_config(const PartmanConfig *cfg, const PartmanKey *key)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("max_partitions must be positive, not %d", cfg->max_partitions)));
 	if (cfg->storage_parameters != NULL)
-		(void) partman_storage_clause(cfg->storage_parameters);
+		(void) partman_parse_storage(cfg->storage_parameters);
 	if (cfg->sub_strategy != NULL || cfg->sub_key != NULL ||
 		cfg->sub_list_values != NULL || cfg->has_sub_modulus)
 		validate_sub(cfg, key);
@@ -450,7 +474,6 @@ partman_config_insert(const PartmanConfig *cfg)
 	TEXTOID, TEXTOID, NAMEOID, TEXTOID, BOOLOID, TEXTOID, TEXTOID, TEXTOID, INT4OID};
 	Datum		values[14];
 	char		nulls[14];
-	int			rc;
 
 	memset(nulls, ' ', sizeof(nulls));
 	values[0] = ObjectIdGetDatum(cfg->parent);
@@ -489,29 +512,24 @@ partman_config_insert(const PartmanConfig *cfg)
 	else
 		nulls[13] = 'n';
 
-	rc = SPI_execute_with_args("INSERT INTO partman.part_config (parent, strategy, key, \"interval\", "
-							   "premake, retention, retention_action, retention_schema, time_zone, "
-							   "default_partition, sub_strategy, sub_key, sub_list_values, sub_modulus) "
-							   "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::pg_catalog.jsonb, $14)",
-							   14, argtypes, values, nulls, false, 0);
-	if (rc != SPI_OK_INSERT)
-		elog(ERROR, "could not insert into partman.part_config: %s",
-			 SPI_result_code_string(rc));
+	/* the caller's ownership of the parent is checked: PUBLIC may not INSERT */
+	partman_catalog_write("part_config", "INSERT INTO partman.part_config (parent, strategy, key, \"interval\", "
+						  "premake, retention, retention_action, retention_schema, time_zone, "
+						  "default_partition, sub_strategy, sub_key, sub_list_values, sub_modulus) "
+						  "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::pg_catalog.jsonb, $14)",
+						  14, argtypes, values, nulls, SPI_OK_INSERT);
 }
 
+/* Delete parent's row; the caller checked its ownership (PUBLIC may not DELETE). */
 void
 partman_config_delete(Oid parent)
 {
 	Oid			argtypes[1] = {REGCLASSOID};
 	Datum		values[1] = {ObjectIdGetDatum(parent)};
-	int			rc;
 
-	rc = SPI_execute_with_args("DELETE FROM partman.part_config "
-							   "WHERE parent OPERATOR(pg_catalog.=) $1",
-							   1, argtypes, values, NULL, false, 0);
-	if (rc != SPI_OK_DELETE)
-		elog(ERROR, "could not delete from partman.part_config: %s",
-			 SPI_result_code_string(rc));
+	partman_catalog_write("part_config", "DELETE FROM partman.part_config "
+						  "WHERE parent OPERATOR(pg_catalog.=) $1",
+						  1, argtypes, values, NULL, SPI_OK_DELETE);
 }
 
 /*
@@ -614,8 +632,129 @@ partman_config_read_maintained(MemoryContext cxt)
 	return result;
 }
 
+/*
+ * partman_config_record_outcome
+ *		Stamp last_maintenance on parent's row, with last_error = error (NULL
+ *		after a run that succeeded).
+ */
+void
+partman_config_record_outcome(Oid parent, const char *error)
+{
+	Oid			argtypes[3] = {REGCLASSOID, TEXTOID, TIMESTAMPTZOID};
+	Datum		values[3];
+	char		nulls[3] = {' ', ' ', ' '};
+
+	values[0] = ObjectIdGetDatum(parent);
+	if (error)
+		values[1] = CStringGetTextDatum(error);
+	else
+		nulls[1] = 'n';
+	values[2] = TimestampTzGetDatum(partman_now());
+	/* maintenance's own columns: PUBLIC may not write them */
+	partman_catalog_write("part_config", "UPDATE partman.part_config SET last_maintenance = $3, last_error = $2 "
+						  "WHERE parent OPERATOR(pg_catalog.=) $1",
+						  3, argtypes, values, nulls, SPI_OK_UPDATE);
+}
+
+/* Stamp last_maintenance on sets that needed nothing, in one statement. */
+void
+partman_config_record_idle(List *parents)
+{
+	Oid			argtypes[2] = {REGCLASSARRAYOID, TIMESTAMPTZOID};
+	Datum		values[2];
+	Datum	   *items;
+	ListCell   *lc;
+
+	if (parents == NIL)
+		return;
+	items = palloc(sizeof(Datum) * list_length(parents));
+	foreach(lc, parents)
+		items[foreach_current_index(lc)] = ObjectIdGetDatum(lfirst_oid(lc));
+	values[0] = PointerGetDatum(construct_array(items, list_length(parents), REGCLASSOID,
+												sizeof(Oid), true, TYPALIGN_INT));
+	values[1] = TimestampTzGetDatum(partman_now());
+	partman_catalog_write("part_config", "UPDATE partman.part_config SET last_maintenance = $2 "
+						  "WHERE parent OPERATOR(pg_catalog.=) ANY ($1)",
+						  2, argtypes, values, NULL, SPI_OK_UPDATE);
+}
+
+/*
+ * partman_config_pending_detaches
+ *		The detaches an interrupted DETACH ... CONCURRENTLY left pending in
+ *		managed sets, as PartmanDeferredDetach (schema NULL) allocated in
+ *		cxt.
+ */
+List *
+partman_config_pending_detaches(MemoryContext cxt)
+{
+	List	   *pending = NIL;
+	int			rc;
+
+	rc = SPI_execute("SELECT i.inhparent, i.inhrelid, c.relowner FROM pg_catalog.pg_inherits i "
+					 "JOIN partman.part_config p ON p.parent OPERATOR(pg_catalog.=) i.inhparent "
+					 "JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) i.inhparent "
+					 "WHERE i.inhdetachpending", true, 0);
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "could not read pg_inherits: %s", SPI_result_code_string(rc));
+	for (uint64 i = 0; i < SPI_processed; i++)
+	{
+		MemoryContext old = MemoryContextSwitchTo(cxt);
+		PartmanDeferredDetach *detach = palloc0(sizeof(PartmanDeferredDetach));
+		bool		isnull;
+
+		detach->parent = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull));
+		detach->relid = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2, &isnull));
+		detach->owner = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 3, &isnull));
+		pending = lappend(pending, detach);
+		MemoryContextSwitchTo(old);
+	}
+	return pending;
+}
+
+/*
+ * partman_config_parents
+ *		The parents of every managed set, in OID order.
+ */
+List *
+partman_config_parents(void)
+{
+	List	   *parents = NIL;
+	int			rc = SPI_execute("SELECT parent FROM partman.part_config ORDER BY parent",
+								 true, 0);
+
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "could not read partman.part_config: %s", SPI_result_code_string(rc));
+	for (uint64 i = 0; i < SPI_processed; i++)
+	{
+		bool		isnull;
+
+		parents = lappend_oid(parents,
+							  DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[i],
+															 SPI_tuptable->tupdesc, 1, &isnull)));
+	}
+	return parents;
+}
+
+/*
+ * partman_config_disable_maintenance
+ *		maintenance_enabled = false for parent's row, as the caller (the
+ *		guard trigger checks ownership).
+ */
+void
+partman_config_disable_maintenance(Oid parent)
+{
+	int			rc;
+
+	rc = SPI_execute_with_args("UPDATE partman.part_config SET maintenance_enabled = false "
+							   "WHERE parent OPERATOR(pg_catalog.=) $1",
+							   1, (Oid[]) {REGCLASSOID}, (Datum[]) {ObjectIdGetDatum(parent)},
+							   NULL, false, 0);
+	if (rc != SPI_OK_UPDATE)
+		elog(ERROR, "could not update partman.part_config: %s", SPI_result_code_string(rc));
+}
+
 /* ---------------------------------------------------------------------
- * SQL entry points
+ * Triggers, and changing settings
  * ---------------------------------------------------------------------
  */
 
@@ -780,6 +919,35 @@ partman_config_guard(PG_FUNCTION_ARGS)
 	return PointerGetDatum(result);
 }
 
+/*
+ * partman._forget_dropped(): sql_drop event trigger.  Deletes the rows of
+ * sets whose parent table was dropped (DROP TABLE, DROP SCHEMA, DROP OWNED),
+ * as the catalog's owner: whoever may drop a table may forget its set, and
+ * PUBLIC may not DELETE from part_config.
+ */
+Datum
+partman_forget_dropped(PG_FUNCTION_ARGS)
+{
+	Oid			nsp;
+	int			spi_level;
+
+	if (!CALLED_AS_EVENT_TRIGGER(fcinfo))
+		elog(ERROR, "partman._forget_dropped must be called as an event trigger");
+	/* DROP EXTENSION drops the catalog too; nothing to forget then */
+	nsp = get_namespace_oid("partman", true);
+	if (!OidIsValid(nsp) || !OidIsValid(get_relname_relid("part_config", nsp)))
+		PG_RETURN_VOID();
+	spi_level = partman_spi_connect(false);
+	partman_catalog_write("part_config", "DELETE FROM partman.part_config c "
+						  "USING pg_catalog.pg_event_trigger_dropped_objects() d "
+						  "WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass "
+						  "AND d.objsubid OPERATOR(pg_catalog.=) 0 "
+						  "AND d.objid OPERATOR(pg_catalog.=) c.parent::pg_catalog.oid",
+						  0, NULL, NULL, NULL, SPI_OK_DELETE);
+	partman_spi_finish(spi_level);
+	PG_RETURN_VOID();
+}
+
 /* The settings set_config may change: column, type, and whether it takes NULL. */
 static const struct
 {
@@ -841,8 +1009,8 @@ apply_setting(PartmanConfig *cfg, int i, Datum value, bool isnull)
 }
 
 /* The config row of a set the caller may change, or the error saying why not. */
-static void
-read_own_config(Oid parent, PartmanConfig *cfg)
+void
+partman_config_read_own(Oid parent, PartmanConfig *cfg)
 {
 	partman_check_owner(parent);
 	if (!partman_config_read(parent, cfg))
@@ -850,15 +1018,49 @@ read_own_config(Oid parent, PartmanConfig *cfg)
 }
 
 /*
- * Change n settings of a managed set, whose row the caller read into *cfg,
- * to values of their columns' types (settings by number in settable).  The
- * new row is validated here, before the UPDATE, so a bad value is reported
- * as the caller's error and not from inside partman's statement (the guard
- * trigger's own check then passes).
+ * partman_setting
+ *		The number of setting name, which set_config may change; ERROR
+ *		saying why when it is none.
  */
-static void
-change_settings(PartmanConfig *cfg, int n, const int *setting, const Datum *values,
-				const bool *isnull)
+int
+partman_setting(const char *name)
+{
+	for (int i = 0; i < lengthof(settable); i++)
+		if (strcmp(name, settable[i].name) == 0)
+			return i;
+	if (strcmp(name, "interval") == 0 || strcmp(name, "time_zone") == 0 ||
+		strcmp(name, "strategy") == 0 || strcmp(name, "key") == 0 ||
+		strcmp(name, "parent") == 0 || strcmp(name, "sub_strategy") == 0 ||
+		strcmp(name, "sub_key") == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("setting \"%s\" cannot be changed after create_parent", name),
+				 errhint("Call partman.undo_parent and partman.create_parent to start a new set.")));
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("unrecognized setting \"%s\"", name),
+			 errhint("Settings are premake, retention, retention_action, retention_schema, default_partition, maintenance_enabled, require_filter, max_partitions, max_rescue_rows, storage_parameters, sub_list_values and sub_modulus.")));
+	return -1;
+}
+
+/* The type of setting number i (its column's). */
+Oid
+partman_setting_type(int setting)
+{
+	return settable[setting].typid;
+}
+
+/*
+ * partman_config_change
+ *		Change n settings of a managed set, whose row the caller read into
+ *		*cfg, to values of their columns' types (settings by number, see
+ *		partman_setting).  The new row is validated here, before the UPDATE,
+ *		so a bad value is reported as the caller's error and not from inside
+ *		partman's statement (the guard trigger's own check then passes).
+ */
+void
+partman_config_change(PartmanConfig *cfg, int n, const int *setting, const Datum *values,
+					  const bool *isnull)
 {
 	PartmanKey	key;
 	Oid			argtypes[3];
@@ -895,8 +1097,8 @@ change_settings(PartmanConfig *cfg, int n, const int *setting, const Datum *valu
 	nulls[0] = ' ';
 	for (int i = 0; i < n; i++)
 	{
-		appendStringInfo(&sql, "%s%s = $%d", i ? ", " : "",
-						 quote_identifier(settable[setting[i]].name), i + 2);
+		/* column names from settable, which need no quoting */
+		appendStringInfo(&sql, "%s%s = $%d", i ? ", " : "", settable[setting[i]].name, i + 2);
 		argtypes[i + 1] = settable[setting[i]].typid;
 		args[i + 1] = values[i];
 		nulls[i + 1] = isnull[i] ? 'n' : ' ';
@@ -905,113 +1107,4 @@ change_settings(PartmanConfig *cfg, int n, const int *setting, const Datum *valu
 	rc = SPI_execute_with_args(sql.data, n + 1, argtypes, args, nulls, false, 0);
 	if (rc != SPI_OK_UPDATE || SPI_processed != 1)
 		elog(ERROR, "could not update partman.part_config: %s", SPI_result_code_string(rc));
-}
-
-/*
- * partman.set_config(parent regclass, setting text, value text) RETURNS void
- *		Change one setting of a managed set.  value is read with the input
- *		function of the setting's type and validated before anything is
- *		written.
- */
-Datum
-partman_set_config(PG_FUNCTION_ARGS)
-{
-	int			spi_level;
-	Oid			parent;
-	char	   *setting;
-	int			which = -1;
-	Datum		value = (Datum) 0;
-	bool		isnull;
-	PartmanConfig cfg;
-
-	partman_require_arg(fcinfo, 0, "parent");
-	partman_require_arg(fcinfo, 1, "setting");
-	parent = PG_GETARG_OID(0);
-	setting = text_to_cstring(PG_GETARG_TEXT_PP(1));
-
-	for (int i = 0; i < lengthof(settable); i++)
-		if (strcmp(setting, settable[i].name) == 0)
-			which = i;
-	if (which < 0)
-	{
-		if (strcmp(setting, "interval") == 0 || strcmp(setting, "time_zone") == 0 ||
-			strcmp(setting, "strategy") == 0 || strcmp(setting, "key") == 0 ||
-			strcmp(setting, "parent") == 0 || strcmp(setting, "sub_strategy") == 0 ||
-			strcmp(setting, "sub_key") == 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-					 errmsg("setting \"%s\" cannot be changed after create_parent", setting),
-					 errhint("Call partman.undo_parent and partman.create_parent to start a new set.")));
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("unrecognized setting \"%s\"", setting),
-				 errhint("Settings are premake, retention, retention_action, retention_schema, default_partition, maintenance_enabled, require_filter, max_partitions, max_rescue_rows, storage_parameters, sub_list_values and sub_modulus.")));
-	}
-
-	spi_level = partman_spi_connect(false);
-	read_own_config(parent, &cfg);
-	isnull = PG_ARGISNULL(2);
-	if (!isnull)
-	{
-		Oid			infunc;
-		Oid			ioparam;
-
-		getTypeInputInfo(settable[which].typid, &infunc, &ioparam);
-		value = OidInputFunctionCall(infunc, text_to_cstring(PG_GETARG_TEXT_PP(2)),
-									 ioparam, -1);
-	}
-	change_settings(&cfg, 1, &which, &value, &isnull);
-	partman_spi_finish(spi_level);
-	PG_RETURN_VOID();
-}
-
-/* The number of a setting in settable. */
-static int
-setting_number(const char *name)
-{
-	for (int i = 0; i < lengthof(settable); i++)
-		if (strcmp(name, settable[i].name) == 0)
-			return i;
-	elog(ERROR, "unknown setting \"%s\"", name);
-	return -1;
-}
-
-/*
- * partman.set_pruning_policy(parent regclass, require_filter text,
- *							  max_partitions int) RETURNS void
- *		Both pruning settings of a set in one call; the planner hook of every
- *		session that loaded partman enforces them from the next plan on.
- */
-Datum
-partman_set_pruning_policy(PG_FUNCTION_ARGS)
-{
-	int			spi_level;
-	Oid			parent;
-	int			setting[2];
-	Datum		values[2];
-	bool		isnull[2];
-	PartmanConfig cfg;
-
-	partman_require_arg(fcinfo, 0, "parent");
-	partman_require_arg(fcinfo, 1, "require_filter");
-	parent = PG_GETARG_OID(0);
-
-	setting[0] = setting_number("require_filter");
-	values[0] = PG_GETARG_DATUM(1);
-	isnull[0] = false;
-	setting[1] = setting_number("max_partitions");
-	values[1] = PG_ARGISNULL(2) ? (Datum) 0 : PG_GETARG_DATUM(2);
-	isnull[1] = PG_ARGISNULL(2);
-
-	spi_level = partman_spi_connect(false);
-	read_own_config(parent, &cfg);
-	change_settings(&cfg, 2, setting, values, isnull);
-	partman_spi_finish(spi_level);
-
-	if (!partman_preloaded)
-		ereport(WARNING,
-				(errmsg("the pruning policy of table \"%s\" is enforced only in sessions that load partman",
-						get_rel_name(parent)),
-				 errhint("Add partman to shared_preload_libraries so that every session enforces it.")));
-	PG_RETURN_VOID();
 }

@@ -70,12 +70,6 @@ typedef struct Split
 	List	   *fks;			/* PartmanForeignKey: re-pointed at the cut-over */
 } Split;
 
-static void
-sql_exec(const char *sql)
-{
-	partman_spi_exec(sql, SPI_OK_UTILITY);
-}
-
 /*
  * The parent's primary key, or else a unique index on NOT NULL columns,
  * as the condition that finds a row of the staging table by the unique key
@@ -102,6 +96,26 @@ unique_key_match(Oid parent)
 		elog(ERROR, "could not read the unique key: %s", SPI_result_code_string(rc));
 	partman_spi_one_row("the unique key", 1);
 	return SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+}
+
+/* The statements that remove what an interrupted run left. */
+static char *
+leftovers(const Split *s)
+{
+	return psprintf("%s; %s", partman_sql_drop_table(s->staging_q, false),
+					partman_sql_drop_function(s->mirror_q, false, true));
+}
+
+/* The bound of the partition's i-th cell. */
+static PartmanBound
+cell_bound(const Split *s, int i)
+{
+	PartmanBound bound;
+
+	memset(&bound, 0, sizeof(bound));
+	bound.lower = partman_grid_bound(&s->set.grid, s->cells[i]);
+	bound.upper = partman_grid_bound(&s->set.grid, s->cells[i] + 1);
+	return bound;
 }
 
 /* Checks, and the cells of the partition. */
@@ -191,16 +205,15 @@ open_split(Split *s, Oid partition)
 	s->partition = partition;
 	s->partition_q = partman_qualified_name(partition);
 	s->staging_name = partman_partition_name(key, "split");
-	s->staging_q = quote_qualified_identifier(key->nspname, s->staging_name);
-	s->mirror_q = quote_qualified_identifier(key->nspname, partman_partition_name(key, "split_mirror"));
+	s->staging_q = partman_qualified_in(key->nspname, s->staging_name);
+	s->mirror_q = partman_qualified_in(key->nspname, partman_partition_name(key, "split_mirror"));
 	s->columns = partman_column_list(parent);
 	if (OidIsValid(get_relname_relid(s->staging_name, get_rel_namespace(parent))))
 		ereport(ERROR,
 				(errcode(ERRCODE_DUPLICATE_TABLE),
 				 errmsg("relation \"%s\" already exists", s->staging_name),
 				 errdetail("split_partition_online copies the rows into a staging table of that name."),
-				 errhint("If it is left from an interrupted run: DROP TABLE %s; DROP FUNCTION %s() CASCADE;",
-						 s->staging_q, s->mirror_q)));
+				 errhint("If it is left from an interrupted run: %s;", leftovers(s))));
 }
 
 /* 1. prepare: staging table, its cells, the write-through trigger */
@@ -211,18 +224,17 @@ prepare(Split *s)
 	char	   *parent_q = partman_qualified_name(key->parent);
 	PartmanKey	staging;
 	PartmanTemplate tmpl;
+	char	   *mirror_delete = partman_sql_mirror_delete(s->staging_q, s->key_match);
+	char	   *mirror_insert = partman_sql_mirror_insert(s->staging_q, s->columns);
+	Oid			rowtype = get_rel_type_id(s->partition);
 	int			rc;
 
-	sql_exec(psprintf("CREATE TABLE %s (LIKE %s INCLUDING DEFAULTS INCLUDING GENERATED INCLUDING CONSTRAINTS "
-					  "INCLUDING INDEXES) PARTITION BY RANGE (%s)", s->staging_q, parent_q,
-					  quote_identifier(key->attname)));
+	partman_ddl_exec(partman_sql_create_staging(s->staging_q, parent_q, key->attname));
 	/* foreign keys, so that each cell has them when it is attached */
-	rc = SPI_execute_with_args("SELECT pg_catalog.format('ALTER TABLE %s ADD CONSTRAINT %I %s', $2, conname, "
-							   "pg_catalog.pg_get_constraintdef(oid)) FROM pg_catalog.pg_constraint "
+	rc = SPI_execute_with_args("SELECT conname, pg_catalog.pg_get_constraintdef(oid) FROM pg_catalog.pg_constraint "
 							   "WHERE conrelid OPERATOR(pg_catalog.=) $1 AND contype OPERATOR(pg_catalog.=) 'f' "
 							   "AND conparentid OPERATOR(pg_catalog.=) 0",
-							   2, (Oid[]) {OIDOID, TEXTOID},
-							   (Datum[]) {ObjectIdGetDatum(key->parent), CStringGetTextDatum(s->staging_q)},
+							   1, (Oid[]) {OIDOID}, (Datum[]) {ObjectIdGetDatum(key->parent)},
 							   NULL, true, 0);
 	if (rc != SPI_OK_SELECT)
 		elog(ERROR, "could not read foreign keys: %s", SPI_result_code_string(rc));
@@ -231,7 +243,10 @@ prepare(Split *s)
 		uint64		nfks = SPI_processed;
 
 		for (uint64 i = 0; i < nfks; i++)
-			sql_exec(SPI_getvalue(fks->vals[i], fks->tupdesc, 1));
+			partman_ddl_exec(partman_sql_add_constraint(s->staging_q,
+														SPI_getvalue(fks->vals[i], fks->tupdesc, 1),
+														SPI_getvalue(fks->vals[i], fks->tupdesc, 2),
+														false));
 	}
 
 	staging = *key;
@@ -242,17 +257,14 @@ prepare(Split *s)
 		tmpl.storage_parameters = partman_storage_clause(s->set.cfg.storage_parameters);
 	for (int i = 0; i < s->ncells; i++)
 	{
-		PartmanBound bound;
+		PartmanBound bound = cell_bound(s, i);
 		Oid			cell;
 
-		memset(&bound, 0, sizeof(bound));
-		bound.lower = partman_grid_bound(&s->set.grid, s->cells[i]);
-		bound.upper = partman_grid_bound(&s->set.grid, s->cells[i] + 1);
 		cell = partman_create_partition(&staging, &tmpl,
 										partman_cell_name(key, &s->set.grid, s->cells[i]),
 										partman_bound_clause(key, &bound));
-		sql_exec(psprintf("ALTER TABLE %s ADD CONSTRAINT %s CHECK %s", partman_qualified_name(cell),
-						  CELL_CONSTRAINT, partman_bound_condition(key, &bound)));
+		partman_ddl_exec(partman_sql_add_check(partman_qualified_name(cell), CELL_CONSTRAINT,
+											   partman_bound_condition(key, &bound), false, false));
 	}
 
 	/*
@@ -261,80 +273,26 @@ prepare(Split *s)
 	 * that cannot work (an operator the key's type lacks, say) fails now and
 	 * not in the writers' transactions.
 	 */
-	{
-		Oid			rowtype = get_rel_type_id(s->partition);
-		const char *stmts[2] = {
-			psprintf("DELETE FROM %s WHERE %s", s->staging_q, s->key_match),
-			psprintf("INSERT INTO %s (%s) SELECT %s FROM (SELECT ($1).*) o ON CONFLICT DO NOTHING",
-					 s->staging_q, s->columns, s->columns)
-		};
-
-		for (int i = 0; i < 2; i++)
-			if (SPI_prepare(stmts[i], 1, &rowtype) == NULL)
-				elog(ERROR, "could not plan the write-through \"%s\": %s", stmts[i],
-					 SPI_result_code_string(SPI_result));
-	}
-	sql_exec(psprintf("CREATE FUNCTION %s() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER "
-					  "SET search_path = pg_catalog, pg_temp AS %s",
-					  s->mirror_q,
-					  quote_literal_cstr(psprintf("BEGIN\n"
-												  "    IF TG_OP = 'TRUNCATE' THEN\n"
-												  "        TRUNCATE %s;\n"
-												  "        RETURN NULL;\n"
-												  "    END IF;\n"
-												  "    IF TG_OP IN ('UPDATE', 'DELETE') THEN\n"
-												  "        EXECUTE %s USING OLD;\n"
-												  "    END IF;\n"
-												  "    IF TG_OP IN ('UPDATE', 'INSERT') THEN\n"
-												  "        EXECUTE %s USING NEW;\n"
-												  "    END IF;\n"
-												  "    RETURN NULL;\n"
-												  "END",
-												  s->staging_q,
-												  quote_literal_cstr(psprintf("DELETE FROM %s WHERE %s",
-																			  s->staging_q, s->key_match)),
-												  quote_literal_cstr(psprintf("INSERT INTO %s (%s) SELECT %s FROM (SELECT ($1).*) o ON CONFLICT DO NOTHING",
-																			  s->staging_q, s->columns, s->columns))))));
-	sql_exec(psprintf("REVOKE ALL ON FUNCTION %s() FROM PUBLIC", s->mirror_q));
-	sql_exec(psprintf("CREATE TRIGGER partman_split_mirror AFTER INSERT OR UPDATE OR DELETE ON %s "
-					  "FOR EACH ROW EXECUTE FUNCTION %s()", s->partition_q, s->mirror_q));
-	sql_exec(psprintf("CREATE TRIGGER partman_split_mirror_truncate AFTER TRUNCATE ON %s "
-					  "FOR EACH STATEMENT EXECUTE FUNCTION %s()", s->partition_q, s->mirror_q));
+	if (SPI_prepare(mirror_delete, 1, &rowtype) == NULL)
+		elog(ERROR, "could not plan the write-through \"%s\": %s", mirror_delete,
+			 SPI_result_code_string(SPI_result));
+	if (SPI_prepare(mirror_insert, 1, &rowtype) == NULL)
+		elog(ERROR, "could not plan the write-through \"%s\": %s", mirror_insert,
+			 SPI_result_code_string(SPI_result));
+	partman_ddl_exec(partman_sql_mirror_function(s->mirror_q, s->staging_q, mirror_delete,
+												 mirror_insert));
+	partman_ddl_exec_list(partman_sql_mirror_triggers(s->partition_q, s->mirror_q));
 }
 
-/* 2. backfill: copy blocks [from, to) of the partition */
-static uint64
-backfill(Split *s, BlockNumber from, BlockNumber to)
-{
-	int			rc;
-
-	rc = SPI_execute(psprintf("INSERT INTO %s (%s) SELECT %s FROM ONLY %s "
-							  "WHERE ctid OPERATOR(pg_catalog.>=) '(%u,0)'::pg_catalog.tid "
-							  "AND ctid OPERATOR(pg_catalog.<) '(%u,0)'::pg_catalog.tid "
-							  "FOR SHARE ON CONFLICT DO NOTHING",
-							  s->staging_q, s->columns, s->columns, s->partition_q, from, to), false, 0);
-	if (rc != SPI_OK_INSERT)
-		elog(ERROR, "could not copy rows: %s", SPI_result_code_string(rc));
-	return SPI_processed;
-}
 
 /* 3. verify: count and checksum of both, in one snapshot */
 static void
 verify(Split *s)
 {
-	int			rc;
-	char	   *fp = psprintf("pg_catalog.count(*) || ':' || "
-							  "coalesce(pg_catalog.sum(pg_catalog.hashtext(pg_catalog.row_to_json(x)::pg_catalog.text)::pg_catalog.int8), 0)");
 	char	   *a;
 	char	   *b;
 
-	rc = SPI_execute(psprintf("SELECT (SELECT %s FROM (SELECT %s FROM ONLY %s) x), (SELECT %s FROM (SELECT %s FROM %s) x)",
-							  fp, s->columns, s->partition_q, fp, s->columns, s->staging_q), true, 1);
-	if (rc != SPI_OK_SELECT)
-		elog(ERROR, "could not verify the copy: %s", SPI_result_code_string(rc));
-	partman_spi_one_row("the copy's checksum", 2);
-	a = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
-	b = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2);
+	partman_fingerprints(s->partition_q, s->staging_q, s->columns, &a, &b);
 	if (strcmp(a, b) != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_CORRUPTED),
@@ -369,24 +327,20 @@ cutover(void *arg)
 
 		partman_exec_as(fk->owner, fk->drop);
 	}
-	sql_exec(psprintf("ALTER TABLE %s DETACH PARTITION %s", parent_q, s->partition_q));
-	sql_exec(psprintf("DROP TABLE %s", s->partition_q));
+	partman_ddl_exec(partman_sql_detach(parent_q, s->partition_q, NULL));
+	partman_ddl_exec(partman_sql_drop_table(s->partition_q, false));
 	for (int i = 0; i < s->ncells; i++)
 	{
-		PartmanBound bound;
-		char	   *cell = quote_qualified_identifier(key->nspname,
-													  partman_cell_name(key, &s->set.grid, s->cells[i]));
+		PartmanBound bound = cell_bound(s, i);
+		char	   *cell = partman_qualified_in(key->nspname,
+												partman_cell_name(key, &s->set.grid, s->cells[i]));
 
-		memset(&bound, 0, sizeof(bound));
-		bound.lower = partman_grid_bound(&s->set.grid, s->cells[i]);
-		bound.upper = partman_grid_bound(&s->set.grid, s->cells[i] + 1);
-		sql_exec(psprintf("ALTER TABLE %s DETACH PARTITION %s", s->staging_q, cell));
-		sql_exec(psprintf("ALTER TABLE %s ATTACH PARTITION %s %s", parent_q, cell,
-						  partman_bound_clause(key, &bound)));
-		sql_exec(psprintf("ALTER TABLE %s DROP CONSTRAINT %s", cell, CELL_CONSTRAINT));
+		partman_ddl_exec(partman_sql_detach(s->staging_q, cell, NULL));
+		partman_ddl_exec(partman_sql_attach(parent_q, cell, partman_bound_clause(key, &bound)));
+		partman_ddl_exec(partman_sql_drop_constraint(cell, CELL_CONSTRAINT, false));
 	}
-	sql_exec(psprintf("DROP TABLE %s", s->staging_q));
-	sql_exec(psprintf("DROP FUNCTION %s()", s->mirror_q));
+	partman_ddl_exec(partman_sql_drop_table(s->staging_q, false));
+	partman_ddl_exec(partman_sql_drop_function(s->mirror_q, false, false));
 	foreach(lc, s->fks)
 	{
 		PartmanForeignKey *fk = lfirst(lc);
@@ -404,8 +358,8 @@ remove_staging(void *arg)
 	PartmanDdlState ddl;
 
 	partman_begin_ddl(&s->set.key, &ddl);
-	sql_exec(psprintf("DROP TABLE IF EXISTS %s", s->staging_q));
-	sql_exec(psprintf("DROP FUNCTION IF EXISTS %s() CASCADE", s->mirror_q));
+	partman_ddl_exec(partman_sql_drop_table(s->staging_q, true));
+	partman_ddl_exec(partman_sql_drop_function(s->mirror_q, true, true));
 	partman_end_ddl(&ddl);
 }
 
@@ -418,7 +372,7 @@ fail(Split *s, ErrorData *edata)
 	if (cleanup != NULL)
 		ereport(WARNING,
 				(errmsg("the staging table \"%s\" could not be removed: %s", s->staging_name, cleanup->message),
-				 errhint("DROP TABLE %s; DROP FUNCTION %s() CASCADE;", s->staging_q, s->mirror_q)));
+				 errhint("%s;", leftovers(s))));
 	ReThrowError(edata);
 }
 
@@ -448,7 +402,8 @@ backfill_step(void *arg)
 {
 	BackfillStep *b = arg;
 
-	b->copied = backfill(b->s, b->from, b->to);
+	b->copied = partman_copy_blocks(b->s->partition_q, b->s->staging_q, b->s->columns,
+									b->from, b->to);
 }
 
 static void
@@ -469,8 +424,6 @@ Datum
 partman_split_partition_online(PG_FUNCTION_ARGS)
 {
 	int			spi_level;
-	bool		nonatomic = fcinfo->context && IsA(fcinfo->context, CallContext) &&
-		!castNode(CallContext, fcinfo->context)->atomic;
 	Split	   *s;
 	ErrorData  *edata;
 	int			batch_rows;
@@ -486,12 +439,8 @@ partman_split_partition_online(PG_FUNCTION_ARGS)
 
 	partman_require_arg(fcinfo, 0, "partition");
 	batch_rows = partman_positive_arg(fcinfo, 1, "batch_rows");
-	if (!nonatomic)
-		ereport(ERROR,
-				(errcode(ERRCODE_ACTIVE_SQL_TRANSACTION),
-				 errmsg("split_partition_online cannot run inside a transaction block"),
-				 errdetail("It commits after each batch of rows it copies."),
-				 errhint("Run CALL partman.split_partition_online(...) on its own.")));
+	partman_require_toplevel(fcinfo, "split_partition_online",
+							 "It commits after each batch of rows it copies.");
 
 	spi_level = partman_spi_connect(true);
 	s = palloc0(sizeof(Split));

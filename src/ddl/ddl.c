@@ -28,6 +28,8 @@
 #include "catalog/partition.h"
 #include "catalog/pg_constraint.h"
 #include "catalog/pg_depend.h"
+#include "catalog/pg_inherits.h"
+#include "commands/defrem.h"
 #include "catalog/pg_class.h"
 #include "executor/spi.h"
 #include "lib/stringinfo.h"
@@ -201,6 +203,43 @@ partman_end_ddl(const PartmanDdlState *state)
 {
 	AtEOXact_GUC(true, state->nestlevel);
 	SetUserIdAndSecContext(state->userid, state->sec_context);
+}
+
+/* Run one utility statement (built in statements.c); returns it. */
+const char *
+partman_ddl_exec(const char *sql)
+{
+	partman_spi_exec(sql, SPI_OK_UTILITY);
+	return sql;
+}
+
+/* Run utility statements in order. */
+void
+partman_ddl_exec_list(List *statements)
+{
+	ListCell   *lc;
+
+	foreach(lc, statements)
+		partman_spi_exec(lfirst(lc), SPI_OK_UTILITY);
+}
+
+/*
+ * partman_exec_as
+ *		Run a utility statement as role owner, with partman's search_path
+ *		and lock timeout (the caller checked the current user has owner's
+ *		privileges).
+ */
+void
+partman_exec_as(Oid owner, const char *sql)
+{
+	PartmanKey	as;
+	PartmanDdlState ddl;
+
+	memset(&as, 0, sizeof(as));
+	as.owner = owner;
+	partman_begin_ddl(&as, &ddl);
+	partman_ddl_exec(sql);
+	partman_end_ddl(&ddl);
 }
 
 /*
@@ -418,7 +457,7 @@ copy_privileges(const PartmanTemplate *tmpl, Oid relid, const char *qualified)
 							 grantee_name(items[i].ai_grantee));
 		}
 	}
-	partman_spi_exec(sql.data, SPI_OK_UTILITY);
+	partman_ddl_exec(sql.data);
 }
 
 /*
@@ -457,25 +496,11 @@ other_grantees(Oid relid)
 	return result;
 }
 
-/* Whether table relid has row-level security enabled. */
-bool
-partman_has_row_security(Oid relid)
-{
-	HeapTuple	tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
-	bool		result;
-
-	if (!HeapTupleIsValid(tuple))
-		elog(ERROR, "cache lookup failed for relation %u", relid);
-	result = ((Form_pg_class) GETSTRUCT(tuple))->relrowsecurity;
-	ReleaseSysCache(tuple);
-	return result;
-}
-
 /* Whether partition relid is closed as above. */
 bool
 partman_partition_is_secured(Oid relid)
 {
-	return partman_has_row_security(relid) && other_grantees(relid) == NIL;
+	return partman_class_rowsecurity(relid) && other_grantees(relid) == NIL;
 }
 
 /*
@@ -529,28 +554,19 @@ child_index_of(Oid relid, Oid parent_index)
 static void
 copy_replica_identity(const PartmanTemplate *tmpl, Oid relid, const char *qualified)
 {
-	char	   *sql = NULL;
+	char	   *index = NULL;
+	char	   *sql;
 
-	switch (tmpl->replident)
+	if (tmpl->replident == REPLICA_IDENTITY_INDEX)
 	{
-		case REPLICA_IDENTITY_FULL:
-			sql = psprintf("ALTER TABLE %s REPLICA IDENTITY FULL", qualified);
-			break;
-		case REPLICA_IDENTITY_NOTHING:
-			sql = psprintf("ALTER TABLE %s REPLICA IDENTITY NOTHING", qualified);
-			break;
-		case REPLICA_IDENTITY_INDEX:
-			{
-				Oid			index = child_index_of(relid, tmpl->replident_index);
+		Oid			child = child_index_of(relid, tmpl->replident_index);
 
-				if (OidIsValid(index))
-					sql = psprintf("ALTER TABLE %s REPLICA IDENTITY USING INDEX %s",
-								   qualified, quote_identifier(get_rel_name(index)));
-				break;
-			}
+		if (OidIsValid(child))
+			index = get_rel_name(child);
 	}
+	sql = partman_sql_replica_identity(qualified, tmpl->replident, index);
 	if (sql)
-		partman_spi_exec(sql, SPI_OK_UTILITY);
+		partman_ddl_exec(sql);
 }
 
 /*
@@ -621,18 +637,13 @@ partman_create_partition(const PartmanKey *key, const PartmanTemplate *tmpl,
 						 quote_identifier(tmpl->sub_key));
 	else if (tmpl->storage_parameters)
 		appendStringInfo(&sql, " WITH (%s)", tmpl->storage_parameters);
-	partman_spi_exec(sql.data, SPI_OK_UTILITY);
+	partman_ddl_exec(sql.data);
 
 	relid = get_relname_relid(name, get_rel_namespace(key->parent));
 	if (!OidIsValid(relid))
 		elog(ERROR, "partition \"%s\" not found after creation", name);
 	if (tmpl->row_security)
-	{
-		ListCell   *lc;
-
-		foreach(lc, partman_secure_partition_statements(relid))
-			partman_spi_exec(lfirst(lc), SPI_OK_UTILITY);
-	}
+		partman_ddl_exec_list(partman_secure_partition_statements(relid));
 	else if (tmpl->has_acl)
 		copy_privileges(tmpl, relid, qualified);
 	if (tmpl->replident != REPLICA_IDENTITY_DEFAULT)
@@ -652,19 +663,18 @@ Oid
 partman_create_range_partition(const PartmanKey *key, const PartmanTemplate *tmpl,
 							   const char *name, Datum lower, Datum upper)
 {
-	char	   *clause;
+	PartmanBound bound;
 
-	clause = psprintf("FOR VALUES FROM (%s) TO (%s)",
-					  quote_literal_cstr(partman_bound_literal(key->typid, lower)),
-					  quote_literal_cstr(partman_bound_literal(key->typid, upper)));
-	return partman_create_partition(key, tmpl, name, clause);
+	memset(&bound, 0, sizeof(bound));
+	bound.lower = lower;
+	bound.upper = upper;
+	return partman_create_partition(key, tmpl, name, partman_bound_clause(key, &bound));
 }
 
 Oid
 partman_create_default_partition(const PartmanKey *key, const PartmanTemplate *tmpl)
 {
-	return partman_create_partition(key, tmpl, partman_partition_name(key, "default"),
-							"DEFAULT");
+	return partman_create_partition(key, tmpl, partman_default_name(key, 1), "DEFAULT");
 }
 
 /*
@@ -681,9 +691,50 @@ partman_drop_partition_statements(Oid parent, Oid relid)
 {
 	char	   *table = partman_qualified_name(relid);
 
-	return list_make2(psprintf("ALTER TABLE %s DETACH PARTITION %s",
-							   partman_qualified_name(parent), table),
-					  psprintf("DROP TABLE %s", table));
+	return list_make2(partman_sql_detach(partman_qualified_name(parent), table, NULL),
+					  partman_sql_drop_table(table, false));
+}
+
+/*
+ * partman_archive_statements
+ *		ALTER TABLE ... SET SCHEMA statements that move a detached partition
+ *		and, when it is partitioned, every partition below it (PostgreSQL
+ *		moves only the table named) to schema.  The caller holds a lock on
+ *		relid.
+ */
+List *
+partman_archive_statements(Oid relid, const char *schema)
+{
+	List	   *tables = find_all_inheritors(relid, NoLock, NULL);
+	List	   *result = NIL;
+	ListCell   *lc;
+
+	foreach(lc, tables)
+		result = lappend(result, partman_sql_set_schema(partman_qualified_name(lfirst_oid(lc)),
+														schema));
+	return result;
+}
+
+/*
+ * partman_retire_statements
+ *		What retiring partition relid of parent with action runs: 'drop'
+ *		DETACH and DROP (see partman_drop_partition_statements); 'detach'
+ *		DETACH, with how (NULL or "CONCURRENTLY"); 'archive' DETACH, then
+ *		SET SCHEMA of the table and its sub-partitions.
+ */
+List *
+partman_retire_statements(Oid parent, Oid relid, const char *action, const char *schema,
+						  const char *how)
+{
+	List	   *statements;
+
+	if (strcmp(action, "drop") == 0)
+		return partman_drop_partition_statements(parent, relid);
+	statements = list_make1(partman_sql_detach(partman_qualified_name(parent),
+											   partman_qualified_name(relid), how));
+	if (strcmp(action, "archive") == 0)
+		statements = list_concat(statements, partman_archive_statements(relid, schema));
+	return statements;
 }
 
 /* A foreign key that references a partition: PostgreSQL's clone of it, and the user's. */
@@ -771,7 +822,7 @@ partman_drop_partition_table(Oid parent, Oid relid)
 
 	PG_TRY();
 	{
-		partman_spi_exec(linitial(statements), SPI_OK_UTILITY);
+		partman_ddl_exec(linitial(statements));
 	}
 	PG_CATCH();
 	{
@@ -799,7 +850,7 @@ partman_drop_partition_table(Oid parent, Oid relid)
 		PG_RE_THROW();
 	}
 	PG_END_TRY();
-	partman_spi_exec(lsecond(statements), SPI_OK_UTILITY);
+	partman_ddl_exec(lsecond(statements));
 }
 
 /*
@@ -813,24 +864,11 @@ void
 partman_retire_partition(const PartmanKey *key, Oid relid, const char *action,
 						 const char *schema)
 {
-	char	   *table = partman_qualified_name(relid);
-
 	if (strcmp(action, "drop") == 0)
-	{
 		partman_drop_partition_table(key->parent, relid);
-		return;
-	}
-	partman_spi_exec(psprintf("ALTER TABLE %s DETACH PARTITION %s",
-							  partman_qualified_name(key->parent), table), SPI_OK_UTILITY);
-	if (strcmp(action, "archive") == 0)
-	{
-		/* a composite set's partition moves with its sub-partitions */
-		List	   *statements = partman_archive_statements(relid, schema);
-		ListCell   *lc;
-
-		foreach(lc, statements)
-			partman_spi_exec(lfirst(lc), SPI_OK_UTILITY);
-	}
+	else
+		partman_ddl_exec_list(partman_retire_statements(key->parent, relid, action, schema,
+														NULL));
 }
 
 /*
@@ -857,4 +895,122 @@ partman_copy_table_privileges(Oid from, Oid to)
 	ReleaseSysCache(tuple);
 	if (!isnull)
 		copy_privileges(&tmpl, to, partman_qualified_name(to));
+}
+
+/* ---------------------------------------------------------------------
+ * Foreign keys of other tables that reference a table being replaced
+ * (partition_table, split_partition_online)
+ * ---------------------------------------------------------------------
+ */
+
+/*
+ * partman_referencing_fks
+ *		The foreign keys of other tables that reference table, as the
+ *		statements that drop them, add them again (NOT VALID, against
+ *		whatever then has table's name) and validate them.  Takes ACCESS
+ *		EXCLUSIVE on each referencing table (what DROP CONSTRAINT takes),
+ *		within partman.lock_timeout.  Caller is inside partman_begin_ddl(), so
+ *		the definitions name the referenced table schema-qualified.
+ */
+List *
+partman_referencing_fks(Oid table)
+{
+	List	   *result = NIL;
+	SPITupleTable *tuptable;
+	uint64		n;
+	int			rc;
+
+	rc = SPI_execute_with_args("SELECT con.conrelid, c.relowner, con.conname, pg_catalog.pg_get_constraintdef(con.oid), "
+							   "con.convalidated FROM pg_catalog.pg_constraint con "
+							   "JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) con.conrelid "
+							   "WHERE con.contype OPERATOR(pg_catalog.=) 'f' AND con.confrelid OPERATOR(pg_catalog.=) $1 "
+							   "AND con.conrelid OPERATOR(pg_catalog.<>) $1 AND con.conparentid OPERATOR(pg_catalog.=) 0 "
+							   "ORDER BY 1, 3",
+							   1, (Oid[]) {OIDOID}, (Datum[]) {ObjectIdGetDatum(table)}, NULL, true, 0);
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "could not read foreign keys: %s", SPI_result_code_string(rc));
+	tuptable = SPI_tuptable;
+	n = SPI_processed;
+	for (uint64 i = 0; i < n; i++)
+	{
+		PartmanForeignKey *fk = palloc0(sizeof(PartmanForeignKey));
+		char	   *name = SPI_getvalue(tuptable->vals[i], tuptable->tupdesc, 3);
+		char	   *def = SPI_getvalue(tuptable->vals[i], tuptable->tupdesc, 4);
+		bool		valid = SPI_getvalue(tuptable->vals[i], tuptable->tupdesc, 5)[0] == 't';
+		char	   *qualified;
+
+		fk->relid = atooid(SPI_getvalue(tuptable->vals[i], tuptable->tupdesc, 1));
+		fk->owner = atooid(SPI_getvalue(tuptable->vals[i], tuptable->tupdesc, 2));
+		qualified = partman_qualified_name(fk->relid);
+		partman_lock_relation(fk->relid, AccessExclusiveLock);
+		fk->drop = partman_sql_drop_constraint(qualified, name, false);
+		fk->add = partman_sql_add_constraint(qualified, name, def, valid);
+		if (valid)
+			fk->validate = partman_sql_validate_constraint(qualified, name);
+		result = lappend(result, fk);
+	}
+	return result;
+}
+
+static void
+validate_fk(void *arg)
+{
+	PartmanForeignKey *fk = arg;
+
+	partman_exec_as(fk->owner, fk->validate);
+}
+
+/*
+ * partman_validate_fks
+ *		Validate foreign keys that were added again NOT VALID, one
+ *		transaction each (SHARE UPDATE EXCLUSIVE on the referencing table:
+ *		online).  One that fails stays NOT VALID, with a WARNING.  Caller is
+ *		a procedure connected to SPI non-atomically.
+ */
+void
+partman_validate_fks(List *fks)
+{
+	ListCell   *lc;
+
+	foreach(lc, fks)
+	{
+		PartmanForeignKey *fk = lfirst(lc);
+		ErrorData  *edata;
+
+		if (fk->validate == NULL)
+			continue;
+		edata = partman_try_subtransaction(validate_fk, fk);
+		if (edata != NULL)
+			ereport(WARNING,
+					(errmsg("foreign key could not be validated: %s", edata->message),
+					 errdetail("It is enforced for new rows but still marked NOT VALID."),
+					 errhint("Run it again later: %s;", fk->validate)));
+		partman_spi_commit();
+	}
+}
+
+/*
+ * partman_storage_clause
+ *		Storage parameters "name=value, ..." (validated by
+ *		partman_parse_storage) as a quoted WITH (...) body, or NULL.
+ */
+char *
+partman_storage_clause(const char *text)
+{
+	List	   *defs = partman_parse_storage(text);
+	StringInfoData out;
+	ListCell   *lc;
+
+	if (defs == NIL)
+		return NULL;
+	initStringInfo(&out);
+	foreach(lc, defs)
+	{
+		DefElem    *def = lfirst_node(DefElem, lc);
+
+		appendStringInfo(&out, "%s%s = %s", out.len ? ", " : "",
+						 quote_identifier(def->defname),
+						 quote_literal_cstr(defGetString(def)));
+	}
+	return out.data;
 }

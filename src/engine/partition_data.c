@@ -68,23 +68,6 @@ report_batch(BatchReport *report, uint64 moved, int created)
 	report->started = now;
 }
 
-/* One SPI row of (count, min, max) style results: column i as Datum. */
-static Datum
-result_datum(int column, bool *isnull)
-{
-	return SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, column, isnull);
-}
-
-static Datum
-copy_key(const PartmanKey *key, Datum value)
-{
-	int16		typlen;
-	bool		typbyval;
-
-	get_typlenbyval(key->typid, &typlen, &typbyval);
-	return datumCopy(value, typbyval, typlen);
-}
-
 static void
 create_cells(const PartmanSet *set, const PartmanTemplate *tmpl, const int64 *cells, int n)
 {
@@ -109,22 +92,16 @@ default_batch(const PartmanSet *set, const PartmanTemplate *tmpl, int batch_rows
 	const RangeGrid *grid = &set->grid;
 	Oid			deflt = partman_default_partition(key->parent);
 	char	   *table;
-	char	   *col = pstrdup(quote_identifier(key->attname));
 	char	   *parent = partman_qualified_name(key->parent);
-	bool		isnull;
-	Datum		min;
-	Datum		max;
+	PartmanBatchKeys keys;
 	bool		whole;
-	bool		has_strays;
 	PartmanBound reach;
-	char	   *placeable;
 	int64		first;
 	int64		last;
 	int64	   *missing;
 	int			nmissing;
 	PartmanBound span;
 	uint64		moved;
-	int			rc;
 	PartmanDdlState ddl;
 
 	*created = 0;
@@ -140,32 +117,16 @@ default_batch(const PartmanSet *set, const PartmanTemplate *tmpl, int batch_rows
 	 * keys exist, and the key at position batch_rows.
 	 */
 	partman_grid_reach(grid, &reach);
-	placeable = partman_bound_condition(key, &reach);
-	rc = SPI_execute(psprintf("SELECT (SELECT pg_catalog.min(%s) FROM ONLY %s WHERE %s), "
-							  "(SELECT pg_catalog.max(%s) FROM ONLY %s WHERE %s), "
-							  "EXISTS (SELECT FROM ONLY %s WHERE %s), "
-							  "(SELECT %s FROM ONLY %s WHERE %s ORDER BY 1 OFFSET %d LIMIT 1)",
-							  col, table, placeable, col, table, placeable,
-							  table, partman_range_exclusion(key, &reach),
-							  col, table, placeable, batch_rows),
-					 false, 1);
-	if (rc != SPI_OK_SELECT || SPI_processed != 1)
-		elog(ERROR, "could not read default partition: %s", SPI_result_code_string(rc));
-	partman_spi_one_row("the default partition's key range", 4);
-	min = result_datum(1, &isnull);
-	if (isnull)
+	if (!partman_default_batch_keys(key, table, partman_bound_condition(key, &reach),
+									partman_range_exclusion(key, &reach), batch_rows, &keys))
 		return 0;				/* no row a partition could hold left */
-	min = copy_key(key, min);
-	max = copy_key(key, result_datum(2, &isnull));
-	has_strays = DatumGetBool(result_datum(3, &isnull));
-	first = partman_grid_cell_of(grid, min);
-	last = partman_grid_cell_of(grid, max);
-	(void) result_datum(4, &isnull);
+	first = partman_grid_cell_of(grid, keys.min);
+	last = partman_grid_cell_of(grid, keys.max);
 	/* no key at position batch_rows: every row with a key fits this batch */
-	whole = isnull;
+	whole = !keys.has_offset;
 	if (!whole)
 		/* whole cells up to the one holding the batch_rows-th key */
-		last = Max(first, partman_grid_cell_of(grid, result_datum(4, &isnull)) - 1);
+		last = Max(first, partman_grid_cell_of(grid, keys.offset) - 1);
 	missing = partman_missing_cells(key, grid, first, last, &nmissing);
 
 	memset(&span, 0, sizeof(span));
@@ -174,16 +135,15 @@ default_batch(const PartmanSet *set, const PartmanTemplate *tmpl, int batch_rows
 
 	partman_begin_ddl(key, &ddl);
 	*created = nmissing;
-	if (whole && !has_strays)
+	if (whole && !keys.has_strays)
 	{
 		/* everything goes: copy, then empty the default without a scan */
-		partman_spi_exec(psprintf("ALTER TABLE %s DETACH PARTITION %s", parent, table), SPI_OK_UTILITY);
+		partman_ddl_exec(partman_sql_detach(parent, table, NULL));
 		create_cells(set, tmpl, missing, nmissing);
 		/* every row is copied (one without a partition would fail), then the default is emptied */
 		moved = partman_copy_rows(key->parent, table, parent);
-		partman_spi_exec(psprintf("TRUNCATE %s", table), SPI_OK_UTILITY);
-		partman_spi_exec(psprintf("ALTER TABLE %s ATTACH PARTITION %s DEFAULT", parent, table),
-						 SPI_OK_UTILITY);
+		partman_ddl_exec(partman_sql_truncate(table));
+		partman_ddl_exec(partman_sql_attach(parent, table, "DEFAULT"));
 	}
 	else
 	{
@@ -194,17 +154,13 @@ default_batch(const PartmanSet *set, const PartmanTemplate *tmpl, int batch_rows
 		 * the default never has to be attached again), create the partitions
 		 * and put the rows in.
 		 */
-		char	   *holding = psprintf("pg_temp.%s",
-									   quote_identifier(psprintf("partman_batch_%u", key->parent)));
-		StringInfoData add;
-		StringInfoData drop;
+		char	   *holding = partman_temp_name("partman_batch", key->parent);
+		List	   *names = NIL;
+		List	   *conditions = NIL;
 		uint64		back;
 
-		partman_spi_exec(psprintf("CREATE TEMP TABLE %s (LIKE %s) ON COMMIT DROP", holding, parent),
-						 SPI_OK_UTILITY);
+		partman_ddl_exec(partman_sql_create_temp_like(holding, parent));
 		moved = partman_move_rows(key->parent, table, holding, partman_bound_condition(key, &span));
-		initStringInfo(&add);
-		initStringInfo(&drop);
 		for (int i = 0; i < nmissing; i++)
 		{
 			PartmanBound cell;
@@ -212,19 +168,18 @@ default_batch(const PartmanSet *set, const PartmanTemplate *tmpl, int batch_rows
 			memset(&cell, 0, sizeof(cell));
 			cell.lower = partman_grid_bound(grid, missing[i]);
 			cell.upper = partman_grid_bound(grid, missing[i] + 1);
-			appendStringInfo(&add, "%s ADD CONSTRAINT partman_batch_%d CHECK %s",
-							 i ? "," : "", i, partman_range_exclusion(key, &cell));
-			appendStringInfo(&drop, "%s DROP CONSTRAINT partman_batch_%d", i ? "," : "", i);
+			names = lappend(names, psprintf("partman_batch_%d", i));
+			conditions = lappend(conditions, partman_range_exclusion(key, &cell));
 		}
 		if (nmissing > 0)
-			partman_spi_exec(psprintf("ALTER TABLE %s%s", table, add.data), SPI_OK_UTILITY);
+			partman_ddl_exec(partman_sql_add_checks(table, names, conditions));
 		create_cells(set, tmpl, missing, nmissing);
 		back = partman_copy_rows(key->parent, holding, parent);
 		if (back != moved)
 			elog(ERROR, "moved " UINT64_FORMAT " rows aside but " UINT64_FORMAT " back", moved, back);
 		if (nmissing > 0)
-			partman_spi_exec(psprintf("ALTER TABLE %s%s", table, drop.data), SPI_OK_UTILITY);
-		partman_spi_exec(psprintf("DROP TABLE %s", holding), SPI_OK_UTILITY);
+			partman_ddl_exec(partman_sql_drop_constraints(table, names, false));
+		partman_ddl_exec(partman_sql_drop_table(holding, false));
 	}
 	partman_end_ddl(&ddl);
 	return moved;
@@ -242,39 +197,26 @@ source_batch(const PartmanSet *set, const PartmanTemplate *tmpl, const char *sou
 {
 	const PartmanKey *key = &set->key;
 	const RangeGrid *grid = &set->grid;
-	char	   *col = pstrdup(quote_identifier(key->attname));
-	char	   *blocks = psprintf("ctid OPERATOR(pg_catalog.>=) '(%u,0)'::pg_catalog.tid AND "
-								  "ctid OPERATOR(pg_catalog.<) '(%u,0)'::pg_catalog.tid", from, to);
-	char	   *columns = partman_column_list(key->parent);
-	bool		isnull;
+	char	   *blocks;
 	Datum		min;
 	Datum		max;
-	int			rc;
 	int64	   *missing;
 	int			nmissing;
-	uint64		moved;
 	PartmanBound reach;
 	PartmanDdlState ddl;
 
 	*created = 0;
 	partman_grid_reach(grid, &reach);
-	blocks = psprintf("%s AND %s", blocks, partman_bound_condition(key, &reach));
-	rc = SPI_execute(psprintf("SELECT pg_catalog.min(%s), pg_catalog.max(%s) FROM ONLY %s WHERE %s",
-							  col, col, source, blocks), false, 1);
-	if (rc != SPI_OK_SELECT || SPI_processed != 1)
-		elog(ERROR, "could not read source table: %s", SPI_result_code_string(rc));
-	partman_spi_one_row("the source table's key range", 2);
-	min = result_datum(1, &isnull);
-	if (!isnull)
+	blocks = psprintf("%s AND %s", partman_block_range(from, to),
+					  partman_bound_condition(key, &reach));
+	if (partman_key_range(key, source, blocks, true, &min, &max))
 	{
-		Oid			deflt;
-
-		min = copy_key(key, min);
-		max = copy_key(key, result_datum(2, &isnull));
 		missing = partman_missing_cells(key, grid, partman_grid_cell_of(grid, min),
 										partman_grid_cell_of(grid, max), &nmissing);
 		if (nmissing > 0)
 		{
+			Oid			deflt;
+
 			partman_lock_relation(key->parent, AccessExclusiveLock);
 			deflt = partman_default_partition(key->parent);
 			if (OidIsValid(deflt))
@@ -294,15 +236,7 @@ source_batch(const PartmanSet *set, const PartmanTemplate *tmpl, const char *sou
 			*created = nmissing;
 		}
 	}
-
-	rc = SPI_execute(psprintf("WITH moved AS (DELETE FROM ONLY %s WHERE %s RETURNING %s) "
-							  "INSERT INTO %s (%s) OVERRIDING SYSTEM VALUE SELECT %s FROM moved",
-							  source, blocks, columns, partman_qualified_name(key->parent),
-							  columns, columns), false, 0);
-	if (rc != SPI_OK_INSERT)
-		elog(ERROR, "could not move rows: %s", SPI_result_code_string(rc));
-	moved = SPI_processed;
-	return moved;
+	return partman_move_rows(key->parent, source, partman_qualified_name(key->parent), blocks);
 }
 
 /* Blocks of source now, and blocks per batch of about batch_rows rows. */
@@ -336,20 +270,13 @@ report_strays(const PartmanSet *set, Oid table)
 	n = partman_count_strays(&set->key, partman_qualified_name(table), &reach, &strays);
 	if (n == 0)
 		return;
-	if (get_rel_relispartition(table))
-		ereport(WARNING,
-				(errmsg_plural(UINT64_FORMAT " row stays in default partition \"%s\": no partition of table \"%s\" can hold its key",
-							   UINT64_FORMAT " rows stay in default partition \"%s\": no partition of table \"%s\" can hold their key",
-							   n, n, get_rel_name(table), set->key.relname),
-				 errdetail("%s", partman_strays_detail(&set->key, &strays, &reach)),
-				 errhint("Correct or delete these rows; partition_data moves corrected rows when run again.")));
-	else
-		ereport(WARNING,
-				(errmsg_plural(UINT64_FORMAT " row stays in source table \"%s\": no partition of table \"%s\" can hold its key",
-							   UINT64_FORMAT " rows stay in source table \"%s\": no partition of table \"%s\" can hold their key",
-							   n, n, get_rel_name(table), set->key.relname),
-				 errdetail("%s", partman_strays_detail(&set->key, &strays, &reach)),
-				 errhint("Correct or delete these rows; partition_data moves corrected rows when run again.")));
+	ereport(WARNING,
+			(errmsg_plural(UINT64_FORMAT " row stays in %s \"%s\": no partition of table \"%s\" can hold its key",
+						   UINT64_FORMAT " rows stay in %s \"%s\": no partition of table \"%s\" can hold their key",
+						   n, n, get_rel_relispartition(table) ? "default partition" : "source table",
+						   get_rel_name(table), set->key.relname),
+			 errdetail("%s", partman_strays_detail(&set->key, &strays, &reach)),
+			 errhint("Correct or delete these rows; partition_data moves corrected rows when run again.")));
 }
 
 /*
@@ -360,8 +287,7 @@ Datum
 partman_partition_data(PG_FUNCTION_ARGS)
 {
 	int			spi_level;
-	bool		nonatomic = fcinfo->context && IsA(fcinfo->context, CallContext) &&
-		!castNode(CallContext, fcinfo->context)->atomic;
+	bool		nonatomic = partman_nonatomic(fcinfo);
 	PartmanSet	set;
 	PartmanTemplate tmpl;
 	int			batch_rows;

@@ -56,13 +56,6 @@ PG_FUNCTION_INFO_V1(partman_partition_table);
 
 #define BOUND_CONSTRAINT "partman_partition_table_bound"
 
-/* A statement to run as a given role. */
-typedef struct OwnedSql
-{
-	Oid			owner;
-	char	   *sql;
-} OwnedSql;
-
 /* What partition_table knows about the table it converts. */
 typedef struct Conversion
 {
@@ -179,7 +172,7 @@ read_table(Conversion *c, Oid relid, const char *keycol)
 	c->key.owner = form->relowner;
 	c->key.strategy = PARTITION_STRATEGY_RANGE;
 	ReleaseSysCache(tuple);
-	c->qualified = quote_qualified_identifier(c->key.nspname, c->key.relname);
+	c->qualified = partman_qualified_in(c->key.nspname, c->key.relname);
 
 	partman_check_owner(relid);
 
@@ -206,6 +199,50 @@ read_table(Conversion *c, Oid relid, const char *keycol)
 
 	c->legacy = partman_partition_name(&c->key, "legacy");
 }
+
+/*
+ * Objects that depend on the table and would go on reading the old table:
+ * each query returns the name of the first one, which what reports.
+ */
+static const struct
+{
+	const char *query;
+	const char *what;
+	const char *detail;
+	const char *hint;
+}			dependents[] =
+{
+	{
+		"SELECT v.relname FROM pg_catalog.pg_depend d "
+		"JOIN pg_catalog.pg_rewrite r ON r.oid OPERATOR(pg_catalog.=) d.objid "
+		"JOIN pg_catalog.pg_class v ON v.oid OPERATOR(pg_catalog.=) r.ev_class "
+		"WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_rewrite'::pg_catalog.regclass "
+		"AND d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass "
+		"AND d.refobjid OPERATOR(pg_catalog.=) $1 AND v.oid OPERATOR(pg_catalog.<>) $1 "
+		"AND v.relkind OPERATOR(pg_catalog.=) 'm' ORDER BY 1 LIMIT 1",
+		"materialized view \"%s\" depends on it",
+		"A materialized view cannot be redefined in place; it would keep reading the old table only.",
+		"Drop the materialized view first and create it again afterwards."
+	},
+	{
+		"SELECT p.proname FROM pg_catalog.pg_depend d "
+		"JOIN pg_catalog.pg_proc p ON p.oid OPERATOR(pg_catalog.=) d.objid "
+		"WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_proc'::pg_catalog.regclass "
+		"AND d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass "
+		"AND d.refobjid OPERATOR(pg_catalog.=) $1 ORDER BY 1 LIMIT 1",
+		"the SQL body of function \"%s\" depends on it",
+		"A function body written with BEGIN ATOMIC refers to the table itself and would keep reading the old table only.",
+		"Drop the function first and create it again afterwards."
+	},
+	{
+		"SELECT p.pubname FROM pg_catalog.pg_publication_rel r "
+		"JOIN pg_catalog.pg_publication p ON p.oid OPERATOR(pg_catalog.=) r.prpubid "
+		"WHERE r.prrelid OPERATOR(pg_catalog.=) $1 ORDER BY 1 LIMIT 1",
+		"it is in publication \"%s\"",
+		"New partitions would not be published, so replication would silently miss new rows.",
+		"Remove the table from the publication, partition it, then add the partitioned table (with publish_via_partition_root = true)."
+	},
+};
 
 /*
  * What partman cannot carry over refuses the conversion here, with what to
@@ -249,33 +286,13 @@ check_table(Conversion *c)
 					  "Replace the index (or its constraint) by one that also includes the partition key, for example a primary key (id, key).");
 
 	/* objects that would go on pointing at the old table */
-	query_oid("SELECT v.relname, v.relkind FROM pg_catalog.pg_depend d "
-			  "JOIN pg_catalog.pg_rewrite r ON r.oid OPERATOR(pg_catalog.=) d.objid "
-			  "JOIN pg_catalog.pg_class v ON v.oid OPERATOR(pg_catalog.=) r.ev_class "
-			  "WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_rewrite'::pg_catalog.regclass "
-			  "AND d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass "
-			  "AND d.refobjid OPERATOR(pg_catalog.=) $1 AND v.oid OPERATOR(pg_catalog.<>) $1 "
-			  "AND v.relkind OPERATOR(pg_catalog.=) 'm' ORDER BY 1 LIMIT 1", c->table);
-	if (SPI_processed > 0)
-		not_supported(c, psprintf("materialized view \"%s\" depends on it", col(0, 1)),
-					  "A materialized view cannot be redefined in place; it would keep reading the old table only.",
-					  "Drop the materialized view first and create it again afterwards.");
-	query_oid("SELECT p.proname FROM pg_catalog.pg_depend d "
-			  "JOIN pg_catalog.pg_proc p ON p.oid OPERATOR(pg_catalog.=) d.objid "
-			  "WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_proc'::pg_catalog.regclass "
-			  "AND d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass "
-			  "AND d.refobjid OPERATOR(pg_catalog.=) $1 ORDER BY 1 LIMIT 1", c->table);
-	if (SPI_processed > 0)
-		not_supported(c, psprintf("the SQL body of function \"%s\" depends on it", col(0, 1)),
-					  "A function body written with BEGIN ATOMIC refers to the table itself and would keep reading the old table only.",
-					  "Drop the function first and create it again afterwards.");
-	query_oid("SELECT p.pubname FROM pg_catalog.pg_publication_rel r "
-			  "JOIN pg_catalog.pg_publication p ON p.oid OPERATOR(pg_catalog.=) r.prpubid "
-			  "WHERE r.prrelid OPERATOR(pg_catalog.=) $1 ORDER BY 1 LIMIT 1", c->table);
-	if (SPI_processed > 0)
-		not_supported(c, psprintf("it is in publication \"%s\"", col(0, 1)),
-					  "New partitions would not be published, so replication would silently miss new rows.",
-					  "Remove the table from the publication, partition it, then add the partitioned table (with publish_via_partition_root = true).");
+	for (int i = 0; i < lengthof(dependents); i++)
+	{
+		query_oid(dependents[i].query, c->table);
+		if (SPI_processed > 0)
+			not_supported(c, psprintf(dependents[i].what, col(0, 1)), dependents[i].detail,
+						  dependents[i].hint);
+	}
 	query_oid("SELECT c.relrowsecurity OR EXISTS (SELECT FROM pg_catalog.pg_policy p "
 			  "WHERE p.polrelid OPERATOR(pg_catalog.=) $1) FROM pg_catalog.pg_class c "
 			  "WHERE c.oid OPERATOR(pg_catalog.=) $1", c->table);
@@ -302,8 +319,8 @@ check_table(Conversion *c)
 		if (col(i, 2)[0] == 'f' && !col_bool(i, 4))
 			not_supported(c, psprintf("foreign key \"%s\" is NOT VALID", name),
 						  "PostgreSQL 15 cannot add a NOT VALID foreign key to a partitioned table.",
-						  psprintf("Validate it first: ALTER TABLE %s VALIDATE CONSTRAINT %s;",
-								   c->qualified, quote_identifier(name)));
+						  psprintf("Validate it first: %s;",
+								   partman_sql_validate_constraint(c->qualified, name)));
 	}
 
 	/* foreign keys of other tables: their owners' rights, and no partitioned referencing table */
@@ -364,24 +381,12 @@ strays_error(Conversion *c, const PartmanBound *reach)
 static void
 plan_bound(Conversion *c)
 {
-	char	   *colname = pstrdup(quote_identifier(c->key.attname));
-	int			rc;
-	bool		isnull;
 	Datum		min;
 	Datum		max;
 	int64		lo;
 	int64		base;
-	int16		typlen;
-	bool		typbyval;
 
-	rc = SPI_execute(psprintf("SELECT (SELECT pg_catalog.min(%s) FROM ONLY %s), (SELECT pg_catalog.max(%s) FROM ONLY %s)",
-							  colname, c->qualified, colname, c->qualified), true, 1);
-	if (rc != SPI_OK_SELECT)
-		elog(ERROR, "could not read the key range: %s", SPI_result_code_string(rc));
-	partman_spi_one_row("the key range", 2);
-	get_typlenbyval(c->key.typid, &typlen, &typbyval);
-	min = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
-	if (isnull)
+	if (!partman_key_range(&c->key, c->qualified, NULL, false, &min, &max))
 	{
 		/* an empty table: the current cell */
 		base = c->grid.kind == GRID_INTEGER ? 0 : partman_grid_now_cell(&c->grid);
@@ -391,9 +396,6 @@ plan_bound(Conversion *c)
 	{
 		PartmanBound reach;
 
-		min = datumCopy(min, typbyval, typlen);
-		max = datumCopy(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull),
-						typbyval, typlen);
 		/* a key no partition can hold (infinity, ...): refuse before changing anything */
 		partman_grid_reach(&c->grid, &reach);
 		if (partman_compare_keys(&c->key, min, reach.lower) < 0 ||
@@ -419,8 +421,8 @@ drop_bound(void *arg)
 
 	partman_lock_relation(c->table, AccessExclusiveLock);
 	partman_begin_ddl(&c->key, &ddl);
-	partman_spi_exec(psprintf("ALTER TABLE %s DROP CONSTRAINT IF EXISTS %s",
-							  partman_qualified_name(c->table), BOUND_CONSTRAINT), SPI_OK_UTILITY);
+	partman_ddl_exec(partman_sql_drop_constraint(partman_qualified_name(c->table),
+												 BOUND_CONSTRAINT, true));
 	partman_end_ddl(&ddl);
 }
 
@@ -436,8 +438,8 @@ fail_after_cleanup(Conversion *c, ErrorData *edata)
 				(errmsg("check constraint \"%s\" was left on table \"%s\"", BOUND_CONSTRAINT,
 						get_rel_name(c->table)),
 				 errdetail("Dropping it failed: %s", cleanup->message),
-				 errhint("ALTER TABLE %s DROP CONSTRAINT %s;", partman_qualified_name(c->table),
-						 BOUND_CONSTRAINT)));
+				 errhint("%s;", partman_sql_drop_constraint(partman_qualified_name(c->table),
+															BOUND_CONSTRAINT, false))));
 	ReThrowError(edata);
 }
 
@@ -448,8 +450,7 @@ validate_bound(void *arg)
 	PartmanDdlState ddl;
 
 	partman_begin_ddl(&c->key, &ddl);
-	partman_spi_exec(psprintf("ALTER TABLE %s VALIDATE CONSTRAINT %s", c->qualified, BOUND_CONSTRAINT),
-					 SPI_OK_UTILITY);
+	partman_ddl_exec(partman_sql_validate_constraint(c->qualified, BOUND_CONSTRAINT));
 	partman_end_ddl(&ddl);
 }
 
@@ -459,15 +460,10 @@ outside_rows_error(Conversion *c)
 {
 	char	   *outside = psprintf("(%s) IS NOT TRUE", partman_bound_condition(&c->key, &c->bound));
 	uint64		count = partman_count_rows(c->qualified, outside);
-	char	   *example = "NULL";
-	int			rc;
+	char	   *example = partman_key_example(&c->key, c->qualified, outside);
 	MemoryContext oldcxt = CurrentMemoryContext;
 	ErrorData  *edata = NULL;
 
-	rc = SPI_execute(psprintf("SELECT %s::pg_catalog.text FROM ONLY %s WHERE %s LIMIT 1",
-							  quote_identifier(c->key.attname), c->qualified, outside), true, 1);
-	if (rc == SPI_OK_SELECT && SPI_processed == 1 && col(0, 1) != NULL)
-		example = quote_literal_cstr(col(0, 1));
 	PG_TRY();
 	{
 		ereport(ERROR,
@@ -519,37 +515,29 @@ legacy_object_name(const Conversion *c, const char *name)
 	}
 }
 
-static void
-cutover(void *arg)
+/* What the cut-over carries over from the old table to the new parent. */
+typedef struct Carried
 {
-	Cutover    *cut = arg;
-	Conversion *c = cut->c;
-	PartmanKey *key = &c->key;
-	char	   *legacy_q = quote_qualified_identifier(key->nspname, c->legacy);
-	List	   *before = NIL;	/* renames and drops on the old table */
-	List	   *parent_ddl = NIL;	/* constraints, indexes, triggers of the parent */
-	List	   *as_others = NIL;	/* OwnedSql: views */
-	List	   *fks;			/* PartmanForeignKey: foreign keys of other tables */
-	List	   *identity = NIL; /* columns with identity, then their old sequences */
-	List	   *identity_seqs = NIL;
-	List	   *serials = NIL;	/* "ALTER SEQUENCE ... OWNED BY" statements */
+	List	   *before;			/* renames and drops on the old table */
+	List	   *parent_ddl;		/* constraints, indexes, triggers of the parent */
+	List	   *views;			/* PartmanStatement: run by each view's owner */
+	List	   *identity;		/* columns with identity... */
+	List	   *identity_seqs;	/* ...and their old sequences */
+	List	   *serials;		/* ALTER SEQUENCE ... OWNED BY statements */
 	char		replident;
-	char	   *replident_index = NULL;
+	char	   *replident_index;
 	char	   *comment;
-	char	   *tablespace = NULL;
-	PartmanTemplate tmpl;
-	PartmanDdlState ddl;
-	ListCell   *lc;
-	ListCell   *lc2;
-	Oid			parent;
+	char	   *tablespace;
+} Carried;
 
-	partman_begin_ddl(key, &ddl);
-
-	/*
-	 * Read everything first, while the names still point at the old table:
-	 * with search_path = pg_catalog, pg_get_*def() qualify the table's name,
-	 * so each definition, run later, names the new parent.
-	 */
+/*
+ * Indexes: renamed on the old table (it keeps them), and recreated on the
+ * parent (as constraints where they back one), where each attaches the old
+ * table's matching index without building anything.
+ */
+static void
+read_indexes(const Conversion *c, Carried *carry)
+{
 	query_oid("SELECT c.relname, pg_catalog.pg_get_indexdef(i.indexrelid), con.conname, "
 			  "pg_catalog.pg_get_constraintdef(con.oid), i.indisreplident "
 			  "FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) i.indexrelid "
@@ -561,39 +549,59 @@ cutover(void *arg)
 	{
 		char	   *name = col(i, 1);
 
-		before = lappend(before, psprintf("ALTER INDEX %s RENAME TO %s",
-										  quote_qualified_identifier(key->nspname, name),
-										  quote_identifier(legacy_object_name(c, name))));
+		carry->before = lappend(carry->before,
+								partman_sql_rename("INDEX",
+												   partman_qualified_in(c->key.nspname, name),
+												   legacy_object_name(c, name)));
 		if (col(i, 3) != NULL)
-			parent_ddl = lappend(parent_ddl, psprintf("ALTER TABLE %s ADD CONSTRAINT %s %s", c->qualified,
-													  quote_identifier(col(i, 3)), col(i, 4)));
+			carry->parent_ddl = lappend(carry->parent_ddl,
+										partman_sql_add_constraint(c->qualified, col(i, 3),
+																   col(i, 4), false));
 		else
-			parent_ddl = lappend(parent_ddl, col(i, 2));
+			carry->parent_ddl = lappend(carry->parent_ddl, col(i, 2));
 		if (col_bool(i, 5))
-			replident_index = pstrdup(name);
+			carry->replident_index = pstrdup(name);
 	}
+}
 
+/* CHECK constraints and foreign keys, recreated on the parent. */
+static void
+read_constraints(const Conversion *c, Carried *carry)
+{
 	query_oid("SELECT conname, pg_catalog.pg_get_constraintdef(oid) FROM pg_catalog.pg_constraint "
 			  "WHERE conrelid OPERATOR(pg_catalog.=) $1 AND contype IN ('c', 'f') "
 			  "AND conname OPERATOR(pg_catalog.<>) '" BOUND_CONSTRAINT "' ORDER BY contype, conname", c->table);
 	for (uint64 i = 0; i < SPI_processed; i++)
-		parent_ddl = lappend(parent_ddl, psprintf("ALTER TABLE %s ADD CONSTRAINT %s %s", c->qualified,
-												  quote_identifier(col(i, 1)), col(i, 2)));
+		carry->parent_ddl = lappend(carry->parent_ddl,
+									partman_sql_add_constraint(c->qualified, col(i, 1), col(i, 2),
+															   false));
+}
 
+/* Triggers: dropped on the old table, made on the parent in the same state. */
+static void
+read_triggers(const Conversion *c, Carried *carry)
+{
 	query_oid("SELECT tgname, pg_catalog.pg_get_triggerdef(oid), tgenabled FROM pg_catalog.pg_trigger "
 			  "WHERE tgrelid OPERATOR(pg_catalog.=) $1 AND NOT tgisinternal ORDER BY tgname", c->table);
 	for (uint64 i = 0; i < SPI_processed; i++)
 	{
-		before = lappend(before, psprintf("DROP TRIGGER %s ON %s", quote_identifier(col(i, 1)), c->qualified));
-		parent_ddl = lappend(parent_ddl, col(i, 2));
-		if (col(i, 3)[0] != 'O')
-			parent_ddl = lappend(parent_ddl, psprintf("ALTER TABLE %s %s TRIGGER %s", c->qualified,
-													  col(i, 3)[0] == 'D' ? "DISABLE" :
-													  col(i, 3)[0] == 'A' ? "ENABLE ALWAYS" : "ENABLE REPLICA",
-													  quote_identifier(col(i, 1))));
-	}
+		char	   *state = partman_sql_trigger_state(c->qualified, col(i, 1), col(i, 3)[0]);
 
-	/* sequences: identity (deptype i) and serial-style OWNED BY (deptype a) */
+		carry->before = lappend(carry->before, partman_sql_drop_trigger(c->qualified, col(i, 1)));
+		carry->parent_ddl = lappend(carry->parent_ddl, col(i, 2));
+		if (state)
+			carry->parent_ddl = lappend(carry->parent_ddl, state);
+	}
+}
+
+/*
+ * Sequences: an identity column's (deptype i) is renamed with the old table
+ * and continued by the parent's own; a serial-style one (deptype a, OWNED
+ * BY) becomes the parent's.
+ */
+static void
+read_sequences(const Conversion *c, Carried *carry)
+{
 	query_oid("SELECT a.attname, d.deptype, d.objid FROM pg_catalog.pg_depend d "
 			  "JOIN pg_catalog.pg_class s ON s.oid OPERATOR(pg_catalog.=) d.objid "
 			  "JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) d.refobjid "
@@ -609,17 +617,23 @@ cutover(void *arg)
 
 		if (col(i, 2)[0] == 'i')
 		{
-			identity = lappend(identity, attname);
-			identity_seqs = lappend_oid(identity_seqs, seq);
-			before = lappend(before, psprintf("ALTER SEQUENCE %s RENAME TO %s", partman_qualified_name(seq),
-											  quote_identifier(legacy_object_name(c, get_rel_name(seq)))));
+			carry->identity = lappend(carry->identity, attname);
+			carry->identity_seqs = lappend_oid(carry->identity_seqs, seq);
+			carry->before = lappend(carry->before,
+									partman_sql_rename("SEQUENCE", partman_qualified_name(seq),
+													   legacy_object_name(c, get_rel_name(seq))));
 		}
 		else
-			serials = lappend(serials, psprintf("ALTER SEQUENCE %s OWNED BY %s.%s", partman_qualified_name(seq),
-												c->qualified, quote_identifier(attname)));
+			carry->serials = lappend(carry->serials,
+									 partman_sql_sequence_owned_by(partman_qualified_name(seq),
+																   c->qualified, attname));
 	}
+}
 
-	/* views, replaced by their owners */
+/* Views, replaced by their owners: CREATE OR REPLACE keeps OIDs and grants. */
+static void
+read_views(const Conversion *c, Carried *carry)
+{
 	query_oid("SELECT DISTINCT v.oid, v.relowner, pg_catalog.pg_get_viewdef(v.oid), "
 			  "pg_catalog.array_to_string(v.reloptions, ', ') FROM pg_catalog.pg_depend d "
 			  "JOIN pg_catalog.pg_rewrite r ON r.oid OPERATOR(pg_catalog.=) d.objid "
@@ -630,89 +644,113 @@ cutover(void *arg)
 			  "AND v.relkind OPERATOR(pg_catalog.=) 'v' ORDER BY 1", c->table);
 	for (uint64 i = 0; i < SPI_processed; i++)
 	{
-		OwnedSql   *view = palloc0(sizeof(OwnedSql));
-		char	   *options = col(i, 4);
+		PartmanStatement *view = palloc0(sizeof(PartmanStatement));
 
-		view->owner = col_oid(i, 2);
-		view->sql = psprintf("CREATE OR REPLACE VIEW %s%s%s%s AS %s",
-							 partman_qualified_name(col_oid(i, 1)),
-							 options && options[0] ? " WITH (" : "",
-							 options && options[0] ? options : "",
-							 options && options[0] ? ")" : "", col(i, 3));
-		as_others = lappend(as_others, view);
+		view->role = col_oid(i, 2);
+		view->sql = partman_sql_replace_view(partman_qualified_name(col_oid(i, 1)), col(i, 4),
+											 col(i, 3));
+		carry->views = lappend(carry->views, view);
 	}
+}
 
-	/* foreign keys of other tables: dropped and added again, NOT VALID */
-	fks = partman_referencing_fks(c->table);
-
+/* Replica identity, comment and tablespace of the table. */
+static void
+read_properties(const Conversion *c, Carried *carry)
+{
 	query_oid("SELECT c.relreplident, pg_catalog.obj_description(c.oid, 'pg_class'), t.spcname "
 			  "FROM pg_catalog.pg_class c LEFT JOIN pg_catalog.pg_tablespace t "
 			  "ON t.oid OPERATOR(pg_catalog.=) c.reltablespace WHERE c.oid OPERATOR(pg_catalog.=) $1", c->table);
-	replident = col(0, 1)[0];
-	comment = col(0, 2);
-	if (col(0, 3) != NULL)
-		tablespace = psprintf(" TABLESPACE %s", quote_identifier(col(0, 3)));
+	carry->replident = col(0, 1)[0];
+	carry->comment = col(0, 2);
+	carry->tablespace = col(0, 3);
+}
 
-	/* the swap */
-	foreach(lc, before)
-		partman_spi_exec(lfirst(lc), SPI_OK_UTILITY);
-	partman_spi_exec(psprintf("ALTER TABLE %s RENAME TO %s", c->qualified, quote_identifier(c->legacy)),
-					 SPI_OK_UTILITY);
-	partman_spi_exec(psprintf("CREATE TABLE %s (LIKE %s INCLUDING DEFAULTS INCLUDING IDENTITY "
-							  "INCLUDING GENERATED INCLUDING STORAGE INCLUDING COMPRESSION INCLUDING COMMENTS) "
-							  "PARTITION BY RANGE (%s)%s", c->qualified, legacy_q,
-							  quote_identifier(key->attname), tablespace ? tablespace : ""),
-					 SPI_OK_UTILITY);
+/*
+ * The swap: the old table renamed, the partitioned parent created under its
+ * name, identity continued, the old table attached (its validated CHECK
+ * constraint makes ATTACH skip the scan), and indexes, constraints,
+ * triggers, replica identity, comment and privileges given to the parent.
+ * Returns the new parent.
+ */
+static Oid
+swap_tables(Conversion *c, const Carried *carry)
+{
+	PartmanKey *key = &c->key;
+	char	   *legacy_q = partman_qualified_in(key->nspname, c->legacy);
+	char	   *replident;
+	ListCell   *lc;
+	ListCell   *lc2;
+	Oid			parent;
+
+	partman_ddl_exec_list(carry->before);
+	partman_ddl_exec(partman_sql_rename("TABLE", c->qualified, c->legacy));
+	partman_ddl_exec(partman_sql_create_parent_like(c->qualified, legacy_q, key->attname,
+													carry->tablespace));
 	parent = get_relname_relid(key->relname, get_rel_namespace(c->table));
 	if (!OidIsValid(parent))
 		elog(ERROR, "table \"%s\" not found after creation", key->relname);
-	key->parent = parent;
 
 	/* identity continues where the old table's left off; the old sequence goes */
-	forboth(lc, identity, lc2, identity_seqs)
+	forboth(lc, carry->identity, lc2, carry->identity_seqs)
 	{
-		char	   *attname = lfirst(lc);
-		int			rc;
-
-		rc = SPI_execute(psprintf("SELECT pg_catalog.setval(pg_catalog.pg_get_serial_sequence(%s, %s), "
-								  "last_value, is_called) FROM %s",
-								  quote_literal_cstr(c->qualified), quote_literal_cstr(attname),
-								  partman_qualified_name(lfirst_oid(lc2))), false, 0);
-		if (rc != SPI_OK_SELECT)
-			elog(ERROR, "could not continue the identity sequence: %s", SPI_result_code_string(rc));
-		partman_spi_exec(psprintf("ALTER TABLE %s ALTER COLUMN %s DROP IDENTITY", legacy_q,
-								  quote_identifier(attname)),
-						 SPI_OK_UTILITY);
+		partman_continue_identity(c->qualified, lfirst(lc),
+								  partman_qualified_name(lfirst_oid(lc2)));
+		partman_ddl_exec(partman_sql_drop_identity(legacy_q, lfirst(lc)));
 	}
-	foreach(lc, serials)
-		partman_spi_exec(lfirst(lc), SPI_OK_UTILITY);
+	partman_ddl_exec_list(carry->serials);
 
-	/* the CHECK constraint proves the bound: ATTACH does not scan */
-	partman_spi_exec(psprintf("ALTER TABLE %s ATTACH PARTITION %s %s", c->qualified, legacy_q,
-							  partman_bound_clause(key, &c->bound)), SPI_OK_UTILITY);
-	partman_spi_exec(psprintf("ALTER TABLE %s DROP CONSTRAINT %s", legacy_q, BOUND_CONSTRAINT),
-					 SPI_OK_UTILITY);
+	partman_ddl_exec(partman_sql_attach(c->qualified, legacy_q,
+										partman_bound_clause(key, &c->bound)));
+	partman_ddl_exec(partman_sql_drop_constraint(legacy_q, BOUND_CONSTRAINT, false));
 
 	/* each index and constraint attaches the partition's matching one */
-	foreach(lc, parent_ddl)
-		partman_spi_exec(lfirst(lc), SPI_OK_UTILITY);
-	if (replident == REPLICA_IDENTITY_FULL)
-		partman_spi_exec(psprintf("ALTER TABLE %s REPLICA IDENTITY FULL", c->qualified), SPI_OK_UTILITY);
-	else if (replident == REPLICA_IDENTITY_NOTHING)
-		partman_spi_exec(psprintf("ALTER TABLE %s REPLICA IDENTITY NOTHING", c->qualified), SPI_OK_UTILITY);
-	else if (replident == REPLICA_IDENTITY_INDEX && replident_index)
-		partman_spi_exec(psprintf("ALTER TABLE %s REPLICA IDENTITY USING INDEX %s", c->qualified,
-								  quote_identifier(replident_index)), SPI_OK_UTILITY);
-	if (comment)
-		partman_spi_exec(psprintf("COMMENT ON TABLE %s IS %s", c->qualified, quote_literal_cstr(comment)),
-						 SPI_OK_UTILITY);
+	partman_ddl_exec_list(carry->parent_ddl);
+	replident = partman_sql_replica_identity(c->qualified, carry->replident,
+											 carry->replident_index);
+	if (replident)
+		partman_ddl_exec(replident);
+	if (carry->comment)
+		partman_ddl_exec(partman_sql_comment_on_table(c->qualified, carry->comment));
 	partman_copy_table_privileges(c->table, parent);
+	return parent;
+}
 
-	foreach(lc, as_others)
+/*
+ * The cut-over, under ACCESS EXCLUSIVE: read everything first, while the
+ * names still point at the old table (with search_path = pg_catalog,
+ * pg_get_*def() qualify the table's name, so each definition, run later,
+ * names the new parent); swap; views and foreign keys of other tables by
+ * their owners; partitions ahead; the set registered.
+ */
+static void
+cutover(void *arg)
+{
+	Cutover    *cut = arg;
+	Conversion *c = cut->c;
+	PartmanKey *key = &c->key;
+	Carried		carry;
+	List	   *fks;
+	PartmanTemplate tmpl;
+	PartmanDdlState ddl;
+	ListCell   *lc;
+
+	partman_begin_ddl(key, &ddl);
+	memset(&carry, 0, sizeof(carry));
+	read_indexes(c, &carry);
+	read_constraints(c, &carry);
+	read_triggers(c, &carry);
+	read_sequences(c, &carry);
+	read_views(c, &carry);
+	/* foreign keys of other tables: dropped and added again, NOT VALID */
+	fks = partman_referencing_fks(c->table);
+	read_properties(c, &carry);
+
+	key->parent = swap_tables(c, &carry);
+	foreach(lc, carry.views)
 	{
-		OwnedSql   *other = lfirst(lc);
+		PartmanStatement *view = lfirst(lc);
 
-		partman_exec_as(other->owner, other->sql);
+		partman_exec_as(view->role, view->sql);
 	}
 	foreach(lc, fks)
 	{
@@ -735,7 +773,7 @@ cutover(void *arg)
 	}
 	partman_end_ddl(&ddl);
 
-	c->cfg.parent = parent;
+	c->cfg.parent = key->parent;
 	partman_config_insert(&c->cfg);
 }
 
@@ -772,8 +810,6 @@ Datum
 partman_partition_table(PG_FUNCTION_ARGS)
 {
 	int			spi_level;
-	bool		nonatomic = fcinfo->context && IsA(fcinfo->context, CallContext) &&
-		!castNode(CallContext, fcinfo->context)->atomic;
 	Conversion *c;
 	Cutover		cut;
 	ErrorData  *edata;
@@ -793,12 +829,8 @@ partman_partition_table(PG_FUNCTION_ARGS)
 	partman_require_arg(fcinfo, 4, "default_partition");
 	partman_require_arg(fcinfo, 6, "retention_action");
 	partman_require_arg(fcinfo, 8, "time_zone");
-	if (!nonatomic)
-		ereport(ERROR,
-				(errcode(ERRCODE_ACTIVE_SQL_TRANSACTION),
-				 errmsg("partition_table cannot run inside a transaction block"),
-				 errdetail("It commits between its phases, so that no lock is held across the scan that proves the bound."),
-				 errhint("Run CALL partman.partition_table(...) on its own.")));
+	partman_require_toplevel(fcinfo, "partition_table",
+							 "It commits between its phases, so that no lock is held across the scan that proves the bound.");
 
 	spi_level = partman_spi_connect(true);
 	c = palloc0(sizeof(Conversion));
@@ -827,10 +859,9 @@ partman_partition_table(PG_FUNCTION_ARGS)
 	query_oid("SELECT FROM pg_catalog.pg_constraint WHERE conrelid OPERATOR(pg_catalog.=) $1 "
 			  "AND conname OPERATOR(pg_catalog.=) '" BOUND_CONSTRAINT "'", table);
 	/* a constraint left by an earlier run that could not drop it is replaced */
-	partman_spi_exec(psprintf("ALTER TABLE %s %sADD CONSTRAINT %s CHECK (%s) NOT VALID",
-							  c->qualified, SPI_processed > 0 ? "DROP CONSTRAINT " BOUND_CONSTRAINT ", " : "",
-							  BOUND_CONSTRAINT, partman_bound_condition(&c->key, &c->bound)),
-					 SPI_OK_UTILITY);
+	partman_ddl_exec(partman_sql_add_check(c->qualified, BOUND_CONSTRAINT,
+										   partman_bound_condition(&c->key, &c->bound),
+										   true, SPI_processed > 0));
 	partman_end_ddl(&ddl);
 	partman_spi_commit();
 	prepare_ms = elapsed_ms(started);
@@ -868,112 +899,4 @@ partman_partition_table(PG_FUNCTION_ARGS)
 	values[1] = Int32GetDatum(cut.created);
 	values[2] = Float8GetDatum(Max(lock_ms, prepare_ms));
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
-}
-
-/* ---------------------------------------------------------------------
- * Foreign keys of other tables, shared with split_online.c
- * ---------------------------------------------------------------------
- */
-
-/*
- * partman_exec_as
- *		Run a utility statement as role owner, with partman's search_path
- *		and lock timeout (the caller checked the current user has owner's
- *		privileges).
- */
-void
-partman_exec_as(Oid owner, const char *sql)
-{
-	PartmanKey	as;
-	PartmanDdlState ddl;
-
-	memset(&as, 0, sizeof(as));
-	as.owner = owner;
-	partman_begin_ddl(&as, &ddl);
-	partman_spi_exec(sql, SPI_OK_UTILITY);
-	partman_end_ddl(&ddl);
-}
-
-/*
- * partman_referencing_fks
- *		The foreign keys of other tables that reference table, as the
- *		statements that drop them, add them again (NOT VALID, against
- *		whatever then has table's name) and validate them.  Takes ACCESS
- *		EXCLUSIVE on each referencing table (what DROP CONSTRAINT takes),
- *		within partman.lock_timeout.  Caller is inside partman_begin_ddl(), so
- *		the definitions name the referenced table schema-qualified.
- */
-List *
-partman_referencing_fks(Oid table)
-{
-	List	   *result = NIL;
-	SPITupleTable *tuptable;
-	uint64		n;
-
-	query_oid("SELECT con.conrelid, c.relowner, con.conname, pg_catalog.pg_get_constraintdef(con.oid), "
-			  "con.convalidated FROM pg_catalog.pg_constraint con "
-			  "JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) con.conrelid "
-			  "WHERE con.contype OPERATOR(pg_catalog.=) 'f' AND con.confrelid OPERATOR(pg_catalog.=) $1 "
-			  "AND con.conrelid OPERATOR(pg_catalog.<>) $1 AND con.conparentid OPERATOR(pg_catalog.=) 0 "
-			  "ORDER BY 1, 3", table);
-	tuptable = SPI_tuptable;
-	n = SPI_processed;
-	for (uint64 i = 0; i < n; i++)
-	{
-		PartmanForeignKey *fk = palloc0(sizeof(PartmanForeignKey));
-		char	   *relid = SPI_getvalue(tuptable->vals[i], tuptable->tupdesc, 1);
-		char	   *name = pstrdup(quote_identifier(SPI_getvalue(tuptable->vals[i], tuptable->tupdesc, 3)));
-		char	   *def = SPI_getvalue(tuptable->vals[i], tuptable->tupdesc, 4);
-		char	   *valid = SPI_getvalue(tuptable->vals[i], tuptable->tupdesc, 5);
-		char	   *qualified;
-
-		fk->relid = atooid(relid);
-		fk->owner = atooid(SPI_getvalue(tuptable->vals[i], tuptable->tupdesc, 2));
-		qualified = partman_qualified_name(fk->relid);
-		partman_lock_relation(fk->relid, AccessExclusiveLock);
-		fk->drop = psprintf("ALTER TABLE %s DROP CONSTRAINT %s", qualified, name);
-		fk->add = psprintf("ALTER TABLE %s ADD CONSTRAINT %s %s%s", qualified, name, def,
-						   valid[0] == 't' ? " NOT VALID" : "");
-		if (valid[0] == 't')
-			fk->validate = psprintf("ALTER TABLE %s VALIDATE CONSTRAINT %s", qualified, name);
-		result = lappend(result, fk);
-	}
-	return result;
-}
-
-static void
-validate_fk(void *arg)
-{
-	PartmanForeignKey *fk = arg;
-
-	partman_exec_as(fk->owner, fk->validate);
-}
-
-/*
- * partman_validate_fks
- *		Validate foreign keys that were added again NOT VALID, one
- *		transaction each (SHARE UPDATE EXCLUSIVE on the referencing table:
- *		online).  One that fails stays NOT VALID, with a WARNING.  Caller is
- *		a procedure connected to SPI non-atomically.
- */
-void
-partman_validate_fks(List *fks)
-{
-	ListCell   *lc;
-
-	foreach(lc, fks)
-	{
-		PartmanForeignKey *fk = lfirst(lc);
-		ErrorData  *edata;
-
-		if (fk->validate == NULL)
-			continue;
-		edata = partman_try_subtransaction(validate_fk, fk);
-		if (edata != NULL)
-			ereport(WARNING,
-					(errmsg("foreign key could not be validated: %s", edata->message),
-					 errdetail("It is enforced for new rows but still marked NOT VALID."),
-					 errhint("Run it again later: %s;", fk->validate)));
-		partman_spi_commit();
-	}
 }

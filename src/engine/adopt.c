@@ -4,10 +4,9 @@
  *	  partman.adopt_pg_partman: register the sets a pg_partman installation
  *	  manages with partman, and report what could not be carried over.
  *
- * pg_partman's configuration is read from <schema>.part_config (the
- * extension's table, or a copy of it) through to_jsonb(), so a column that
- * a pg_partman version lacks reads as NULL instead of failing (4.7.2 is the
- * version tested).  Existing partitions
+ * pg_partman's configuration is read from its part_config table (the
+ * extension's, or a copy of it; see catalog/pg_partman.c), and 4.7.2 is the
+ * version tested.  Existing partitions
  * keep their pg_partman names: partman finds partitions by their bounds,
  * never by name, so only the partitions it makes later get partman's names.
  * Each set is adopted in its own subtransaction, so one that cannot be
@@ -53,10 +52,18 @@ enum
 	F_COUNT
 };
 
+/* pg_partman's columns of those settings, in that order (F_SUB_PARENT follows) */
+static const char *const columns[F_SUB_PARENT] = {
+	"parent_table", "control", "partition_type", "partition_interval", "premake", "retention",
+	"retention_keep_table", "retention_keep_index", "retention_schema", "epoch",
+	"template_table", "constraint_cols", "infinite_time_partitions", "automatic_maintenance",
+	"publications", "inherit_privileges"
+};
+
 typedef struct OldSet
 {
 	char	   *f[F_COUNT];
-	const char *schema;			/* pg_partman's schema, quoted */
+	Oid			config;			/* pg_partman's part_config */
 	bool		disable;		/* switch pg_partman's maintenance off for it */
 	List	   *carried;		/* of char * */
 	List	   *not_carried;	/* of char * */
@@ -122,7 +129,6 @@ adopt_one(void *arg)
 	PartmanKey	key;
 	PartmanConfig cfg;
 	const char *zone;
-	int			rc;
 
 	if (f[F_TYPE] == NULL || (strcmp(f[F_TYPE], "native") != 0 && strcmp(f[F_TYPE], "range") != 0))
 		ereport(ERROR,
@@ -195,12 +201,7 @@ adopt_one(void *arg)
 						   "no default partition");
 	if (f[F_AUTOMATIC] != NULL && strcmp(f[F_AUTOMATIC], "off") == 0)
 	{
-		rc = SPI_execute_with_args("UPDATE partman.part_config SET maintenance_enabled = false "
-								   "WHERE parent OPERATOR(pg_catalog.=) $1",
-								   1, (Oid[]) {REGCLASSOID}, (Datum[]) {ObjectIdGetDatum(parent)},
-								   NULL, false, 0);
-		if (rc != SPI_OK_UPDATE)
-			elog(ERROR, "could not update partman.part_config: %s", SPI_result_code_string(rc));
+		partman_config_disable_maintenance(parent);
 		old->carried = lappend(old->carried, "automatic_maintenance off (maintenance_enabled false)");
 	}
 	if (is_true(f[F_INHERIT_PRIVILEGES]))
@@ -227,17 +228,11 @@ adopt_one(void *arg)
 											f[F_PUBLICATIONS]));
 	old->not_carried = lappend(old->not_carried,
 							   psprintf("naming: existing partitions keep pg_partman's names; new ones are named %s",
-										partman_partition_name(&key, "p<suffix>")));
+										partman_range_name(&key, "<suffix>")));
 
 	if (old->disable)
 	{
-		rc = SPI_execute_with_args(psprintf("UPDATE %s.part_config SET automatic_maintenance = 'off' "
-											"WHERE parent_table OPERATOR(pg_catalog.=) $1",
-											old->schema),
-								   1, (Oid[]) {TEXTOID}, (Datum[]) {CStringGetTextDatum(f[F_PARENT])},
-								   NULL, false, 0);
-		if (rc != SPI_OK_UPDATE)
-			elog(ERROR, "could not update pg_partman's part_config: %s", SPI_result_code_string(rc));
+		partman_pg_partman_disable(old->config, f[F_PARENT]);
 		old->carried = lappend(old->carried, "pg_partman's automatic_maintenance switched off");
 	}
 }
@@ -269,11 +264,6 @@ partman_adopt_pg_partman(PG_FUNCTION_ARGS)
 {
 	int			spi_level;
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	char	   *schema;
-	Oid			nsp;
-	const char *qschema;
-	int			rc;
-	StringInfoData sql;
 	SPITupleTable *sets;
 	uint64		nsets;
 	MemoryContext cxt = CurrentMemoryContext;
@@ -281,40 +271,12 @@ partman_adopt_pg_partman(PG_FUNCTION_ARGS)
 
 	partman_require_arg(fcinfo, 0, "schema");
 	partman_require_arg(fcinfo, 1, "disable_pg_partman");
-	schema = pstrdup(NameStr(*PG_GETARG_NAME(0)));
-	nsp = get_namespace_oid(schema, false);
-	qschema = quote_identifier(schema);
 	InitMaterializedSRF(fcinfo, 0);
 
 	spi_level = partman_spi_connect(false);
 	/* pg_partman's configuration table, or a copy of it (see the README) */
-	config = get_relname_relid("part_config", nsp);
-	if (!OidIsValid(config) || get_attnum(config, "parent_table") == InvalidAttrNumber ||
-		get_attnum(config, "partition_interval") == InvalidAttrNumber)
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_OBJECT),
-				 errmsg("schema \"%s\" has no pg_partman configuration table part_config", schema),
-				 errhint("Pass the schema that CREATE EXTENSION pg_partman used, as \\dx shows it.")));
-
-	initStringInfo(&sql);
-	appendStringInfo(&sql, "SELECT j->>'parent_table', j->>'control', j->>'partition_type', "
-					 "j->>'partition_interval', j->>'premake', j->>'retention', j->>'retention_keep_table', "
-					 "j->>'retention_keep_index', j->>'retention_schema', j->>'epoch', j->>'template_table', "
-					 "j->>'constraint_cols', j->>'infinite_time_partitions', j->>'automatic_maintenance', "
-					 "j->>'publications', j->>'inherit_privileges', ");
-	if (OidIsValid(get_relname_relid("part_config_sub", nsp)))
-		appendStringInfo(&sql, "EXISTS (SELECT FROM %s.part_config_sub s "
-						 "WHERE s.sub_parent OPERATOR(pg_catalog.=) (j->>'parent_table'))::pg_catalog.text ",
-						 qschema);
-	else
-		appendStringInfoString(&sql, "'false' ");
-	appendStringInfo(&sql, "FROM (SELECT pg_catalog.to_jsonb(c) AS j FROM %s.part_config c) s ORDER BY 1",
-					 qschema);
-	rc = SPI_execute(sql.data, true, 0);
-	if (rc != SPI_OK_SELECT)
-		elog(ERROR, "could not read %s.part_config: %s", qschema, SPI_result_code_string(rc));
-	sets = SPI_tuptable;
-	nsets = SPI_processed;
+	config = partman_pg_partman_config(NameStr(*PG_GETARG_NAME(0)));
+	sets = partman_pg_partman_sets(config, columns, lengthof(columns), &nsets);
 
 	for (uint64 i = 0; i < nsets; i++)
 	{
@@ -326,7 +288,7 @@ partman_adopt_pg_partman(PG_FUNCTION_ARGS)
 		memset(&old, 0, sizeof(old));
 		for (int k = 0; k < F_COUNT; k++)
 			old.f[k] = SPI_getvalue(sets->vals[i], sets->tupdesc, k + 1);
-		old.schema = qschema;
+		old.config = config;
 		old.disable = PG_GETARG_BOOL(1);
 		edata = partman_try_subtransaction(adopt_one, &old);
 		if (edata != NULL)

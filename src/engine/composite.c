@@ -9,8 +9,8 @@
  *	  (see partman_create_partition in ddl.c).  Here: reading the settings,
  *	  finding LIST sub-partitions that sub_list_values names but existing
  *	  partitions lack (values added after the partitions were made), making
- *	  them with their parked rows, and moving a whole sub-tree to another
- *	  schema.
+ *	  them with their parked rows (moving a whole sub-tree to another schema
+ *	  is ddl.c's partman_archive_statements).
  *
  *-------------------------------------------------------------------------
  */
@@ -173,25 +173,4 @@ partman_create_missing_sub(const PartmanTemplate *tmpl, const PartmanMissingSub 
 		partman_lock_relation(deflt, AccessExclusiveLock);
 	partman_sub_template(tmpl, missing->key.parent, &sub);
 	return partman_create_with_rescue(&missing->key, &sub, missing->name, &missing->bound);
-}
-
-/*
- * partman_archive_statements
- *		ALTER TABLE ... SET SCHEMA statements that move a detached partition
- *		and, when it is partitioned, every partition below it (PostgreSQL
- *		moves only the table named) to schema.  The caller holds a lock on
- *		relid.
- */
-List *
-partman_archive_statements(Oid relid, const char *schema)
-{
-	List	   *tables = find_all_inheritors(relid, NoLock, NULL);
-	List	   *result = NIL;
-	ListCell   *lc;
-
-	foreach(lc, tables)
-		result = lappend(result, psprintf("ALTER TABLE %s SET SCHEMA %s",
-										  partman_qualified_name(lfirst_oid(lc)),
-										  quote_identifier(schema)));
-	return result;
 }

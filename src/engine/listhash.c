@@ -156,7 +156,7 @@ partman_create_hash_partitions(const PartmanKey *key, const PartmanTemplate *tmp
 	for (int remainder = 0; remainder < modulus; remainder++)
 	{
 		PartmanBound bound;
-		char	   *name = partman_partition_name(key, psprintf("h%d", remainder));
+		char	   *name = partman_hash_name(key, remainder);
 
 		CHECK_FOR_INTERRUPTS();
 		if (OidIsValid(existing_partition(key, name)))

@@ -4,7 +4,7 @@
  *	  The per-database background worker: a round of maintenance every
  *	  partman.bgw_interval seconds (or when partman.wake_worker() asks), with
  *	  the same engine as CALL partman.run_maintenance(), one transaction per
- *	  set.  Started by the launcher (launcher.c) with the database's OID in
+ *	  set (the round itself: round.c).  Started by the launcher (launcher.c) with the database's OID in
  *	  bgw_main_arg.
  *
  * SIGTERM stops it promptly (die(), also mid-statement); SIGHUP reloads the

@@ -65,7 +65,7 @@ existing_cells(const PartmanKey *key, const RangeGrid *grid, int *ncells)
 char *
 partman_cell_name(const PartmanKey *key, const RangeGrid *grid, int64 cell)
 {
-	return partman_partition_name(key, psprintf("p%s", partman_grid_suffix(grid, cell)));
+	return partman_range_name(key, partman_grid_suffix(grid, cell));
 }
 
 /*
@@ -177,41 +177,18 @@ bool
 partman_newest_key(const PartmanKey *key, Datum *result)
 {
 	List	   *parts;
-	const char *col = quote_identifier(key->attname);
-	char	   *sql;
-	Oid			argtypes[2] = {key->typid, key->typid};
 
 	if (pg_class_aclcheck(key->parent, GetUserId(), ACL_SELECT) != ACLCHECK_OK)
 		return false;
-	sql = psprintf("SELECT pg_catalog.max(%s) FROM %s WHERE %s OPERATOR(pg_catalog.>=) $1 AND %s OPERATOR(pg_catalog.<) $2",
-				   col, quote_qualified_identifier(key->nspname, key->relname), col, col);
 	parts = partman_list_partitions(key->parent);
 	for (int i = list_length(parts) - 1; i >= 0; i--)
 	{
 		PartmanPartition *part = list_nth(parts, i);
-		Datum		values[2];
-		bool		isnull;
-		Datum		max;
-		int			rc;
 
 		if (part->is_default || part->lower_unbounded || part->upper_unbounded)
 			continue;
-		values[0] = part->lower;
-		values[1] = part->upper;
-		rc = SPI_execute_with_args(sql, 2, argtypes, values, NULL, false, 1);
-		if (rc != SPI_OK_SELECT)
-			elog(ERROR, "could not read newest key: %s", SPI_result_code_string(rc));
-		partman_spi_one_row("the newest key", 1);
-		max = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
-		if (!isnull)
-		{
-			int16		typlen;
-			bool		typbyval;
-
-			get_typlenbyval(key->typid, &typlen, &typbyval);
-			*result = datumCopy(max, typbyval, typlen);
+		if (partman_max_key_between(key, part->lower, part->upper, result))
 			return true;
-		}
 	}
 	return false;
 }

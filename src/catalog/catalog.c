@@ -60,10 +60,8 @@ partman_read_key(Oid parent, PartmanKey *key)
 				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
 				 errmsg("table \"%s\" is not partitioned", relname),
 				 errdetail("partman manages tables declared with PARTITION BY."),
-				 errhint("Create the table with a partition key, for example: "
-						 "CREATE TABLE %s (id bigint, created_at timestamptz NOT NULL) "
-						 "PARTITION BY RANGE (created_at);",
-						 quote_identifier(relname))));
+				 errhint("Create the table with a partition key, for example: %s",
+						 partman_sql_example_parent(relname))));
 	if (rel->rd_rel->relkind != RELKIND_PARTITIONED_TABLE)
 		ereport(ERROR,
 				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
@@ -419,6 +417,46 @@ partman_check_owner(Oid relid)
 		aclcheck_error(ACLCHECK_NOT_OWNER,
 					   get_relkind_objtype(get_rel_relkind(relid)),
 					   get_rel_name(relid));
+}
+
+/* relid's row of pg_class, copied (the fixed-size part) */
+static void
+class_row(Oid relid, FormData_pg_class *row)
+{
+	HeapTuple	tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+
+	if (!HeapTupleIsValid(tuple))
+		elog(ERROR, "cache lookup failed for relation %u", relid);
+	memcpy(row, GETSTRUCT(tuple), sizeof(FormData_pg_class));
+	ReleaseSysCache(tuple);
+}
+
+Oid
+partman_class_owner(Oid relid)
+{
+	FormData_pg_class row;
+
+	class_row(relid, &row);
+	return row.relowner;
+}
+
+bool
+partman_class_rowsecurity(Oid relid)
+{
+	FormData_pg_class row;
+
+	class_row(relid, &row);
+	return row.relrowsecurity;
+}
+
+/* reltuples when the table has been analyzed or vacuumed, else -1 */
+double
+partman_class_reltuples(Oid relid)
+{
+	FormData_pg_class row;
+
+	class_row(relid, &row);
+	return row.reltuples;
 }
 
 /* ---------------------------------------------------------------------

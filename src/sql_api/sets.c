@@ -37,7 +37,7 @@ PG_FUNCTION_INFO_V1(partman_create_parent);
 PG_FUNCTION_INFO_V1(partman_undo_parent);
 PG_FUNCTION_INFO_V1(partman_show_partitions);
 PG_FUNCTION_INFO_V1(partman_partition_for);
-PG_FUNCTION_INFO_V1(partman_set_health);
+PG_FUNCTION_INFO_V1(partman_set_health_sql);
 PG_FUNCTION_INFO_V1(partman_check_default);
 
 static char *
@@ -53,16 +53,11 @@ text_arg_or_null(FunctionCallInfo fcinfo, int argno)
  *		list_values jsonb, time_zone text, sub_key text, sub_list_values
  *		jsonb, sub_modulus int) RETURNS int
  *
- * Registers parent and creates its partitions, then the default partition
- * (never for HASH, which PostgreSQL does not allow): RANGE sets from
- * start_partition (or the current cell) to premake cells past the current
- * one; LIST sets one partition per list_values member; HASH sets modulus
- * partitions.  With sub_key, every RANGE partition is itself partitioned
- * by LIST (sub_list_values) or HASH (sub_modulus) on that column, and gets
- * its sub-partitions.  Returns the number of partitions created at the top
- * level.  Holds
- * AccessExclusiveLock on the parent (and its default partition) until
- * commit, taken within partman.lock_timeout.
+ * Registers parent and creates its partitions (see partman_create_set),
+ * after checking that the arguments fit the parent's strategy.  With
+ * sub_key, every RANGE partition is itself partitioned by LIST
+ * (sub_list_values) or HASH (sub_modulus) on that column.  Returns the
+ * number of partitions created at the top level.
  */
 Datum
 partman_create_parent(PG_FUNCTION_ARGS)
@@ -70,16 +65,8 @@ partman_create_parent(PG_FUNCTION_ARGS)
 	int			spi_level;
 	PartmanKey	key;
 	PartmanConfig cfg;
-	RangeGrid	grid;
-	PartmanTemplate tmpl;
-	Oid			deflt;
 	int			created;
-	PartmanDdlState ddl;
 	char	   *start;
-	int64		current = 0;
-	int64		first = 0;
-	int64		last = -1;
-	int64		nparts;
 
 	partman_require_arg(fcinfo, 0, "parent");
 	partman_require_arg(fcinfo, 2, "premake");
@@ -153,65 +140,9 @@ partman_create_parent(PG_FUNCTION_ARGS)
 						 key.relname)));
 
 	spi_level = partman_spi_connect(false);
-	partman_validate_config(&cfg, &key);
-	if (key.strategy == PARTITION_STRATEGY_RANGE)
-		partman_parse_grid(&key, cfg.interval, cfg.time_zone, &grid);
-
-	/* checked under the lock, so two concurrent calls cannot both pass */
-	partman_lock_relation(key.parent, AccessExclusiveLock);
-	if (partman_config_exists(key.parent))
-		ereport(ERROR,
-				(errcode(ERRCODE_DUPLICATE_OBJECT),
-				 errmsg("table \"%s\" is already managed by partman", key.relname),
-				 errhint("Change its settings with partman.set_config, or call partman.undo_parent first.")));
-	deflt = partman_default_partition(key.parent);
-	if (OidIsValid(deflt))
-		partman_lock_relation(deflt, AccessExclusiveLock);
-
-	partman_read_template(&key, &cfg, &tmpl);
-	if (key.strategy == PARTITION_STRATEGY_RANGE)
-	{
-		current = partman_current_cell(&key, &grid);
-		first = current;
-		if (start != NULL)
-			first = partman_grid_cell_of(&grid,
-										 partman_value_from_text(&key, start, grid.tz,
-																 "start_partition"));
-		last = partman_premake_horizon(&grid, Max(first, current), cfg.premake);
-	}
-	/*
-	 * A function cannot commit: what does not fit in one transaction is
-	 * refused (beyond PARTMAN_MAX_NEW_PARTITIONS or the largest modulus,
-	 * the engines' own errors say more).
-	 */
-	nparts = key.strategy == PARTITION_STRATEGY_RANGE ? last - first + 1 :
-		key.strategy == PARTITION_STRATEGY_HASH ? PG_GETARG_INT32(8) :
-		JB_ROOT_COUNT(PG_GETARG_JSONB_P(9));
-	if (nparts > 0 && nparts <= PARTMAN_MAX_NEW_PARTITIONS)
-		partman_check_lock_budget(key.parent, &tmpl, nparts + (cfg.default_partition ? 1 : 0),
-							  "create_parent",
-							  "Create the set with a smaller premake (or an earlier start_partition), then raise premake with partman.set_config: CALL partman.run_maintenance() makes the rest, committing in batches.");
-	partman_begin_ddl(&key, &ddl);
-	switch (key.strategy)
-	{
-		case PARTITION_STRATEGY_RANGE:
-			created = partman_create_range_cells(&key, &grid, &tmpl, first, last);
-			break;
-		case PARTITION_STRATEGY_LIST:
-			created = partman_create_list_partitions(&key, &tmpl, PG_GETARG_DATUM(9));
-			break;
-		default:
-			created = partman_create_hash_partitions(&key, &tmpl, PG_GETARG_INT32(8));
-			break;
-	}
-	if (cfg.default_partition && !OidIsValid(deflt))
-	{
-		partman_create_default_partition(&key, &tmpl);
-		created++;
-	}
-	partman_end_ddl(&ddl);
-
-	partman_config_insert(&cfg);
+	created = partman_create_set(&key, &cfg, start,
+								 PG_ARGISNULL(8) ? 0 : PG_GETARG_INT32(8),
+								 PG_ARGISNULL(9) ? (Datum) 0 : PG_GETARG_DATUM(9));
 	partman_spi_finish(spi_level);
 	PG_RETURN_INT32(created);
 }
@@ -282,31 +213,6 @@ list_values_array(Oid typid, List *consts)
 											  TEXTOID, -1, false, TYPALIGN_INT));
 }
 
-/* reltuples when the table has been analyzed or vacuumed, else -1 */
-static double
-relation_reltuples(Oid relid)
-{
-	HeapTuple	tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
-	double		result;
-
-	if (!HeapTupleIsValid(tuple))
-		elog(ERROR, "cache lookup failed for relation %u", relid);
-	result = ((Form_pg_class) GETSTRUCT(tuple))->reltuples;
-	ReleaseSysCache(tuple);
-	return result;
-}
-
-/* A row count from statistics: the larger of reltuples and live tuples. */
-static int64
-estimated_rows(Oid relid)
-{
-	double		reltuples = relation_reltuples(relid);
-	int64		live = DatumGetInt64(DirectFunctionCall1(pg_stat_get_live_tuples,
-														 ObjectIdGetDatum(relid)));
-
-	return Max((int64) Max(reltuples, 0), live);
-}
-
 /* The strategy and key type of partitioned table relid (locked by the caller). */
 static void
 level_key(Oid relid, char *strategy, Oid *typid)
@@ -338,7 +244,7 @@ show_level(ReturnSetInfo *rsinfo, Oid parent, int level)
 		PartmanPartition *part = lfirst(lc);
 		Datum		values[12];
 		bool		nulls[12];
-		double		reltuples = relation_reltuples(part->relid);
+		double		reltuples = partman_class_reltuples(part->relid);
 
 		memset(nulls, true, sizeof(nulls));
 		values[0] = ObjectIdGetDatum(part->relid);
@@ -461,8 +367,6 @@ partman_partition_for(PG_FUNCTION_ARGS)
  *		threshold are left out); has_default whether the parent has a
  *		default partition.
  */
-#define HEALTH_MAX_GAPS	10
-
 /* The bounds of gaps as a text[] of the key type's output. */
 static Datum
 bounds_array(Oid typid, const Datum *bounds, int n)
@@ -474,180 +378,50 @@ bounds_array(Oid typid, const Datum *bounds, int n)
 	return PointerGetDatum(construct_array(items, n, TEXTOID, -1, false, TYPALIGN_INT));
 }
 
-Datum
-partman_set_health(PG_FUNCTION_ARGS)
+static void
+set_value(Datum *values, bool *nulls, int i, Datum value)
 {
-	int			spi_level;
+	values[i] = value;
+	nulls[i] = false;
+}
+
+Datum
+partman_set_health_sql(PG_FUNCTION_ARGS)
+{
 	TupleDesc	tupdesc;
-	PartmanKey	key;
-	PartmanConfig cfg;
-	List	   *parts;
-	ListCell   *lc;
+	PartmanHealth health;
 	Datum		values[11];
-	bool		nulls[11] = {false, true, true, true, true, true, true, true, true, true, false};
-	bool		has_default = false;
-	bool		has_expired = false;
-	Datum		expired = (Datum) 0;
-	int			npartitions = 0;
-	PartmanPartition *oldest = NULL;
-	PartmanPartition *newest = NULL;
-	List	   *defaults = NIL;
-	int			nsub = 0;
-	bool		composite = false;
+	bool		nulls[11];
 
 	partman_require_arg(fcinfo, 0, "parent");
 	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "return type must be a row type");
-	partman_read_key(PG_GETARG_OID(0), &key);
-	parts = partman_list_partitions(key.parent);
-	foreach(lc, parts)
+	partman_set_health(PG_GETARG_OID(0), &health);
+
+	memset(nulls, true, sizeof(nulls));
+	values[0] = Int32GetDatum(health.partitions);
+	nulls[0] = false;
+	if (health.oldest_bound)
+		set_value(values, nulls, 1, CStringGetTextDatum(health.oldest_bound));
+	if (health.newest_bound)
+		set_value(values, nulls, 2, CStringGetTextDatum(health.newest_bound));
+	/* counts that do not apply to the set are -1, shown as NULL */
+	if (health.future_partitions >= 0)
+		set_value(values, nulls, 3, Int32GetDatum(health.future_partitions));
+	if (health.has_default_rows)
+		set_value(values, nulls, 4, Int64GetDatum(health.default_rows));
+	if (health.sub_partitions >= 0)
+		set_value(values, nulls, 5, Int32GetDatum(health.sub_partitions));
+	if (health.missing_sub_partitions >= 0)
+		set_value(values, nulls, 6, Int32GetDatum(health.missing_sub_partitions));
+	if (health.gaps >= 0)
 	{
-		PartmanPartition *part = lfirst(lc);
-
-		if (part->is_default)
-		{
-			defaults = lappend_oid(defaults, part->relid);
-			has_default = true;
-			continue;
-		}
-		npartitions++;
-		if (get_rel_relkind(part->relid) == RELKIND_PARTITIONED_TABLE)
-		{
-			ListCell   *sc;
-
-			composite = true;
-			partman_lock_relation(part->relid, AccessShareLock);
-			foreach(sc, partman_list_partitions(part->relid))
-			{
-				PartmanPartition *sub = lfirst(sc);
-
-				if (sub->is_default)
-					defaults = lappend_oid(defaults, sub->relid);
-				else
-					nsub++;
-			}
-		}
-		if (key.strategy == PARTITION_STRATEGY_RANGE)
-		{
-			if (oldest == NULL)
-				oldest = part;
-			newest = part;
-		}
+		set_value(values, nulls, 7, Int32GetDatum(health.gaps));
+		set_value(values, nulls, 8, bounds_array(health.typid, health.gap_from, health.listed_gaps));
+		set_value(values, nulls, 9, bounds_array(health.typid, health.gap_to, health.listed_gaps));
 	}
-	values[0] = Int32GetDatum(npartitions);
-	if (oldest && !oldest->lower_unbounded)
-	{
-		values[1] = CStringGetTextDatum(partman_value_to_text(key.typid, oldest->lower));
-		nulls[1] = false;
-	}
-	if (newest && !newest->upper_unbounded)
-	{
-		values[2] = CStringGetTextDatum(partman_value_to_text(key.typid, newest->upper));
-		nulls[2] = false;
-	}
-
-	values[10] = BoolGetDatum(has_default);
-
-	spi_level = partman_spi_connect(false);
-	if (key.strategy == PARTITION_STRATEGY_RANGE && partman_config_read(key.parent, &cfg) &&
-		(cfg.interval != NULL))
-	{
-		RangeGrid	grid;
-
-		partman_parse_grid(&key, cfg.interval, cfg.time_zone, &grid);
-		/* an integer set's current cell needs to read its newest key */
-		if (grid.kind != GRID_INTEGER ||
-			pg_class_aclcheck(key.parent, GetUserId(), ACL_SELECT) == ACLCHECK_OK)
-		{
-			Datum		newest;
-			bool		has_newest = false;
-			int64		current;
-			int64		span_first;
-			int64		span_last;
-			Datum		after;
-			int			future = 0;
-
-			/* an integer set's newest key, read once for both uses below */
-			if (grid.kind == GRID_INTEGER && cfg.retention != NULL)
-				has_newest = partman_newest_key(&key, &newest);
-			current = has_newest ? partman_grid_cell_of(&grid, newest) :
-				partman_current_cell(&key, &grid);
-			/* a newest key in a partition made by hand past the grid's end */
-			partman_grid_span(&grid, &span_first, &span_last);
-			after = partman_grid_bound(&grid, Min(current, span_last) + 1);
-
-			foreach(lc, parts)
-			{
-				PartmanPartition *part = lfirst(lc);
-
-				if (!part->is_default && !part->lower_unbounded &&
-					partman_compare_keys(&key, part->lower, after) >= 0)
-					future++;
-			}
-			values[3] = Int32GetDatum(future);
-			nulls[3] = false;
-
-			/*
-			 * Below the retention threshold, ranges without a partition are
-			 * retention's doing (premake skips expired cells; the partition
-			 * with the newest row outlives its neighbours): no gap.
-			 */
-			if (cfg.retention != NULL && grid.kind != GRID_INTEGER)
-			{
-				expired = partman_time_threshold(&grid, cfg.retention);
-				has_expired = true;
-			}
-			else if (has_newest)
-			{
-				expired = partman_integer_threshold(&grid, newest, cfg.retention);
-				has_expired = true;
-			}
-		}
-		if (cfg.sub_strategy != NULL &&
-			partman_sub_strategy_code(cfg.sub_strategy) == PARTITION_STRATEGY_LIST)
-		{
-			values[6] = Int32GetDatum(list_length(partman_missing_subpartitions(&key, &cfg)));
-			nulls[6] = false;
-		}
-	}
-	if (has_expired)
-	{
-		int16		typlen;
-		bool		typbyval;
-
-		/* out of SPI's memory, which SPI_finish frees */
-		get_typlenbyval(key.typid, &typlen, &typbyval);
-		expired = SPI_datumTransfer(expired, typbyval, typlen);
-	}
-	partman_spi_finish(spi_level);
-
-	if (key.strategy == PARTITION_STRATEGY_RANGE)
-	{
-		Datum		gap_from[HEALTH_MAX_GAPS];
-		Datum		gap_to[HEALTH_MAX_GAPS];
-		int			ngaps = partman_range_gaps(key.parent, has_expired ? &expired : NULL,
-											   HEALTH_MAX_GAPS, gap_from, gap_to);
-
-		values[7] = Int32GetDatum(ngaps);
-		values[8] = bounds_array(key.typid, gap_from, Min(ngaps, HEALTH_MAX_GAPS));
-		values[9] = bounds_array(key.typid, gap_to, Min(ngaps, HEALTH_MAX_GAPS));
-		nulls[7] = nulls[8] = nulls[9] = false;
-	}
-
-	if (defaults != NIL)
-	{
-		int64		rows = 0;
-
-		foreach(lc, defaults)
-			rows += estimated_rows(lfirst_oid(lc));
-		values[4] = Int64GetDatum(rows);
-		nulls[4] = false;
-	}
-	if (composite)
-	{
-		values[5] = Int32GetDatum(nsub);
-		nulls[5] = false;
-	}
+	values[10] = BoolGetDatum(health.has_default);
+	nulls[10] = false;
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
 }
 
@@ -657,7 +431,7 @@ default_rows(Oid deflt, bool exact)
 {
 	if (exact)
 		return (int64) partman_count_rows(partman_qualified_name(deflt), NULL);
-	return estimated_rows(deflt);
+	return partman_estimated_rows(deflt);
 }
 
 /*
@@ -686,21 +460,7 @@ partman_check_default(PG_FUNCTION_ARGS)
 	if (!PG_ARGISNULL(0))
 		parents = list_make1_oid(PG_GETARG_OID(0));
 	else
-	{
-		int			rc = SPI_execute("SELECT parent FROM partman.part_config ORDER BY parent",
-									 true, 0);
-
-		if (rc != SPI_OK_SELECT)
-			elog(ERROR, "could not read partman.part_config: %s", SPI_result_code_string(rc));
-		for (uint64 i = 0; i < SPI_processed; i++)
-		{
-			bool		isnull;
-
-			parents = lappend_oid(parents,
-								  DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[i],
-																 SPI_tuptable->tupdesc, 1, &isnull)));
-		}
-	}
+		parents = partman_config_parents();
 
 	foreach(lc, parents)
 	{

@@ -1,0 +1,111 @@
+/*-------------------------------------------------------------------------
+ *
+ * naming.c
+ *	  Partition names: <parent>_<suffix>, always within NAMEDATALEN; and
+ *	  names as partman's statements write them, qualified and quoted.
+ *
+ * The suffix (p20240101, h3, default, americas) is unique within a set.
+ * When parent name plus suffix would exceed 63 bytes, the parent part is
+ * clipped (on a character boundary) and followed by a short hash of the full
+ * parent name, so two long parents that share a prefix still get different
+ * partition names.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "partman.h"
+
+#include "common/hashfn.h"
+#include "mb/pg_wchar.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+
+char *
+partman_partition_name(const PartmanKey *key, const char *suffix)
+{
+	size_t		parent_len = strlen(key->relname);
+	size_t		suffix_len = strlen(suffix);
+	uint32		hash;
+	int			keep;
+
+	if (parent_len + 1 + suffix_len <= NAMEDATALEN - 1)
+		return psprintf("%s_%s", key->relname, suffix);
+
+	/* clipped parent + "_" + 8 hex digits + "_" + suffix */
+	if (suffix_len + 10 >= NAMEDATALEN - 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_NAME_TOO_LONG),
+				 errmsg("partition name suffix \"%s\" is too long", suffix)));
+	keep = pg_mbcliplen(key->relname, parent_len,
+						NAMEDATALEN - 1 - (int) suffix_len - 10);
+	hash = hash_bytes((const unsigned char *) key->relname, (int) parent_len);
+	return psprintf("%.*s_%08x_%s", keep, key->relname, hash, suffix);
+}
+
+/* schema.table of relation relid, quoted */
+char *
+partman_qualified_name(Oid relid)
+{
+	char	   *relname = get_rel_name(relid);
+
+	if (relname == NULL)
+		elog(ERROR, "cache lookup failed for relation %u", relid);
+	return quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
+									  relname);
+}
+
+/* nspname.relname, quoted: a table that may not exist yet */
+char *
+partman_qualified_in(const char *nspname, const char *relname)
+{
+	return quote_qualified_identifier(nspname, relname);
+}
+
+/* pg_temp.<prefix>_<relid>, quoted: partman's temporary table for relid */
+char *
+partman_temp_name(const char *prefix, Oid relid)
+{
+	return psprintf("pg_temp.%s", quote_identifier(psprintf("%s_%u", prefix, relid)));
+}
+
+/* A RANGE partition: <parent>_p<suffix> (suffix from the bound's lower end) */
+char *
+partman_range_name(const PartmanKey *key, const char *suffix)
+{
+	return partman_partition_name(key, psprintf("p%s", suffix));
+}
+
+/* A HASH partition: <parent>_h<remainder> */
+char *
+partman_hash_name(const PartmanKey *key, int remainder)
+{
+	return partman_partition_name(key, psprintf("h%d", remainder));
+}
+
+/*
+ * A LIST partition named after a value (its suffix, in lower case), or
+ * <parent>_null for the partition of NULL alone (suffix NULL).
+ */
+char *
+partman_list_name(const PartmanKey *key, const char *suffix)
+{
+	char	   *lower;
+
+	if (suffix == NULL)
+		return partman_partition_name(key, "null");
+	lower = pstrdup(suffix);
+	for (char *c = lower; *c; c++)
+		*c = pg_tolower((unsigned char) *c);
+	return partman_partition_name(key, lower);
+}
+
+/*
+ * The default partition: <parent>_default, or for n > 1 the n-th candidate
+ * when that name is taken, <parent>_default_<n>.
+ */
+char *
+partman_default_name(const PartmanKey *key, int n)
+{
+	if (n <= 1)
+		return partman_partition_name(key, "default");
+	return partman_partition_name(key, psprintf("default_%d", n));
+}

@@ -1,0 +1,96 @@
+/*-------------------------------------------------------------------------
+ *
+ * catalog.h
+ *	  The catalog layer: what PostgreSQL's catalogs say about a set (key,
+ *	  partitions, bounds; cached per backend with relcache invalidation),
+ *	  and the only readers and writers of partman.part_config and
+ *	  partman.maintenance_log.
+ *
+ * Included by partman.h, after the types shared by every layer.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef PARTMAN_CATALOG_H
+#define PARTMAN_CATALOG_H
+
+/* ---------------------------------------------------------------------
+ * functions in catalog.c: what PostgreSQL's catalogs say about a set
+ * ---------------------------------------------------------------------
+ */
+extern void partman_read_key(Oid parent, PartmanKey *key);
+extern char *partman_key_column(Oid relid);
+extern char *partman_sub_key_column(Oid parent);
+extern List *partman_list_partitions(Oid parent);
+extern Oid	partman_default_partition(Oid parent);
+extern bool partman_range_upper(Oid parent, bool newest, Datum *bound);
+extern int	partman_range_gaps(Oid parent, const Datum *after, int max, Datum *lower,
+							   Datum *upper);
+extern Oid	partman_route_value(Oid parent, Datum value, bool isnull);
+extern int	partman_compare_keys(const PartmanKey *key, Datum a, Datum b);
+
+/* a per-backend cache keyed by relation OID (the entry starts with the OID) */
+typedef struct PartmanRelidCache
+{
+	const char *name;
+	Size		entrysize;
+	struct HTAB *hash;			/* NULL until first used or after a reset */
+	bool		registered;		/* relcache callback registered */
+} PartmanRelidCache;
+typedef void (*PartmanRelidCacheFill) (Oid relid, void *entry);
+extern void *partman_relid_cache_lookup(PartmanRelidCache *cache, Oid relid,
+										PartmanRelidCacheFill fill);
+extern void partman_check_owner(Oid relid);
+extern Oid	partman_class_owner(Oid relid);
+extern bool partman_class_rowsecurity(Oid relid);
+extern double partman_class_reltuples(Oid relid);
+
+/* ---------------------------------------------------------------------
+ * functions in config.c: the partman.part_config catalog
+ * ---------------------------------------------------------------------
+ */
+extern void partman_open_set(Oid parent, PartmanSet *set);
+extern void partman_open_set_config(const PartmanConfig *cfg, PartmanSet *set);
+extern List *partman_config_read_maintained(MemoryContext cxt);
+extern List *partman_parse_storage(const char *text);
+extern void partman_validate_config(const PartmanConfig *cfg, const PartmanKey *key);
+extern bool partman_config_read(Oid parent, PartmanConfig *cfg);
+extern bool partman_config_exists(Oid parent);
+extern void partman_not_managed(Oid parent);
+extern void partman_config_insert(const PartmanConfig *cfg);
+extern void partman_config_delete(Oid parent);
+extern void partman_config_set_default(Oid parent, bool on);
+extern void partman_config_read_own(Oid parent, PartmanConfig *cfg);
+extern int	partman_setting(const char *name);
+extern Oid	partman_setting_type(int setting);
+extern void partman_config_change(PartmanConfig *cfg, int n, const int *setting,
+								  const Datum *values, const bool *isnull);
+extern const char *partman_strategy_name(char strategy);
+extern const char *partman_strategy_keyword(char strategy);
+extern void partman_catalog_write(const char *relname, const char *sql, int nargs,
+								  Oid *argtypes, Datum *values, const char *nulls,
+								  int expected);
+extern void partman_config_record_outcome(Oid parent, const char *error);
+extern void partman_config_record_idle(List *parents);
+extern List *partman_config_parents(void);
+extern void partman_config_disable_maintenance(Oid parent);
+
+extern List *partman_config_pending_detaches(MemoryContext cxt);
+
+/* ---------------------------------------------------------------------
+ * functions in log.c: partman.maintenance_log
+ * ---------------------------------------------------------------------
+ */
+extern void partman_log_step(Oid parent, const char *action, const char *partition,
+							 const char *outcome, const char *detail, TimestampTz started);
+extern void partman_prune_log(void);
+
+/* ---------------------------------------------------------------------
+ * functions in pg_partman.c: pg_partman's configuration, for adoption
+ * ---------------------------------------------------------------------
+ */
+extern Oid	partman_pg_partman_config(const char *schema);
+extern struct SPITupleTable *partman_pg_partman_sets(Oid config, const char *const *columns,
+													 int ncolumns, uint64 *nsets);
+extern void partman_pg_partman_disable(Oid config, const char *parent_table);
+
+#endif							/* PARTMAN_CATALOG_H */

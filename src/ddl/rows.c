@@ -1,0 +1,454 @@
+/*-------------------------------------------------------------------------
+ *
+ * rows.c
+ *	  The queries partman runs against the rows of user tables: moving rows
+ *	  between the tables of a set inside the caller's transaction (a failure
+ *	  anywhere rolls every move back, so a row is never lost or doubled),
+ *	  counting them, and reading key ranges and examples.  Callers are
+ *	  connected to SPI and hold the locks.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "partman.h"
+
+#include "access/htup_details.h"
+#include "catalog/pg_attribute.h"
+#include "executor/spi.h"
+#include "lib/stringinfo.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/datum.h"
+#include "utils/syscache.h"
+
+/*
+ * partman_column_list
+ *		The parent's columns that hold stored values (not dropped, not
+ *		generated), quoted and comma-separated: what a row move copies.
+ */
+char *
+partman_column_list(Oid parent)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	for (AttrNumber attnum = 1;; attnum++)
+	{
+		HeapTuple	tuple = SearchSysCache2(ATTNUM, ObjectIdGetDatum(parent),
+											Int16GetDatum(attnum));
+		Form_pg_attribute att;
+
+		if (!HeapTupleIsValid(tuple))
+			break;
+		att = (Form_pg_attribute) GETSTRUCT(tuple);
+		if (!att->attisdropped && att->attgenerated == '\0')
+			appendStringInfo(&buf, "%s%s", buf.len ? ", " : "",
+							 quote_identifier(NameStr(att->attname)));
+		ReleaseSysCache(tuple);
+	}
+	return buf.data;
+}
+
+/*
+ * [with] INSERT INTO to (columns) ... SELECT columns FROM source, keeping the
+ * rows' identity values.  Returns the number of rows inserted.
+ */
+static uint64
+insert_rows(const char *with, const char *to, const char *columns, const char *source)
+{
+	int			rc;
+
+	rc = SPI_execute(psprintf("%sINSERT INTO %s (%s) OVERRIDING SYSTEM VALUE SELECT %s FROM %s",
+							  with, to, columns, columns, source), false, 0);
+	if (rc != SPI_OK_INSERT)
+		elog(ERROR, "could not move rows into %s: %s", to, SPI_result_code_string(rc));
+	return SPI_processed;
+}
+
+/*
+ * partman_move_rows
+ *		Delete the rows of table from (only that table) that match condition
+ *		(all rows when NULL) and insert them into to, in one statement.
+ *		Returns the number of rows moved.
+ */
+uint64
+partman_move_rows(Oid parent, const char *from, const char *to, const char *condition)
+{
+	char	   *columns = partman_column_list(parent);
+
+	return insert_rows(psprintf("WITH moved AS (DELETE FROM ONLY %s%s%s RETURNING %s) ",
+								from, condition ? " WHERE " : "", condition ? condition : "",
+								columns),
+					   to, columns, "moved");
+}
+
+/*
+ * partman_create_with_rescue
+ *		Create a partition with this bound.  Rows already parked in the default
+ * partition that belong to it are moved into it (through a temporary table,
+ * since PostgreSQL refuses the new partition while the default holds them).
+ * Caller holds AccessExclusiveLock on parent and default, inside begin_ddl.
+ */
+Oid
+partman_create_with_rescue(const PartmanKey *key, const PartmanTemplate *tmpl,
+						   const char *name, const PartmanBound *bound)
+{
+	Oid			deflt = partman_default_partition(key->parent);
+	char	   *clause = partman_bound_clause(key, bound);
+	char	   *condition;
+	char	   *default_name;
+	char	   *holding;
+	uint64		moved;
+	uint64		back;
+	Oid			relid;
+
+	if (!OidIsValid(deflt))
+		return partman_create_partition(key, tmpl, name, clause);
+
+	condition = partman_bound_condition(key, bound);
+	default_name = partman_qualified_name(deflt);
+	if (partman_count_rows(default_name, condition) == 0)
+		return partman_create_partition(key, tmpl, name, clause);
+
+	holding = partman_temp_name("partman_rescue", key->parent);
+	partman_ddl_exec(partman_sql_create_temp_like(holding, partman_qualified_name(key->parent)));
+	moved = partman_move_rows(key->parent, default_name, holding, condition);
+	relid = partman_create_partition(key, tmpl, name, clause);
+	back = partman_move_rows(key->parent, holding, partman_qualified_name(relid), NULL);
+	if (back != moved)
+		elog(ERROR, "moved " UINT64_FORMAT " rows out of the default partition but " UINT64_FORMAT " into \"%s\"",
+			 moved, back, name);
+	partman_ddl_exec(partman_sql_drop_table(holding, false));
+	ereport(NOTICE,
+			(errmsg("moved " UINT64_FORMAT " rows from default partition \"%s\" into new partition \"%s\"",
+					moved, get_rel_name(deflt), name)));
+	return relid;
+}
+
+/* The number of rows of table (only that table) that match condition. */
+uint64
+partman_count_rows(const char *table, const char *condition)
+{
+	char	   *sql;
+	int			rc;
+	bool		isnull;
+	Datum		count;
+
+	sql = psprintf("SELECT pg_catalog.count(*) FROM ONLY %s%s%s", table,
+				   condition ? " WHERE " : "", condition ? condition : "");
+	/* not read-only: count with a snapshot taken after our lock waits */
+	rc = SPI_execute(sql, false, 1);
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "could not count rows: %s", SPI_result_code_string(rc));
+	partman_spi_one_row("a row count", 1);
+	count = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+	return (uint64) DatumGetInt64(count);
+}
+
+/*
+ * partman_copy_rows
+ *		Insert all rows of table from (only that table) into to, which may be
+ *		the parent (rows are then routed).  Returns the number copied.
+ */
+uint64
+partman_copy_rows(Oid parent, const char *from, const char *to)
+{
+	char	   *columns = partman_column_list(parent);
+
+	return insert_rows("", to, columns, psprintf("ONLY %s", from));
+}
+
+/*
+ * partman_count_strays
+ *		Count the rows of table (only that table) whose key lies outside
+ *		reach (see partman_grid_reach), by kind, with the most extreme key of
+ *		each side as an example.  Returns their total; *strays is allocated
+ *		in the caller's context.
+ */
+uint64
+partman_count_strays(const PartmanKey *key, const char *table, const PartmanBound *reach,
+					 PartmanStrays *strays)
+{
+	const char *col = quote_identifier(key->attname);
+	PartmanBound below;
+	PartmanBound above;
+	char	   *below_cond;
+	char	   *above_cond;
+	int			rc;
+	bool		isnull;
+	Datum		d;
+
+	memset(&below, 0, sizeof(below));
+	below.lower_unbounded = true;
+	below.upper = reach->lower;
+	memset(&above, 0, sizeof(above));
+	above.lower = reach->upper;
+	above.upper_unbounded = true;
+	below_cond = partman_bound_condition(key, &below);
+	above_cond = partman_bound_condition(key, &above);
+
+	rc = SPI_execute(psprintf("SELECT pg_catalog.count(*) FILTER (WHERE %s IS NULL), "
+							  "pg_catalog.count(*) FILTER (WHERE %s), "
+							  "pg_catalog.count(*) FILTER (WHERE %s), "
+							  "(pg_catalog.min(%s) FILTER (WHERE %s))::pg_catalog.text, "
+							  "(pg_catalog.max(%s) FILTER (WHERE %s))::pg_catalog.text "
+							  "FROM ONLY %s WHERE %s",
+							  col, below_cond, above_cond, col, below_cond, col, above_cond,
+							  table, partman_range_exclusion(key, reach)),
+					 false, 1);
+	if (rc != SPI_OK_SELECT || SPI_processed != 1)
+		elog(ERROR, "could not count rows outside the set's partitions: %s",
+			 SPI_result_code_string(rc));
+	memset(strays, 0, sizeof(*strays));
+	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+	strays->nulls = (uint64) DatumGetInt64(d);
+	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull);
+	strays->below = (uint64) DatumGetInt64(d);
+	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3, &isnull);
+	strays->above = (uint64) DatumGetInt64(d);
+	/* SPI_getvalue copies into the caller's context, NULL for NULL */
+	strays->lowest = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 4);
+	strays->highest = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 5);
+	return strays->nulls + strays->below + strays->above;
+}
+
+/* "1 row has" or "N rows have" */
+static char *
+rows_have(uint64 n)
+{
+	return psprintf(UINT64_FORMAT " %s", n, n == 1 ? "row has" : "rows have");
+}
+
+/*
+ * partman_strays_detail
+ *		Why the rows partman_count_strays counted have no partition, as DETAIL
+ *		sentences: one per kind, with a count and an example.
+ */
+char *
+partman_strays_detail(const PartmanKey *key, const PartmanStrays *strays,
+					  const PartmanBound *reach)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	if (strays->nulls > 0)
+		appendStringInfo(&buf, "%s a NULL %s, and no range partition holds a NULL key.",
+						 rows_have(strays->nulls), key->attname);
+	if (strays->below > 0)
+		appendStringInfo(&buf, "%s%s %s before %s, the lower end of the partitions the set's grid can express, for example %s.",
+						 buf.len ? " " : "", rows_have(strays->below), key->attname,
+						 partman_value_to_text(key->typid, reach->lower),
+						 quote_literal_cstr(strays->lowest));
+	if (strays->above > 0)
+		appendStringInfo(&buf, "%s%s %s at or after %s, the upper end of the partitions the set's grid can express, for example %s.",
+						 buf.len ? " " : "", rows_have(strays->above), key->attname,
+						 partman_value_to_text(key->typid, reach->upper),
+						 quote_literal_cstr(strays->highest));
+	return buf.data;
+}
+
+/* A copy of a key value out of SPI's memory. */
+static Datum
+copy_key(const PartmanKey *key, Datum value)
+{
+	int16		typlen;
+	bool		typbyval;
+
+	get_typlenbyval(key->typid, &typlen, &typbyval);
+	return datumCopy(value, typbyval, typlen);
+}
+
+/*
+ * partman_key_range
+ *		The smallest and largest key of the rows of table (only that table)
+ *		that match condition (all when NULL), copied to the caller's context.
+ *		Returns false when there is none.  With one_scan both come from one
+ *		pass (a range of blocks); otherwise from separate aggregates, which
+ *		an index on the key answers without a scan.
+ */
+bool
+partman_key_range(const PartmanKey *key, const char *table, const char *condition,
+				  bool one_scan, Datum *min, Datum *max)
+{
+	const char *col = quote_identifier(key->attname);
+	const char *where = condition ? " WHERE " : "";
+	const char *cond = condition ? condition : "";
+	bool		isnull;
+	Datum		d;
+	int			rc;
+
+	if (one_scan)
+		rc = SPI_execute(psprintf("SELECT pg_catalog.min(%s), pg_catalog.max(%s) FROM ONLY %s%s%s",
+								  col, col, table, where, cond), false, 1);
+	else
+		rc = SPI_execute(psprintf("SELECT (SELECT pg_catalog.min(%s) FROM ONLY %s%s%s), "
+								  "(SELECT pg_catalog.max(%s) FROM ONLY %s%s%s)",
+								  col, table, where, cond, col, table, where, cond), false, 1);
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "could not read the key range of %s: %s", table, SPI_result_code_string(rc));
+	partman_spi_one_row("the key range", 2);
+	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+	if (isnull)
+		return false;
+	*min = copy_key(key, d);
+	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull);
+	*max = copy_key(key, d);
+	return true;
+}
+
+/*
+ * partman_default_batch_keys
+ *		What partition_data needs to know about the rows of default
+ *		partition table, with queries an index on the key answers without a
+ *		scan: the smallest and largest key a partition can hold (placeable),
+ *		whether rows no partition can hold exist (stray), and the key at
+ *		position offset of the placeable ones (*has_offset false when there
+ *		are fewer rows).  Returns false when no row is placeable.
+ */
+bool
+partman_default_batch_keys(const PartmanKey *key, const char *table, const char *placeable,
+						   const char *stray, int offset, PartmanBatchKeys *keys)
+{
+	const char *col = quote_identifier(key->attname);
+	bool		isnull;
+	Datum		d;
+	int			rc;
+
+	rc = SPI_execute(psprintf("SELECT (SELECT pg_catalog.min(%s) FROM ONLY %s WHERE %s), "
+							  "(SELECT pg_catalog.max(%s) FROM ONLY %s WHERE %s), "
+							  "EXISTS (SELECT FROM ONLY %s WHERE %s), "
+							  "(SELECT %s FROM ONLY %s WHERE %s ORDER BY 1 OFFSET %d LIMIT 1)",
+							  col, table, placeable, col, table, placeable,
+							  table, stray, col, table, placeable, offset),
+					 false, 1);
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "could not read default partition: %s", SPI_result_code_string(rc));
+	partman_spi_one_row("the default partition's key range", 4);
+	memset(keys, 0, sizeof(*keys));
+	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+	if (isnull)
+		return false;
+	keys->min = copy_key(key, d);
+	keys->max = copy_key(key, SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
+	keys->has_strays = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3, &isnull));
+	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 4, &isnull);
+	keys->has_offset = !isnull;
+	if (!isnull)
+		keys->offset = copy_key(key, d);
+	return true;
+}
+
+/*
+ * partman_max_key_between
+ *		The largest key of parent's rows in [lower, upper), or false when
+ *		there is none.  An index on the key (or the partition holding that
+ *		range) answers it without a full scan.
+ */
+bool
+partman_max_key_between(const PartmanKey *key, Datum lower, Datum upper, Datum *result)
+{
+	const char *col = quote_identifier(key->attname);
+	Oid			argtypes[2] = {key->typid, key->typid};
+	Datum		values[2] = {lower, upper};
+	bool		isnull;
+	Datum		max;
+	int			rc;
+
+	rc = SPI_execute_with_args(psprintf("SELECT pg_catalog.max(%s) FROM %s WHERE %s OPERATOR(pg_catalog.>=) $1 AND %s OPERATOR(pg_catalog.<) $2",
+										col, partman_qualified_in(key->nspname, key->relname),
+										col, col),
+							   2, argtypes, values, NULL, false, 1);
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "could not read newest key: %s", SPI_result_code_string(rc));
+	partman_spi_one_row("the newest key", 1);
+	max = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+	if (isnull)
+		return false;
+	*result = copy_key(key, max);
+	return true;
+}
+
+/*
+ * partman_key_example
+ *		The key of one row of table (only that table) matching condition, as
+ *		a quoted literal for a message: "NULL" when the key is NULL or no row
+ *		matches.
+ */
+char *
+partman_key_example(const PartmanKey *key, const char *table, const char *condition)
+{
+	int			rc;
+	char	   *value;
+
+	rc = SPI_execute(psprintf("SELECT %s::pg_catalog.text FROM ONLY %s WHERE %s LIMIT 1",
+							  quote_identifier(key->attname), table, condition), false, 1);
+	if (rc != SPI_OK_SELECT || SPI_processed != 1)
+		return "NULL";
+	value = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+	return value ? quote_literal_cstr(value) : "NULL";
+}
+
+/*
+ * partman_continue_identity
+ *		Continue the identity sequence of column of table_q where old_seq_q,
+ *		the sequence it replaces, left off.
+ */
+void
+partman_continue_identity(const char *table_q, const char *column, const char *old_seq_q)
+{
+	int			rc = SPI_execute(partman_sql_continue_identity(table_q, column, old_seq_q),
+								 false, 0);
+
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "could not continue the identity sequence: %s", SPI_result_code_string(rc));
+}
+
+/* The rows of blocks [from, to) of a table, as a condition. */
+char *
+partman_block_range(BlockNumber from, BlockNumber to)
+{
+	return psprintf("ctid OPERATOR(pg_catalog.>=) '(%u,0)'::pg_catalog.tid AND "
+					"ctid OPERATOR(pg_catalog.<) '(%u,0)'::pg_catalog.tid", from, to);
+}
+
+/*
+ * partman_copy_blocks
+ *		Copy the rows of blocks [from, to) of table from_q (only that table)
+ *		into to_q, skipping rows already there (ON CONFLICT DO NOTHING).  The
+ *		rows are read FOR SHARE, so a concurrent change either commits first
+ *		or waits for this copy.  Returns the number copied.
+ */
+uint64
+partman_copy_blocks(const char *from_q, const char *to_q, const char *columns,
+					BlockNumber from, BlockNumber to)
+{
+	int			rc;
+
+	rc = SPI_execute(psprintf("INSERT INTO %s (%s) SELECT %s FROM ONLY %s WHERE %s "
+							  "FOR SHARE ON CONFLICT DO NOTHING",
+							  to_q, columns, columns, from_q, partman_block_range(from, to)),
+					 false, 0);
+	if (rc != SPI_OK_INSERT)
+		elog(ERROR, "could not copy rows: %s", SPI_result_code_string(rc));
+	return SPI_processed;
+}
+
+/*
+ * partman_fingerprints
+ *		Row count and checksum of the columns of a_q (only that table) and of
+ *		b_q (with its partitions), read in one snapshot, as "count:sum" each.
+ */
+void
+partman_fingerprints(const char *a_q, const char *b_q, const char *columns, char **a, char **b)
+{
+	char	   *fp = "pg_catalog.count(*) || ':' || "
+		"coalesce(pg_catalog.sum(pg_catalog.hashtext(pg_catalog.row_to_json(x)::pg_catalog.text)::pg_catalog.int8), 0)";
+	int			rc;
+
+	rc = SPI_execute(psprintf("SELECT (SELECT %s FROM (SELECT %s FROM ONLY %s) x), (SELECT %s FROM (SELECT %s FROM %s) x)",
+							  fp, columns, a_q, fp, columns, b_q), true, 1);
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "could not verify the copy: %s", SPI_result_code_string(rc));
+	partman_spi_one_row("the copy's checksum", 2);
+	*a = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+	*b = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2);
+}

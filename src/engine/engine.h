@@ -1,0 +1,139 @@
+/*-------------------------------------------------------------------------
+ *
+ * engine.h
+ *	  The engines: what to do to a set.  The partition operations, RANGE
+ *	  sets as a whole, LIST and HASH sets, composite sets.  (partition_data,
+ *	  partition_table, split_partition_online and adopt_pg_partman are
+ *	  procedures whose phases commit; each keeps its SQL entry point in its
+ *	  own file and offers nothing else.)  Engines ask the catalog layer what
+ *	  is there and the DDL layer to change it.
+ *
+ * Included by partman.h, after the types shared by every layer.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef PARTMAN_ENGINE_H
+#define PARTMAN_ENGINE_H
+
+/* ---------------------------------------------------------------------
+ * functions in operations.c: create, attach, detach, drop, split,
+ * merge, split hash
+ * ---------------------------------------------------------------------
+ */
+extern void partman_check_shape(const PartmanKey *key, Oid source);
+
+extern void partman_wrong_strategy(const PartmanSet *set, const char *what, const char *fits);
+extern PartmanPartition *partman_open_partition(Oid relid, PartmanSet *set);
+extern void partman_refuse_subpartitioned(Oid relid, const char *what);
+extern Oid	partman_op_create(const PartmanSet *set, const PartmanBound *bound, const char *name);
+extern void partman_op_attach(const PartmanSet *set, Oid source, const PartmanBound *bound);
+extern void partman_op_detach(const PartmanSet *set, const PartmanPartition *part,
+							  const char *action, const char *schema);
+extern void partman_op_drop(const PartmanSet *set, const PartmanPartition *part,
+							bool only_if_empty);
+extern void partman_op_split(const PartmanSet *set, const PartmanPartition *part,
+							 const char *split_at, Oid *result);
+extern Oid	partman_op_merge(const PartmanSet *set, const Oid *relids, int n);
+extern void partman_op_split_hash(const PartmanSet *set, const PartmanPartition *part,
+								  Oid *result);
+
+/* ---------------------------------------------------------------------
+ * functions in rangeset.c: RANGE sets as a whole
+ * ---------------------------------------------------------------------
+ */
+extern int	partman_create_range_cells(const PartmanKey *key, const RangeGrid *grid,
+									   const PartmanTemplate *tmpl,
+									   int64 first, int64 last);
+extern char *partman_cell_name(const PartmanKey *key, const RangeGrid *grid, int64 cell);
+extern int64 *partman_missing_cells(const PartmanKey *key, const RangeGrid *grid,
+									int64 first, int64 last, int *n);
+extern bool partman_newest_key(const PartmanKey *key, Datum *result);
+extern int64 partman_current_cell(const PartmanKey *key, const RangeGrid *grid);
+extern int64 partman_premake_horizon(const RangeGrid *grid, int64 cell, int premake);
+extern void partman_grid_reach(const RangeGrid *grid, PartmanBound *reach);
+
+/* ---------------------------------------------------------------------
+ * functions in listhash.c: LIST and HASH sets
+ * ---------------------------------------------------------------------
+ */
+extern int	partman_create_list_partitions(const PartmanKey *key,
+										   const PartmanTemplate *tmpl,
+										   Datum list_values);
+extern int	partman_create_hash_partitions(const PartmanKey *key,
+										   const PartmanTemplate *tmpl,
+										   int modulus);
+
+/* ---------------------------------------------------------------------
+ * composite sets: functions in listhash.c, ddl.c and composite.c
+ * ---------------------------------------------------------------------
+ */
+
+/* One member of a list_values object: a partition suffix and its bound. */
+typedef struct PartmanListMember
+{
+	char	   *suffix;
+	PartmanBound bound;
+} PartmanListMember;
+
+extern List *partman_parse_list_values(const PartmanKey *key, Datum list_values,
+									   const char *what);
+
+/* ---------------------------------------------------------------------
+ * functions in composite.c: composite sets (RANGE partitions
+ * sub-partitioned by LIST or HASH)
+ * ---------------------------------------------------------------------
+ */
+/* A LIST sub-partition that sub_list_values names and a partition lacks. */
+typedef struct PartmanMissingSub
+{
+	PartmanKey	key;			/* of the RANGE partition that holds it */
+	char	   *name;
+	PartmanBound bound;
+} PartmanMissingSub;
+
+extern void partman_sub_key(const PartmanKey *key, const char *column,
+							char strategy, PartmanKey *sub);
+extern char partman_sub_strategy_code(const char *name);
+extern void partman_template_add_sub(PartmanTemplate *tmpl, const PartmanConfig *cfg);
+extern void partman_sub_template(const PartmanTemplate *tmpl, Oid partition,
+								 PartmanTemplate *sub);
+extern List *partman_missing_subpartitions(const PartmanKey *key,
+										   const PartmanConfig *cfg);
+extern Oid	partman_create_missing_sub(const PartmanTemplate *tmpl,
+									   const PartmanMissingSub *missing);
+
+/* ---------------------------------------------------------------------
+ * functions in register.c: create_parent's engine
+ * ---------------------------------------------------------------------
+ */
+extern int	partman_create_set(const PartmanKey *key, const PartmanConfig *cfg,
+							   const char *start, int modulus, Datum list_values);
+
+/* ---------------------------------------------------------------------
+ * functions in health.c: the figures behind partman.sets
+ * ---------------------------------------------------------------------
+ */
+#define PARTMAN_HEALTH_MAX_GAPS	10
+
+typedef struct PartmanHealth
+{
+	Oid			typid;			/* of the key */
+	int			partitions;		/* other than the default */
+	char	   *oldest_bound;	/* RANGE: lower end of the oldest, or NULL */
+	char	   *newest_bound;	/* RANGE: upper end of the newest, or NULL */
+	int			future_partitions;	/* after the current cell; -1 unknown */
+	bool		has_default_rows;	/* there are default (sub-)partitions... */
+	int64		default_rows;	/* ...holding about this many rows */
+	int			sub_partitions; /* -1 when no partition is partitioned */
+	int			missing_sub_partitions; /* -1 unless LIST sub-partitioned */
+	int			gaps;			/* ranges no partition covers; -1 unless RANGE */
+	int			listed_gaps;	/* the first of them, with their bounds */
+	Datum		gap_from[PARTMAN_HEALTH_MAX_GAPS];
+	Datum		gap_to[PARTMAN_HEALTH_MAX_GAPS];
+	bool		has_default;	/* the parent has a default partition */
+} PartmanHealth;
+
+extern int64 partman_estimated_rows(Oid relid);
+extern void partman_set_health(Oid parent, PartmanHealth *health);
+
+#endif							/* PARTMAN_ENGINE_H */

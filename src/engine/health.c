@@ -1,0 +1,204 @@
+/*-------------------------------------------------------------------------
+ *
+ * health.c
+ *	  The figures behind the partman.sets view: partitions, the range they
+ *	  cover, partitions ahead of now, rows waiting in default partitions,
+ *	  sub-partitions, gaps.  Read from the catalogs and statistics, never by
+ *	  scanning a table (but an integer set's newest key, which an index or
+ *	  the newest partition answers).
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "partman.h"
+
+#include "catalog/pg_class.h"
+#include "executor/spi.h"
+#include "miscadmin.h"
+#include "pgstat.h"
+#include "utils/acl.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/syscache.h"
+
+/* A row count from statistics: the larger of reltuples and live tuples. */
+int64
+partman_estimated_rows(Oid relid)
+{
+	double		reltuples = partman_class_reltuples(relid);
+	int64		live = DatumGetInt64(DirectFunctionCall1(pg_stat_get_live_tuples,
+														 ObjectIdGetDatum(relid)));
+
+	return Max((int64) Max(reltuples, 0), live);
+}
+
+/*
+ * Partitions, the range they cover, default partitions (with a composite
+ * set's default sub-partitions) and sub-partitions, from parts.
+ */
+static void
+count_partitions(const PartmanKey *key, List *parts, PartmanHealth *health, List **defaults)
+{
+	PartmanPartition *oldest = NULL;
+	PartmanPartition *newest = NULL;
+	ListCell   *lc;
+
+	foreach(lc, parts)
+	{
+		PartmanPartition *part = lfirst(lc);
+
+		if (part->is_default)
+		{
+			*defaults = lappend_oid(*defaults, part->relid);
+			health->has_default = true;
+			continue;
+		}
+		health->partitions++;
+		if (get_rel_relkind(part->relid) == RELKIND_PARTITIONED_TABLE)
+		{
+			ListCell   *sc;
+
+			if (health->sub_partitions < 0)
+				health->sub_partitions = 0;
+			partman_lock_relation(part->relid, AccessShareLock);
+			foreach(sc, partman_list_partitions(part->relid))
+			{
+				PartmanPartition *sub = lfirst(sc);
+
+				if (sub->is_default)
+					*defaults = lappend_oid(*defaults, sub->relid);
+				else
+					health->sub_partitions++;
+			}
+		}
+		if (key->strategy == PARTITION_STRATEGY_RANGE)
+		{
+			if (oldest == NULL)
+				oldest = part;
+			newest = part;
+		}
+	}
+	if (oldest && !oldest->lower_unbounded)
+		health->oldest_bound = partman_value_to_text(key->typid, oldest->lower);
+	if (newest && !newest->upper_unbounded)
+		health->newest_bound = partman_value_to_text(key->typid, newest->upper);
+}
+
+/*
+ * A managed RANGE set's partitions after the current cell, and the
+ * retention threshold below which ranges without a partition are
+ * retention's doing (premake skips expired cells; the partition with the
+ * newest row outlives its neighbours), not gaps.  An integer set's current
+ * cell needs its newest key: without the right to read the table, neither
+ * is known.  Returns whether *expired is set.
+ */
+static bool
+time_figures(const PartmanKey *key, const PartmanConfig *cfg, List *parts,
+			 PartmanHealth *health, Datum *expired)
+{
+	RangeGrid	grid;
+	Datum		newest;
+	bool		has_newest = false;
+	int64		current;
+	int64		span_first;
+	int64		span_last;
+	Datum		after;
+	ListCell   *lc;
+
+	partman_parse_grid(key, cfg->interval, cfg->time_zone, &grid);
+	if (grid.kind == GRID_INTEGER &&
+		pg_class_aclcheck(key->parent, GetUserId(), ACL_SELECT) != ACLCHECK_OK)
+		return false;
+
+	/* an integer set's newest key, read once for both uses below */
+	if (grid.kind == GRID_INTEGER && cfg->retention != NULL)
+		has_newest = partman_newest_key(key, &newest);
+	current = has_newest ? partman_grid_cell_of(&grid, newest) :
+		partman_current_cell(key, &grid);
+	/* a newest key in a partition made by hand past the grid's end */
+	partman_grid_span(&grid, &span_first, &span_last);
+	after = partman_grid_bound(&grid, Min(current, span_last) + 1);
+
+	health->future_partitions = 0;
+	foreach(lc, parts)
+	{
+		PartmanPartition *part = lfirst(lc);
+
+		if (!part->is_default && !part->lower_unbounded &&
+			partman_compare_keys(key, part->lower, after) >= 0)
+			health->future_partitions++;
+	}
+
+	if (cfg->retention != NULL && grid.kind != GRID_INTEGER)
+	{
+		*expired = partman_time_threshold(&grid, cfg->retention);
+		return true;
+	}
+	if (has_newest)
+	{
+		*expired = partman_integer_threshold(&grid, newest, cfg->retention);
+		return true;
+	}
+	return false;
+}
+
+/*
+ * partman_set_health
+ *		The health figures of parent (see PartmanHealth), allocated in the
+ *		caller's context.  Takes ACCESS SHARE on partitioned partitions.
+ */
+void
+partman_set_health(Oid parent, PartmanHealth *health)
+{
+	int			spi_level;
+	PartmanKey	key;
+	PartmanConfig cfg;
+	List	   *parts;
+	List	   *defaults = NIL;
+	ListCell   *lc;
+	bool		has_expired = false;
+	Datum		expired = (Datum) 0;
+
+	memset(health, 0, sizeof(*health));
+	health->future_partitions = -1;
+	health->sub_partitions = -1;
+	health->missing_sub_partitions = -1;
+	health->gaps = -1;
+	partman_read_key(parent, &key);
+	health->typid = key.typid;
+	parts = partman_list_partitions(key.parent);
+	count_partitions(&key, parts, health, &defaults);
+
+	spi_level = partman_spi_connect(false);
+	if (key.strategy == PARTITION_STRATEGY_RANGE && partman_config_read(key.parent, &cfg) &&
+		(cfg.interval != NULL))
+	{
+		has_expired = time_figures(&key, &cfg, parts, health, &expired);
+		if (cfg.sub_strategy != NULL &&
+			partman_sub_strategy_code(cfg.sub_strategy) == PARTITION_STRATEGY_LIST)
+			health->missing_sub_partitions = list_length(partman_missing_subpartitions(&key, &cfg));
+	}
+	if (has_expired)
+	{
+		int16		typlen;
+		bool		typbyval;
+
+		/* out of SPI's memory, which SPI_finish frees */
+		get_typlenbyval(key.typid, &typlen, &typbyval);
+		expired = SPI_datumTransfer(expired, typbyval, typlen);
+	}
+	partman_spi_finish(spi_level);
+
+	if (key.strategy == PARTITION_STRATEGY_RANGE)
+	{
+		health->gaps = partman_range_gaps(key.parent, has_expired ? &expired : NULL,
+										  PARTMAN_HEALTH_MAX_GAPS, health->gap_from,
+										  health->gap_to);
+		health->listed_gaps = Min(health->gaps, PARTMAN_HEALTH_MAX_GAPS);
+	}
+	if (defaults != NIL)
+	{
+		health->has_default_rows = true;
+		foreach(lc, defaults)
+			health->default_rows += partman_estimated_rows(lfirst_oid(lc));
+	}
+}

@@ -1,0 +1,101 @@
+/*-------------------------------------------------------------------------
+ *
+ * register.c
+ *	  Registering a set (create_parent's engine): its partitions are made
+ *	  and its row is written in one transaction, under an ACCESS EXCLUSIVE
+ *	  lock on the parent (and its default partition) taken within
+ *	  partman.lock_timeout.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "partman.h"
+
+#include "catalog/pg_class.h"
+#include "utils/jsonb.h"
+
+/*
+ * partman_create_set
+ *		Validate cfg against key, then create the set's partitions: RANGE sets
+ *		from start (text of the key type; NULL: the current cell) to premake
+ *		cells past the current one, LIST sets one partition per member of
+ *		list_values (jsonb), HASH sets modulus partitions; with sub_key, each
+ *		RANGE partition gets its sub-partitions.  Then the default partition
+ *		(when the setting asks for it and there is none) and the set's row.
+ *		Returns the number of partitions made at the top level.  Caller is
+ *		connected to SPI and checked that it has the owner's privileges.
+ */
+int
+partman_create_set(const PartmanKey *key, const PartmanConfig *cfg, const char *start,
+				   int modulus, Datum list_values)
+{
+	RangeGrid	grid;
+	PartmanTemplate tmpl;
+	Oid			deflt;
+	int			created;
+	PartmanDdlState ddl;
+	int64		current = 0;
+	int64		first = 0;
+	int64		last = -1;
+	int64		nparts;
+
+	partman_validate_config(cfg, key);
+	if (key->strategy == PARTITION_STRATEGY_RANGE)
+		partman_parse_grid(key, cfg->interval, cfg->time_zone, &grid);
+
+	/* checked under the lock, so two concurrent calls cannot both pass */
+	partman_lock_relation(key->parent, AccessExclusiveLock);
+	if (partman_config_exists(key->parent))
+		ereport(ERROR,
+				(errcode(ERRCODE_DUPLICATE_OBJECT),
+				 errmsg("table \"%s\" is already managed by partman", key->relname),
+				 errhint("Change its settings with partman.set_config, or call partman.undo_parent first.")));
+	deflt = partman_default_partition(key->parent);
+	if (OidIsValid(deflt))
+		partman_lock_relation(deflt, AccessExclusiveLock);
+
+	partman_read_template(key, cfg, &tmpl);
+	if (key->strategy == PARTITION_STRATEGY_RANGE)
+	{
+		current = partman_current_cell(key, &grid);
+		first = current;
+		if (start != NULL)
+			first = partman_grid_cell_of(&grid,
+										 partman_value_from_text(key, start, grid.tz,
+																 "start_partition"));
+		last = partman_premake_horizon(&grid, Max(first, current), cfg->premake);
+	}
+	/*
+	 * A function cannot commit: what does not fit in one transaction is
+	 * refused (beyond PARTMAN_MAX_NEW_PARTITIONS or the largest modulus,
+	 * the engines' own errors say more).
+	 */
+	nparts = key->strategy == PARTITION_STRATEGY_RANGE ? last - first + 1 :
+		key->strategy == PARTITION_STRATEGY_HASH ? modulus :
+		JB_ROOT_COUNT(DatumGetJsonbP(list_values));
+	if (nparts > 0 && nparts <= PARTMAN_MAX_NEW_PARTITIONS)
+		partman_check_lock_budget(key->parent, &tmpl, nparts + (cfg->default_partition ? 1 : 0),
+								  "create_parent",
+								  "Create the set with a smaller premake (or an earlier start_partition), then raise premake with partman.set_config: CALL partman.run_maintenance() makes the rest, committing in batches.");
+	partman_begin_ddl(key, &ddl);
+	switch (key->strategy)
+	{
+		case PARTITION_STRATEGY_RANGE:
+			created = partman_create_range_cells(key, &grid, &tmpl, first, last);
+			break;
+		case PARTITION_STRATEGY_LIST:
+			created = partman_create_list_partitions(key, &tmpl, list_values);
+			break;
+		default:
+			created = partman_create_hash_partitions(key, &tmpl, modulus);
+			break;
+	}
+	if (cfg->default_partition && !OidIsValid(deflt))
+	{
+		partman_create_default_partition(key, &tmpl);
+		created++;
+	}
+	partman_end_ddl(&ddl);
+
+	partman_config_insert(cfg);
+	return created;
+}

@@ -1,0 +1,113 @@
+/*-------------------------------------------------------------------------
+ *
+ * maintenance.c
+ *	  SQL entry points of maintenance: run_maintenance (every enabled set
+ *	  the caller may manage, or one) and maintenance_plan (the dry run).
+ *	  What a set needs, and doing it, is maintenance/maintenance.c's; at top
+ *	  level (CALL outside a transaction block) each set that changed is
+ *	  committed on its own, inside a transaction block everything stays in
+ *	  it.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "partman.h"
+
+#include "fmgr.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "nodes/parsenodes.h"
+#include "utils/builtins.h"
+#include "utils/memutils.h"
+
+PG_FUNCTION_INFO_V1(partman_run_maintenance);
+PG_FUNCTION_INFO_V1(partman_maintenance_plan);
+
+/*
+ * partman.run_maintenance(parent regclass DEFAULT NULL, analyze bool DEFAULT
+ *		false) PROCEDURE
+ *		Maintain every set with maintenance_enabled that the caller may manage
+ *		(or only parent), then prune partman.maintenance_log.
+ */
+Datum
+partman_run_maintenance(PG_FUNCTION_ARGS)
+{
+	int			spi_level;
+	bool		nonatomic = partman_nonatomic(fcinfo);
+	bool		analyze = !PG_ARGISNULL(1) && PG_GETARG_BOOL(1);
+	MemoryContext callcxt = CurrentMemoryContext;
+	PartmanMaintainRun run = {analyze, nonatomic, NULL, NULL, NULL, 0};
+	List	   *parents;
+	List	   *idle = NIL;
+	ListCell   *lc;
+
+	/* at top level, each set that changed commits on its own */
+	spi_level = partman_spi_connect(nonatomic);
+	parents = partman_sets_to_maintain(PG_ARGISNULL(0) ? InvalidOid : PG_GETARG_OID(0), callcxt);
+	foreach(lc, parents)
+	{
+		PartmanConfig *cfg = lfirst(lc);
+		PartmanSetOutcome outcome;
+		bool		more = false;
+
+		do
+		{
+			CHECK_FOR_INTERRUPTS();
+			outcome = partman_maintain_set(cfg, &run, &more);
+			if (outcome != PARTMAN_SET_IDLE && nonatomic)
+				partman_spi_commit();
+		} while (more);
+		if (outcome == PARTMAN_SET_IDLE)
+		{
+			MemoryContext old = MemoryContextSwitchTo(callcxt);
+
+			idle = lappend_oid(idle, cfg->parent);
+			MemoryContextSwitchTo(old);
+		}
+	}
+	partman_maintenance_finish(idle);
+	partman_spi_finish(spi_level);
+	PG_RETURN_VOID();
+}
+
+/*
+ * partman.maintenance_plan(parent regclass DEFAULT NULL) RETURNS TABLE(
+ *		parent regclass, action text, partition text, statement text,
+ *		lock_mode text, reason text)
+ *		The dry run: what run_maintenance would do now, as statements that
+ *		each run on their own at top level (psql \gexec).
+ */
+Datum
+partman_maintenance_plan(PG_FUNCTION_ARGS)
+{
+	int			spi_level;
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	List	   *parents;
+	ListCell   *lc;
+
+	InitMaterializedSRF(fcinfo, 0);
+	spi_level = partman_spi_connect(false);
+	parents = partman_sets_to_maintain(PG_ARGISNULL(0) ? InvalidOid : PG_GETARG_OID(0),
+									   CurrentMemoryContext);
+	foreach(lc, parents)
+	{
+		PartmanConfig *cfg = lfirst(lc);
+		ListCell   *rc;
+
+		foreach(rc, partman_plan_rows(cfg))
+		{
+			PartmanPlanRow *row = lfirst(rc);
+			Datum		values[6];
+			bool		nulls[6] = {false, false, false, false, false, false};
+
+			values[0] = ObjectIdGetDatum(cfg->parent);
+			values[1] = CStringGetTextDatum(row->action);
+			values[2] = CStringGetTextDatum(row->partition);
+			values[3] = CStringGetTextDatum(row->statement);
+			values[4] = CStringGetTextDatum(row->lock_mode);
+			values[5] = CStringGetTextDatum(row->reason);
+			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		}
+	}
+	partman_spi_finish(spi_level);
+	return (Datum) 0;
+}
