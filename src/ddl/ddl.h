@@ -45,9 +45,12 @@ extern Oid	partman_create_default_partition(const PartmanKey *key,
 extern Oid	partman_create_partition(const PartmanKey *key, const PartmanTemplate *tmpl,
 									 const char *name, const char *bound_clause);
 extern ErrorData *partman_try_subtransaction(void (*fn) (void *), void *arg);
-extern int	partman_lock_budget(void);
+extern int	partman_lock_batch(void);
 extern int	partman_locks_per_partition(Oid parent, const PartmanTemplate *tmpl);
 extern void partman_check_lock_budget(Oid parent, const PartmanTemplate *tmpl, int64 partitions,
+									  const char *what, const char *hint);
+extern void partman_lock_table_filled(const ErrorData *edata, Oid parent,
+									  const PartmanTemplate *tmpl, int64 partitions,
 									  const char *what, const char *hint);
 extern List *partman_drop_partition_statements(Oid parent, Oid relid);
 extern List *partman_archive_statements(Oid relid, const char *schema);

@@ -13,6 +13,53 @@
 #include "catalog/pg_class.h"
 #include "utils/jsonb.h"
 
+#define TOO_MANY_HINT \
+	"Create the set with a smaller premake (or a later start_partition), then raise premake with partman.set_config: CALL partman.run_maintenance() makes the rest, committing in batches."
+
+/* What create_partitions() makes, and how many it made. */
+typedef struct NewPartitions
+{
+	const PartmanKey *key;
+	const PartmanConfig *cfg;
+	const PartmanTemplate *tmpl;
+	RangeGrid  *grid;
+	int64		first;
+	int64		last;
+	int			modulus;
+	Datum		list_values;
+	Oid			deflt;			/* the existing default partition, if any */
+	int			created;		/* out */
+} NewPartitions;
+
+/* The set's partitions and default partition, as the parent's owner. */
+static void
+create_partitions(void *arg)
+{
+	NewPartitions *np = arg;
+	PartmanDdlState ddl;
+
+	partman_begin_ddl(np->key, &ddl);
+	switch (np->key->strategy)
+	{
+		case PARTITION_STRATEGY_RANGE:
+			np->created = partman_create_range_cells(np->key, np->grid, np->tmpl, np->first,
+													 np->last);
+			break;
+		case PARTITION_STRATEGY_LIST:
+			np->created = partman_create_list_partitions(np->key, np->tmpl, np->list_values);
+			break;
+		default:
+			np->created = partman_create_hash_partitions(np->key, np->tmpl, np->modulus);
+			break;
+	}
+	if (np->cfg->default_partition && !OidIsValid(np->deflt))
+	{
+		partman_create_default_partition(np->key, np->tmpl);
+		np->created++;
+	}
+	partman_end_ddl(&ddl);
+}
+
 /*
  * partman_create_set
  *		Validate cfg against key, then create the set's partitions: RANGE sets
@@ -31,12 +78,12 @@ partman_create_set(const PartmanKey *key, const PartmanConfig *cfg, const char *
 	RangeGrid	grid;
 	PartmanTemplate tmpl;
 	Oid			deflt;
-	int			created;
-	PartmanDdlState ddl;
 	int64		current = 0;
 	int64		first = 0;
 	int64		last = -1;
 	int64		nparts;
+	NewPartitions np;
+	ErrorData  *edata;
 
 	partman_validate_config(cfg, key);
 	if (key->strategy == PARTITION_STRATEGY_RANGE)
@@ -72,30 +119,29 @@ partman_create_set(const PartmanKey *key, const PartmanConfig *cfg, const char *
 	nparts = key->strategy == PARTITION_STRATEGY_RANGE ? last - first + 1 :
 		key->strategy == PARTITION_STRATEGY_HASH ? modulus :
 		JB_ROOT_COUNT(DatumGetJsonbP(list_values));
+	nparts += cfg->default_partition ? 1 : 0;
 	if (nparts > 0 && nparts <= PARTMAN_MAX_NEW_PARTITIONS)
-		partman_check_lock_budget(key->parent, &tmpl, nparts + (cfg->default_partition ? 1 : 0),
-								  "create_parent",
-								  "Create the set with a smaller premake (or an earlier start_partition), then raise premake with partman.set_config: CALL partman.run_maintenance() makes the rest, committing in batches.");
-	partman_begin_ddl(key, &ddl);
-	switch (key->strategy)
+		partman_check_lock_budget(key->parent, &tmpl, nparts, "create_parent", TOO_MANY_HINT);
+
+	/* in a subtransaction, so that a lock table filled anyway is rolled back first */
+	memset(&np, 0, sizeof(np));
+	np.key = key;
+	np.cfg = cfg;
+	np.tmpl = &tmpl;
+	np.grid = &grid;
+	np.first = first;
+	np.last = last;
+	np.modulus = modulus;
+	np.list_values = list_values;
+	np.deflt = deflt;
+	edata = partman_try_subtransaction(create_partitions, &np);
+	if (edata != NULL)
 	{
-		case PARTITION_STRATEGY_RANGE:
-			created = partman_create_range_cells(key, &grid, &tmpl, first, last);
-			break;
-		case PARTITION_STRATEGY_LIST:
-			created = partman_create_list_partitions(key, &tmpl, list_values);
-			break;
-		default:
-			created = partman_create_hash_partitions(key, &tmpl, modulus);
-			break;
+		partman_lock_table_filled(edata, key->parent, &tmpl, nparts, "create_parent",
+								  TOO_MANY_HINT);
+		ReThrowError(edata);
 	}
-	if (cfg->default_partition && !OidIsValid(deflt))
-	{
-		partman_create_default_partition(key, &tmpl);
-		created++;
-	}
-	partman_end_ddl(&ddl);
 
 	partman_config_insert(cfg);
-	return created;
+	return np.created;
 }

@@ -519,7 +519,7 @@ maintain_set(const PartmanConfig *cfg, const PartmanMaintainRun *run, bool conti
 	steps = plan_set(&set);
 	partman_read_template(&set.key, &set.cfg, &tmpl);
 	if (run->may_commit)
-		fit = Max(1, partman_lock_budget() / partman_locks_per_partition(parent, &tmpl));
+		fit = Max(1, partman_lock_batch() / partman_locks_per_partition(parent, &tmpl));
 	else
 	{
 		foreach(lc, steps)
@@ -625,6 +625,12 @@ partman_maintain_set(const PartmanConfig *cfg, const PartmanMaintainRun *run, bo
 			pg_usleep(250000L << attempt);
 			CHECK_FOR_INTERRUPTS();
 			continue;
+		}
+		if (edata->sqlerrcode == ERRCODE_OUT_OF_MEMORY && strstr(edata->message, "shared memory"))
+		{
+			/* the lock table filled although the plan seemed to fit: say so */
+			edata->message = psprintf("maintenance of table \"%s\" needs more locks than the lock table has room for now",
+									  get_rel_name(parent));
 		}
 		partman_log_step(parent, "maintain", NULL,
 				 edata->sqlerrcode == ERRCODE_LOCK_NOT_AVAILABLE ? "skipped" : "failed",

@@ -41,6 +41,33 @@ like($err, qr/HINT:  Create the set with a smaller premake/, 'and a hint');
 is(partitions(), '0', 'no partition was made');
 is($node->safe_psql('postgres', 'SELECT count(*) FROM partman.part_config'), '0', 'no set was registered');
 
+# when the lock table fills although the work seemed to fit (another session
+# holds thousands of locks), create_parent rolls back and says why
+$node->safe_psql(
+	'postgres', q{
+CREATE TABLE hog (id bigint NOT NULL, ts timestamptz NOT NULL, v text, PRIMARY KEY (id, ts))
+    PARTITION BY RANGE (ts);
+CREATE INDEX ON hog (v);
+CREATE TABLE late (id bigint NOT NULL, ts timestamptz NOT NULL, v text, PRIMARY KEY (id, ts))
+    PARTITION BY RANGE (ts);
+CREATE INDEX ON late (v);
+});
+my $hog = $node->background_psql('postgres');
+$hog->query_safe(
+	"SET partman.simulated_now = '2016-01-01 12:00+00'; BEGIN; SELECT partman.create_parent('hog', '1 day', premake => 1200)");
+($ret, $out, $err) = $node->psql('postgres',
+	"SET partman.simulated_now = '2016-01-01 12:00+00'; SELECT partman.create_parent('late', '1 day', premake => 1200)");
+like($err, qr/ERROR:  create_parent of table "late" touches 1202 partitions, more than one transaction can lock/,
+	'a lock table filled by another session gives partman\'s error, not "out of shared memory"');
+is($node->safe_psql('postgres', "SELECT count(*) FROM pg_inherits WHERE inhparent = 'late'::regclass"),
+	'0', 'and nothing of it is left');
+$hog->query_safe('ROLLBACK');
+$hog->quit;
+is($node->safe_psql('postgres',
+	"SET partman.simulated_now = '2016-01-01 12:00+00'; SELECT partman.create_parent('late', '1 day', premake => 1200)"),
+	'1202', 'alone, the same 1202 partitions fit and are made');
+$node->safe_psql('postgres', "SELECT partman.undo_parent('late'); DROP TABLE late, hog");
+
 # a small start, then premake 3000: run_maintenance makes them in batches
 $node->safe_psql('postgres',
 	"SET partman.simulated_now = '2016-01-01 12:00+00'; SELECT partman.create_parent('events', '1 day', premake => 10)"
