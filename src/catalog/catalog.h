@@ -54,6 +54,7 @@ extern List *partman_config_read_maintained(MemoryContext cxt);
 extern List *partman_parse_storage(const char *text);
 extern void partman_validate_config(const PartmanConfig *cfg, const PartmanKey *key);
 extern bool partman_config_read(Oid parent, PartmanConfig *cfg);
+extern bool partman_config_policy(Oid relid, char **require_filter, int *max_partitions);
 extern bool partman_config_exists(Oid parent);
 extern void partman_not_managed(Oid parent);
 extern void partman_config_insert(const PartmanConfig *cfg);

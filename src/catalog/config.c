@@ -18,7 +18,9 @@
  */
 #include "partman.h"
 
+#include "access/genam.h"
 #include "access/htup_details.h"
+#include "access/table.h"
 #include "access/reloptions.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_class.h"
@@ -31,7 +33,10 @@
 #include "fmgr.h"
 #include "lib/stringinfo.h"
 #include "nodes/makefuncs.h"
+#include "parser/parse_relation.h"
 #include "utils/builtins.h"
+#include "utils/fmgroids.h"
+#include "utils/rel.h"
 #include "utils/formatting.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
@@ -1107,4 +1112,55 @@ partman_config_change(PartmanConfig *cfg, int n, const int *setting, const Datum
 	rc = SPI_execute_with_args(sql.data, n + 1, argtypes, args, nulls, false, 0);
 	if (rc != SPI_OK_UPDATE || SPI_processed != 1)
 		elog(ERROR, "could not update partman.part_config: %s", SPI_result_code_string(rc));
+}
+
+/*
+ * partman_config_policy
+ *		A set's pruning policy (require_filter, palloc'd, and max_partitions,
+ *		0 when NULL) read straight through part_config's primary key, without
+ *		SPI: the planner hook asks while a query is being planned.  false
+ *		when relid is not managed or partman's catalog is not there.
+ */
+bool
+partman_config_policy(Oid relid, char **require_filter, int *max_partitions)
+{
+	Oid			nsp = get_namespace_oid("partman", true);
+	Oid			config;
+	Oid			index;
+	Relation	rel;
+	SysScanDesc scan;
+	ScanKeyData skey;
+	HeapTuple	tuple;
+	bool		found;
+
+	*require_filter = NULL;
+	*max_partitions = 0;
+	if (!OidIsValid(nsp))
+		return false;
+	config = get_relname_relid("part_config", nsp);
+	index = get_relname_relid("part_config_pkey", nsp);
+	if (!OidIsValid(config) || !OidIsValid(index))
+		return false;
+
+	rel = table_open(config, AccessShareLock);
+	ScanKeyInit(&skey, 1, BTEqualStrategyNumber, F_OIDEQ, ObjectIdGetDatum(relid));
+	scan = systable_beginscan(rel, index, true, NULL, 1, &skey);
+	tuple = systable_getnext(scan);
+	found = HeapTupleIsValid(tuple);
+	if (found)
+	{
+		TupleDesc	desc = RelationGetDescr(rel);
+		bool		isnull;
+		Datum		d;
+
+		d = heap_getattr(tuple, attnameAttNum(rel, "require_filter", false), desc, &isnull);
+		if (!isnull)
+			*require_filter = TextDatumGetCString(d);
+		d = heap_getattr(tuple, attnameAttNum(rel, "max_partitions", false), desc, &isnull);
+		if (!isnull)
+			*max_partitions = DatumGetInt32(d);
+	}
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+	return found;
 }

@@ -51,54 +51,21 @@ typedef struct PolicyEntry
 	int			max_partitions; /* 0: no limit */
 } PolicyEntry;
 
-/* Read one table's policy from partman.part_config (none when unmanaged). */
+/* One table's policy (none when unmanaged), read by the catalog layer. */
 static void
 read_policy(Oid relid, void *result)
 {
 	PolicyEntry *entry = result;
-	Oid			nsp = get_namespace_oid("partman", true);
-	Oid			config;
-	Oid			index;
-	Relation	rel;
-	SysScanDesc scan;
-	ScanKeyData skey;
-	HeapTuple	tuple;
+	char	   *mode = NULL;
 
 	entry->require_filter = REQUIRE_OFF;
 	entry->max_partitions = 0;
-	if (!OidIsValid(nsp))
+	if (!partman_config_policy(relid, &mode, &entry->max_partitions) || mode == NULL)
 		return;
-	config = get_relname_relid("part_config", nsp);
-	index = get_relname_relid("part_config_pkey", nsp);
-	if (!OidIsValid(config) || !OidIsValid(index))
-		return;
-
-	rel = table_open(config, AccessShareLock);
-	ScanKeyInit(&skey, 1, BTEqualStrategyNumber, F_OIDEQ, ObjectIdGetDatum(relid));
-	scan = systable_beginscan(rel, index, true, NULL, 1, &skey);
-	tuple = systable_getnext(scan);
-	if (HeapTupleIsValid(tuple))
-	{
-		TupleDesc	desc = RelationGetDescr(rel);
-		bool		isnull;
-		Datum		d;
-
-		d = heap_getattr(tuple, attnameAttNum(rel, "require_filter", false), desc, &isnull);
-		if (!isnull)
-		{
-			char	   *mode = TextDatumGetCString(d);
-
-			if (strcmp(mode, "warn") == 0)
-				entry->require_filter = REQUIRE_WARN;
-			else if (strcmp(mode, "error") == 0)
-				entry->require_filter = REQUIRE_ERROR;
-		}
-		d = heap_getattr(tuple, attnameAttNum(rel, "max_partitions", false), desc, &isnull);
-		if (!isnull)
-			entry->max_partitions = DatumGetInt32(d);
-	}
-	systable_endscan(scan);
-	table_close(rel, AccessShareLock);
+	if (strcmp(mode, "warn") == 0)
+		entry->require_filter = REQUIRE_WARN;
+	else if (strcmp(mode, "error") == 0)
+		entry->require_filter = REQUIRE_ERROR;
 }
 
 static PartmanRelidCache policies = {"partman pruning policies", sizeof(PolicyEntry)};
