@@ -80,6 +80,21 @@ partman_spi_exec(const char *sql, int expected)
 }
 
 /*
+ * partman_spi_select
+ *		Run a read-only query with nargs parameters and check that it ran;
+ *		returns its row count.  what names what is read, for the error.
+ */
+uint64
+partman_spi_select(const char *sql, int nargs, Oid *argtypes, Datum *values, const char *what)
+{
+	int			rc = SPI_execute_with_args(sql, nargs, argtypes, values, NULL, true, 0);
+
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "could not read %s: %s", what, SPI_result_code_string(rc));
+	return SPI_processed;
+}
+
+/*
  * partman_spi_one_row
  *		The last query must have returned exactly one row of ncolumns
  *		columns: what partman reads next is vals[0].

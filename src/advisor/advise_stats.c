@@ -277,7 +277,6 @@ partman_advise_read_table(Oid relid, AdviseTable *table)
 	NameData	nspname;
 	NameData	relname;
 	int			spi_level;
-	int			rc;
 	PartmanConfig cfg;
 
 	memset(table, 0, sizeof(AdviseTable));
@@ -297,7 +296,7 @@ partman_advise_read_table(Oid relid, AdviseTable *table)
 	values[2] = NameGetDatum(&relname);
 	/* a partitioned table's own statistics cover all its partitions */
 	values[3] = BoolGetDatum(relkind == RELKIND_PARTITIONED_TABLE);
-	rc = SPI_execute_with_args("SELECT a.attnum, a.attname, a.atttypid, "
+	(void) partman_spi_select("SELECT a.attnum, a.attname, a.atttypid, "
 							   "s.null_frac::pg_catalog.float8, s.n_distinct::pg_catalog.float8, "
 							   "s.correlation::pg_catalog.float8, s.most_common_vals, "
 							   "s.most_common_freqs, s.histogram_bounds "
@@ -309,9 +308,7 @@ partman_advise_read_table(Oid relid, AdviseTable *table)
 							   "AND s.tablename OPERATOR(pg_catalog.=) $3 "
 							   "AND s.inherited OPERATOR(pg_catalog.=) $4 "
 							   "ORDER BY a.attnum",
-							   4, argtypes, values, NULL, true, 0);
-	if (rc != SPI_OK_SELECT)
-		elog(ERROR, "could not read pg_stats: %s", SPI_result_code_string(rc));
+								 4, argtypes, values, "pg_stats");
 
 	if (SPI_processed == 0 || table->rows <= 0)
 	{

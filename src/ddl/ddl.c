@@ -963,17 +963,14 @@ partman_referencing_fks(Oid table)
 	List	   *result = NIL;
 	SPITupleTable *tuptable;
 	uint64		n;
-	int			rc;
 
-	rc = SPI_execute_with_args("SELECT con.conrelid, c.relowner, con.conname, pg_catalog.pg_get_constraintdef(con.oid), "
+	(void) partman_spi_select("SELECT con.conrelid, c.relowner, con.conname, pg_catalog.pg_get_constraintdef(con.oid), "
 							   "con.convalidated FROM pg_catalog.pg_constraint con "
 							   "JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) con.conrelid "
 							   "WHERE con.contype OPERATOR(pg_catalog.=) 'f' AND con.confrelid OPERATOR(pg_catalog.=) $1 "
 							   "AND con.conrelid OPERATOR(pg_catalog.<>) $1 AND con.conparentid OPERATOR(pg_catalog.=) 0 "
 							   "ORDER BY 1, 3",
-							   1, (Oid[]) {OIDOID}, (Datum[]) {ObjectIdGetDatum(table)}, NULL, true, 0);
-	if (rc != SPI_OK_SELECT)
-		elog(ERROR, "could not read foreign keys: %s", SPI_result_code_string(rc));
+								 1, (Oid[]) {OIDOID}, (Datum[]) {ObjectIdGetDatum(table)}, "foreign keys");
 	tuptable = SPI_tuptable;
 	n = SPI_processed;
 	for (uint64 i = 0; i < n; i++)

@@ -40,12 +40,11 @@ partman_parse_list_values(const PartmanKey *key, Datum list_values, const char *
 {
 	Oid			argtypes[1] = {JSONBOID};
 	Datum		values[1] = {list_values};
-	int			rc;
 	SPITupleTable *tuptable;
 	uint64		nrows;
 	List	   *result = NIL;
 
-	rc = SPI_execute_with_args("SELECT pg_catalog.jsonb_typeof($1), "
+	(void) partman_spi_select("SELECT pg_catalog.jsonb_typeof($1), "
 							   "(SELECT pg_catalog.count(*) FROM pg_catalog.jsonb_each($1) e "
 							   " WHERE CASE WHEN pg_catalog.jsonb_typeof(e.value) OPERATOR(pg_catalog.<>) 'array' THEN true "
 							   "   WHEN pg_catalog.jsonb_array_length(e.value) OPERATOR(pg_catalog.=) 0 THEN true "
@@ -53,9 +52,7 @@ partman_parse_list_values(const PartmanKey *key, Datum list_values, const char *
 							   "   ELSE EXISTS (SELECT FROM pg_catalog.jsonb_array_elements(e.value) x "
 							   "     WHERE pg_catalog.jsonb_typeof(x) OPERATOR(pg_catalog.=) ANY ('{array,object}')) END) "
 							   "WHERE pg_catalog.jsonb_typeof($1) OPERATOR(pg_catalog.=) 'object'",
-							   1, argtypes, values, NULL, true, 0);
-	if (rc != SPI_OK_SELECT)
-		elog(ERROR, "could not read %s: %s", what, SPI_result_code_string(rc));
+								 1, argtypes, values, what);
 	if (SPI_processed == 0 ||
 		strcmp(SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2), "0") != 0)
 		ereport(ERROR,
@@ -63,13 +60,11 @@ partman_parse_list_values(const PartmanKey *key, Datum list_values, const char *
 				 errmsg("%s must be a JSON object that maps each partition suffix to a non-empty array of values", what),
 				 errhint("For example: '{\"americas\": [\"US\", \"CA\"], \"europe\": [\"DE\", \"FR\"]}'.")));
 
-	rc = SPI_execute_with_args("SELECT e.key, pg_catalog.array_agg(v.value ORDER BY v.ord) "
+	(void) partman_spi_select("SELECT e.key, pg_catalog.array_agg(v.value ORDER BY v.ord) "
 							   "FROM pg_catalog.jsonb_each($1) e, "
 							   "LATERAL pg_catalog.jsonb_array_elements_text(e.value) WITH ORDINALITY v(value, ord) "
 							   "GROUP BY e.key ORDER BY e.key",
-							   1, argtypes, values, NULL, true, 0);
-	if (rc != SPI_OK_SELECT)
-		elog(ERROR, "could not read %s: %s", what, SPI_result_code_string(rc));
+								 1, argtypes, values, what);
 	if (SPI_processed == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),

@@ -80,9 +80,8 @@ unique_key_match(Oid parent)
 {
 	Oid			argtypes[1] = {OIDOID};
 	Datum		values[1] = {ObjectIdGetDatum(parent)};
-	int			rc;
 
-	rc = SPI_execute_with_args("SELECT pg_catalog.string_agg(pg_catalog.format('%1$I OPERATOR(pg_catalog.=) ($1).%1$I', a.attname), ' AND ') "
+	(void) partman_spi_select("SELECT pg_catalog.string_agg(pg_catalog.format('%1$I OPERATOR(pg_catalog.=) ($1).%1$I', a.attname), ' AND ') "
 							   "FROM (SELECT i.indexrelid, i.indkey FROM pg_catalog.pg_index i "
 							   "WHERE i.indrelid OPERATOR(pg_catalog.=) $1 AND i.indisunique AND i.indisvalid "
 							   "AND i.indexprs IS NULL AND i.indpred IS NULL "
@@ -91,9 +90,7 @@ unique_key_match(Oid parent)
 							   "ORDER BY i.indisprimary DESC, i.indexrelid LIMIT 1) x "
 							   "JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) $1 "
 							   "AND a.attnum OPERATOR(pg_catalog.=) ANY (x.indkey::pg_catalog.int2[])",
-							   1, argtypes, values, NULL, true, 0);
-	if (rc != SPI_OK_SELECT)
-		elog(ERROR, "could not read the unique key: %s", SPI_result_code_string(rc));
+								 1, argtypes, values, "the unique key");
 	partman_spi_one_row("the unique key", 1);
 	return SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
 }
@@ -129,7 +126,6 @@ open_split(Split *s, Oid partition)
 	ListCell   *lc;
 	int64		first;
 	int64		last;
-	int			rc;
 
 	if (!get_rel_relispartition(partition))
 		ereport(ERROR,
@@ -180,13 +176,11 @@ open_split(Split *s, Oid partition)
 	 * must own the referencing tables.  PostgreSQL 15 cannot add a NOT VALID
 	 * foreign key to a partitioned table, so those are refused.
 	 */
-	rc = SPI_execute_with_args("SELECT c.oid, c.relkind, con.conname FROM pg_catalog.pg_constraint con "
+	(void) partman_spi_select("SELECT c.oid, c.relkind, con.conname FROM pg_catalog.pg_constraint con "
 							   "JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) con.conrelid "
 							   "WHERE con.contype OPERATOR(pg_catalog.=) 'f' "
 							   "AND con.confrelid OPERATOR(pg_catalog.=) $1 AND con.conparentid OPERATOR(pg_catalog.=) 0",
-							   1, (Oid[]) {OIDOID}, (Datum[]) {ObjectIdGetDatum(parent)}, NULL, true, 0);
-	if (rc != SPI_OK_SELECT)
-		elog(ERROR, "could not read pg_constraint: %s", SPI_result_code_string(rc));
+								 1, (Oid[]) {OIDOID}, (Datum[]) {ObjectIdGetDatum(parent)}, "pg_constraint");
 	for (uint64 i = 0; i < SPI_processed; i++)
 	{
 		Oid			referencing = atooid(SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1));
@@ -227,17 +221,13 @@ prepare(Split *s)
 	char	   *mirror_delete = partman_sql_mirror_delete(s->staging_q, s->key_match);
 	char	   *mirror_insert = partman_sql_mirror_insert(s->staging_q, s->columns);
 	Oid			rowtype = get_rel_type_id(s->partition);
-	int			rc;
 
 	partman_ddl_exec(partman_sql_create_staging(s->staging_q, parent_q, key->attname));
 	/* foreign keys, so that each cell has them when it is attached */
-	rc = SPI_execute_with_args("SELECT conname, pg_catalog.pg_get_constraintdef(oid) FROM pg_catalog.pg_constraint "
+	(void) partman_spi_select("SELECT conname, pg_catalog.pg_get_constraintdef(oid) FROM pg_catalog.pg_constraint "
 							   "WHERE conrelid OPERATOR(pg_catalog.=) $1 AND contype OPERATOR(pg_catalog.=) 'f' "
 							   "AND conparentid OPERATOR(pg_catalog.=) 0",
-							   1, (Oid[]) {OIDOID}, (Datum[]) {ObjectIdGetDatum(key->parent)},
-							   NULL, true, 0);
-	if (rc != SPI_OK_SELECT)
-		elog(ERROR, "could not read foreign keys: %s", SPI_result_code_string(rc));
+								 1, (Oid[]) {OIDOID}, (Datum[]) {ObjectIdGetDatum(key->parent)}, "foreign keys");
 	{
 		SPITupleTable *fks = SPI_tuptable;
 		uint64		nfks = SPI_processed;
