@@ -24,7 +24,7 @@ use Test::More;
 use IPC::Run;
 use PartmanTest;
 
-my $readme = -f 'README.md' ? 'README.md' : '../../README.md';
+my $readme = 'README.md';    # prove runs from the top of the tree
 open(my $fh, '<', $readme) or die "cannot open $readme: $!";
 my @lines = <$fh>;
 close($fh);
@@ -64,16 +64,41 @@ for (my $i = 0; $i < @lines; $i++)
 }
 cmp_ok(scalar(@blocks), '>=', 30, 'the README has its examples (' . scalar(@blocks) . ' sql blocks)');
 
-# The cluster `make demo` starts: partman and pg_cron preloaded, pg_cron's
-# jobs in background workers (no TCP login needed), in database postgres.
+# The cluster `make demo` starts (scripts/demo.sh): partman and pg_cron
+# preloaded, pg_cron's jobs in background workers (no TCP login needed), in
+# database postgres, partman's worker every 5 s.  Here the worker keeps to
+# database postgres: the story's database has partman's "now" pinned in its
+# session, and a worker at the real time would change what the story shows.
 my $node = PartmanTest::node(
 	'readme',
 	preload => 'partman,pg_cron',
+	workers => 1,
 	conf => q{
 cron.database_name = 'postgres'
 cron.use_background_workers = on
 max_worker_processes = 20
+partman.bgw_interval = 5
+partman.bgw_databases = 'postgres'
+partman.track_pruning = on
 });
+
+# A new user's path: `make demo` runs scripts/demo.sql in database postgres
+# (its worker waits for a round of partman's worker), then the reader pastes
+# the README's examples, the pg_cron schedule included, as below.
+my ($demo_out, $demo_err) = ('', '');
+my $demo_ok = IPC::Run::run(
+	[ 'psql', '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', $node->connstr('postgres'), '-f', 'scripts/demo.sql' ],
+	'>', \$demo_out, '2>', \$demo_err);
+ok($demo_ok, 'scripts/demo.sql (make demo) runs to its end') or diag $demo_err;
+my @demo_errors = ($demo_err =~ /ERROR:  (.*)/g);
+is(scalar(@demo_errors), 1, 'the demo raises one error') or diag $demo_err;
+like($demo_errors[0] // '', qr/^query would scan all \d+ partitions of table "orders"$/,
+	'it is the guard refusing a full scan, as the \\echo before it announces');
+like($demo_out, qr/-- f when none is yet/, 'the demo explains a worker_woken of f');
+is($node->safe_psql('postgres', q{SELECT count(*) > 0 FROM partman.maintenance_log WHERE action = 'drop'}),
+	't', "partman's worker retired the demo's expired partitions");
+is($node->safe_psql('postgres', q{SELECT count(*) FROM cron.job WHERE jobname = 'partman'}),
+	'1', 'the demo scheduled maintenance with pg_cron');
 
 # One session, the blocks separated by markers.
 my $script = '';
@@ -83,7 +108,7 @@ for my $n (0 .. $#blocks)
 }
 $script .= "\\echo '\@\@end\@\@'\n";
 
-my ($out, $stdout, $stderr) = ('');
+my $out = '';
 # stdout and stderr into one stream, as a terminal shows them
 IPC::Run::run(
 	[ 'psql', '-X', '-d', $node->connstr('postgres') ],
