@@ -109,6 +109,9 @@ SELECT parent, action, count(*) AS partitions, min(lock_mode) AS lock_mode
 
 \echo
 \echo '== the background worker does it: waiting for its round (bgw_interval = 5 s in this demo)'
+\echo '-- wake_worker() asks this database''s worker for a round now: t when a worker is running here,'
+\echo '-- f when none is yet (the launcher starts one within seconds of CREATE EXTENSION partman; its round'
+\echo '-- then comes on its own, every partman.bgw_interval). Either way the wait below sees the round.'
 SELECT partman.wake_worker() AS worker_woken;
 DO $$
 BEGIN
@@ -123,8 +126,11 @@ SELECT parent, action, count(*) AS partitions, max(logged_at) AS at
 
 \echo
 \echo '== pg_cron can run the same maintenance (both never touch one set at once)'
+\echo '-- this cluster preloads pg_cron with cron.database_name = postgres and cron.use_background_workers = on'
+\echo '-- (jobs need no login); for a set in another database: cron.schedule_in_database(..., database)'
 CREATE EXTENSION IF NOT EXISTS pg_cron;
 SELECT cron.schedule('partman', '*/10 * * * *', 'CALL partman.run_maintenance()') AS cron_job;
+SELECT jobid, schedule, command, database FROM cron.job WHERE jobname = 'partman';
 
 \echo
 \echo '== health of every managed set (partman.sets)'
@@ -146,9 +152,12 @@ SELECT relation, partitions_total AS total, partitions_scanned AS scanned, pruni
 \echo
 \echo '== the guard: orders now refuses queries that cannot prune (partman.set_pruning_policy)'
 SELECT partman.set_pruning_policy('public.orders', 'error');
+\echo '-- the next query has no condition on order_date, so it would read every partition: the ERROR'
+\echo '-- below is the guard refusing it, on purpose (DETAIL says why, HINT how to rewrite it)'
 \set ON_ERROR_STOP 0
 SELECT count(*) FROM public.orders WHERE customer_id = 7;
 \set ON_ERROR_STOP 1
+\echo '-- with a condition on the key it prunes to one partition and runs'
 SELECT count(*) AS orders_on_2024_06_15 FROM public.orders WHERE order_date = '2024-06-15';
 SELECT partman.set_pruning_policy('public.orders', 'off');
 SELECT relation, queries, pruned_queries, full_scans, round(avg_partitions_scanned::numeric, 1) AS avg_scanned,
