@@ -45,7 +45,10 @@ CREATE TABLE partman.part_config (
     sub_strategy        pg_catalog.text,
     sub_key             pg_catalog.text,
     sub_list_values     pg_catalog.jsonb,
-    sub_modulus         pg_catalog.int4
+    sub_modulus         pg_catalog.int4,
+    -- RANGE sets by time on an integer key holding Unix epoch time:
+    -- 'seconds' | 'milliseconds' (NULL otherwise; uuid keys hold UUIDv7)
+    epoch               pg_catalog.text
 );
 COMMENT ON TABLE partman.part_config IS 'partman: one row per managed partition set';
 SELECT pg_catalog.pg_extension_config_dump('partman.part_config', '');
@@ -105,11 +108,25 @@ CREATE FUNCTION partman.create_parent(
     time_zone pg_catalog.text DEFAULT 'UTC',
     sub_key pg_catalog.text DEFAULT NULL,
     sub_list_values pg_catalog.jsonb DEFAULT NULL,
-    sub_modulus pg_catalog.int4 DEFAULT NULL)
+    sub_modulus pg_catalog.int4 DEFAULT NULL,
+    epoch pg_catalog.text DEFAULT NULL)
 RETURNS pg_catalog.int4
 LANGUAGE C VOLATILE AS 'MODULE_PATHNAME', 'partman_create_parent';
 COMMENT ON FUNCTION partman.create_parent IS
     'Register a partitioned table with partman and create its partitions';
+
+-- min and max of uuid keys (UUIDv7 sets), which PostgreSQL 15 lacks; the sort
+-- operator lets an index on the key answer them.
+CREATE FUNCTION partman._uuid_smaller(pg_catalog.uuid, pg_catalog.uuid) RETURNS pg_catalog.uuid
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'partman_uuid_smaller';
+CREATE FUNCTION partman._uuid_larger(pg_catalog.uuid, pg_catalog.uuid) RETURNS pg_catalog.uuid
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'partman_uuid_larger';
+CREATE AGGREGATE partman._uuid_min(pg_catalog.uuid) (
+    SFUNC = partman._uuid_smaller, STYPE = pg_catalog.uuid,
+    COMBINEFUNC = partman._uuid_smaller, SORTOP = OPERATOR(pg_catalog.<), PARALLEL = SAFE);
+CREATE AGGREGATE partman._uuid_max(pg_catalog.uuid) (
+    SFUNC = partman._uuid_larger, STYPE = pg_catalog.uuid,
+    COMBINEFUNC = partman._uuid_larger, SORTOP = OPERATOR(pg_catalog.>), PARALLEL = SAFE);
 
 CREATE FUNCTION partman.undo_parent(parent pg_catalog.regclass)
 RETURNS void

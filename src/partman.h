@@ -85,6 +85,19 @@ typedef enum GridKind
 } GridKind;
 
 /*
+ * How a time grid's instants are written in a key that is not a time type:
+ * Unix epoch seconds or milliseconds in an integer key, or the 48-bit
+ * millisecond timestamp of a UUIDv7 key (its other bits zero in bounds).
+ */
+typedef enum TimeEncoding
+{
+	TIME_NATIVE,				/* timestamptz, timestamp, date, or an integer grid */
+	TIME_EPOCH_SECONDS,
+	TIME_EPOCH_MILLISECONDS,
+	TIME_UUIDV7
+} TimeEncoding;
+
+/*
  * A RANGE grid: cell k covers [bound(k), bound(k + 1)).  Time cells are laid
  * out in local wall-clock time of the set's zone and mapped to instants only
  * at the end, so calendar units follow DST and names stay unique.
@@ -95,6 +108,7 @@ typedef struct RangeGrid
 	Oid			keytype;
 	int64		step;			/* months, days, microseconds or integer width */
 	pg_tz	   *tz;				/* zone that aligns time cells */
+	TimeEncoding encoding;		/* time grids on integer and uuid keys */
 } RangeGrid;
 
 typedef struct PartmanBound
@@ -125,6 +139,7 @@ typedef struct PartmanConfig
 	char	   *retention_action;
 	char	   *retention_schema;
 	char	   *time_zone;
+	char	   *epoch;			/* 'seconds' | 'milliseconds' | NULL */
 	bool		default_partition;
 	char	   *require_filter;
 	int			max_rescue_rows;

@@ -18,6 +18,14 @@
  *	  empty; partman skips them.
  * The session's TimeZone setting is never used.
  *
+ * Time grids on keys that are not time types (integer keys holding Unix
+ * epoch seconds or milliseconds, uuid keys holding UUIDv7 values) are the
+ * grids of a timestamptz key: their instants are only written in the key's
+ * form at the end (encode_instant), and key values read back as instants
+ * (decode_instant).  A UUIDv7 bound is the UUID whose 48-bit big-endian
+ * millisecond timestamp is the instant and whose other bits are zero, so
+ * every UUIDv7 of that millisecond or later sorts at or after it.
+ *
  *-------------------------------------------------------------------------
  */
 #include "partman.h"
@@ -34,10 +42,14 @@
 #include "utils/lsyscache.h"
 #include "utils/numeric.h"
 #include "utils/timestamp.h"
+#include "utils/uuid.h"
 
 /* seconds between the Unix epoch and PostgreSQL's 2000-01-01 epoch */
 #define EPOCH_DIFF_SECS \
 	((pg_time_t) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * SECS_PER_DAY)
+
+/* the largest 48-bit millisecond timestamp of a UUIDv7 */
+#define UUIDV7_MAX_MS		((INT64CONST(1) << 48) - 1)
 
 /* 2000-01-03 was a Monday: weekly cells start on Mondays */
 #define FIRST_MONDAY_DAY	2
@@ -144,6 +156,170 @@ wall_to_instant(Timestamp wall, pg_tz *tz)
 }
 
 /* ---------------------------------------------------------------------
+ * Instants in keys that are not time types
+ * ---------------------------------------------------------------------
+ */
+
+/* Key units (seconds or milliseconds) per microsecond divisor. */
+static int64
+encoding_scale(const RangeGrid *grid)
+{
+	return grid->encoding == TIME_EPOCH_SECONDS ? USECS_PER_SEC : 1000;
+}
+
+/*
+ * encode_instant
+ *		Instant t as a value of the key: epoch seconds or milliseconds
+ *		(rounded down), or the UUIDv7 of its millisecond with all other bits
+ *		zero.
+ */
+static Datum
+encode_instant(const RangeGrid *grid, TimestampTz t)
+{
+	int64		scale = encoding_scale(grid);
+	int64		units = floor_div(t, scale) + EPOCH_DIFF_SECS * (USECS_PER_SEC / scale);
+
+	switch (grid->keytype)
+	{
+		case UUIDOID:
+			{
+				pg_uuid_t  *uuid = palloc0(sizeof(pg_uuid_t));
+
+				if (units < 0 || units > UUIDV7_MAX_MS)
+					bound_out_of_range();
+				for (int i = 0; i < 6; i++)
+					uuid->data[i] = (unsigned char) (units >> (8 * (5 - i)));
+				return UUIDPGetDatum(uuid);
+			}
+		case INT4OID:
+			if (units < PG_INT32_MIN || units > PG_INT32_MAX)
+				bound_out_of_range();
+			return Int32GetDatum((int32) units);
+		case INT8OID:
+			return Int64GetDatum(units);
+		case NUMERICOID:
+			return NumericGetDatum(int64_to_numeric(units));
+	}
+	elog(ERROR, "unsupported key type %u", grid->keytype);
+	return (Datum) 0;
+}
+
+/*
+ * decode_instant
+ *		The instant a key value holds: the start of its second or millisecond
+ *		(so it lies in the same cell as the value), ERROR when it is not a
+ *		timestamp PostgreSQL can hold.
+ */
+static TimestampTz
+decode_instant(const RangeGrid *grid, Datum value)
+{
+	int64		scale = encoding_scale(grid);
+	int64		units = 0;
+	TimestampTz t;
+
+	switch (grid->keytype)
+	{
+		case UUIDOID:
+			{
+				pg_uuid_t  *uuid = DatumGetUUIDP(value);
+
+				for (int i = 0; i < 6; i++)
+					units = (units << 8) | uuid->data[i];
+				break;
+			}
+		case INT4OID:
+			units = DatumGetInt32(value);
+			break;
+		case INT8OID:
+			units = DatumGetInt64(value);
+			break;
+		case NUMERICOID:
+			{
+				Numeric		num = DatumGetNumeric(value);
+
+				if (numeric_is_nan(num) || numeric_is_inf(num))
+					bound_out_of_range();
+				units = DatumGetInt64(DirectFunctionCall1(numeric_int8,
+														  DirectFunctionCall1(numeric_floor, value)));
+				break;
+			}
+		default:
+			elog(ERROR, "unsupported key type %u", grid->keytype);
+	}
+	if (pg_sub_s64_overflow(units, EPOCH_DIFF_SECS * (USECS_PER_SEC / scale), &units) ||
+		pg_mul_s64_overflow(units, scale, &t) || !IS_VALID_TIMESTAMP(t))
+		bound_out_of_range();
+	return t;
+}
+
+/*
+ * The instants the key can write, as [*min, *max]: UUIDv7 timestamps start
+ * at the Unix epoch and end 2^48 milliseconds later; an integer holds epoch
+ * seconds from 1901 to 2038; bigint and numeric hold every timestamp.
+ * Returns false when the key holds every timestamp.
+ */
+static bool
+encoding_limits(const RangeGrid *grid, TimestampTz *min, TimestampTz *max)
+{
+	int64		scale = encoding_scale(grid);
+	int64		shift = EPOCH_DIFF_SECS * (USECS_PER_SEC / scale);
+
+	switch (grid->keytype)
+	{
+		case UUIDOID:
+			*min = (0 - shift) * scale;
+			*max = (UUIDV7_MAX_MS - shift) * scale;
+			return true;
+		case INT4OID:
+			*min = ((int64) PG_INT32_MIN - shift) * scale;
+			*max = ((int64) PG_INT32_MAX - shift) * scale;
+			return true;
+	}
+	return false;
+}
+
+/*
+ * time_encoding
+ *		How a key writes a time grid's instants: uuid keys hold UUIDv7 values;
+ *		epoch ('seconds' | 'milliseconds', or NULL) applies to integer keys
+ *		wide enough to hold it.
+ */
+static TimeEncoding
+time_encoding(const PartmanKey *key, const char *epoch)
+{
+	bool		ms;
+
+	if (epoch == NULL)
+		return key->typid == UUIDOID ? TIME_UUIDV7 : TIME_NATIVE;
+	if (strcmp(epoch, "seconds") != 0 && strcmp(epoch, "milliseconds") != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid epoch \"%s\"", epoch),
+				 errhint("Use 'seconds' or 'milliseconds'.")));
+	ms = strcmp(epoch, "milliseconds") == 0;
+	if (key->typid == INT8OID || key->typid == NUMERICOID ||
+		(key->typid == INT4OID && !ms))
+		return ms ? TIME_EPOCH_MILLISECONDS : TIME_EPOCH_SECONDS;
+	if (key->typid == INT2OID || key->typid == INT4OID)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("epoch \"%s\" does not fit partition key column \"%s\" of type %s",
+						epoch, key->attname, format_type_be(key->typid)),
+				 errdetail("Type %s holds Unix epoch %s for less than %s.",
+						   format_type_be(key->typid), epoch,
+						   key->typid == INT2OID ? "a day" : "a month"),
+				 errhint("Use a bigint key.")));
+	ereport(ERROR,
+			(errcode(ERRCODE_DATATYPE_MISMATCH),
+			 errmsg("epoch applies only to integer keys, and partition key column \"%s\" is of type %s",
+					key->attname, format_type_be(key->typid)),
+			 errhint("%s", key->typid == UUIDOID ?
+					 "A uuid key holds UUIDv7 values: omit epoch." :
+					 "Omit epoch for a key of a time type.")));
+	return TIME_NATIVE;			/* keep compiler quiet */
+}
+
+/* ---------------------------------------------------------------------
  * Parsing intervals and zones
  * ---------------------------------------------------------------------
  */
@@ -238,6 +414,10 @@ parse_time_grid(const PartmanKey *key, const char *interval, RangeGrid *grid)
 
 	if (looks_like_integer(text))
 		interval_mismatch(key, interval,
+						  grid->encoding == TIME_UUIDV7 ?
+						  "A uuid key holds UUIDv7 values, partitioned by time: give an interval such as '1 day', '1 month' or '15 minutes'." :
+						  grid->encoding != TIME_NATIVE ?
+						  "A key holding epoch time is partitioned by time: give an interval such as '1 day', '1 month' or '15 minutes'." :
 						  "For a time key, give an interval such as '1 day', '1 month' or '15 minutes'.");
 	iv = DatumGetIntervalP(DirectFunctionCall3(interval_in,
 											   CStringGetDatum(text),
@@ -282,30 +462,33 @@ parse_time_grid(const PartmanKey *key, const char *interval, RangeGrid *grid)
 
 /*
  * partman_parse_grid
- *		Build the grid of a RANGE set from its key, interval and time zone,
- *		or raise an ERROR that says what does not fit.
+ *		Build the grid of a RANGE set from its key, interval, time zone and
+ *		epoch (NULL unless an integer key holds epoch time), or raise an
+ *		ERROR that says what does not fit.
  */
 void
 partman_parse_grid(const PartmanKey *key, const char *interval,
-				   const char *time_zone, RangeGrid *grid)
+				   const char *time_zone, const char *epoch, RangeGrid *grid)
 {
 	memset(grid, 0, sizeof(*grid));
 	grid->keytype = key->typid;
 	grid->tz = partman_lookup_zone(time_zone);
 
-	if (!is_time_type(key->typid) && !is_integer_type(key->typid))
+	if (!is_time_type(key->typid) && !is_integer_type(key->typid) &&
+		key->typid != UUIDOID)
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 				 errmsg("RANGE sets on type %s are not supported",
 						format_type_be(key->typid)),
-				 errdetail("partman makes RANGE partitions on timestamptz, timestamp, date, smallint, integer, bigint and numeric keys.")));
+				 errdetail("partman makes RANGE partitions on timestamptz, timestamp, date, smallint, integer, bigint, numeric and uuid (UUIDv7) keys.")));
+	grid->encoding = time_encoding(key, epoch);
 	if (interval == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("a RANGE set needs an interval"),
 				 errhint("Pass \"interval\" => '1 day' for a time key or '100000' for an integer key.")));
 
-	if (is_integer_type(key->typid))
+	if (is_integer_type(key->typid) && grid->encoding == TIME_NATIVE)
 		parse_integer_grid(key, interval, grid);
 	else
 		parse_time_grid(key, interval, grid);
@@ -400,6 +583,27 @@ wall_cell(const RangeGrid *grid, Timestamp wall)
 	return 0;
 }
 
+/* The instant cell k starts (time grids of instants). */
+static TimestampTz
+cell_instant(const RangeGrid *grid, int64 cell)
+{
+	return wall_to_instant(cell_wall(grid, cell), grid->tz);
+}
+
+/* The cell that holds instant t (time grids of instants). */
+static int64
+instant_cell(const RangeGrid *grid, TimestampTz t)
+{
+	int64		cell = wall_cell(grid, instant_to_wall(t, grid->tz));
+
+	/* the wall-clock guess can be one cell off around DST changes */
+	while (cell_instant(grid, cell + 1) <= t)
+		cell++;
+	while (cell_instant(grid, cell) > t)
+		cell--;
+	return cell;
+}
+
 /*
  * partman_grid_bound
  *		The lower bound of cell k (and so the upper bound of cell k - 1), as a
@@ -410,6 +614,8 @@ partman_grid_bound(const RangeGrid *grid, int64 cell)
 {
 	int64		value;
 
+	if (grid->encoding != TIME_NATIVE)
+		return encode_instant(grid, wall_to_instant(cell_wall(grid, cell), grid->tz));
 	switch (grid->keytype)
 	{
 		case TIMESTAMPTZOID:
@@ -463,9 +669,18 @@ partman_grid_span(const RangeGrid *grid, int64 *first, int64 *last)
 
 	if (grid->kind != GRID_INTEGER)
 	{
+		TimestampTz lo;
+		TimestampTz hi;
+
 		/* the cells that start from the first year up to the last one */
 		*first = wall_cell(grid, year_wall(GRID_FIRST_YEAR) - 1) + 1;
 		*last = wall_cell(grid, year_wall(GRID_LAST_YEAR)) - 1;
+		/* and whose bounds the key can write */
+		if (grid->encoding != TIME_NATIVE && encoding_limits(grid, &lo, &hi))
+		{
+			*first = Max(*first, instant_cell(grid, lo) + 1);
+			*last = Min(*last, instant_cell(grid, hi) - 1);
+		}
 		return;
 	}
 	switch (grid->keytype)
@@ -493,30 +708,21 @@ partman_grid_span(const RangeGrid *grid, int64 *first, int64 *last)
 bool
 partman_grid_cell_empty(const RangeGrid *grid, int64 cell)
 {
-	if (grid->keytype != TIMESTAMPTZOID)
+	if (grid->keytype != TIMESTAMPTZOID && grid->encoding == TIME_NATIVE)
 		return false;
-	return DatumGetTimestampTz(partman_grid_bound(grid, cell)) ==
-		DatumGetTimestampTz(partman_grid_bound(grid, cell + 1));
+	return cell_instant(grid, cell) == cell_instant(grid, cell + 1);
 }
 
 /* The cell that holds a key value. */
 int64
 partman_grid_cell_of(const RangeGrid *grid, Datum value)
 {
+	if (grid->encoding != TIME_NATIVE)
+		return instant_cell(grid, decode_instant(grid, value));
 	switch (grid->keytype)
 	{
 		case TIMESTAMPTZOID:
-			{
-				TimestampTz t = DatumGetTimestampTz(value);
-				int64		cell = wall_cell(grid, instant_to_wall(t, grid->tz));
-
-				/* the wall-clock guess can be one cell off around DST changes */
-				while (DatumGetTimestampTz(partman_grid_bound(grid, cell + 1)) <= t)
-					cell++;
-				while (DatumGetTimestampTz(partman_grid_bound(grid, cell)) > t)
-					cell--;
-				return cell;
-			}
+			return instant_cell(grid, DatumGetTimestampTz(value));
 		case TIMESTAMPOID:
 			return wall_cell(grid, DatumGetTimestamp(value));
 		case DATEOID:
@@ -553,6 +759,8 @@ partman_grid_now_cell(const RangeGrid *grid)
 	TimestampTz now = partman_now();
 	Timestamp	wall;
 
+	if (grid->encoding != TIME_NATIVE)
+		return instant_cell(grid, now);
 	switch (grid->keytype)
 	{
 		case TIMESTAMPTZOID:
@@ -756,7 +964,7 @@ partman_value_suffix(const PartmanKey *key, Datum value, pg_tz *zone)
 
 /*
  * partman_time_threshold
- *		now - retention, as a value of the (time) key type: calendar units
+ *		now - retention, as a value of the (time) key's type: calendar units
  *		are subtracted in the set's zone, so '1 month' means a calendar month
  *		there.  Partitions whose upper bound is at or before it are expired.
  */
@@ -768,7 +976,7 @@ partman_time_threshold(const RangeGrid *grid, const char *retention)
 	TimestampTz now = partman_now();
 	Timestamp	wall;
 
-	switch (grid->keytype)
+	switch (grid->encoding != TIME_NATIVE ? TIMESTAMPTZOID : grid->keytype)
 	{
 		case TIMESTAMPTZOID:
 			{
@@ -786,6 +994,9 @@ partman_time_threshold(const RangeGrid *grid, const char *retention)
 					session_timezone = save_tz;
 				}
 				PG_END_TRY();
+				/* rounded down, so no partition expires early */
+				if (grid->encoding != TIME_NATIVE)
+					return encode_instant(grid, DatumGetTimestampTz(result));
 				return result;
 			}
 		case TIMESTAMPOID:

@@ -17,7 +17,8 @@
  * ---------------------------------------------------------------------
  */
 extern void partman_parse_grid(const PartmanKey *key, const char *interval,
-							   const char *time_zone, RangeGrid *grid);
+							   const char *time_zone, const char *epoch,
+							   RangeGrid *grid);
 extern pg_tz *partman_lookup_zone(const char *time_zone);
 extern int64 partman_grid_cell_of(const RangeGrid *grid, Datum value);
 extern void partman_grid_span(const RangeGrid *grid, int64 *first, int64 *last);

@@ -170,12 +170,15 @@ partman_parse_storage(const char *text)
 	return defs;
 }
 
-/* Positive retention: an interval for time keys, an integer for integer keys. */
+/*
+ * Positive retention: an interval for sets by time (time keys, and keys
+ * holding epoch time or UUIDv7 values), an integer for integer keys.
+ */
 static void
-validate_retention(const PartmanKey *key, const char *retention)
+validate_retention(const PartmanKey *key, const char *epoch, const char *retention)
 {
 	if (key->typid == TIMESTAMPTZOID || key->typid == TIMESTAMPOID ||
-		key->typid == DATEOID)
+		key->typid == DATEOID || key->typid == UUIDOID || epoch != NULL)
 	{
 		Interval   *iv = DatumGetIntervalP(DirectFunctionCall3(interval_in,
 															   CStringGetDatum(retention),
@@ -294,12 +297,17 @@ partman_validate_config(const PartmanConfig *cfg, const PartmanKey *key)
 	{
 		RangeGrid	grid;
 
-		partman_parse_grid(key, cfg->interval, cfg->time_zone, &grid);
+		partman_parse_grid(key, cfg->interval, cfg->time_zone, cfg->epoch, &grid);
 	}
 	else if (cfg->interval != NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("interval applies only to RANGE sets, and table \"%s\" is partitioned by %s",
+						key->relname, partman_strategy_keyword(key->strategy))));
+	else if (cfg->epoch != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("epoch applies only to RANGE sets, and table \"%s\" is partitioned by %s",
 						key->relname, partman_strategy_keyword(key->strategy))));
 
 	/* maintenance keeps a default partition when this is on */
@@ -322,7 +330,7 @@ partman_validate_config(const PartmanConfig *cfg, const PartmanKey *key)
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("retention applies only to RANGE sets, and table \"%s\" is partitioned by %s",
 							key->relname, partman_strategy_keyword(key->strategy))));
-		validate_retention(key, cfg->retention);
+		validate_retention(key, cfg->epoch, cfg->retention);
 	}
 	if (cfg->retention_action == NULL ||
 		(strcmp(cfg->retention_action, "drop") != 0 &&
@@ -407,6 +415,7 @@ config_from_tuple(HeapTuple tuple, TupleDesc desc, PartmanConfig *cfg)
 	cfg->retention_action = text_column(tuple, desc, "retention_action");
 	cfg->retention_schema = text_column(tuple, desc, "retention_schema");
 	cfg->time_zone = text_column(tuple, desc, "time_zone");
+	cfg->epoch = text_column(tuple, desc, "epoch");
 	d = binary_column(tuple, desc, "default_partition", &isnull);
 	cfg->default_partition = !isnull && DatumGetBool(d);
 	cfg->require_filter = text_column(tuple, desc, "require_filter");
@@ -475,10 +484,10 @@ partman_config_exists(Oid parent)
 void
 partman_config_insert(const PartmanConfig *cfg)
 {
-	Oid			argtypes[14] = {REGCLASSOID, TEXTOID, TEXTOID, TEXTOID, INT4OID,
-	TEXTOID, TEXTOID, NAMEOID, TEXTOID, BOOLOID, TEXTOID, TEXTOID, TEXTOID, INT4OID};
-	Datum		values[14];
-	char		nulls[14];
+	Oid			argtypes[15] = {REGCLASSOID, TEXTOID, TEXTOID, TEXTOID, INT4OID,
+	TEXTOID, TEXTOID, NAMEOID, TEXTOID, BOOLOID, TEXTOID, TEXTOID, TEXTOID, INT4OID, TEXTOID};
+	Datum		values[15];
+	char		nulls[15];
 
 	memset(nulls, ' ', sizeof(nulls));
 	values[0] = ObjectIdGetDatum(cfg->parent);
@@ -516,13 +525,17 @@ partman_config_insert(const PartmanConfig *cfg)
 		values[13] = Int32GetDatum(cfg->sub_modulus);
 	else
 		nulls[13] = 'n';
+	if (cfg->epoch)
+		values[14] = CStringGetTextDatum(cfg->epoch);
+	else
+		nulls[14] = 'n';
 
 	/* the caller's ownership of the parent is checked: PUBLIC may not INSERT */
 	partman_catalog_write("part_config", "INSERT INTO partman.part_config (parent, strategy, key, \"interval\", "
 						  "premake, retention, retention_action, retention_schema, time_zone, "
-						  "default_partition, sub_strategy, sub_key, sub_list_values, sub_modulus) "
-						  "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::pg_catalog.jsonb, $14)",
-						  14, argtypes, values, nulls, SPI_OK_INSERT);
+						  "default_partition, sub_strategy, sub_key, sub_list_values, sub_modulus, epoch) "
+						  "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::pg_catalog.jsonb, $14, $15)",
+						  15, argtypes, values, nulls, SPI_OK_INSERT);
 }
 
 /* Delete parent's row; the caller checked its ownership (PUBLIC may not DELETE). */
@@ -572,7 +585,8 @@ open_grid(PartmanSet *set)
 	if (set->managed && set->key.strategy == PARTITION_STRATEGY_RANGE &&
 		set->cfg.interval != NULL)
 	{
-		partman_parse_grid(&set->key, set->cfg.interval, set->cfg.time_zone, &set->grid);
+		partman_parse_grid(&set->key, set->cfg.interval, set->cfg.time_zone, set->cfg.epoch,
+						   &set->grid);
 		set->has_grid = true;
 		set->zone = set->grid.tz;
 	}
@@ -890,6 +904,7 @@ partman_config_guard(PG_FUNCTION_ARGS)
 			key_follows &&
 			same_text(oldcfg.interval, newcfg.interval) &&
 			same_text(oldcfg.time_zone, newcfg.time_zone) &&
+			same_text(oldcfg.epoch, newcfg.epoch) &&
 			same_text(oldcfg.sub_strategy, newcfg.sub_strategy) &&
 			sub_key_follows &&
 			same_settings(&oldcfg, &newcfg))
@@ -903,10 +918,11 @@ partman_config_guard(PG_FUNCTION_ARGS)
 			!same_text(oldcfg.strategy, newcfg.strategy) ||
 			!key_follows ||
 			!same_text(oldcfg.interval, newcfg.interval) ||
-			!same_text(oldcfg.time_zone, newcfg.time_zone))
+			!same_text(oldcfg.time_zone, newcfg.time_zone) ||
+			!same_text(oldcfg.epoch, newcfg.epoch))
 			ereport(ERROR,
 					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-					 errmsg("parent, strategy, key, interval and time_zone of a partition set cannot be changed"),
+					 errmsg("parent, strategy, key, interval, time_zone and epoch of a partition set cannot be changed"),
 					 errdetail("The existing partitions of table \"%s\" were made with them.",
 							   key.relname),
 					 errhint("Call partman.undo_parent and partman.create_parent to start a new set.")));
@@ -1034,6 +1050,7 @@ partman_setting(const char *name)
 		if (strcmp(name, settable[i].name) == 0)
 			return i;
 	if (strcmp(name, "interval") == 0 || strcmp(name, "time_zone") == 0 ||
+		strcmp(name, "epoch") == 0 ||
 		strcmp(name, "strategy") == 0 || strcmp(name, "key") == 0 ||
 		strcmp(name, "parent") == 0 || strcmp(name, "sub_strategy") == 0 ||
 		strcmp(name, "sub_key") == 0)

@@ -13,12 +13,25 @@
 
 #include "access/htup_details.h"
 #include "catalog/pg_attribute.h"
+#include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "lib/stringinfo.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/datum.h"
 #include "utils/syscache.h"
+
+
+/*
+ * min(key) or max(key): PostgreSQL 15 has neither for uuid, so uuid keys use
+ * partman's (with the same sort operator, so an index answers them too).
+ */
+static char *
+key_aggregate(const PartmanKey *key, const char *which)
+{
+	return psprintf("%s%s(%s)", key->typid == UUIDOID ? "partman._uuid_" : "pg_catalog.",
+					which, quote_identifier(key->attname));
+}
 
 /*
  * partman_column_list
@@ -189,10 +202,11 @@ partman_count_strays(const PartmanKey *key, const char *table, const PartmanBoun
 	rc = SPI_execute(psprintf("SELECT pg_catalog.count(*) FILTER (WHERE %s IS NULL), "
 							  "pg_catalog.count(*) FILTER (WHERE %s), "
 							  "pg_catalog.count(*) FILTER (WHERE %s), "
-							  "(pg_catalog.min(%s) FILTER (WHERE %s))::pg_catalog.text, "
-							  "(pg_catalog.max(%s) FILTER (WHERE %s))::pg_catalog.text "
+							  "(%s FILTER (WHERE %s))::pg_catalog.text, "
+							  "(%s FILTER (WHERE %s))::pg_catalog.text "
 							  "FROM ONLY %s WHERE %s",
-							  col, below_cond, above_cond, col, below_cond, col, above_cond,
+							  col, below_cond, above_cond, key_aggregate(key, "min"), below_cond,
+							  key_aggregate(key, "max"), above_cond,
 							  table, partman_range_exclusion(key, reach)),
 					 false, 1);
 	if (rc != SPI_OK_SELECT || SPI_processed != 1)
@@ -269,7 +283,6 @@ bool
 partman_key_range(const PartmanKey *key, const char *table, const char *condition,
 				  bool one_scan, Datum *min, Datum *max)
 {
-	const char *col = quote_identifier(key->attname);
 	const char *where = condition ? " WHERE " : "";
 	const char *cond = condition ? condition : "";
 	bool		isnull;
@@ -277,12 +290,14 @@ partman_key_range(const PartmanKey *key, const char *table, const char *conditio
 	int			rc;
 
 	if (one_scan)
-		rc = SPI_execute(psprintf("SELECT pg_catalog.min(%s), pg_catalog.max(%s) FROM ONLY %s%s%s",
-								  col, col, table, where, cond), false, 1);
+		rc = SPI_execute(psprintf("SELECT %s, %s FROM ONLY %s%s%s",
+								  key_aggregate(key, "min"), key_aggregate(key, "max"),
+								  table, where, cond), false, 1);
 	else
-		rc = SPI_execute(psprintf("SELECT (SELECT pg_catalog.min(%s) FROM ONLY %s%s%s), "
-								  "(SELECT pg_catalog.max(%s) FROM ONLY %s%s%s)",
-								  col, table, where, cond, col, table, where, cond), false, 1);
+		rc = SPI_execute(psprintf("SELECT (SELECT %s FROM ONLY %s%s%s), "
+								  "(SELECT %s FROM ONLY %s%s%s)",
+								  key_aggregate(key, "min"), table, where, cond,
+								  key_aggregate(key, "max"), table, where, cond), false, 1);
 	if (rc != SPI_OK_SELECT)
 		elog(ERROR, "could not read the key range of %s: %s", table, SPI_result_code_string(rc));
 	partman_spi_one_row("the key range", 2);
@@ -313,11 +328,12 @@ partman_default_batch_keys(const PartmanKey *key, const char *table, const char 
 	Datum		d;
 	int			rc;
 
-	rc = SPI_execute(psprintf("SELECT (SELECT pg_catalog.min(%s) FROM ONLY %s WHERE %s), "
-							  "(SELECT pg_catalog.max(%s) FROM ONLY %s WHERE %s), "
+	rc = SPI_execute(psprintf("SELECT (SELECT %s FROM ONLY %s WHERE %s), "
+							  "(SELECT %s FROM ONLY %s WHERE %s), "
 							  "EXISTS (SELECT FROM ONLY %s WHERE %s), "
 							  "(SELECT %s FROM ONLY %s WHERE %s ORDER BY 1 OFFSET %d LIMIT 1)",
-							  col, table, placeable, col, table, placeable,
+							  key_aggregate(key, "min"), table, placeable,
+							  key_aggregate(key, "max"), table, placeable,
 							  table, stray, col, table, placeable, offset),
 					 false, 1);
 	if (rc != SPI_OK_SELECT)
@@ -353,8 +369,8 @@ partman_max_key_between(const PartmanKey *key, Datum lower, Datum upper, Datum *
 	Datum		max;
 	int			rc;
 
-	rc = SPI_execute_with_args(psprintf("SELECT pg_catalog.max(%s) FROM %s WHERE %s OPERATOR(pg_catalog.>=) $1 AND %s OPERATOR(pg_catalog.<) $2",
-										col, partman_qualified_in(key->nspname, key->relname),
+	rc = SPI_execute_with_args(psprintf("SELECT %s FROM %s WHERE %s OPERATOR(pg_catalog.>=) $1 AND %s OPERATOR(pg_catalog.<) $2",
+										key_aggregate(key, "max"), partman_qualified_in(key->nspname, key->relname),
 										col, col),
 							   2, argtypes, values, NULL, false, 1);
 	if (rc != SPI_OK_SELECT)

@@ -6,7 +6,11 @@
  *
  * pg_partman's configuration is read from its part_config table (the
  * extension's, or a copy of it; see catalog/pg_partman.c), and 4.7.2 is the
- * version tested.  Existing partitions
+ * version tested; 5.x's columns are read when present (a copy of 5.x's
+ * part_config is tested).  Sets by time on integer keys holding epoch
+ * seconds or milliseconds keep their epoch, and 5.x's sets on uuid keys
+ * with its uuid7_time_encoder become partman's UUIDv7 sets.  Existing
+ * partitions
  * keep their pg_partman names: partman finds partitions by their bounds,
  * never by name, so only the partitions it makes later get partman's names.
  * Each set is adopted in its own subtransaction, so one that cannot be
@@ -48,6 +52,12 @@ enum
 	F_AUTOMATIC,
 	F_PUBLICATIONS,
 	F_INHERIT_PRIVILEGES,
+	/* pg_partman 5.x */
+	F_TIME_ENCODER,
+	F_DATE_TRUNC,
+	F_IGNORE_DEFAULT,
+	F_MAINTENANCE_ORDER,
+	F_KEEP_PUBLICATION,
 	F_SUB_PARENT,
 	F_COUNT
 };
@@ -57,7 +67,9 @@ static const char *const columns[F_SUB_PARENT] = {
 	"parent_table", "control", "partition_type", "partition_interval", "premake", "retention",
 	"retention_keep_table", "retention_keep_index", "retention_schema", "epoch",
 	"template_table", "constraint_cols", "infinite_time_partitions", "automatic_maintenance",
-	"publications", "inherit_privileges"
+	"publications", "inherit_privileges",
+	"time_encoder", "date_trunc_interval", "ignore_default_data", "maintenance_order",
+	"retention_keep_publication"
 };
 
 typedef struct OldSet
@@ -81,7 +93,7 @@ is_true(const char *value)
  * of its day, most often the server's, and else UTC.  NULL if none fits.
  */
 static const char *
-aligned_zone(const PartmanKey *key, const char *interval)
+aligned_zone(const PartmanKey *key, const char *interval, const char *epoch)
 {
 	const char *zones[2] = {GetConfigOption("TimeZone", false, false), "UTC"};
 	Datum		lower;
@@ -106,7 +118,7 @@ aligned_zone(const PartmanKey *key, const char *interval)
 		RangeGrid	grid;
 		int64		cell;
 
-		partman_parse_grid(key, interval, zones[i], &grid);
+		partman_parse_grid(key, interval, zones[i], epoch, &grid);
 		if (grid.kind == GRID_INTEGER)
 			return "UTC";		/* integer cells do not depend on a zone */
 		if (!found)
@@ -129,6 +141,7 @@ adopt_one(void *arg)
 	PartmanKey	key;
 	PartmanConfig cfg;
 	const char *zone;
+	const char *epoch = NULL;
 
 	if (f[F_TYPE] == NULL || (strcmp(f[F_TYPE], "native") != 0 && strcmp(f[F_TYPE], "range") != 0))
 		ereport(ERROR,
@@ -136,10 +149,14 @@ adopt_one(void *arg)
 				 errmsg("partition_type %s: only native RANGE sets can be adopted",
 						f[F_TYPE] ? f[F_TYPE] : "NULL")));
 	if (f[F_EPOCH] != NULL && strcmp(f[F_EPOCH], "none") != 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("epoch %s: partman partitions time and integer keys, not epoch numbers",
-						f[F_EPOCH])));
+	{
+		if (strcmp(f[F_EPOCH], "seconds") != 0 && strcmp(f[F_EPOCH], "milliseconds") != 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("epoch %s: partman partitions integer keys holding epoch seconds or milliseconds only",
+							f[F_EPOCH])));
+		epoch = f[F_EPOCH];
+	}
 	if (is_true(f[F_SUB_PARENT]))
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
@@ -160,8 +177,17 @@ adopt_one(void *arg)
 		ereport(ERROR,
 				(errcode(ERRCODE_DUPLICATE_OBJECT),
 				 errmsg("table %s is already managed by partman", f[F_PARENT])));
+	/* 5.x: only its own UUIDv7 encoder matches a grid partman knows */
+	if (f[F_TIME_ENCODER] != NULL &&
+		(key.typid != UUIDOID ||
+		 strcmp(strrchr(f[F_TIME_ENCODER], '.') ? strrchr(f[F_TIME_ENCODER], '.') + 1 :
+				f[F_TIME_ENCODER], "uuid7_time_encoder") != 0))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("time_encoder %s: partman partitions by time only keys of time types, integer keys holding epoch time and uuid keys holding UUIDv7 values",
+						f[F_TIME_ENCODER])));
 
-	zone = aligned_zone(&key, f[F_INTERVAL]);
+	zone = aligned_zone(&key, f[F_INTERVAL], epoch);
 	if (zone == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
@@ -183,6 +209,7 @@ adopt_one(void *arg)
 	if (strcmp(cfg.retention_action, "archive") != 0)
 		cfg.retention_schema = NULL;
 	cfg.time_zone = pstrdup(zone);
+	cfg.epoch = epoch ? pstrdup(epoch) : NULL;
 	cfg.default_partition = OidIsValid(partman_default_partition(parent));
 	cfg.require_filter = "off";
 	partman_validate_config(&cfg, &key);
@@ -195,8 +222,13 @@ adopt_one(void *arg)
 							   psprintf("retention %s (%s%s%s)", cfg.retention, cfg.retention_action,
 										cfg.retention_schema ? " to " : "",
 										cfg.retention_schema ? cfg.retention_schema : ""));
-	if (key.typid == TIMESTAMPTZOID)
+	if (key.typid == TIMESTAMPTZOID || key.typid == UUIDOID || epoch != NULL)
 		old->carried = lappend(old->carried, psprintf("time_zone %s", cfg.time_zone));
+	if (epoch != NULL)
+		old->carried = lappend(old->carried, psprintf("epoch %s", epoch));
+	if (f[F_TIME_ENCODER] != NULL)
+		old->carried = lappend(old->carried,
+							   psprintf("time_encoder %s (partman's UUIDv7 set)", f[F_TIME_ENCODER]));
 	old->carried = lappend(old->carried, cfg.default_partition ? "default partition" :
 						   "no default partition");
 	if (f[F_AUTOMATIC] != NULL && strcmp(f[F_AUTOMATIC], "off") == 0)
@@ -218,10 +250,23 @@ adopt_one(void *arg)
 		!is_true(f[F_KEEP_INDEX]))
 		old->not_carried = lappend(old->not_carried,
 								   "retention_keep_index false: tables partman detaches keep their indexes");
-	if (key.typid != INT2OID && key.typid != INT4OID && key.typid != INT8OID &&
-		key.typid != NUMERICOID && f[F_INFINITE] && !is_true(f[F_INFINITE]))
+	if (((key.typid != INT2OID && key.typid != INT4OID && key.typid != INT8OID &&
+		  key.typid != NUMERICOID) || epoch != NULL) && f[F_INFINITE] && !is_true(f[F_INFINITE]))
 		old->not_carried = lappend(old->not_carried,
 								   "infinite_time_partitions false: partman makes partitions ahead of now even when no new rows arrive");
+	if (f[F_DATE_TRUNC])
+		old->not_carried = lappend(old->not_carried,
+								   psprintf("date_trunc_interval %s: partman aligns new partitions on its own grid in time_zone %s",
+											f[F_DATE_TRUNC], cfg.time_zone));
+	if (is_true(f[F_IGNORE_DEFAULT]))
+		old->not_carried = lappend(old->not_carried,
+								   "ignore_default_data true: partman moves rows out of the default partition when a new partition needs them");
+	if (f[F_MAINTENANCE_ORDER])
+		old->not_carried = lappend(old->not_carried,
+								   psprintf("maintenance_order %s: partman maintains sets in order of parent", f[F_MAINTENANCE_ORDER]));
+	if (is_true(f[F_KEEP_PUBLICATION]))
+		old->not_carried = lappend(old->not_carried,
+								   "retention_keep_publication true: partitions partman retires leave no publication behind");
 	if (f[F_PUBLICATIONS])
 		old->not_carried = lappend(old->not_carried,
 								   psprintf("publications %s: partman adds new partitions to no publication",

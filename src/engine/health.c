@@ -104,7 +104,7 @@ time_figures(const PartmanKey *key, const PartmanConfig *cfg, List *parts,
 	Datum		after;
 	ListCell   *lc;
 
-	partman_parse_grid(key, cfg->interval, cfg->time_zone, &grid);
+	partman_parse_grid(key, cfg->interval, cfg->time_zone, cfg->epoch, &grid);
 	if (grid.kind == GRID_INTEGER &&
 		pg_class_aclcheck(key->parent, GetUserId(), ACL_SELECT) != ACLCHECK_OK)
 		return false;

@@ -848,7 +848,7 @@ partman_partition_table(PG_FUNCTION_ARGS)
 	c->cfg.time_zone = text_to_cstring(PG_GETARG_TEXT_PP(8));
 	c->cfg.require_filter = "off";
 	partman_validate_config(&c->cfg, &c->key);
-	partman_parse_grid(&c->key, c->cfg.interval, c->cfg.time_zone, &c->grid);
+	partman_parse_grid(&c->key, c->cfg.interval, c->cfg.time_zone, c->cfg.epoch, &c->grid);
 	check_table(c);
 	plan_bound(c);
 

@@ -87,7 +87,7 @@ partman_create_set(const PartmanKey *key, const PartmanConfig *cfg, const char *
 
 	partman_validate_config(cfg, key);
 	if (key->strategy == PARTITION_STRATEGY_RANGE)
-		partman_parse_grid(key, cfg->interval, cfg->time_zone, &grid);
+		partman_parse_grid(key, cfg->interval, cfg->time_zone, cfg->epoch, &grid);
 
 	/* checked under the lock, so two concurrent calls cannot both pass */
 	partman_lock_relation(key->parent, AccessExclusiveLock);

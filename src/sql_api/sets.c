@@ -32,6 +32,7 @@
 #include "utils/lsyscache.h"
 #include "utils/partcache.h"
 #include "utils/syscache.h"
+#include "utils/uuid.h"
 
 PG_FUNCTION_INFO_V1(partman_create_parent);
 PG_FUNCTION_INFO_V1(partman_undo_parent);
@@ -39,6 +40,8 @@ PG_FUNCTION_INFO_V1(partman_show_partitions);
 PG_FUNCTION_INFO_V1(partman_partition_for);
 PG_FUNCTION_INFO_V1(partman_set_health_sql);
 PG_FUNCTION_INFO_V1(partman_check_default);
+PG_FUNCTION_INFO_V1(partman_uuid_smaller);
+PG_FUNCTION_INFO_V1(partman_uuid_larger);
 
 static char *
 text_arg_or_null(FunctionCallInfo fcinfo, int argno)
@@ -51,13 +54,14 @@ text_arg_or_null(FunctionCallInfo fcinfo, int argno)
  *		start_partition text, default_partition bool, retention text,
  *		retention_action text, retention_schema name, modulus int,
  *		list_values jsonb, time_zone text, sub_key text, sub_list_values
- *		jsonb, sub_modulus int) RETURNS int
+ *		jsonb, sub_modulus int, epoch text) RETURNS int
  *
  * Registers parent and creates its partitions (see partman_create_set),
  * after checking that the arguments fit the parent's strategy.  With
  * sub_key, every RANGE partition is itself partitioned by LIST
- * (sub_list_values) or HASH (sub_modulus) on that column.  Returns the
- * number of partitions created at the top level.
+ * (sub_list_values) or HASH (sub_modulus) on that column.  With epoch
+ * ('seconds' or 'milliseconds'), an integer key holds Unix epoch time and
+ * is partitioned by time.  Returns the number of partitions created at the top level.
  */
 Datum
 partman_create_parent(PG_FUNCTION_ARGS)
@@ -115,6 +119,7 @@ partman_create_parent(PG_FUNCTION_ARGS)
 	cfg.retention_action = text_arg_or_null(fcinfo, 6);
 	cfg.retention_schema = PG_ARGISNULL(7) ? NULL : pstrdup(NameStr(*PG_GETARG_NAME(7)));
 	cfg.time_zone = text_arg_or_null(fcinfo, 10);
+	cfg.epoch = text_arg_or_null(fcinfo, 14);
 	cfg.require_filter = "off";
 	start = text_arg_or_null(fcinfo, 3);
 	cfg.sub_key = text_arg_or_null(fcinfo, 11);
@@ -505,4 +510,28 @@ partman_check_default(PG_FUNCTION_ARGS)
 	}
 	partman_spi_finish(spi_level);
 	return (Datum) 0;
+}
+
+/*
+ * partman._uuid_smaller(uuid, uuid), partman._uuid_larger(uuid, uuid)
+ *		The transition functions of partman._uuid_min and _uuid_max, which
+ *		the key-range queries of UUIDv7 sets use (PostgreSQL 15 has no
+ *		min(uuid)).  uuid sorts by its bytes.
+ */
+Datum
+partman_uuid_smaller(PG_FUNCTION_ARGS)
+{
+	pg_uuid_t  *a = PG_GETARG_UUID_P(0);
+	pg_uuid_t  *b = PG_GETARG_UUID_P(1);
+
+	PG_RETURN_UUID_P(memcmp(a->data, b->data, UUID_LEN) <= 0 ? a : b);
+}
+
+Datum
+partman_uuid_larger(PG_FUNCTION_ARGS)
+{
+	pg_uuid_t  *a = PG_GETARG_UUID_P(0);
+	pg_uuid_t  *b = PG_GETARG_UUID_P(1);
+
+	PG_RETURN_UUID_P(memcmp(a->data, b->data, UUID_LEN) >= 0 ? a : b);
 }
