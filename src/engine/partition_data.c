@@ -180,16 +180,24 @@ key_index_begin(const PartmanSet *set, Oid deflt, int batch_rows, bool nonatomic
 	return qualified;
 }
 
-/* After the batches: drop the index key_index_begin built or found. */
+/*
+ * After the batches: drop the index key_index_begin built or found, and
+ * ANALYZE the default partition, whose row estimate the build set to the
+ * rows it held then (maintenance reads it as rows parked there).
+ */
 static void
 key_index_end(const PartmanSet *set, const char *index)
 {
 	PartmanDdlState ddl;
+	Oid			deflt;
 
 	if (index == NULL)
 		return;
 	partman_begin_ddl(&set->key, &ddl);
 	partman_ddl_exec(partman_sql_drop_index(index, true));
+	deflt = partman_default_partition(set->key.parent);
+	if (OidIsValid(deflt))
+		partman_ddl_exec(partman_sql_analyze(partman_qualified_name(deflt)));
 	partman_end_ddl(&ddl);
 }
 
