@@ -21,7 +21,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 NSETS=100
 PREMAKE=4
 ROUNDS=${BENCH_ROUNDS:-7}
-GOAL=20                           # pg_partman / partman, at least
+GOAL=25                           # pg_partman / partman, at least
 RETENTION=${BENCH_NOOP_RETENTION:-}
 CONTENDERS=(partman pg_partman)
 

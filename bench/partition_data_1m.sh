@@ -27,6 +27,8 @@
 # id equal to the source's.
 # Run it through bench/run.sh (bash bench/run.sh partition_data_1m), which starts the cluster.
 # BENCH_CONTENDERS="floor partman" runs a subset (floor is the baseline and is always run).
+# BENCH_KEY_INDEX=0 makes the set without the index on the key (for every contender); the
+# results then go to bench/results/partition_data_1m_noindex.md.
 set -euo pipefail
 # shellcheck source=bench/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -36,7 +38,7 @@ DAYS=30                 # days of data, all before today
 PREMAKE=4
 NRANGES=$((DAYS + 1 + PREMAKE))
 ROUNDS=${BENCH_ROUNDS:-7}
-GOAL_FLOOR=2.5          # partman / floor, at most
+GOAL_FLOOR=2            # partman / floor, at most (3 without the key index)
 GOAL_PGP=10             # pg_partman / partman, at least
 read -r -a CONTENDERS <<<"${BENCH_CONTENDERS:-floor partman partman_batched pg_partman pg_partman_analyze}"
 [[ " ${CONTENDERS[*]} " == *" floor "* ]] || CONTENDERS=(floor "${CONTENDERS[@]}")
@@ -56,6 +58,15 @@ TODAY=$(date -u +%F)
 START=$(date -u -d "$TODAY -$DAYS days" +%F)
 PARENT_DDL="CREATE TABLE public.events (id bigint, created_at timestamptz NOT NULL, payload text) PARTITION BY RANGE (created_at)"
 INDEX_DDL="CREATE INDEX events_created_at_idx ON public.events (created_at)"
+KEY_INDEX=${BENCH_KEY_INDEX:-1}
+RESULT_NAME=partition_data_1m
+if [[ $KEY_INDEX == 0 ]]; then
+  INDEX_DDL="SELECT 'no index on the key'"
+  RESULT_NAME=partition_data_1m_noindex
+  GOAL_FLOOR=3
+fi
+# partitions without any index after a run: none, or all of them (partman's own index gone)
+WANT_UNINDEXED=$([[ $KEY_INDEX == 0 ]] && echo $((NRANGES + 1)) || echo 0)
 
 echo "-- setup: $NROWS rows from $START to $TODAY (exclusive), source table in each database"
 bpsql -d postgres -c "CREATE DATABASE $DB"
@@ -175,10 +186,10 @@ for ((r = 1; r <= ROUNDS; r++)); do
     read -r rows indef ranges defaults ok unindexed sum < <(verify "$c")
     printf '%-6s %-18s %10.1f  %s / %s / %s + %s\n' "$r" "$c" "$ms" "$rows" "$indef" "$ranges" "$defaults"
     if [[ $rows != "$NROWS" || $indef != 0 || $ranges != "$NRANGES" || $defaults != 1 || $ok != t ||
-          $unindexed != 0 || $sum != "${SRC_SUM[$db]}" ]]; then
+          $unindexed != "$WANT_UNINDEXED" || $sum != "${SRC_SUM[$db]}" ]]; then
       bench_die "$c in round $r: $rows rows (want $NROWS), $indef in the default (want 0)," \
         "$ranges ranges + $defaults default (want $NRANGES + 1), bounds as expected: $ok," \
-        "$unindexed partitions without an index (want 0), md5 $sum (want ${SRC_SUM[$db]})"
+        "$unindexed tables without an index (want $WANT_UNINDEXED), md5 $sum (want ${SRC_SUM[$db]})"
     fi
     TIMES[$c]+="$ms "
     RUN[$c,$r]=$ms
@@ -235,7 +246,7 @@ echo "$final"
 machine=$(bench_machine)
 rev=$(git -C "$BENCH_ROOT" describe --always --dirty 2>/dev/null || echo "no commit yet")
 {
-  echo "# partition_data_1m: 1,000,000 default-partition rows into 30 new daily partitions"
+  echo "# $RESULT_NAME: 1,000,000 default-partition rows into 30 new daily partitions$([[ $KEY_INDEX == 0 ]] && echo ", no index on the key")"
   echo
   echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo "- machine: $machine"
@@ -243,7 +254,11 @@ rev=$(git -C "$BENCH_ROOT" describe --always --dirty 2>/dev/null || echo "no com
   echo "- command: \`$BENCH_COMMAND\` ($ROUNDS rounds, order rotated each round, median shown)"
   echo "- method: a throwaway cluster with default durability settings (fsync on), autovacuum off."
   echo "  The set: \`public.events (id bigint, created_at timestamptz NOT NULL, payload text)\`,"
-  echo "  daily by \`created_at\`, an index on \`created_at\` on the parent, made by each tool's"
+  if [[ $KEY_INDEX == 0 ]]; then
+    echo "  daily by \`created_at\`, **no index** on \`created_at\` (BENCH_KEY_INDEX=0), made by each tool's"
+  else
+    echo "  daily by \`created_at\`, an index on \`created_at\` on the parent, made by each tool's"
+  fi
   echo "  create_parent with premake $PREMAKE from today (UTC) plus a default partition; then"
   echo "  $NROWS rows spread evenly over the $DAYS days before today are inserted (they land in the"
   echo "  default partition) and the set is ANALYZEd; VACUUM and CHECKPOINT; then one timed run, one"
@@ -261,7 +276,7 @@ rev=$(git -C "$BENCH_ROOT" describe --always --dirty 2>/dev/null || echo "no com
   echo "    (the documented default p_analyze true: ANALYZE of the set after each partition made;"
   echo "    for reference, not used for the goals)"
   echo "  Every run is checked: $NROWS rows in the set, 0 in the default partition, the $NRANGES expected"
-  echo "  daily ranges + 1 default, an index on every partition, and the md5 of all rows (ordered"
+  echo "  daily ranges + 1 default, $([[ $KEY_INDEX == 0 ]] && echo "no index left on any table" || echo "an index on every partition"), and the md5 of all rows (ordered"
   echo "  by id) equal to the source's."
   echo "- ratios: \"same round\" is the median of each round's own ratio (steadier when other load"
   echo "  changes the machine's speed during the run); the final line and the goals use it."
@@ -274,5 +289,5 @@ rev=$(git -C "$BENCH_ROOT" describe --always --dirty 2>/dev/null || echo "no com
   echo "All runs (ms):"
   echo
   for c in "${CONTENDERS[@]}"; do echo "- $c: ${TIMES[$c]% }"; done
-} >"$BENCH_RESULTS/partition_data_1m.md"
-echo "wrote bench/results/partition_data_1m.md"
+} >"$BENCH_RESULTS/$RESULT_NAME.md"
+echo "wrote bench/results/$RESULT_NAME.md"

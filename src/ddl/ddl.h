@@ -92,6 +92,9 @@ extern char *partman_sql_drop_table(const char *table_q, bool if_exists);
 extern char *partman_sql_truncate(const char *table_q);
 extern char *partman_sql_analyze(const char *table_q);
 extern char *partman_sql_rename(const char *kind, const char *object_q, const char *name);
+extern char *partman_sql_create_key_index(const char *name, const char *table_q,
+										  const char *column);
+extern char *partman_sql_drop_index(const char *index_q, bool if_exists);
 extern char *partman_sql_create_temp_like(const char *temp_q, const char *table_q);
 extern char *partman_sql_create_parent_like(const char *table_q, const char *like_q,
 											const char *column, const char *tablespace);

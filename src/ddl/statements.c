@@ -76,6 +76,23 @@ partman_sql_rename(const char *kind, const char *object_q, const char *name)
 	return psprintf("ALTER %s %s RENAME TO %s", kind, object_q, quote_identifier(name));
 }
 
+/*
+ * A plain index on column of table_q, named name (unquoted, in the table's
+ * schema); partition_data's index for a default partition whose key has none.
+ */
+char *
+partman_sql_create_key_index(const char *name, const char *table_q, const char *column)
+{
+	return psprintf("CREATE INDEX IF NOT EXISTS %s ON ONLY %s (%s)",
+					quote_identifier(name), table_q, quote_identifier(column));
+}
+
+char *
+partman_sql_drop_index(const char *index_q, bool if_exists)
+{
+	return psprintf("DROP INDEX %s%s", if_exists ? "IF EXISTS " : "", index_q);
+}
+
 /* A temporary table shaped like table_q, gone at commit. */
 char *
 partman_sql_create_temp_like(const char *temp_q, const char *table_q)

@@ -19,6 +19,15 @@
  * partitions are created and the rows put in.  Sessions that use the set
  * wait for the batch's commit, never longer.
  *
+ * A key without an index: each batch would scan the whole default
+ * partition several times over (its smallest and largest key, the key at
+ * the batch's offset, the rows to move), so a run of several batches first
+ * builds a plain index on the key of the default partition, one pass, and
+ * drops it at the end.  The build holds SHARE lock on the default partition
+ * (reads and writes of other partitions go on; CREATE INDEX CONCURRENTLY
+ * cannot run inside a procedure).  The index has a fixed name: a run that
+ * was killed leaves it, and the next run uses it and drops it.
+ *
  * Source table: batches are ranges of its blocks (a TID range scan each), so
  * the total work is one pass over the table.
  *
@@ -26,9 +35,12 @@
  */
 #include "partman.h"
 
+#include "access/htup_details.h"
 #include "access/relation.h"
 #include "access/xact.h"
+#include "catalog/pg_am.h"
 #include "catalog/pg_class.h"
+#include "catalog/pg_index.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
@@ -38,6 +50,8 @@
 #include "utils/builtins.h"
 #include "utils/datum.h"
 #include "utils/lsyscache.h"
+#include "utils/rel.h"
+#include "utils/syscache.h"
 #include "utils/timestamp.h"
 
 PG_FUNCTION_INFO_V1(partman_partition_data);
@@ -76,6 +90,115 @@ create_cells(const PartmanSet *set, const PartmanTemplate *tmpl, const int64 *ce
 									   partman_cell_name(&set->key, &set->grid, cells[i]),
 									   partman_grid_bound(&set->grid, cells[i]),
 									   partman_grid_bound(&set->grid, cells[i] + 1));
+}
+
+/*
+ * Whether relation rel has a valid btree index, without a predicate, whose
+ * first column is attnum: one that answers range conditions on the key.
+ */
+static bool
+has_key_index(Relation rel, AttrNumber attnum)
+{
+	List	   *indexes = RelationGetIndexList(rel);
+	ListCell   *lc;
+	bool		found = false;
+
+	foreach(lc, indexes)
+	{
+		HeapTuple	tuple = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(lfirst_oid(lc)));
+		Form_pg_index index;
+		HeapTuple	classtup;
+
+		if (!HeapTupleIsValid(tuple))
+			elog(ERROR, "cache lookup failed for index %u", lfirst_oid(lc));
+		index = (Form_pg_index) GETSTRUCT(tuple);
+		classtup = SearchSysCache1(RELOID, ObjectIdGetDatum(index->indexrelid));
+		if (!HeapTupleIsValid(classtup))
+			elog(ERROR, "cache lookup failed for relation %u", index->indexrelid);
+		found = index->indisvalid && index->indkey.values[0] == attnum &&
+			heap_attisnull(tuple, Anum_pg_index_indpred, NULL) &&
+			((Form_pg_class) GETSTRUCT(classtup))->relam == BTREE_AM_OID;
+		ReleaseSysCache(classtup);
+		ReleaseSysCache(tuple);
+		if (found)
+			break;
+	}
+	list_free(indexes);
+	return found;
+}
+
+/*
+ * key_index_begin
+ *		Before the batches out of default partition deflt: when its key has no
+ *		index and its rows (as estimated) make more than one batch, build one
+ *		(see the file header), committing on a nonatomic connection.  Returns
+ *		the index's qualified name for key_index_end, or NULL when the run
+ *		needs none.  An index of that name a killed run left is used as it
+ *		is.  Memory: the caller's context.
+ */
+static char *
+key_index_begin(const PartmanSet *set, Oid deflt, int batch_rows, bool nonatomic,
+				MemoryContext callcxt)
+{
+	char	   *name = psprintf("partman_partition_data_%u", deflt);
+	Oid			nspid = get_rel_namespace(deflt);
+	char	   *qualified;
+	Relation	rel;
+	bool		needed;
+	PartmanDdlState ddl;
+
+	qualified = MemoryContextStrdup(callcxt,
+									partman_qualified_in(get_namespace_name(nspid), name));
+	if (OidIsValid(get_relname_relid(name, nspid)))
+		return qualified;		/* left by a run that was killed */
+
+	rel = relation_open(deflt, AccessShareLock);
+	needed = rel->rd_rel->relkind == RELKIND_RELATION &&
+		!has_key_index(rel, get_attnum(deflt, set->key.attname));
+	if (needed)
+	{
+		BlockNumber nblocks = RelationGetNumberOfBlocks(rel);
+		double		per_block = 100;	/* unanalyzed: a typical narrow row */
+
+		if (rel->rd_rel->relpages > 0 && rel->rd_rel->reltuples > 0)
+			per_block = rel->rd_rel->reltuples / rel->rd_rel->relpages;
+		needed = nblocks * per_block > batch_rows;
+	}
+	relation_close(rel, NoLock);
+	if (!needed)
+		return NULL;
+
+	partman_begin_ddl(&set->key, &ddl);
+	partman_ddl_exec(partman_sql_create_key_index(name, partman_qualified_name(deflt),
+												  set->key.attname));
+	partman_end_ddl(&ddl);
+	ereport(DEBUG1,
+			(errmsg("built index \"%s\" on the key of default partition \"%s\" for partition_data",
+					name, get_rel_name(deflt))));
+	if (nonatomic)
+		partman_spi_commit();
+	return qualified;
+}
+
+/*
+ * After the batches: drop the index key_index_begin built or found, and
+ * ANALYZE the default partition, whose row estimate the build set to the
+ * rows it held then (maintenance reads it as rows parked there).
+ */
+static void
+key_index_end(const PartmanSet *set, const char *index)
+{
+	PartmanDdlState ddl;
+	Oid			deflt;
+
+	if (index == NULL)
+		return;
+	partman_begin_ddl(&set->key, &ddl);
+	partman_ddl_exec(partman_sql_drop_index(index, true));
+	deflt = partman_default_partition(set->key.parent);
+	if (OidIsValid(deflt))
+		partman_ddl_exec(partman_sql_analyze(partman_qualified_name(deflt)));
+	partman_end_ddl(&ddl);
 }
 
 /*
@@ -327,6 +450,9 @@ partman_partition_data(PG_FUNCTION_ARGS)
 	report.started = GetCurrentTimestamp();
 	if (!OidIsValid(source))
 	{
+		char	   *index = key_index_begin(&set, partman_default_partition(set.key.parent),
+											batch_rows, nonatomic, callcxt);
+
 		for (;;)
 		{
 			int			created;
@@ -342,6 +468,8 @@ partman_partition_data(PG_FUNCTION_ARGS)
 			if (nonatomic)
 				partman_spi_commit();
 		}
+		partman_open_set(set.key.parent, &set);
+		key_index_end(&set, index);
 	}
 	else
 	{

@@ -583,7 +583,8 @@ maintain_set_recorded(void *arg)
 /*
  * partman_maintain_set
  *		Maintain one set in a subtransaction, retrying lock timeouts with
- *		backoff.  With run->may_commit the caller commits after
+ *		backoff; a set whose plan is empty costs only the planning, outside
+ *		any subtransaction.  With run->may_commit the caller commits after
  *		PARTMAN_SET_CHANGED and calls again while *more says that steps remain
  *		(*more is true on entry for those calls).  A failure is logged,
  *		recorded in part_config.last_error, and copied to run->error.
@@ -597,6 +598,22 @@ partman_maintain_set(const PartmanConfig *cfg, const PartmanMaintainRun *run, bo
 	LOCKTAG		tag;
 
 	*more = false;
+
+	/*
+	 * Most sets need nothing on most runs: plan first, without the advisory
+	 * lock and the subtransaction (planning only reads), and open them only
+	 * when there is work.  A set whose last run failed goes the long way, so
+	 * that its failure is cleared when it succeeds.
+	 */
+	if (!continuing && !cfg->failing)
+	{
+		PartmanSet	set;
+
+		partman_open_set_config(cfg, &set);
+		if (plan_set(&set) == NIL)
+			return PARTMAN_SET_IDLE;
+	}
+
 	SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, PARTMAN_LOCK_CLASS, parent, 2);
 	if (LockAcquire(&tag, ExclusiveLock, false, true) == LOCKACQUIRE_NOT_AVAIL)
 	{
