@@ -6,7 +6,9 @@ MODULE_big = partman
 OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c src/*/*.c)))
 EXTENSION = partman
 DATA = $(wildcard sql/partman--*.sql)
-PG_CPPFLAGS = -I$(srcdir)/src
+PG_CPPFLAGS = -I$(srcdir)/src -I$(libpq_srcdir)
+# src/ddl/remote.c talks to other servers with libpq
+SHLIB_LINK_INTERNAL = $(libpq)
 # PostgreSQL's own headers are not -Wextra clean for these three; everything else is an error.
 PG_CFLAGS = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-sign-compare -Wno-missing-field-initializers
 

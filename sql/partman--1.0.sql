@@ -48,7 +48,10 @@ CREATE TABLE partman.part_config (
     sub_modulus         pg_catalog.int4,
     -- RANGE sets by time on an integer key holding Unix epoch time:
     -- 'seconds' | 'milliseconds' (NULL otherwise; uuid keys hold UUIDv7)
-    epoch               pg_catalog.text
+    epoch               pg_catalog.text,
+    -- postgres_fdw servers of a HASH set's partitions: remainder r on
+    -- servers[r % n] (NULL: all local)
+    servers             pg_catalog.name[]
 );
 COMMENT ON TABLE partman.part_config IS 'partman: one row per managed partition set';
 SELECT pg_catalog.pg_extension_config_dump('partman.part_config', '');
@@ -109,7 +112,8 @@ CREATE FUNCTION partman.create_parent(
     sub_key pg_catalog.text DEFAULT NULL,
     sub_list_values pg_catalog.jsonb DEFAULT NULL,
     sub_modulus pg_catalog.int4 DEFAULT NULL,
-    epoch pg_catalog.text DEFAULT NULL)
+    epoch pg_catalog.text DEFAULT NULL,
+    servers pg_catalog.name[] DEFAULT NULL)
 RETURNS pg_catalog.int4
 LANGUAGE C VOLATILE AS 'MODULE_PATHNAME', 'partman_create_parent';
 COMMENT ON FUNCTION partman.create_parent IS
@@ -153,7 +157,8 @@ CREATE FUNCTION partman.create_partition(
     list_values pg_catalog.text[] DEFAULT NULL,
     remainder pg_catalog.int4 DEFAULT NULL,
     name pg_catalog.text DEFAULT NULL,
-    is_default pg_catalog.bool DEFAULT false)
+    is_default pg_catalog.bool DEFAULT false,
+    server pg_catalog.name DEFAULT NULL)
 RETURNS pg_catalog.regclass
 LANGUAGE C VOLATILE AS 'MODULE_PATHNAME', 'partman_create_partition_sql';
 COMMENT ON FUNCTION partman.create_partition IS
@@ -258,7 +263,8 @@ RETURNS TABLE(partition pg_catalog.regclass, bound pg_catalog.text,
               list_values pg_catalog.text[], modulus pg_catalog.int4,
               remainder pg_catalog.int4, is_default pg_catalog.bool,
               est_rows pg_catalog.int8, total_bytes pg_catalog.int8,
-              level pg_catalog.int4, parent_partition pg_catalog.regclass)
+              level pg_catalog.int4, parent_partition pg_catalog.regclass,
+              server pg_catalog.name)
 LANGUAGE C STABLE AS 'MODULE_PATHNAME', 'partman_show_partitions';
 COMMENT ON FUNCTION partman.show_partitions IS
     'The partitions of a partitioned table in bound order, default last; sub-partitions follow their partition';

@@ -152,6 +152,16 @@ _PG_init(void)
 							GUC_UNIT_MS,
 							NULL, NULL, NULL);
 
+	DefineCustomIntVariable("partman.remote_timeout",
+							"Longest time partman waits for another server.",
+							"Bounds connecting to a set's foreign server and each "
+							"statement partman runs there.",
+							&partman_remote_timeout_ms,
+							10000, 1000, 3600000,
+							PGC_USERSET,
+							GUC_UNIT_MS,
+							NULL, NULL, NULL);
+
 	DefineCustomStringVariable("partman.simulated_now",
 							   "Time that partman treats as now (for tests).",
 							   "Empty means the transaction's start time.",

@@ -153,6 +153,7 @@ typedef struct PartmanConfig
 	char	   *sub_list_values;	/* jsonb as text */
 	bool		has_sub_modulus;
 	int			sub_modulus;
+	List	   *servers;		/* foreign server names (char *), or NIL */
 } PartmanConfig;
 
 /* What an operation knows about the set it works on. */
@@ -181,6 +182,9 @@ typedef struct PartmanTemplate
 	Datum		sub_list_values;	/* jsonb, for LIST */
 	int			sub_modulus;	/* for HASH */
 	bool		sub_default;	/* LIST: a default sub-partition too */
+	const char *server;			/* a foreign server: the partition is a
+								 * foreign table on it; NULL: local */
+	List	   *servers;		/* HASH: remainder r on servers[r % n] */
 } PartmanTemplate;
 
 /* A statement and the role that runs it. */

@@ -433,6 +433,18 @@ config_from_tuple(HeapTuple tuple, TupleDesc desc, PartmanConfig *cfg)
 	d = binary_column(tuple, desc, "sub_modulus", &isnull);
 	cfg->has_sub_modulus = !isnull;
 	cfg->sub_modulus = isnull ? 0 : DatumGetInt32(d);
+	d = binary_column(tuple, desc, "servers", &isnull);
+	cfg->servers = NIL;
+	if (!isnull)
+	{
+		Datum	   *names;
+		int			n;
+
+		deconstruct_array(DatumGetArrayTypeP(d), NAMEOID, NAMEDATALEN, false, TYPALIGN_CHAR,
+						  &names, NULL, &n);
+		for (int i = 0; i < n; i++)
+			cfg->servers = lappend(cfg->servers, pstrdup(NameStr(*DatumGetName(names[i]))));
+	}
 }
 
 /*
@@ -481,13 +493,27 @@ partman_config_exists(Oid parent)
 	return partman_config_read(parent, &cfg);
 }
 
+/* servers (a List of char *) as name[] */
+static Datum
+servers_array(List *servers)
+{
+	Datum	   *names = palloc(sizeof(Datum) * list_length(servers));
+	int			i = 0;
+	ListCell   *lc;
+
+	foreach(lc, servers)
+		names[i++] = DirectFunctionCall1(namein, CStringGetDatum(lfirst(lc)));
+	return PointerGetDatum(construct_array(names, i, NAMEOID, NAMEDATALEN, false, TYPALIGN_CHAR));
+}
+
 void
 partman_config_insert(const PartmanConfig *cfg)
 {
-	Oid			argtypes[15] = {REGCLASSOID, TEXTOID, TEXTOID, TEXTOID, INT4OID,
-	TEXTOID, TEXTOID, NAMEOID, TEXTOID, BOOLOID, TEXTOID, TEXTOID, TEXTOID, INT4OID, TEXTOID};
-	Datum		values[15];
-	char		nulls[15];
+	Oid			argtypes[16] = {REGCLASSOID, TEXTOID, TEXTOID, TEXTOID, INT4OID,
+	TEXTOID, TEXTOID, NAMEOID, TEXTOID, BOOLOID, TEXTOID, TEXTOID, TEXTOID, INT4OID, TEXTOID,
+	NAMEARRAYOID};
+	Datum		values[16];
+	char		nulls[16];
 
 	memset(nulls, ' ', sizeof(nulls));
 	values[0] = ObjectIdGetDatum(cfg->parent);
@@ -529,13 +555,17 @@ partman_config_insert(const PartmanConfig *cfg)
 		values[14] = CStringGetTextDatum(cfg->epoch);
 	else
 		nulls[14] = 'n';
+	if (cfg->servers != NIL)
+		values[15] = servers_array(cfg->servers);
+	else
+		nulls[15] = 'n';
 
 	/* the caller's ownership of the parent is checked: PUBLIC may not INSERT */
 	partman_catalog_write("part_config", "INSERT INTO partman.part_config (parent, strategy, key, \"interval\", "
 						  "premake, retention, retention_action, retention_schema, time_zone, "
-						  "default_partition, sub_strategy, sub_key, sub_list_values, sub_modulus, epoch) "
-						  "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::pg_catalog.jsonb, $14, $15)",
-						  15, argtypes, values, nulls, SPI_OK_INSERT);
+						  "default_partition, sub_strategy, sub_key, sub_list_values, sub_modulus, epoch, servers) "
+						  "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::pg_catalog.jsonb, $14, $15, $16)",
+						  16, argtypes, values, nulls, SPI_OK_INSERT);
 }
 
 /* Delete parent's row; the caller checked its ownership (PUBLIC may not DELETE). */

@@ -412,6 +412,7 @@ partman_read_template(const PartmanKey *key, const PartmanConfig *cfg,
 		storage = newest_partition_options(key->parent);
 	tmpl->storage_parameters = storage ? partman_storage_clause(storage) : NULL;
 	partman_template_add_sub(tmpl, cfg);
+	tmpl->servers = cfg ? cfg->servers : NIL;
 }
 
 /* Table privileges in the order GRANT lists them. */
@@ -658,8 +659,10 @@ create_subpartitions(const PartmanTemplate *tmpl, Oid partition)
  *		Create a partition with the given bound clause ("FOR VALUES ..." or
  *		"DEFAULT") and give it the parent's properties.  In a composite set
  *		(the template says how), a partition other than the default is
- *		itself partitioned and gets its sub-partitions.  Returns its OID.
- *		Caller holds the locks and is inside partman_begin_ddl().
+ *		itself partitioned and gets its sub-partitions.  With a server, it
+ *		is a foreign table there, reading a table partman makes on that
+ *		server (remote.c).  Returns its OID.  Caller holds the locks and is
+ *		inside partman_begin_ddl().
  */
 Oid
 partman_create_partition(const PartmanKey *key, const PartmanTemplate *tmpl,
@@ -670,13 +673,19 @@ partman_create_partition(const PartmanKey *key, const PartmanTemplate *tmpl,
 	Oid			relid;
 	bool		composite = tmpl->sub_strategy != 0 && strcmp(bound_clause, "DEFAULT") != 0;
 
+	/* on a server: the table there first, then the foreign table that reads it */
+	if (tmpl->server != NULL)
+		partman_remote_create_table(key, name, tmpl->server);
 	initStringInfo(&sql);
-	appendStringInfo(&sql, "CREATE TABLE %s PARTITION OF %s %s",
+	appendStringInfo(&sql, "CREATE %sTABLE %s PARTITION OF %s %s",
+					 tmpl->server != NULL ? "FOREIGN " : "",
 					 qualified,
 					 quote_qualified_identifier(key->nspname, key->relname),
 					 bound_clause);
+	if (tmpl->server != NULL)
+		appendStringInfoString(&sql, partman_remote_table_options(key, name, tmpl->server));
 	/* storage parameters go to the leaves: a partitioned table keeps none */
-	if (composite)
+	else if (composite)
 		appendStringInfo(&sql, " PARTITION BY %s (%s)",
 						 partman_strategy_keyword(tmpl->sub_strategy),
 						 quote_identifier(tmpl->sub_key));
@@ -691,7 +700,7 @@ partman_create_partition(const PartmanKey *key, const PartmanTemplate *tmpl,
 		partman_ddl_exec_list(partman_secure_partition_statements(relid));
 	else if (tmpl->has_acl)
 		copy_privileges(tmpl, relid, qualified);
-	if (tmpl->replident != REPLICA_IDENTITY_DEFAULT)
+	if (tmpl->replident != REPLICA_IDENTITY_DEFAULT && tmpl->server == NULL)
 		copy_replica_identity(tmpl, relid, qualified);
 	if (composite)
 		create_subpartitions(tmpl, relid);

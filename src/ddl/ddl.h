@@ -201,4 +201,19 @@ extern void partman_bound_of(const PartmanPartition *part, PartmanBound *bound);
 extern bool partman_bounds_overlap(const PartmanKey *key, const PartmanBound *a,
 								   const PartmanBound *b);
 
+/* ---------------------------------------------------------------------
+ * functions and settings in remote.c: statements on other servers (the
+ * tables behind foreign partitions), as the set's owner
+ * ---------------------------------------------------------------------
+ */
+extern int	partman_remote_timeout_ms;
+
+extern Oid	partman_remote_server(const char *name, Oid owner);
+extern void partman_remote_check_parent(const PartmanKey *key, const PartmanTemplate *tmpl);
+extern void partman_remote_create_table(const PartmanKey *key, const char *name,
+										const char *server);
+extern char *partman_remote_table_options(const PartmanKey *key, const char *name,
+										  const char *server);
+extern char *partman_partition_server(Oid relid);
+
 #endif							/* PARTMAN_DDL_H */

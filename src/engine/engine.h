@@ -25,7 +25,8 @@ extern void partman_check_shape(const PartmanKey *key, Oid source);
 extern void partman_wrong_strategy(const PartmanSet *set, const char *what, const char *fits);
 extern PartmanPartition *partman_open_partition(Oid relid, PartmanSet *set);
 extern void partman_refuse_subpartitioned(Oid relid, const char *what);
-extern Oid	partman_op_create(const PartmanSet *set, const PartmanBound *bound, const char *name);
+extern Oid	partman_op_create(const PartmanSet *set, const PartmanBound *bound, const char *name,
+							  const char *server);
 extern void partman_op_attach(const PartmanSet *set, Oid source, const PartmanBound *bound);
 extern void partman_op_detach(const PartmanSet *set, const PartmanPartition *part,
 							  const char *action, const char *schema);

@@ -135,7 +135,8 @@ partman_create_list_partitions(const PartmanKey *key, const PartmanTemplate *tmp
 /*
  * partman_create_hash_partitions
  *		Partitions <parent>_h0 .. <parent>_h<modulus-1>; existing ones of
- *		those names are kept.  Returns how many were made.
+ *		those names are kept.  With servers in the template, remainder r is
+ *		a foreign partition on servers[r % n].  Returns how many were made.
  */
 int
 partman_create_hash_partitions(const PartmanKey *key, const PartmanTemplate *tmpl,
@@ -151,6 +152,7 @@ partman_create_hash_partitions(const PartmanKey *key, const PartmanTemplate *tmp
 	for (int remainder = 0; remainder < modulus; remainder++)
 	{
 		PartmanBound bound;
+		PartmanTemplate placed = *tmpl;
 		char	   *name = partman_hash_name(key, remainder);
 
 		CHECK_FOR_INTERRUPTS();
@@ -159,7 +161,9 @@ partman_create_hash_partitions(const PartmanKey *key, const PartmanTemplate *tmp
 		memset(&bound, 0, sizeof(bound));
 		bound.modulus = modulus;
 		bound.remainder = remainder;
-		partman_create_partition(key, tmpl, name, partman_bound_clause(key, &bound));
+		if (tmpl->servers != NIL)
+			placed.server = list_nth(tmpl->servers, remainder % list_length(tmpl->servers));
+		partman_create_partition(key, &placed, name, partman_bound_clause(key, &bound));
 		created++;
 	}
 	return created;

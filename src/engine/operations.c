@@ -305,18 +305,52 @@ partman_check_shape(const PartmanKey *key, Oid source)
  */
 
 /*
+ * What partman_op_create refuses for a partition on server: the default
+ * partition, a parent PostgreSQL allows no foreign partition, and rows of
+ * the bound waiting in the default partition (they would move through
+ * postgres_fdw's own connection, which cannot see the table partman makes
+ * on the server until the transaction commits).
+ */
+static void
+check_remote_create(const PartmanSet *set, const PartmanBound *bound, PartmanTemplate *tmpl,
+					const char *server, Oid deflt)
+{
+	if (bound->is_default)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("the default partition of table \"%s\" cannot be on another server",
+						set->key.relname)));
+	(void) partman_remote_server(server, set->key.owner);
+	partman_remote_check_parent(&set->key, tmpl);
+	if (OidIsValid(deflt) &&
+		partman_count_rows(partman_qualified_name(deflt),
+						   partman_bound_condition(&set->key, bound)) > 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("rows of this bound wait in default partition \"%s\"",
+						get_rel_name(deflt)),
+				 errdetail("partman does not yet move rows to another server."),
+				 errhint("Create the partition without server to take in those rows.")));
+	tmpl->server = server;
+}
+
+/*
  * partman_op_create
  *		Create a partition with bound (the default partition when
  *		bound->is_default) named name, or by the set's naming when name is
  *		NULL.  A bound that overlaps an existing partition, or a name that is
  *		taken, is refused before anything runs; rows of the bound parked in
  *		the default partition move into the new partition; a managed set's
- *		default_partition becomes true with a new default partition.
+ *		default_partition becomes true with a new default partition.  With
+ *		server, the partition is a foreign table on that server (not the
+ *		default partition, and not while rows of its bound wait in the
+ *		default partition).
  *		Locks: ACCESS EXCLUSIVE on the parent and its default partition until
  *		commit (PostgreSQL's CREATE TABLE ... PARTITION OF needs it).
  */
 Oid
-partman_op_create(const PartmanSet *set, const PartmanBound *bound, const char *name)
+partman_op_create(const PartmanSet *set, const PartmanBound *bound, const char *name,
+				  const char *server)
 {
 	PartmanTemplate tmpl;
 	Oid			relid;
@@ -343,6 +377,8 @@ partman_op_create(const PartmanSet *set, const PartmanBound *bound, const char *
 				 errhint("Pass another name with name => '...'.")));
 
 	partman_read_template(&set->key, set->managed ? &set->cfg : NULL, &tmpl);
+	if (server != NULL)
+		check_remote_create(set, bound, &tmpl, server, deflt);
 	partman_begin_ddl(&set->key, &ddl);
 	if (bound->is_default)
 		relid = partman_create_partition(&set->key, &tmpl, name, "DEFAULT");

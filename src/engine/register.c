@@ -101,6 +101,8 @@ partman_create_set(const PartmanKey *key, const PartmanConfig *cfg, const char *
 		partman_lock_relation(deflt, AccessExclusiveLock);
 
 	partman_read_template(key, cfg, &tmpl);
+	if (cfg->servers != NIL)
+		partman_remote_check_parent(key, &tmpl);
 	if (key->strategy == PARTITION_STRATEGY_RANGE)
 	{
 		current = partman_current_cell(key, &grid);

@@ -232,8 +232,8 @@ oid_array(Oid *oids, int n)
 
 /*
  * partman.create_partition(parent regclass, range_from text, range_to text,
- *		list_values text[], remainder int, name text, is_default bool)
- *		RETURNS regclass
+ *		list_values text[], remainder int, name text, is_default bool,
+ *		server name) RETURNS regclass
  *
  * With is_default, the set's default partition (maintenance makes it this
  * way when default_partition is on and the default is missing).  See
@@ -279,7 +279,8 @@ partman_create_partition_sql(PG_FUNCTION_ARGS)
 					(errcode(ERRCODE_INVALID_NAME),
 					 errmsg("partition name \"%s\" must have 1 to %d bytes", name, NAMEDATALEN - 1)));
 	}
-	relid = partman_op_create(&set, &bound, name);
+	relid = partman_op_create(&set, &bound, name,
+							  PG_ARGISNULL(7) ? NULL : NameStr(*PG_GETARG_NAME(7)));
 	partman_spi_finish(spi_level);
 	PG_RETURN_OID(relid);
 }

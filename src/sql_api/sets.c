@@ -50,18 +50,58 @@ text_arg_or_null(FunctionCallInfo fcinfo, int argno)
 }
 
 /*
+ * The names in servers, each checked (partman_remote_server) for a set of
+ * key: only HASH sets are placed on servers at creation.
+ */
+static List *
+server_list(const PartmanKey *key, ArrayType *servers)
+{
+	Datum	   *names;
+	bool	   *nulls;
+	int			n;
+	List	   *result = NIL;
+
+	if (key->strategy != PARTITION_STRATEGY_HASH)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("servers applies only to HASH sets for now, and table \"%s\" is partitioned by %s",
+						key->relname, partman_strategy_keyword(key->strategy)),
+				 errhint("Place single partitions with partman.create_partition(..., server => ...).")));
+	deconstruct_array(servers, NAMEOID, NAMEDATALEN, false, TYPALIGN_CHAR, &names, &nulls, &n);
+	if (n == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("servers must name at least one server")));
+	for (int i = 0; i < n; i++)
+	{
+		char	   *name;
+
+		if (nulls[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("servers cannot contain NULL")));
+		name = pstrdup(NameStr(*DatumGetName(names[i])));
+		(void) partman_remote_server(name, key->owner);
+		result = lappend(result, name);
+	}
+	return result;
+}
+
+/*
  * partman.create_parent(parent regclass, "interval" text, premake int,
  *		start_partition text, default_partition bool, retention text,
  *		retention_action text, retention_schema name, modulus int,
  *		list_values jsonb, time_zone text, sub_key text, sub_list_values
- *		jsonb, sub_modulus int, epoch text) RETURNS int
+ *		jsonb, sub_modulus int, epoch text, servers name[]) RETURNS int
  *
  * Registers parent and creates its partitions (see partman_create_set),
  * after checking that the arguments fit the parent's strategy.  With
  * sub_key, every RANGE partition is itself partitioned by LIST
  * (sub_list_values) or HASH (sub_modulus) on that column.  With epoch
  * ('seconds' or 'milliseconds'), an integer key holds Unix epoch time and
- * is partitioned by time.  Returns the number of partitions created at the top level.
+ * is partitioned by time.  With servers (HASH sets), partition r is a
+ * foreign table on servers[r % n].  Returns the number of partitions
+ * created at the top level.
  */
 Datum
 partman_create_parent(PG_FUNCTION_ARGS)
@@ -143,6 +183,9 @@ partman_create_parent(PG_FUNCTION_ARGS)
 				 errmsg("%s needs a sub_key", cfg.has_sub_modulus ? "sub_modulus" : "sub_list_values"),
 				 errhint("Pass sub_key => 'column' to sub-partition every partition of table \"%s\" by that column.",
 						 key.relname)));
+
+	if (!PG_ARGISNULL(15))
+		cfg.servers = server_list(&key, PG_GETARG_ARRAYTYPE_P(15));
 
 	spi_level = partman_spi_connect(false);
 	created = partman_create_set(&key, &cfg, start,
@@ -247,8 +290,9 @@ show_level(ReturnSetInfo *rsinfo, Oid parent, int level)
 	foreach(lc, parts)
 	{
 		PartmanPartition *part = lfirst(lc);
-		Datum		values[12];
-		bool		nulls[12];
+		Datum		values[13];
+		bool		nulls[13];
+		char	   *server = partman_partition_server(part->relid);
 		double		reltuples = partman_class_reltuples(part->relid);
 
 		memset(nulls, true, sizeof(nulls));
@@ -289,6 +333,11 @@ show_level(ReturnSetInfo *rsinfo, Oid parent, int level)
 		nulls[10] = false;
 		values[11] = ObjectIdGetDatum(parent);
 		nulls[11] = false;
+		if (server != NULL)
+		{
+			values[12] = DirectFunctionCall1(namein, CStringGetDatum(server));
+			nulls[12] = false;
+		}
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 
 		if (get_rel_relkind(part->relid) == RELKIND_PARTITIONED_TABLE)
@@ -303,11 +352,12 @@ show_level(ReturnSetInfo *rsinfo, Oid parent, int level)
  * partman.show_partitions(parent regclass) RETURNS TABLE(partition regclass,
  *		bound text, range_from text, range_to text, list_values text[],
  *		modulus int, remainder int, is_default bool, est_rows bigint,
- *		total_bytes bigint, level int, parent_partition regclass)
+ *		total_bytes bigint, level int, parent_partition regclass, server name)
  *		One row per partition in bound order, the default partition last.
  *		Partitions of parent are level 1; the sub-partitions of a partition
  *		(a composite set's) follow it as level 2, with that partition as
- *		parent_partition.
+ *		parent_partition.  server is the foreign server of a partition on
+ *		another server, NULL for a local one.
  */
 Datum
 partman_show_partitions(PG_FUNCTION_ARGS)

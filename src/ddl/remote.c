@@ -1,0 +1,626 @@
+/*-------------------------------------------------------------------------
+ *
+ * remote.c
+ *	  Statements on other servers: the tables behind a set's foreign
+ *	  partitions.  A server is a postgres_fdw foreign server that the DBA
+ *	  made; partman connects to it with the user mapping of the set's owner,
+ *	  under the rules postgres_fdw follows (a role that is not a superuser
+ *	  connects only with a password, which the mapping holds: partman never
+ *	  asks for one, stores one or shows one).
+ *
+ * Connections live for one local transaction.  The first statement on a
+ * server opens a remote transaction there (and a savepoint per local
+ * subtransaction level), so that what partman did on that server is rolled
+ * back with the local work that needed it.  At local commit the remote
+ * transactions commit one after another (PostgreSQL 15 has no atomic
+ * commit across servers: a failure between two of them leaves the first
+ * committed); at local abort the connections are closed, which rolls their
+ * transactions back.  Every connection is closed at transaction end.
+ *
+ * Waits (connecting, each statement) are bounded by partman.remote_timeout:
+ * connect_timeout and the remote statement_timeout.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "partman.h"
+
+#include "access/htup_details.h"
+#include "access/relation.h"
+#include "access/xact.h"
+#include "catalog/pg_collation.h"
+#include "catalog/pg_foreign_server.h"
+#include "catalog/pg_index.h"
+#include "commands/defrem.h"
+#include "foreign/foreign.h"
+#include "libpq-fe.h"
+#include "mb/pg_wchar.h"
+#include "miscadmin.h"
+#include "storage/latch.h"
+#include "utils/acl.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/rel.h"
+#include "utils/syscache.h"
+#include "utils/wait_event.h"
+
+int			partman_remote_timeout_ms = 10000;
+
+/* An open connection, for the current local transaction. */
+typedef struct RemoteConnection
+{
+	Oid			serverid;
+	Oid			userid;			/* whose user mapping it uses */
+	char	   *servername;
+	PGconn	   *conn;
+	int			depth;			/* local nesting level the remote side has
+								 * reached: 0 none, 1 in a transaction, more
+								 * with savepoints */
+} RemoteConnection;
+
+/* in TopMemoryContext; empty outside a transaction that used a server */
+static List *connections = NIL;
+static bool callbacks_registered = false;
+
+static int	remote_exec(RemoteConnection *rc, const char *sql);
+
+/*
+ * The user mapping's option name, if the option is there (its value is
+ * never returned: it may be a password).
+ */
+static bool
+has_option(List *options, const char *name)
+{
+	ListCell   *lc;
+
+	foreach(lc, options)
+	{
+		if (strcmp(((DefElem *) lfirst(lc))->defname, name) == 0)
+			return true;
+	}
+	return false;
+}
+
+static bool
+password_required(UserMapping *mapping)
+{
+	ListCell   *lc;
+
+	foreach(lc, mapping->options)
+	{
+		DefElem    *def = lfirst(lc);
+
+		if (strcmp(def->defname, "password_required") == 0)
+			return defGetBoolean(def);
+	}
+	return true;
+}
+
+/* Is name a connection option libpq knows (the rest are postgres_fdw's)? */
+static bool
+is_libpq_option(PQconninfoOption *known, const char *name)
+{
+	for (PQconninfoOption *opt = known; opt->keyword != NULL; opt++)
+	{
+		if (strcmp(opt->keyword, name) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Close conn, and forget it. */
+static void
+close_connection(RemoteConnection *rc)
+{
+	if (rc->conn != NULL)
+		PQfinish(rc->conn);
+	rc->conn = NULL;
+}
+
+/*
+ * End of a local transaction: commit the remote transactions (before the
+ * local commit, so that a failure still aborts it), or close the
+ * connections, which rolls them back.  Every connection is closed.
+ */
+static void
+remote_xact_callback(XactEvent event, void *arg)
+{
+	ListCell   *lc;
+
+	if (connections == NIL)
+		return;
+	if (event == XACT_EVENT_PRE_COMMIT || event == XACT_EVENT_PARALLEL_PRE_COMMIT)
+	{
+		foreach(lc, connections)
+		{
+			RemoteConnection *rc = lfirst(lc);
+
+			/* closed while its work was pending: that work is lost */
+			if (rc->conn == NULL && rc->depth > 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_CONNECTION_FAILURE),
+						 errmsg("the connection to server \"%s\" was lost in this transaction",
+								rc->servername),
+						 errdetail("What partman did there was rolled back, so this transaction is too.")));
+			if (rc->conn != NULL && rc->depth > 0)
+			{
+				remote_exec(rc, "COMMIT");
+				rc->depth = 0;
+			}
+		}
+		return;
+	}
+	if (event == XACT_EVENT_PRE_PREPARE)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("cannot prepare a transaction in which partman changed another server")));
+	if (event != XACT_EVENT_COMMIT && event != XACT_EVENT_PARALLEL_COMMIT &&
+		event != XACT_EVENT_ABORT && event != XACT_EVENT_PARALLEL_ABORT &&
+		event != XACT_EVENT_PREPARE)
+		return;
+	foreach(lc, connections)
+		close_connection(lfirst(lc));
+	list_free_deep(connections);
+	connections = NIL;
+}
+
+/*
+ * End of a local subtransaction: its savepoint on each server is released
+ * (commit) or rolled back to (abort).
+ */
+static void
+remote_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
+						SubTransactionId parentSubid, void *arg)
+{
+	int			level = GetCurrentTransactionNestLevel();
+	ListCell   *lc;
+
+	if (event != SUBXACT_EVENT_PRE_COMMIT_SUB && event != SUBXACT_EVENT_ABORT_SUB)
+		return;
+	foreach(lc, connections)
+	{
+		RemoteConnection *rc = lfirst(lc);
+		char		sql[64];
+
+		if (rc->conn == NULL || rc->depth < level)
+			continue;
+		if (event == SUBXACT_EVENT_PRE_COMMIT_SUB)
+			snprintf(sql, sizeof(sql), "RELEASE SAVEPOINT partman_%d", level);
+		else
+		{
+			/* a connection left busy by the error cannot go on: close it */
+			if (PQtransactionStatus(rc->conn) == PQTRANS_ACTIVE)
+			{
+				close_connection(rc);
+				continue;		/* depth stays: commit will refuse */
+			}
+			snprintf(sql, sizeof(sql), "ROLLBACK TO SAVEPOINT partman_%d; RELEASE SAVEPOINT partman_%d",
+					 level, level);
+		}
+		if (event == SUBXACT_EVENT_ABORT_SUB)
+		{
+			/* no ERROR while aborting: a connection that fails is closed */
+			PGresult   *res = PQexec(rc->conn, sql);
+
+			bool		ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+
+			PQclear(res);
+			if (!ok)
+			{
+				close_connection(rc);
+				continue;
+			}
+		}
+		else
+			remote_exec(rc, sql);
+		rc->depth = level - 1;
+	}
+}
+
+/*
+ * Open a connection to server as userid, with the options of the server
+ * and of the user mapping that libpq knows.
+ */
+static PGconn *
+remote_connect(ForeignServer *server, UserMapping *mapping, Oid userid)
+{
+	PQconninfoOption *known = PQconndefaults();
+	List	   *options;
+	const char **keywords;
+	const char **values;
+	int			n = 0;
+	ListCell   *lc;
+	char		timeout[16];
+	PGconn	   *conn;
+	bool		check_password = !superuser_arg(userid) && password_required(mapping);
+
+	if (known == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_OUT_OF_MEMORY),
+				 errmsg("out of memory")));
+	if (check_password && !has_option(mapping->options, "password"))
+	{
+		PQconninfoFree(known);
+		ereport(ERROR,
+				(errcode(ERRCODE_S_R_E_PROHIBITED_SQL_STATEMENT_ATTEMPTED),
+				 errmsg("user mapping of role \"%s\" for server \"%s\" has no password",
+						GetUserNameFromId(userid, false), server->servername),
+				 errdetail("A role that is not a superuser connects to another server only with a password, as postgres_fdw does."),
+				 errhint("Add the password to the user mapping with ALTER USER MAPPING.")));
+	}
+
+	options = list_concat(list_copy(server->options), mapping->options);
+	keywords = palloc0(sizeof(char *) * (list_length(options) + 4));
+	values = palloc0(sizeof(char *) * (list_length(options) + 4));
+	foreach(lc, options)
+	{
+		DefElem    *def = lfirst(lc);
+
+		if (!is_libpq_option(known, def->defname) ||
+			strcmp(def->defname, "client_encoding") == 0 ||
+			strcmp(def->defname, "connect_timeout") == 0)
+			continue;
+		keywords[n] = def->defname;
+		values[n] = defGetString(def);
+		n++;
+	}
+	PQconninfoFree(known);
+	keywords[n] = "fallback_application_name";
+	values[n++] = "partman";
+	keywords[n] = "client_encoding";
+	values[n++] = GetDatabaseEncodingName();
+	/* libpq counts whole seconds, and treats less than 2 as 2 */
+	snprintf(timeout, sizeof(timeout), "%d", Max((partman_remote_timeout_ms + 999) / 1000, 2));
+	keywords[n] = "connect_timeout";
+	values[n++] = timeout;
+	keywords[n] = NULL;
+	values[n] = NULL;
+
+	conn = PQconnectdbParams(keywords, values, false);
+	pfree(keywords);
+	pfree(values);
+	if (conn == NULL || PQstatus(conn) != CONNECTION_OK)
+	{
+		char	   *why = conn ? pchomp(PQerrorMessage(conn)) : pstrdup("out of memory");
+
+		if (conn)
+			PQfinish(conn);
+		ereport(ERROR,
+				(errcode(ERRCODE_SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION),
+				 errmsg("could not connect to server \"%s\"", server->servername),
+				 errdetail_internal("%s", why),
+				 errhint("partman waits partman.remote_timeout (%d ms) for a server.",
+						 partman_remote_timeout_ms)));
+	}
+	if (check_password && !PQconnectionUsedPassword(conn))
+	{
+		PQfinish(conn);
+		ereport(ERROR,
+				(errcode(ERRCODE_S_R_E_PROHIBITED_SQL_STATEMENT_ATTEMPTED),
+				 errmsg("server \"%s\" did not ask for the password of role \"%s\"",
+						server->servername, GetUserNameFromId(userid, false)),
+				 errdetail("A role that is not a superuser connects to another server only with a password, as postgres_fdw does."),
+				 errhint("Have the server authenticate that role by password.")));
+	}
+	return conn;
+}
+
+/*
+ * The result of the statement sent on rc, waiting on the latch so that a
+ * cancel or termination is served.
+ */
+static PGresult *
+remote_result(RemoteConnection *rc)
+{
+	while (PQisBusy(rc->conn))
+	{
+		int			ev = WaitLatchOrSocket(MyLatch,
+										   WL_LATCH_SET | WL_SOCKET_READABLE | WL_EXIT_ON_PM_DEATH,
+										   PQsocket(rc->conn), -1L, PG_WAIT_EXTENSION);
+
+		if (ev & WL_LATCH_SET)
+		{
+			ResetLatch(MyLatch);
+			CHECK_FOR_INTERRUPTS();
+		}
+		if ((ev & WL_SOCKET_READABLE) && !PQconsumeInput(rc->conn))
+			break;
+	}
+	return PQgetResult(rc->conn);
+}
+
+/* ERROR for a connection that broke while running sql on rc */
+static void
+connection_lost(RemoteConnection *rc, const char *sql)
+{
+	char	   *why = pchomp(PQerrorMessage(rc->conn));
+
+	close_connection(rc);
+	ereport(ERROR,
+			(errcode(ERRCODE_CONNECTION_FAILURE),
+			 errmsg("lost the connection to server \"%s\"", rc->servername),
+			 errdetail_internal("%s", why),
+			 errcontext("statement on server \"%s\": %s", rc->servername, sql)));
+}
+
+/*
+ * Run sql (one or more statements) on rc; an error there is raised here
+ * with its SQLSTATE, the server named.  Returns the number of rows the
+ * last query returned.
+ */
+static int
+remote_exec(RemoteConnection *rc, const char *sql)
+{
+	PGresult   *res;
+	PGresult   *failed = NULL;
+	int			rows = 0;
+
+	if (rc->conn == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_CONNECTION_DOES_NOT_EXIST),
+				 errmsg("the connection to server \"%s\" was closed by an earlier error in this transaction",
+						rc->servername)));
+	if (!PQsendQuery(rc->conn, sql))
+		connection_lost(rc, sql);
+	/* read every result, so the connection is idle again */
+	while ((res = remote_result(rc)) != NULL)
+	{
+		ExecStatusType status = PQresultStatus(res);
+
+		if (status == PGRES_TUPLES_OK)
+			rows = PQntuples(res);
+		if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK && failed == NULL)
+			failed = res;
+		else
+			PQclear(res);
+	}
+	if (failed == NULL && PQstatus(rc->conn) != CONNECTION_OK)
+		connection_lost(rc, sql);
+	if (failed != NULL)
+	{
+		const char *state = PQresultErrorField(failed, PG_DIAG_SQLSTATE);
+		const char *primary = PQresultErrorField(failed, PG_DIAG_MESSAGE_PRIMARY);
+		const char *detail = PQresultErrorField(failed, PG_DIAG_MESSAGE_DETAIL);
+		const char *hint = PQresultErrorField(failed, PG_DIAG_MESSAGE_HINT);
+		int			code = ERRCODE_CONNECTION_EXCEPTION;
+		char	   *message;
+		char	   *detail_copy = detail ? pstrdup(detail) : NULL;
+		char	   *hint_copy = hint ? pstrdup(hint) : NULL;
+
+		if (state != NULL && strlen(state) == 5)
+			code = MAKE_SQLSTATE(state[0], state[1], state[2], state[3], state[4]);
+		message = primary ? pstrdup(primary) : pchomp(PQerrorMessage(rc->conn));
+		PQclear(failed);
+		ereport(ERROR,
+				(errcode(code),
+				 errmsg("server \"%s\": %s", rc->servername, message),
+				 detail_copy ? errdetail_internal("%s", detail_copy) : 0,
+				 hint_copy ? errhint("%s", hint_copy) : 0,
+				 errcontext("statement on server \"%s\": %s", rc->servername, sql)));
+	}
+	return rows;
+}
+
+/*
+ * The connection to server for userid in this transaction, opened at the
+ * first use, with the remote transaction and savepoints brought to the
+ * local nesting level.
+ */
+static RemoteConnection *
+remote_connection(Oid serverid, Oid userid)
+{
+	RemoteConnection *rc = NULL;
+	ListCell   *lc;
+	int			level = GetCurrentTransactionNestLevel();
+	char		sql[128];
+
+	if (!callbacks_registered)
+	{
+		RegisterXactCallback(remote_xact_callback, NULL);
+		RegisterSubXactCallback(remote_subxact_callback, NULL);
+		callbacks_registered = true;
+	}
+	foreach(lc, connections)
+	{
+		RemoteConnection *candidate = lfirst(lc);
+
+		if (candidate->serverid == serverid && candidate->userid == userid)
+			rc = candidate;
+	}
+	if (rc == NULL)
+	{
+		char	   *name = GetForeignServer(serverid)->servername;
+		MemoryContext old = MemoryContextSwitchTo(TopMemoryContext);
+
+		rc = palloc0(sizeof(RemoteConnection));
+		rc->serverid = serverid;
+		rc->userid = userid;
+		rc->servername = pstrdup(name);
+		connections = lappend(connections, rc);
+		MemoryContextSwitchTo(old);
+	}
+	/* new, or closed by an error before anything was done there */
+	if (rc->conn == NULL && rc->depth == 0)
+	{
+		rc->conn = remote_connect(GetForeignServer(serverid),
+								  GetUserMapping(userid, serverid), userid);
+		snprintf(sql, sizeof(sql),
+				 "SET search_path = pg_catalog, pg_temp; SET statement_timeout = %d",
+				 partman_remote_timeout_ms);
+		remote_exec(rc, sql);
+	}
+	while (rc->depth < level)
+	{
+		if (rc->depth == 0)
+			snprintf(sql, sizeof(sql), "BEGIN");
+		else
+			snprintf(sql, sizeof(sql), "SAVEPOINT partman_%d", rc->depth + 1);
+		remote_exec(rc, sql);
+		rc->depth++;
+	}
+	return rc;
+}
+
+/*
+ * partman_remote_server
+ *		The OID of the foreign server named name, checked for use by a set
+ *		owned by owner: a postgres_fdw server, on which owner has USAGE and
+ *		a user mapping.  No connection is made.
+ */
+Oid
+partman_remote_server(const char *name, Oid owner)
+{
+	ForeignServer *server = GetForeignServerByName(name, false);
+	ForeignDataWrapper *fdw = GetForeignDataWrapper(server->fdwid);
+	AclResult	aclresult;
+
+	if (strcmp(fdw->fdwname, "postgres_fdw") != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("server \"%s\" is not a postgres_fdw server", name),
+				 errdetail("It uses foreign-data wrapper \"%s\".", fdw->fdwname)));
+	aclresult = pg_foreign_server_aclcheck(server->serverid, owner, ACL_USAGE);
+	if (aclresult != ACLCHECK_OK)
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("role \"%s\" has no USAGE on server \"%s\"",
+						GetUserNameFromId(owner, false), name),
+				 errdetail("Partitions are placed with the rights and the user mapping of the table's owner.")));
+	/* ERROR when there is none, naming the role and the server */
+	(void) GetUserMapping(owner, server->serverid);
+	return server->serverid;
+}
+
+/*
+ * partman_remote_check_parent
+ *		Refuse, before anything is made, a parent whose partitions cannot be
+ *		foreign tables in PostgreSQL 15.
+ */
+void
+partman_remote_check_parent(const PartmanKey *key, const PartmanTemplate *tmpl)
+{
+	Relation	rel = relation_open(key->parent, NoLock);
+	List	   *indexes = RelationGetIndexList(rel);
+	ListCell   *lc;
+
+	relation_close(rel, NoLock);
+	foreach(lc, indexes)
+	{
+		HeapTuple	tuple = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(lfirst_oid(lc)));
+		bool		unique;
+
+		if (!HeapTupleIsValid(tuple))
+			elog(ERROR, "cache lookup failed for index %u", lfirst_oid(lc));
+		unique = ((Form_pg_index) GETSTRUCT(tuple))->indisunique;
+		ReleaseSysCache(tuple);
+		if (unique)
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("table \"%s\" cannot have partitions on other servers while it has unique index \"%s\"",
+							key->relname, get_rel_name(lfirst_oid(lc))),
+					 errdetail("PostgreSQL 15 enforces no unique constraint across servers, so a partitioned table with a unique index or primary key can have no foreign partitions."),
+					 errhint("Drop the primary key or unique constraint of the parent; each server can enforce it on its own table.")));
+	}
+	if (tmpl->row_security)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("table \"%s\" cannot have partitions on other servers while it has row-level security enabled",
+						key->relname),
+				 errdetail("Foreign tables have no row-level security.")));
+	if (tmpl->sub_strategy != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("a composite set cannot have partitions on other servers yet")));
+}
+
+/* CREATE TABLE for the table behind a partition of key's parent */
+static char *
+remote_table_sql(const PartmanKey *key, const char *name)
+{
+	Relation	rel = relation_open(key->parent, NoLock);
+	TupleDesc	desc = RelationGetDescr(rel);
+	StringInfoData sql;
+	bool		first = true;
+
+	initStringInfo(&sql);
+	appendStringInfo(&sql, "CREATE TABLE %s (", quote_qualified_identifier(key->nspname, name));
+	for (int i = 0; i < desc->natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, i);
+
+		if (att->attisdropped)
+			continue;
+		appendStringInfo(&sql, "%s%s %s", first ? "" : ", ",
+						 quote_identifier(NameStr(att->attname)),
+						 format_type_extended(att->atttypid, att->atttypmod,
+											  FORMAT_TYPE_TYPEMOD_GIVEN |
+											  FORMAT_TYPE_FORCE_QUALIFY));
+		if (OidIsValid(att->attcollation) &&
+			att->attcollation != get_typcollation(att->atttypid))
+		{
+			HeapTuple	tuple = SearchSysCache1(COLLOID, ObjectIdGetDatum(att->attcollation));
+			Form_pg_collation coll;
+
+			if (!HeapTupleIsValid(tuple))
+				elog(ERROR, "cache lookup failed for collation %u", att->attcollation);
+			coll = (Form_pg_collation) GETSTRUCT(tuple);
+			appendStringInfo(&sql, " COLLATE %s",
+							 quote_qualified_identifier(get_namespace_name(coll->collnamespace),
+														NameStr(coll->collname)));
+			ReleaseSysCache(tuple);
+		}
+		if (att->attnotnull)
+			appendStringInfoString(&sql, " NOT NULL");
+		first = false;
+	}
+	appendStringInfoChar(&sql, ')');
+	relation_close(rel, NoLock);
+	return sql.data;
+}
+
+/*
+ * partman_remote_create_table
+ *		On server, in the remote transaction, create the schema of key's
+ *		parent if it is missing and the table that partition name of the
+ *		parent reads: same schema and name, same columns, types, collations
+ *		and NOT NULLs.  As the parent's owner, with its user mapping.
+ */
+void
+partman_remote_create_table(const PartmanKey *key, const char *name, const char *server)
+{
+	RemoteConnection *rc = remote_connection(partman_remote_server(server, key->owner),
+											 key->owner);
+
+	/* asked first: CREATE SCHEMA IF NOT EXISTS needs CREATE on the database */
+	if (remote_exec(rc, psprintf("SELECT FROM pg_catalog.pg_namespace WHERE nspname OPERATOR(pg_catalog.=) %s",
+								 quote_literal_cstr(key->nspname))) == 0)
+		remote_exec(rc, psprintf("CREATE SCHEMA %s", quote_identifier(key->nspname)));
+	remote_exec(rc, remote_table_sql(key, name));
+}
+
+/*
+ * partman_remote_table_options
+ *		The SERVER ... OPTIONS (...) clause of the foreign table for partition
+ *		name of key's parent on server (async_capable, so that an Append
+ *		scans the servers at once).
+ */
+char *
+partman_remote_table_options(const PartmanKey *key, const char *name, const char *server)
+{
+	return psprintf(" SERVER %s OPTIONS (schema_name %s, table_name %s, async_capable 'true')",
+					quote_identifier(server), quote_literal_cstr(key->nspname),
+					quote_literal_cstr(name));
+}
+
+/*
+ * partman_partition_server
+ *		The name of the foreign server of partition relid, or NULL when it is
+ *		a local table.
+ */
+char *
+partman_partition_server(Oid relid)
+{
+	if (get_rel_relkind(relid) != RELKIND_FOREIGN_TABLE)
+		return NULL;
+	return GetForeignServer(GetForeignTable(relid)->serverid)->servername;
+}
