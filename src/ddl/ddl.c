@@ -463,10 +463,8 @@ copy_privileges(const PartmanTemplate *tmpl, Oid relid, const char *qualified)
 	HeapTuple	tuple;
 	bool		isnull;
 	Datum		acl;
+	List	   *revoke = list_make2("PUBLIC", unconstify(char *, grantee_name(GetUserId())));
 
-	initStringInfo(&sql);
-	appendStringInfo(&sql, "REVOKE ALL ON TABLE %s FROM PUBLIC, %s", qualified,
-					 grantee_name(GetUserId()));
 	tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
 	if (!HeapTupleIsValid(tuple))
 		elog(ERROR, "cache lookup failed for relation %u", relid);
@@ -477,11 +475,12 @@ copy_privileges(const PartmanTemplate *tmpl, Oid relid, const char *qualified)
 
 		for (int i = 0; i < ACL_NUM(child_acl); i++)
 			if (ACL_DAT(child_acl)[i].ai_grantee != ACL_ID_PUBLIC)
-				appendStringInfo(&sql, ", %s",
-								 grantee_name(ACL_DAT(child_acl)[i].ai_grantee));
+				revoke = lappend(revoke,
+								 unconstify(char *, grantee_name(ACL_DAT(child_acl)[i].ai_grantee)));
 	}
 	ReleaseSysCache(tuple);
-	appendStringInfoString(&sql, ";");
+	initStringInfo(&sql);
+	appendStringInfo(&sql, "%s;", partman_sql_revoke_all(qualified, revoke));
 
 	for (int i = 0; i < ACL_NUM(parent_acl); i++)
 	{
@@ -558,22 +557,15 @@ List *
 partman_secure_partition_statements(Oid relid)
 {
 	char	   *table = partman_qualified_name(relid);
-	List	   *grantees = other_grantees(relid);
+	List	   *roles = NIL;
 	List	   *result = NIL;
+	ListCell   *lc;
 
-	if (grantees != NIL)
-	{
-		StringInfoData sql;
-		ListCell   *lc;
-
-		initStringInfo(&sql);
-		appendStringInfo(&sql, "REVOKE ALL ON TABLE %s FROM ", table);
-		foreach(lc, grantees)
-			appendStringInfo(&sql, "%s%s", foreach_current_index(lc) ? ", " : "",
-							 grantee_name(lfirst_oid(lc)));
-		result = lappend(result, sql.data);
-	}
-	return lappend(result, psprintf("ALTER TABLE %s ENABLE ROW LEVEL SECURITY", table));
+	foreach(lc, other_grantees(relid))
+		roles = lappend(roles, unconstify(char *, grantee_name(lfirst_oid(lc))));
+	if (roles != NIL)
+		result = lappend(result, partman_sql_revoke_all(table, roles));
+	return lappend(result, partman_sql_enable_row_security(table));
 }
 
 /* The partition's index that inherits from the parent's index parent_index. */

@@ -111,6 +111,8 @@ extern char *partman_sql_add_constraint(const char *table_q, const char *name,
 extern char *partman_sql_add_check(const char *table_q, const char *name,
 								   const char *condition, bool not_valid, bool replace);
 extern char *partman_sql_add_checks(const char *table_q, List *names, List *conditions);
+extern char *partman_sql_revoke_all(const char *table_q, List *roles);
+extern char *partman_sql_enable_row_security(const char *table_q);
 extern char *partman_sql_drop_constraints(const char *table_q, List *names, bool if_exists);
 extern char *partman_sql_drop_constraint(const char *table_q, const char *name, bool if_exists);
 extern char *partman_sql_validate_constraint(const char *table_q, const char *name);

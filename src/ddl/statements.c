@@ -223,6 +223,27 @@ partman_sql_add_checks(const char *table_q, List *names, List *conditions)
 	return sql.data;
 }
 
+/* REVOKE ALL ON TABLE table FROM each of roles (names already quoted, or PUBLIC) */
+char *
+partman_sql_revoke_all(const char *table_q, List *roles)
+{
+	StringInfoData sql;
+	ListCell   *lc;
+
+	initStringInfo(&sql);
+	appendStringInfo(&sql, "REVOKE ALL ON TABLE %s FROM ", table_q);
+	foreach(lc, roles)
+		appendStringInfo(&sql, "%s%s", foreach_current_index(lc) ? ", " : "", (char *) lfirst(lc));
+	return sql.data;
+}
+
+/* ALTER TABLE table ENABLE ROW LEVEL SECURITY */
+char *
+partman_sql_enable_row_security(const char *table_q)
+{
+	return psprintf("ALTER TABLE %s ENABLE ROW LEVEL SECURITY", table_q);
+}
+
 /* One ALTER TABLE dropping each constraint of names. */
 char *
 partman_sql_drop_constraints(const char *table_q, List *names, bool if_exists)
