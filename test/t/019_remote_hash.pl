@@ -31,24 +31,7 @@ my $db = 'postgres';
 
 my $coord = PartmanTest::node('coord');
 my @shards;
-for my $i (1 .. 2)
-{
-	my $shard = PostgreSQL::Test::Cluster->new("shard$i");
-	$shard->init;
-	$shard->start;
-	# alice logs in with her password; everyone else by trust
-	my $hba = $shard->data_dir . '/pg_hba.conf';
-	my $rules = slurp_file($hba);
-	open(my $fh, '>', $hba) or die "could not write $hba: $!";
-	print $fh "local all alice scram-sha-256\n" . $rules;
-	close $fh;
-	$shard->reload;
-	$shard->safe_psql($db, qq{
-SET log_statement = none;
-CREATE ROLE alice LOGIN PASSWORD '$password';
-GRANT CREATE ON DATABASE $db TO alice;});
-	push @shards, $shard;
-}
+push @shards, PartmanTest::shard_node("shard$_", 'alice', $password) for 1 .. 2;
 my $superuser = $coord->safe_psql($db, 'SELECT current_user');
 
 # servers s1 and s2; s3 is the same shard as s1, but alice has no USAGE on it

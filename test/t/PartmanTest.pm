@@ -5,6 +5,7 @@ use strict;
 use warnings;
 
 use PostgreSQL::Test::Cluster;
+use PostgreSQL::Test::Utils;
 use Test::More;
 use Time::HiRes qw(time usleep);
 
@@ -28,6 +29,29 @@ sub node
 	$node->init;
 	$node->append_conf('postgresql.conf', $conf) if $conf ne '';
 	$node->start;
+	return $node;
+}
+
+# A plain cluster called $name standing in for a shard server: no partman,
+# $role may log in only with $password (so postgres_fdw must send the
+# password from the user mapping, as it must for a role that is not a
+# superuser), everyone else by trust; $role may create schemas in postgres.
+sub shard_node
+{
+	my ($name, $role, $password) = @_;
+	my $node = PostgreSQL::Test::Cluster->new($name);
+	$node->init;
+	$node->start;
+	my $hba = $node->data_dir . '/pg_hba.conf';
+	my $rules = PostgreSQL::Test::Utils::slurp_file($hba);
+	open(my $fh, '>', $hba) or die "could not write $hba: $!";
+	print $fh "local all $role scram-sha-256\n" . $rules;
+	close $fh;
+	$node->reload;
+	$node->safe_psql('postgres', qq{
+SET log_statement = none;
+CREATE ROLE $role LOGIN PASSWORD '$password';
+GRANT CREATE ON DATABASE postgres TO $role;});
 	return $node;
 }
 
