@@ -120,17 +120,23 @@ COMMENT ON FUNCTION partman.create_parent IS
     'Register a partitioned table with partman and create its partitions';
 
 -- min and max of uuid keys (UUIDv7 sets), which PostgreSQL 15 lacks; the sort
--- operator lets an index on the key answer them.
+-- operator lets an index on the key answer them.  The aggregates are API;
+-- their transition functions are internal (PostgreSQL checks those against
+-- the aggregate's owner, not its caller).
 CREATE FUNCTION partman._uuid_smaller(pg_catalog.uuid, pg_catalog.uuid) RETURNS pg_catalog.uuid
     LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'partman_uuid_smaller';
 CREATE FUNCTION partman._uuid_larger(pg_catalog.uuid, pg_catalog.uuid) RETURNS pg_catalog.uuid
     LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'partman_uuid_larger';
-CREATE AGGREGATE partman._uuid_min(pg_catalog.uuid) (
+CREATE AGGREGATE partman.uuid_min(pg_catalog.uuid) (
     SFUNC = partman._uuid_smaller, STYPE = pg_catalog.uuid,
     COMBINEFUNC = partman._uuid_smaller, SORTOP = OPERATOR(pg_catalog.<), PARALLEL = SAFE);
-CREATE AGGREGATE partman._uuid_max(pg_catalog.uuid) (
+CREATE AGGREGATE partman.uuid_max(pg_catalog.uuid) (
     SFUNC = partman._uuid_larger, STYPE = pg_catalog.uuid,
     COMBINEFUNC = partman._uuid_larger, SORTOP = OPERATOR(pg_catalog.>), PARALLEL = SAFE);
+REVOKE EXECUTE ON FUNCTION partman._uuid_smaller(pg_catalog.uuid, pg_catalog.uuid),
+    partman._uuid_larger(pg_catalog.uuid, pg_catalog.uuid) FROM PUBLIC;
+COMMENT ON AGGREGATE partman.uuid_min(pg_catalog.uuid) IS 'The smallest uuid (PostgreSQL 15 has no min(uuid))';
+COMMENT ON AGGREGATE partman.uuid_max(pg_catalog.uuid) IS 'The largest uuid (PostgreSQL 15 has no max(uuid))';
 
 CREATE FUNCTION partman.undo_parent(parent pg_catalog.regclass)
 RETURNS void
@@ -243,13 +249,16 @@ LANGUAGE C VOLATILE AS 'MODULE_PATHNAME', 'partman_wake_worker';
 COMMENT ON FUNCTION partman.wake_worker IS
     'Make this database''s partman worker run maintenance now';
 
-CREATE FUNCTION partman._workers(OUT database pg_catalog.text, OUT pid pg_catalog.int4,
+CREATE FUNCTION partman.workers(OUT database pg_catalog.text, OUT pid pg_catalog.int4,
     OUT state pg_catalog.text, OUT last_run pg_catalog.timestamptz,
     OUT next_run pg_catalog.timestamptz, OUT last_error pg_catalog.text)
 RETURNS SETOF record
 LANGUAGE C VOLATILE AS 'MODULE_PATHNAME', 'partman_workers';
 
-CREATE VIEW partman.workers AS SELECT * FROM partman._workers();
+COMMENT ON FUNCTION partman.workers IS
+    'The rows of the partman.workers view: each database''s background worker';
+
+CREATE VIEW partman.workers AS SELECT * FROM partman.workers();
 COMMENT ON VIEW partman.workers IS 'partman: each database''s background worker';
 GRANT SELECT ON partman.workers TO PUBLIC;
 
@@ -285,7 +294,7 @@ LANGUAGE C STABLE AS 'MODULE_PATHNAME', 'partman_check_default';
 COMMENT ON FUNCTION partman.check_default IS
     'Rows waiting in the default partition of each managed set (or of parent)';
 
-CREATE FUNCTION partman._set_health(parent pg_catalog.regclass,
+CREATE FUNCTION partman.set_health(parent pg_catalog.regclass,
     OUT partitions pg_catalog.int4, OUT oldest_bound pg_catalog.text,
     OUT newest_bound pg_catalog.text, OUT future_partitions pg_catalog.int4,
     OUT default_rows pg_catalog.int8, OUT sub_partitions pg_catalog.int4,
@@ -293,6 +302,8 @@ CREATE FUNCTION partman._set_health(parent pg_catalog.regclass,
     OUT gap_from pg_catalog.text[], OUT gap_to pg_catalog.text[],
     OUT has_default pg_catalog.bool)
 LANGUAGE C STABLE AS 'MODULE_PATHNAME', 'partman_set_health_sql';
+COMMENT ON FUNCTION partman.set_health IS
+    'The health figures of one partitioned table, from the catalog and statistics (the numbers behind partman.sets)';
 
 -- One row per managed set with its health.
 CREATE VIEW partman.sets AS
@@ -317,7 +328,7 @@ SELECT c.parent,
        r.critical OPERATOR(pg_catalog.||) r.warning AS status_reasons,
        h.sub_partitions
   FROM partman.part_config c
- CROSS JOIN LATERAL partman._set_health(c.parent) h
+ CROSS JOIN LATERAL partman.set_health(c.parent) h
  CROSS JOIN LATERAL (
      SELECT ARRAY(SELECT x FROM pg_catalog.unnest(ARRAY[
                 CASE WHEN c.last_error IS NOT NULL
@@ -381,14 +392,17 @@ LANGUAGE C VOLATILE AS 'MODULE_PATHNAME', 'partman_set_pruning_policy';
 COMMENT ON FUNCTION partman.set_pruning_policy IS
     'Refuse (or warn about) queries that scan a set without a usable key filter, or too many of its partitions';
 
-CREATE FUNCTION partman._pruning_stats(OUT relation pg_catalog.regclass,
+CREATE FUNCTION partman.pruning_stats(OUT relation pg_catalog.regclass,
     OUT queries pg_catalog.int8, OUT pruned_queries pg_catalog.int8,
     OUT full_scans pg_catalog.int8, OUT avg_partitions_scanned pg_catalog.float8,
     OUT most_frequent_reason pg_catalog.text, OUT most_frequent_reason_count pg_catalog.int8)
 RETURNS SETOF record
 LANGUAGE C VOLATILE AS 'MODULE_PATHNAME', 'partman_pruning_stats';
 
-CREATE VIEW partman.pruning_stats AS SELECT * FROM partman._pruning_stats();
+COMMENT ON FUNCTION partman.pruning_stats IS
+    'The rows of the partman.pruning_stats view';
+
+CREATE VIEW partman.pruning_stats AS SELECT * FROM partman.pruning_stats();
 COMMENT ON VIEW partman.pruning_stats IS
     'partman: how query plans prune each partitioned table of this database (needs shared_preload_libraries)';
 GRANT SELECT ON partman.pruning_stats TO PUBLIC;

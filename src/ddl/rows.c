@@ -29,7 +29,7 @@
 static char *
 key_aggregate(const PartmanKey *key, const char *which)
 {
-	return psprintf("%s%s(%s)", key->typid == UUIDOID ? "partman._uuid_" : "pg_catalog.",
+	return psprintf("%s%s(%s)", key->typid == UUIDOID ? "partman.uuid_" : "pg_catalog.",
 					which, quote_identifier(key->attname));
 }
 

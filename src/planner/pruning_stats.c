@@ -188,7 +188,7 @@ require_stats(void)
 }
 
 /*
- * partman._pruning_stats() backs the partman.pruning_stats view: this
+ * partman.pruning_stats() backs the partman.pruning_stats view: this
  * database's tables.
  */
 Datum

@@ -403,7 +403,7 @@ partman_partition_for(PG_FUNCTION_ARGS)
 }
 
 /*
- * partman._set_health(parent regclass, OUT partitions int, OUT oldest_bound
+ * partman.set_health(parent regclass, OUT partitions int, OUT oldest_bound
  *		text, OUT newest_bound text, OUT future_partitions int,
  *		OUT default_rows bigint, OUT sub_partitions int,
  *		OUT missing_sub_partitions int)
@@ -564,7 +564,7 @@ partman_check_default(PG_FUNCTION_ARGS)
 
 /*
  * partman._uuid_smaller(uuid, uuid), partman._uuid_larger(uuid, uuid)
- *		The transition functions of partman._uuid_min and _uuid_max, which
+ *		The transition functions of partman.uuid_min and uuid_max, which
  *		the key-range queries of UUIDv7 sets use (PostgreSQL 15 has no
  *		min(uuid)).  uuid sorts by its bytes.
  */

@@ -554,7 +554,7 @@ partman_wake_worker(PG_FUNCTION_ARGS)
 	PG_RETURN_BOOL(pid != 0);
 }
 
-/* partman._workers(): the rows of the partman.workers view */
+/* partman.workers(): the rows of the partman.workers view */
 Datum
 partman_workers(PG_FUNCTION_ARGS)
 {

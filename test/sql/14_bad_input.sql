@@ -215,7 +215,17 @@ INSERT INTO badin.calls(call) VALUES
   ($$SELECT partman.set_pruning_policy('badin.t', NULL)$$),
   ($$SELECT partman.set_pruning_policy('badin.t', 'error', -1)$$),
   ($$SELECT partman.set_pruning_policy('badin.plain')$$),
-  ($$SELECT partman.set_pruning_policy('badin.v')$$);
+  ($$SELECT partman.set_pruning_policy('badin.v')$$),
+-- the functions behind the views, and the uuid aggregates
+  ($$SELECT partman.set_health(NULL)$$),
+  ($$SELECT partman.set_health('badin.plain')$$),
+  ($$SELECT partman.set_health('badin.v')$$),
+  ($$SELECT partman.set_health('badin.seq')$$),
+  ($$SELECT partman.set_health('badin.t_ts')$$),
+  ($$SELECT * FROM partman.workers() WHERE pid < 0$$),
+  ($$SELECT * FROM partman.pruning_stats() WHERE queries < 0$$),
+  ($$SELECT partman.uuid_min(u) FROM (VALUES ('not a uuid')) v(u)$$),
+  ($$SELECT partman.uuid_max(x) FROM (VALUES (1)) v(x)$$);
 UPDATE badin.calls SET fn = substring(call FROM 'partman\.(\w+)');
 
 -- Catalog before: relations of the schema (name, kind, bound) and partman's config.

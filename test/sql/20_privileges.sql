@@ -27,8 +27,8 @@ SELECT attname, has_column_privilege('regress_priv_other', 'partman.part_config'
   FROM pg_attribute
  WHERE attrelid = 'partman.part_config'::regclass AND attnum > 0 AND NOT attisdropped
  ORDER BY attnum;
--- partman's internal functions (named _...): the trigger functions are not
--- PUBLIC's; those behind the views are (see 4. for why)
+-- partman's internal functions (named _...) and trigger functions: none is
+-- PUBLIC's
 SELECT p.oid::regprocedure AS function, p.prorettype::regtype AS returns,
        has_function_privilege('regress_priv_other', p.oid, 'EXECUTE') AS public_may_execute
   FROM pg_proc p
@@ -99,17 +99,31 @@ RESET ROLE;
 SELECT parent FROM partman.part_config WHERE parent::text LIKE 'priv%' ORDER BY 1;
 
 -------------------------------------------------------------------------------
--- 4. Why the functions behind the views stay PUBLIC's: PostgreSQL checks the
--- functions a view calls against the user who reads the view, so without
--- EXECUTE nobody but a superuser could read partman.sets
+-- 4. The views: PostgreSQL checks the functions a view calls against the
+-- user who reads the view, so the views read API functions (set_health,
+-- workers(), pruning_stats()) that PUBLIC may call; without them nobody but a
+-- superuser could read partman.sets.  uuid_min/uuid_max are API too; their
+-- transition functions are not, and PostgreSQL checks those against the
+-- aggregate's owner
 -------------------------------------------------------------------------------
+SELECT p.oid::regprocedure AS function,
+       has_function_privilege('regress_priv_other', p.oid, 'EXECUTE') AS public_may_execute
+  FROM pg_proc p
+ WHERE p.pronamespace = 'partman'::regnamespace
+   AND p.proname IN ('set_health', 'workers', 'pruning_stats', 'uuid_min', 'uuid_max')
+ ORDER BY 1::text;
 BEGIN;
-REVOKE EXECUTE ON FUNCTION partman._set_health(regclass) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION partman.set_health(regclass) FROM PUBLIC;
 SET LOCAL ROLE regress_priv_owner;
 SELECT count(*) FROM partman.sets;
 ROLLBACK;
 SET ROLE regress_priv_owner;
 SELECT parent, status FROM partman.sets WHERE parent::text LIKE 'priv%';
+SELECT count(*) >= 0 AS workers_readable FROM partman.workers;
+SELECT partman.uuid_min(u) AS uuid_min, partman.uuid_max(u) AS uuid_max
+  FROM (VALUES ('018e9197-5d80-7000-8000-000000000002'::uuid),
+               ('018e9197-5d80-7000-8000-000000000001'::uuid)) v(u);
+SELECT partman._uuid_smaller('018e9197-5d80-7000-8000-000000000002', '018e9197-5d80-7000-8000-000000000001');
 RESET ROLE;
 
 -- clean up
