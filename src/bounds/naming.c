@@ -60,10 +60,16 @@ partman_qualified_in(const char *nspname, const char *relname)
 	return quote_qualified_identifier(nspname, relname);
 }
 
-/* pg_temp.<prefix>_<relid>, quoted: partman's temporary table for relid */
+/*
+ * pg_temp.<prefix>_<relid>, quoted: partman's temporary table for relid;
+ * pg_temp.<prefix> when relid is InvalidOid (a table that lives for one
+ * statement list, so that its statements print the same every time)
+ */
 char *
 partman_temp_name(const char *prefix, Oid relid)
 {
+	if (!OidIsValid(relid))
+		return psprintf("pg_temp.%s", quote_identifier(prefix));
 	return psprintf("pg_temp.%s", quote_identifier(psprintf("%s_%u", prefix, relid)));
 }
 

@@ -36,6 +36,14 @@ extern void partman_ddl_exec_list(List *statements);
 extern char *partman_storage_clause(const char *text);
 extern void partman_read_template(const PartmanKey *key, const PartmanConfig *cfg,
 								  PartmanTemplate *tmpl);
+
+/* ---------------------------------------------------------------------
+ * functions in create.c: how a new partition is made
+ * ---------------------------------------------------------------------
+ */
+extern List *partman_create_partition_statements(const PartmanKey *key,
+												 const PartmanTemplate *tmpl,
+												 const char *name, const char *bound_clause);
 extern Oid	partman_create_range_partition(const PartmanKey *key,
 										   const PartmanTemplate *tmpl,
 										   const char *name,
@@ -44,6 +52,28 @@ extern Oid	partman_create_default_partition(const PartmanKey *key,
 											 const PartmanTemplate *tmpl);
 extern Oid	partman_create_partition(const PartmanKey *key, const PartmanTemplate *tmpl,
 									 const char *name, const char *bound_clause);
+extern List *partman_secure_partition_statements(Oid relid);
+extern bool partman_partition_is_secured(Oid relid);
+extern void partman_copy_table_privileges(Oid from, Oid to);
+extern void partman_sub_key(const PartmanKey *key, const char *column,
+							char strategy, PartmanKey *sub);
+extern char partman_sub_strategy_code(const char *name);
+extern void partman_template_add_sub(PartmanTemplate *tmpl, const PartmanConfig *cfg);
+extern void partman_sub_template(const PartmanTemplate *tmpl, Oid partition,
+								 PartmanTemplate *sub);
+
+/* One member of a list_values object: a partition suffix and its bound. */
+typedef struct PartmanListMember
+{
+	char	   *suffix;
+	PartmanBound bound;
+} PartmanListMember;
+
+/* boundspec.c: list_values and sub_list_values, read */
+extern List *partman_parse_list_values(const PartmanKey *key, Datum list_values,
+									   const char *what);
+
+/* ddl.c, continued */
 extern ErrorData *partman_try_subtransaction(void (*fn) (void *), void *arg);
 extern int	partman_lock_batch(void);
 extern int	partman_locks_per_partition(Oid parent, const PartmanTemplate *tmpl);
@@ -56,14 +86,9 @@ extern List *partman_drop_partition_statements(Oid parent, Oid relid);
 extern List *partman_archive_statements(Oid relid, const char *schema);
 extern List *partman_retire_statements(Oid parent, Oid relid, const char *action,
 									   const char *schema, const char *how);
-extern List *partman_secure_partition_statements(Oid relid);
-extern bool partman_partition_is_secured(Oid relid);
 extern void partman_drop_partition_table(Oid parent, Oid relid);
 extern void partman_retire_partition(const PartmanKey *key, Oid relid, const char *action,
 									 const char *schema);
-
-/* ddl.c, for tables that are replaced (partition_table, split_partition_online) */
-extern void partman_copy_table_privileges(Oid from, Oid to);
 
 /* A foreign key of another table that references a table being replaced. */
 typedef struct PartmanForeignKey
@@ -112,6 +137,12 @@ extern char *partman_sql_add_check(const char *table_q, const char *name,
 								   const char *condition, bool not_valid, bool replace);
 extern char *partman_sql_add_checks(const char *table_q, List *names, List *conditions);
 extern char *partman_sql_revoke_all(const char *table_q, List *roles);
+extern char *partman_sql_grant(const char *table_q, const char *privileges, const char *grantee,
+							   bool with_grant_option);
+extern char *partman_sql_create_partition(const char *table_q, const char *parent_q,
+										  const char *bound_clause, bool foreign,
+										  const char *options);
+extern char *partman_sql_partition_by(const char *strategy, const char *column);
 extern char *partman_sql_enable_row_security(const char *table_q);
 extern char *partman_sql_drop_constraints(const char *table_q, List *names, bool if_exists);
 extern char *partman_sql_drop_constraint(const char *table_q, const char *name, bool if_exists);
@@ -130,11 +161,6 @@ extern char *partman_sql_mirror_function(const char *function_q, const char *sta
 										 const char *delete_sql, const char *insert_sql);
 extern List *partman_sql_mirror_triggers(const char *table_q, const char *function_q);
 extern char *partman_sql_drop_function(const char *function_q, bool if_exists, bool cascade);
-extern char *partman_sql_call_create_default(const char *parent_q, const char *name);
-extern char *partman_sql_call_create_range(const char *parent_q, const char *lower,
-										   const char *upper, const char *name);
-extern char *partman_sql_call_create_list(const char *parent_q, List *values, bool has_null,
-										  const char *name);
 extern char *partman_sql_call_partition_data(const char *parent_q);
 
 /* ---------------------------------------------------------------------
@@ -146,6 +172,10 @@ extern uint64 partman_move_rows(Oid parent, const char *from, const char *to,
 								const char *condition);
 extern uint64 partman_copy_rows(Oid parent, const char *from, const char *to);
 extern uint64 partman_count_rows(const char *table, const char *condition);
+extern char *partman_move_rows_sql(Oid parent, const char *from, const char *to,
+								   const char *condition);
+extern List *partman_rescue_statements(const PartmanKey *key, const PartmanTemplate *tmpl,
+									   const char *name, const PartmanBound *bound);
 extern Oid	partman_create_with_rescue(const PartmanKey *key,
 									   const PartmanTemplate *tmpl,
 									   const char *name, const PartmanBound *bound);

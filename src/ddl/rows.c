@@ -78,6 +78,33 @@ insert_rows(const char *with, const char *to, const char *columns, const char *s
 }
 
 /*
+ * partman_move_rows_sql
+ *		The statement that deletes the rows of table from (only that table)
+ *		that match condition (all rows when NULL) and inserts them into to.
+ */
+char *
+partman_move_rows_sql(Oid parent, const char *from, const char *to, const char *condition)
+{
+	char	   *columns = partman_column_list(parent);
+
+	return psprintf("WITH moved AS (DELETE FROM ONLY %s%s%s RETURNING %s) "
+					"INSERT INTO %s (%s) OVERRIDING SYSTEM VALUE SELECT %s FROM moved",
+					from, condition ? " WHERE " : "", condition ? condition : "", columns,
+					to, columns, columns);
+}
+
+/* Run a statement of partman_move_rows_sql; returns the number of rows moved. */
+static uint64
+run_move(const char *sql, const char *to)
+{
+	int			rc = SPI_execute(sql, false, 0);
+
+	if (rc != SPI_OK_INSERT)
+		elog(ERROR, "could not move rows into %s: %s", to, SPI_result_code_string(rc));
+	return SPI_processed;
+}
+
+/*
  * partman_move_rows
  *		Delete the rows of table from (only that table) that match condition
  *		(all rows when NULL) and insert them into to, in one statement.
@@ -86,51 +113,92 @@ insert_rows(const char *with, const char *to, const char *columns, const char *s
 uint64
 partman_move_rows(Oid parent, const char *from, const char *to, const char *condition)
 {
-	char	   *columns = partman_column_list(parent);
+	return run_move(partman_move_rows_sql(parent, from, to, condition), to);
+}
 
-	return insert_rows(psprintf("WITH moved AS (DELETE FROM ONLY %s%s%s RETURNING %s) ",
-								from, condition ? " WHERE " : "", condition ? condition : "",
-								columns),
-					   to, columns, "moved");
+/*
+ * A rescue: rows parked in the default partition deflt that belong to the
+ * new partition name are moved aside into a temporary table (PostgreSQL
+ * refuses the new partition while the default holds them), the partition is
+ * made, and they are moved into it.
+ */
+typedef struct Rescue
+{
+	char	   *holding;		/* the temporary table */
+	char	   *aside;			/* default -> holding */
+	char	   *back;			/* holding -> partition */
+	char	   *drop;			/* the temporary table */
+} Rescue;
+
+static void
+rescue_statements(const PartmanKey *key, const char *name, const PartmanBound *bound, Oid deflt,
+				  Rescue *rescue)
+{
+	char	   *condition = partman_bound_condition(key, bound);
+
+	rescue->holding = partman_temp_name("partman_rescue", InvalidOid);
+	rescue->aside = partman_move_rows_sql(key->parent, partman_qualified_name(deflt),
+										  rescue->holding, condition);
+	rescue->back = partman_move_rows_sql(key->parent, rescue->holding,
+										 partman_qualified_in(key->nspname, name), NULL);
+	rescue->drop = partman_sql_drop_table(rescue->holding, false);
+}
+
+/*
+ * partman_rescue_statements
+ *		What partman_create_with_rescue runs when rows wait in the default
+ *		partition, in order, as maintenance_plan prints them.
+ */
+List *
+partman_rescue_statements(const PartmanKey *key, const PartmanTemplate *tmpl,
+						  const char *name, const PartmanBound *bound)
+{
+	Oid			deflt = partman_default_partition(key->parent);
+	Rescue		rescue;
+	List	   *result;
+
+	if (!OidIsValid(deflt))
+		return partman_create_partition_statements(key, tmpl, name,
+												   partman_bound_clause(key, bound));
+	rescue_statements(key, name, bound, deflt, &rescue);
+	result = list_make2(partman_sql_create_temp_like(rescue.holding,
+													 partman_qualified_name(key->parent)),
+						rescue.aside);
+	result = list_concat(result, partman_create_partition_statements(key, tmpl, name,
+																	 partman_bound_clause(key, bound)));
+	return lappend(lappend(result, rescue.back), rescue.drop);
 }
 
 /*
  * partman_create_with_rescue
- *		Create a partition with this bound.  Rows already parked in the default
- * partition that belong to it are moved into it (through a temporary table,
- * since PostgreSQL refuses the new partition while the default holds them).
- * Caller holds AccessExclusiveLock on parent and default, inside begin_ddl.
+ *		Create a partition with this bound, moving into it the rows already
+ *		parked in the default partition that belong to it (see Rescue).
+ *		Caller holds AccessExclusiveLock on parent and default, inside
+ *		begin_ddl.
  */
 Oid
 partman_create_with_rescue(const PartmanKey *key, const PartmanTemplate *tmpl,
 						   const char *name, const PartmanBound *bound)
 {
 	Oid			deflt = partman_default_partition(key->parent);
-	char	   *clause = partman_bound_clause(key, bound);
-	char	   *condition;
-	char	   *default_name;
-	char	   *holding;
+	Rescue		rescue;
 	uint64		moved;
 	uint64		back;
 	Oid			relid;
 
-	if (!OidIsValid(deflt))
-		return partman_create_partition(key, tmpl, name, clause);
+	if (!OidIsValid(deflt) ||
+		partman_count_rows(partman_qualified_name(deflt), partman_bound_condition(key, bound)) == 0)
+		return partman_create_partition(key, tmpl, name, partman_bound_clause(key, bound));
 
-	condition = partman_bound_condition(key, bound);
-	default_name = partman_qualified_name(deflt);
-	if (partman_count_rows(default_name, condition) == 0)
-		return partman_create_partition(key, tmpl, name, clause);
-
-	holding = partman_temp_name("partman_rescue", key->parent);
-	partman_ddl_exec(partman_sql_create_temp_like(holding, partman_qualified_name(key->parent)));
-	moved = partman_move_rows(key->parent, default_name, holding, condition);
-	relid = partman_create_partition(key, tmpl, name, clause);
-	back = partman_move_rows(key->parent, holding, partman_qualified_name(relid), NULL);
+	rescue_statements(key, name, bound, deflt, &rescue);
+	partman_ddl_exec(partman_sql_create_temp_like(rescue.holding, partman_qualified_name(key->parent)));
+	moved = run_move(rescue.aside, rescue.holding);
+	relid = partman_create_partition(key, tmpl, name, partman_bound_clause(key, bound));
+	back = run_move(rescue.back, name);
 	if (back != moved)
 		elog(ERROR, "moved " UINT64_FORMAT " rows out of the default partition but " UINT64_FORMAT " into \"%s\"",
 			 moved, back, name);
-	partman_ddl_exec(partman_sql_drop_table(holding, false));
+	partman_ddl_exec(rescue.drop);
 	ereport(NOTICE,
 			(errmsg("moved " UINT64_FORMAT " rows from default partition \"%s\" into new partition \"%s\"",
 					moved, get_rel_name(deflt), name)));

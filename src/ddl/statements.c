@@ -24,6 +24,26 @@
  * ---------------------------------------------------------------------
  */
 
+/*
+ * CREATE [FOREIGN] TABLE table PARTITION OF parent <bound clause, or
+ * DEFAULT><options>, options being " PARTITION BY ...", " WITH (...)" or a
+ * foreign table's " SERVER ... OPTIONS (...)", or NULL.
+ */
+char *
+partman_sql_create_partition(const char *table_q, const char *parent_q, const char *bound_clause,
+							 bool foreign, const char *options)
+{
+	return psprintf("CREATE %sTABLE %s PARTITION OF %s %s%s", foreign ? "FOREIGN " : "",
+					table_q, parent_q, bound_clause, options ? options : "");
+}
+
+/* " PARTITION BY strategy (column)", the options of a partitioned partition */
+char *
+partman_sql_partition_by(const char *strategy, const char *column)
+{
+	return psprintf(" PARTITION BY %s (%s)", strategy, quote_identifier(column));
+}
+
 /* ALTER TABLE parent ATTACH PARTITION table <bound clause, or DEFAULT> */
 char *
 partman_sql_attach(const char *parent_q, const char *table_q, const char *bound_clause)
@@ -237,6 +257,15 @@ partman_sql_revoke_all(const char *table_q, List *roles)
 	return sql.data;
 }
 
+/* GRANT privileges ON TABLE table TO grantee (quoted, or PUBLIC) */
+char *
+partman_sql_grant(const char *table_q, const char *privileges, const char *grantee,
+				  bool with_grant_option)
+{
+	return psprintf("GRANT %s ON TABLE %s TO %s%s", privileges, table_q, grantee,
+					with_grant_option ? " WITH GRANT OPTION" : "");
+}
+
 /* ALTER TABLE table ENABLE ROW LEVEL SECURITY */
 char *
 partman_sql_enable_row_security(const char *table_q)
@@ -386,45 +415,11 @@ partman_sql_drop_function(const char *function_q, bool if_exists, bool cascade)
 }
 
 /* ---------------------------------------------------------------------
- * partman's own calls, as maintenance_plan prints them: each does on its
- * own what run_maintenance does in the step
+ * partman's own calls, as maintenance_plan prints them: partition_data,
+ * for a partition whose rows in the default partition are too many to move
+ * in maintenance
  * ---------------------------------------------------------------------
  */
-
-char *
-partman_sql_call_create_default(const char *parent_q, const char *name)
-{
-	return psprintf("SELECT partman.create_partition(%s, is_default => true, name => %s)",
-					quote_literal_cstr(parent_q), quote_literal_cstr(name));
-}
-
-/* create_partition of [lower, upper), values in the key type's output */
-char *
-partman_sql_call_create_range(const char *parent_q, const char *lower, const char *upper,
-							  const char *name)
-{
-	return psprintf("SELECT partman.create_partition(%s, %s, %s, name => %s)",
-					quote_literal_cstr(parent_q), quote_literal_cstr(lower),
-					quote_literal_cstr(upper), quote_literal_cstr(name));
-}
-
-/* create_partition of a LIST partition: values as text, and NULL when has_null */
-char *
-partman_sql_call_create_list(const char *parent_q, List *values, bool has_null,
-							 const char *name)
-{
-	StringInfoData list;
-	ListCell   *lc;
-
-	initStringInfo(&list);
-	foreach(lc, values)
-		appendStringInfo(&list, "%s%s", list.len ? ", " : "",
-						 quote_literal_cstr(lfirst(lc)));
-	if (has_null)
-		appendStringInfo(&list, "%sNULL", list.len ? ", " : "");
-	return psprintf("SELECT partman.create_partition(%s, list_values => ARRAY[%s]::pg_catalog.text[], name => %s)",
-					quote_literal_cstr(parent_q), list.data, quote_literal_cstr(name));
-}
 
 char *
 partman_sql_call_partition_data(const char *parent_q)

@@ -65,21 +65,6 @@ extern int	partman_create_hash_partitions(const PartmanKey *key,
 										   int modulus);
 
 /* ---------------------------------------------------------------------
- * composite sets: functions in listhash.c, ddl.c and composite.c
- * ---------------------------------------------------------------------
- */
-
-/* One member of a list_values object: a partition suffix and its bound. */
-typedef struct PartmanListMember
-{
-	char	   *suffix;
-	PartmanBound bound;
-} PartmanListMember;
-
-extern List *partman_parse_list_values(const PartmanKey *key, Datum list_values,
-									   const char *what);
-
-/* ---------------------------------------------------------------------
  * functions in composite.c: composite sets (RANGE partitions
  * sub-partitioned by LIST or HASH)
  * ---------------------------------------------------------------------
@@ -92,12 +77,6 @@ typedef struct PartmanMissingSub
 	PartmanBound bound;
 } PartmanMissingSub;
 
-extern void partman_sub_key(const PartmanKey *key, const char *column,
-							char strategy, PartmanKey *sub);
-extern char partman_sub_strategy_code(const char *name);
-extern void partman_template_add_sub(PartmanTemplate *tmpl, const PartmanConfig *cfg);
-extern void partman_sub_template(const PartmanTemplate *tmpl, Oid partition,
-								 PartmanTemplate *sub);
 extern List *partman_missing_subpartitions(const PartmanKey *key,
 										   const PartmanConfig *cfg);
 extern Oid	partman_create_missing_sub(const PartmanTemplate *tmpl,

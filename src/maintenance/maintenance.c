@@ -373,22 +373,6 @@ plan_set(const PartmanSet *set)
 					   plan_retention(set));
 }
 
-/*
- * The statement that makes a missing sub-partition on its own: create_partition
- * on the partition that holds it.
- */
-static char *
-sub_statement(const PartmanMissingSub *sub)
-{
-	List	   *values = NIL;
-	ListCell   *lc;
-
-	foreach(lc, sub->bound.values)
-		values = lappend(values, partman_value_to_text(sub->key.typid, PointerGetDatum(lfirst(lc))));
-	return partman_sql_call_create_list(partman_qualified_name(sub->key.parent), values,
-										sub->bound.has_null, sub->name);
-}
-
 /* ---------------------------------------------------------------------
  * Doing
  * ---------------------------------------------------------------------
@@ -784,16 +768,38 @@ joined(List *statements)
 }
 
 /*
+ * The statements that make the step's partition: those run_maintenance
+ * runs (create.c and rows.c build them for both), with the rows parked in
+ * the default partition moved in for a rescue.
+ */
+static char *
+create_statements(const PartmanSet *set, const PartmanTemplate *tmpl, const MaintenanceStep *step)
+{
+	if (step->sub)
+	{
+		PartmanTemplate sub;
+
+		partman_sub_template(tmpl, step->sub->key.parent, &sub);
+		return joined(partman_rescue_statements(&step->sub->key, &sub, step->sub->name,
+												&step->sub->bound));
+	}
+	if (step->action == STEP_RESCUE)
+		return joined(partman_rescue_statements(&set->key, tmpl, step->partition, &step->bound));
+	return joined(partman_create_partition_statements(&set->key, tmpl, step->partition,
+													  step->action == STEP_DEFAULT ? "DEFAULT" :
+													  partman_bound_clause(&set->key, &step->bound)));
+}
+
+/*
  * What maintenance_plan shows for a step, as statements that each run on
- * their own at top level.  Retention and security steps are the statements
- * run_maintenance runs (ddl.c builds them for both), with DETACH ...
- * CONCURRENTLY where PostgreSQL allows it, as the worker runs them.  A
- * partition to make is a call of create_partition, which makes it as
- * maintenance does: its properties, sub-partitions and rescued rows depend
- * on what exists when it runs.
+ * their own at top level: the statements run_maintenance runs (the DDL
+ * layer builds them for both), with DETACH ... CONCURRENTLY where
+ * PostgreSQL allows it, as the worker runs them.  A partition that waits
+ * for partition_data is shown as that call.
  */
 static List *
-step_plan(const PartmanSet *set, const MaintenanceStep *step, bool has_default)
+step_plan(const PartmanSet *set, const PartmanTemplate *tmpl, const MaintenanceStep *step,
+		  bool has_default)
 {
 	char	   *parent_name = partman_qualified_name(set->key.parent);
 	List	   *rows = NIL;
@@ -801,20 +807,12 @@ step_plan(const PartmanSet *set, const MaintenanceStep *step, bool has_default)
 	switch (step->action)
 	{
 		case STEP_DEFAULT:
-			return plan_row(rows, partman_sql_call_create_default(parent_name, step->partition),
-							"ACCESS EXCLUSIVE");
 		case STEP_CREATE:
 		case STEP_RESCUE:
-			if (step->sub)
-				return plan_row(rows, sub_statement(step->sub), "ACCESS EXCLUSIVE");
-			return plan_row(rows, partman_sql_call_create_range(parent_name,
-																partman_bound_literal(set->key.typid, step->bound.lower),
-																partman_bound_literal(set->key.typid, step->bound.upper),
-																step->partition),
-							"ACCESS EXCLUSIVE");
+			return plan_row(rows, create_statements(set, tmpl, step), "ACCESS EXCLUSIVE");
 		case STEP_BLOCKED:
 			if (step->sub)
-				return plan_row(rows, sub_statement(step->sub), "ACCESS EXCLUSIVE");
+				return plan_row(rows, create_statements(set, tmpl, step), "ACCESS EXCLUSIVE");
 			return plan_row(rows, partman_sql_call_partition_data(parent_name),
 							"ACCESS EXCLUSIVE, one batch at a time");
 		case STEP_DROP:
@@ -861,9 +859,12 @@ partman_plan_rows(const PartmanConfig *cfg)
 	List	   *result = NIL;
 	ListCell   *sc;
 	bool		has_default;
+	PartmanTemplate tmpl;
 
 	partman_open_set_config(cfg, &set);
 	steps = plan_set(&set);
+	if (steps != NIL)
+		partman_read_template(&set.key, &set.cfg, &tmpl);
 	/* a default partition made by the plan's first step counts too */
 	has_default = OidIsValid(partman_default_partition(cfg->parent)) ||
 		(steps != NIL && ((MaintenanceStep *) linitial(steps))->action == STEP_DEFAULT);
@@ -872,7 +873,7 @@ partman_plan_rows(const PartmanConfig *cfg)
 		MaintenanceStep *step = lfirst(sc);
 		ListCell   *rc;
 
-		foreach(rc, step_plan(&set, step, has_default))
+		foreach(rc, step_plan(&set, &tmpl, step, has_default))
 		{
 			PartmanPlanRow *row = lfirst(rc);
 
