@@ -1042,6 +1042,124 @@ text_array(List *strings)
 	return makeArrayResult(state, CurrentMemoryContext);
 }
 
+/* 'partition' or 'shard' */
+static Purpose
+read_purpose(const char *purpose)
+{
+	if (strcmp(purpose, "partition") == 0)
+		return PURPOSE_PARTITION;
+	if (strcmp(purpose, "shard") == 0)
+		return PURPOSE_SHARD;
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("unknown purpose \"%s\"", purpose),
+			 errhint("Use 'partition' (one server) or 'shard' (several servers).")));
+	pg_unreachable();
+}
+
+/* NOTICEs on what the workload could not tell. */
+static void
+report_workload(const Advice *advice)
+{
+	if (!advice->workload.known)
+		ereport(NOTICE,
+				(errmsg("query fit of table \"%s\" is unknown: %s",
+						advice->table.name, advice->workload.unknown_reason),
+				 errdetail("Candidates are ranked by their statistics alone."),
+				 advice->workload.unknown_hint ? errhint("%s", advice->workload.unknown_hint) : 0));
+	else if (advice->workload.hidden > 0)
+		ereport(NOTICE,
+				(errmsg("query fit of table \"%s\" counts only the statements you may see",
+						advice->table.name),
+				 errdetail_plural("pg_stat_statements hides the text of %d statement of other roles from you.",
+								  "pg_stat_statements hides the texts of %d statements of other roles from you.",
+								  advice->workload.hidden, advice->workload.hidden),
+				 errhint("Call partman.advise_key as a member of pg_read_all_stats.")));
+	if (advice->workload.not_analysed > 0)
+		ereport(NOTICE,
+				(errmsg_plural("%d recorded statement that mentions \"%s\" could not be analysed and is left out",
+							   "%d recorded statements that mention \"%s\" could not be analysed and are left out",
+							   advice->workload.not_analysed,
+							   advice->workload.not_analysed, advice->table.name),
+				 errdetail_plural("Its text no longer parses, or names objects that are gone or not on your search_path.",
+								  "Their texts no longer parse, or name objects that are gone or not on your search_path.",
+								  advice->workload.not_analysed)));
+}
+
+/* Every column judged, plus the best pair when the workload is known, best first. */
+static List *
+ranked_candidates(Advice *advice)
+{
+	List	   *candidates = NIL;
+	ListCell   *lc;
+
+	foreach(lc, advice->table.columns)
+	{
+		Candidate  *cand = judge_column(advice, lfirst(lc));
+
+		if (cand != NULL)
+			candidates = lappend(candidates, cand);
+	}
+	if (advice->workload.known)
+	{
+		Candidate  *pair = advice->purpose == PURPOSE_PARTITION ?
+			composite_candidate(advice, candidates) :
+			pair_candidate(advice, candidates);
+
+		if (pair != NULL)
+			candidates = lappend(candidates, pair);
+	}
+	list_sort(candidates, candidate_cmp);
+	return candidates;
+}
+
+/* The result row of a candidate; the best one (first) says when the table is small. */
+static void
+candidate_row(const Advice *advice, Candidate *cand, bool first, Datum *values, bool *nulls)
+{
+	bool		shard = (advice->purpose == PURPOSE_SHARD);
+
+	if (first && advice->table.rows < TARGET_ROWS)
+		cand->reasons = lappend(cand->reasons,
+								psprintf("\"%s\" holds about %s rows: %s pays off for much larger tables; this ranking is for when it grows",
+										 advice->table.name, about(advice->table.rows),
+										 shard ? "sharding" : "partitioning"));
+	values[0] = CStringGetTextDatum(cand->col2 ?
+									psprintf("%s, %s", quote_identifier(cand->col->name),
+											 quote_identifier(cand->col2->name)) :
+									quote_identifier(cand->col->name));
+	values[1] = CStringGetTextDatum(cand->sub_strategy ?
+									psprintf("%s + %s", strategy_name(cand->strategy),
+											 strategy_name(cand->sub_strategy)) :
+									strategy_name(cand->strategy));
+	if (cand->interval)
+		values[2] = CStringGetTextDatum(cand->interval);
+	else
+		nulls[2] = true;
+	values[3] = DirectFunctionCall3(numeric_in,
+									CStringGetDatum(psprintf("%.2f", cand->score)),
+									ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
+	values[4] = CStringGetTextDatum(cand->dist_label);
+	if (advice->workload.known)
+	{
+		values[5] = CStringGetTextDatum(psprintf("%s: fits %d%% of the workload",
+												 cand->fit >= THRESHOLD_GOOD ? "good" :
+												 cand->fit >= 0.3 ? "partial" : "poor",
+												 percent(cand->fit)));
+		values[6] = CStringGetTextDatum(psprintf("%d%% of the workload %s",
+												 percent(cand->cross),
+												 shard ? "reaches every shard" :
+												 "scans every partition"));
+	}
+	else
+	{
+		values[5] = CStringGetTextDatum("unknown");
+		values[6] = CStringGetTextDatum("unknown");
+	}
+	values[7] = CStringGetTextDatum(verdict_names[cand->verdict]);
+	values[8] = text_array(cand->reasons);
+}
+
 /*
  * partman.advise_key(source regclass, purpose text DEFAULT 'partition')
  *	   RETURNS TABLE(key text, strategy text, "interval" text, score numeric,
@@ -1058,122 +1176,27 @@ partman_advise_key(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	Advice		advice;
-	char	   *purpose;
 	Oid			relid;
-	List	   *candidates = NIL;
-	Candidate  *pair;
 	ListCell   *lc;
-	bool		first = true;
 
 	partman_require_arg(fcinfo, 0, "source");
 	partman_require_arg(fcinfo, 1, "purpose");
 	relid = PG_GETARG_OID(0);
-	purpose = text_to_cstring(PG_GETARG_TEXT_PP(1));
 	memset(&advice, 0, sizeof(advice));
-	if (strcmp(purpose, "partition") == 0)
-		advice.purpose = PURPOSE_PARTITION;
-	else if (strcmp(purpose, "shard") == 0)
-		advice.purpose = PURPOSE_SHARD;
-	else
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("unknown purpose \"%s\"", purpose),
-				 errhint("Use 'partition' (one server) or 'shard' (several servers).")));
+	advice.purpose = read_purpose(text_to_cstring(PG_GETARG_TEXT_PP(1)));
 	check_source(relid);
 	InitMaterializedSRF(fcinfo, 0);
 
 	partman_advise_read_table(relid, &advice.table);
 	partman_advise_read_workload(&advice.table, &advice.workload);
-	if (!advice.workload.known)
-		ereport(NOTICE,
-				(errmsg("query fit of table \"%s\" is unknown: %s",
-						advice.table.name, advice.workload.unknown_reason),
-				 errdetail("Candidates are ranked by their statistics alone."),
-				 advice.workload.unknown_hint ? errhint("%s", advice.workload.unknown_hint) : 0));
-	else if (advice.workload.hidden > 0)
-		ereport(NOTICE,
-				(errmsg("query fit of table \"%s\" counts only the statements you may see",
-						advice.table.name),
-				 errdetail_plural("pg_stat_statements hides the text of %d statement of other roles from you.",
-								  "pg_stat_statements hides the texts of %d statements of other roles from you.",
-								  advice.workload.hidden, advice.workload.hidden),
-				 errhint("Call partman.advise_key as a member of pg_read_all_stats.")));
-	if (advice.workload.not_analysed > 0)
-		ereport(NOTICE,
-				(errmsg_plural("%d recorded statement that mentions \"%s\" could not be analysed and is left out",
-							   "%d recorded statements that mention \"%s\" could not be analysed and are left out",
-							   advice.workload.not_analysed,
-							   advice.workload.not_analysed, advice.table.name),
-				 errdetail_plural("Its text no longer parses, or names objects that are gone or not on your search_path.",
-								  "Their texts no longer parse, or name objects that are gone or not on your search_path.",
-								  advice.workload.not_analysed)));
+	report_workload(&advice);
 	weigh_statements(&advice);
-
-	foreach(lc, advice.table.columns)
+	foreach(lc, ranked_candidates(&advice))
 	{
-		Candidate  *cand = judge_column(&advice, lfirst(lc));
-
-		if (cand != NULL)
-			candidates = lappend(candidates, cand);
-	}
-	if (advice.workload.known)
-	{
-		pair = advice.purpose == PURPOSE_PARTITION ?
-			composite_candidate(&advice, candidates) :
-			pair_candidate(&advice, candidates);
-		if (pair != NULL)
-			candidates = lappend(candidates, pair);
-	}
-	list_sort(candidates, candidate_cmp);
-
-	foreach(lc, candidates)
-	{
-		Candidate  *cand = lfirst(lc);
 		Datum		values[9];
 		bool		nulls[9] = {false};
-		bool		shard = (advice.purpose == PURPOSE_SHARD);
 
-		if (first && advice.table.rows < TARGET_ROWS)
-			cand->reasons = lappend(cand->reasons,
-									psprintf("\"%s\" holds about %s rows: %s pays off for much larger tables; this ranking is for when it grows",
-											 advice.table.name, about(advice.table.rows),
-											 shard ? "sharding" : "partitioning"));
-		first = false;
-
-		values[0] = CStringGetTextDatum(cand->col2 ?
-										psprintf("%s, %s", quote_identifier(cand->col->name),
-												 quote_identifier(cand->col2->name)) :
-										quote_identifier(cand->col->name));
-		values[1] = CStringGetTextDatum(cand->sub_strategy ?
-										psprintf("%s + %s", strategy_name(cand->strategy),
-												 strategy_name(cand->sub_strategy)) :
-										strategy_name(cand->strategy));
-		if (cand->interval)
-			values[2] = CStringGetTextDatum(cand->interval);
-		else
-			nulls[2] = true;
-		values[3] = DirectFunctionCall3(numeric_in,
-										CStringGetDatum(psprintf("%.2f", cand->score)),
-										ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
-		values[4] = CStringGetTextDatum(cand->dist_label);
-		if (advice.workload.known)
-		{
-			values[5] = CStringGetTextDatum(psprintf("%s: fits %d%% of the workload",
-													 cand->fit >= THRESHOLD_GOOD ? "good" :
-													 cand->fit >= 0.3 ? "partial" : "poor",
-													 percent(cand->fit)));
-			values[6] = CStringGetTextDatum(psprintf("%d%% of the workload %s",
-													 percent(cand->cross),
-													 shard ? "reaches every shard" :
-													 "scans every partition"));
-		}
-		else
-		{
-			values[5] = CStringGetTextDatum("unknown");
-			values[6] = CStringGetTextDatum("unknown");
-		}
-		values[7] = CStringGetTextDatum(verdict_names[cand->verdict]);
-		values[8] = text_array(cand->reasons);
+		candidate_row(&advice, lfirst(lc), foreach_current_index(lc) == 0, values, nulls);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	return (Datum) 0;

@@ -919,6 +919,53 @@ partman_value_from_text(const PartmanKey *key, const char *text, pg_tz *zone,
 }
 
 /*
+ * partman_written_as_time
+ *		Whether text is a time given for a key of grid that holds times in
+ *		another type (UUIDv7, epoch numbers): an ISO date (YYYY-MM-DD) at the
+ *		start, which neither a uuid nor an integer starts with.
+ */
+bool
+partman_written_as_time(const RangeGrid *grid, const char *text)
+{
+	if (grid == NULL || grid->encoding == TIME_NATIVE)
+		return false;
+	while (*text == ' ')
+		text++;
+	for (int i = 0; i < 10; i++)
+	{
+		bool		dash = (i == 4 || i == 7);
+
+		if (text[i] == '\0' || (dash ? text[i] != '-' : !isdigit((unsigned char) text[i])))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * partman_grid_value_from_text
+ *		As partman_value_from_text, and for a set by time on a key that is
+ *		not a time type (UUIDv7, epoch seconds or milliseconds; grid NULL or
+ *		of another kind otherwise), a time written as an ISO date and time
+ *		too: read in zone and written as the key's value of that instant (the
+ *		UUIDv7 of its millisecond with other bits zero, the epoch number
+ *		rounded down), so users need not compute keys by hand.
+ */
+Datum
+partman_grid_value_from_text(const PartmanKey *key, const RangeGrid *grid, const char *text,
+							 pg_tz *zone, const char *what)
+{
+	PartmanKey	time_key;
+
+	if (!partman_written_as_time(grid, text))
+		return partman_value_from_text(key, text, zone, what);
+	time_key = *key;
+	time_key.typid = TIMESTAMPTZOID;
+	time_key.typmod = -1;
+	return encode_instant(grid, DatumGetTimestampTz(partman_value_from_text(&time_key, text,
+																			 zone, what)));
+}
+
+/*
  * partman_value_suffix
  *		A key value as a name suffix: YYYYMMDD (plus _HH24MI when not at
  *		midnight) for time keys, in zone for timestamptz (UTC when NULL); the

@@ -32,6 +32,9 @@ extern char *partman_grid_suffix(const RangeGrid *grid, int64 cell);
 extern char *partman_bound_literal(Oid typid, Datum value);
 extern Datum partman_value_from_text(const PartmanKey *key, const char *text,
 									 pg_tz *zone, const char *what);
+extern bool partman_written_as_time(const RangeGrid *grid, const char *text);
+extern Datum partman_grid_value_from_text(const PartmanKey *key, const RangeGrid *grid,
+										  const char *text, pg_tz *zone, const char *what);
 extern char *partman_value_to_text(Oid typid, Datum value);
 extern char *partman_value_suffix(const PartmanKey *key, Datum value, pg_tz *zone);
 

@@ -131,16 +131,18 @@ aligned_zone(const PartmanKey *key, const char *interval, const char *epoch)
 	return NULL;
 }
 
-/* Register one set; ERRORs (in a subtransaction) when it cannot be. */
+/*
+ * What adoption requires of a pg_partman set (f, its config row): native
+ * RANGE, no sub-partitioning, a parent the caller owns and partman does not
+ * manage yet, a key partman can lay a time grid on.  Sets *key_out to the
+ * parent's key and *epoch_out to the set's epoch ("seconds" /
+ * "milliseconds") or NULL.
+ */
 static void
-adopt_one(void *arg)
+check_adoptable(char **f, PartmanKey *key_out, const char **epoch_out)
 {
-	OldSet	   *old = arg;
-	char	  **f = old->f;
-	Oid			parent;
 	PartmanKey	key;
-	PartmanConfig cfg;
-	const char *zone;
+	Oid			parent;
 	const char *epoch = NULL;
 
 	if (f[F_TYPE] == NULL || (strcmp(f[F_TYPE], "native") != 0 && strcmp(f[F_TYPE], "range") != 0))
@@ -187,19 +189,21 @@ adopt_one(void *arg)
 				 errmsg("time_encoder %s: partman partitions by time only keys of time types, integer keys holding epoch time and uuid keys holding UUIDv7 values",
 						f[F_TIME_ENCODER])));
 
-	zone = aligned_zone(&key, f[F_INTERVAL], epoch);
-	if (zone == NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("the partitions of table %s do not lie on partman's grid of %s",
-						f[F_PARENT], f[F_INTERVAL]),
-				 errdetail("Neither in time zone %s nor in UTC do the newest partition's bounds start and end a cell of the grid.",
-						   GetConfigOption("TimeZone", false, false))));
+	*key_out = key;
+	*epoch_out = epoch;
+}
+
+/* The config partman registers for the set: pg_partman's settings, translated. */
+static void
+translate_config(char **f, const PartmanKey *key, const char *zone, const char *epoch,
+				 PartmanConfig *out)
+{
+	PartmanConfig cfg;
 
 	memset(&cfg, 0, sizeof(cfg));
-	cfg.parent = parent;
+	cfg.parent = key->parent;
 	cfg.strategy = "range";
-	cfg.key = key.attname;
+	cfg.key = key->attname;
 	cfg.interval = f[F_INTERVAL];
 	cfg.premake = f[F_PREMAKE] ? pg_strtoint32(f[F_PREMAKE]) : 4;
 	cfg.retention = f[F_RETENTION];
@@ -210,10 +214,17 @@ adopt_one(void *arg)
 		cfg.retention_schema = NULL;
 	cfg.time_zone = pstrdup(zone);
 	cfg.epoch = epoch ? pstrdup(epoch) : NULL;
-	cfg.default_partition = OidIsValid(partman_default_partition(parent));
+	cfg.default_partition = OidIsValid(partman_default_partition(key->parent));
 	cfg.require_filter = "off";
-	partman_validate_config(&cfg, &key);
-	partman_config_insert(&cfg);
+	*out = cfg;
+}
+
+/* Record what adoption carried over from pg_partman's config. */
+static void
+note_carried(OldSet *old, const PartmanConfig *cfg_in, const PartmanKey *key, const char *epoch)
+{
+	char	  **f = old->f;
+	PartmanConfig cfg = *cfg_in;
 
 	old->carried = lappend(old->carried, psprintf("interval %s", cfg.interval));
 	old->carried = lappend(old->carried, psprintf("premake %d", cfg.premake));
@@ -222,7 +233,7 @@ adopt_one(void *arg)
 							   psprintf("retention %s (%s%s%s)", cfg.retention, cfg.retention_action,
 										cfg.retention_schema ? " to " : "",
 										cfg.retention_schema ? cfg.retention_schema : ""));
-	if (key.typid == TIMESTAMPTZOID || key.typid == UUIDOID || epoch != NULL)
+	if (key->typid == TIMESTAMPTZOID || key->typid == UUIDOID || epoch != NULL)
 		old->carried = lappend(old->carried, psprintf("time_zone %s", cfg.time_zone));
 	if (epoch != NULL)
 		old->carried = lappend(old->carried, psprintf("epoch %s", epoch));
@@ -233,11 +244,19 @@ adopt_one(void *arg)
 						   "no default partition");
 	if (f[F_AUTOMATIC] != NULL && strcmp(f[F_AUTOMATIC], "off") == 0)
 	{
-		partman_config_disable_maintenance(parent);
+		partman_config_disable_maintenance(key->parent);
 		old->carried = lappend(old->carried, "automatic_maintenance off (maintenance_enabled false)");
 	}
 	if (is_true(f[F_INHERIT_PRIVILEGES]))
 		old->carried = lappend(old->carried, "inherit_privileges (partman always copies the parent's privileges)");
+
+}
+
+/* Record the pg_partman settings partman has no counterpart for, and why. */
+static void
+note_not_carried(OldSet *old, const PartmanConfig *cfg, const PartmanKey *key, const char *epoch)
+{
+	char	  **f = old->f;
 
 	if (f[F_TEMPLATE])
 		old->not_carried = lappend(old->not_carried,
@@ -246,18 +265,18 @@ adopt_one(void *arg)
 	if (f[F_CONSTRAINT_COLS])
 		old->not_carried = lappend(old->not_carried,
 								   "constraint_cols: partman adds no constraints on other columns to old partitions");
-	if (cfg.retention && strcmp(cfg.retention_action, "drop") != 0 && f[F_KEEP_INDEX] &&
+	if (cfg->retention && strcmp(cfg->retention_action, "drop") != 0 && f[F_KEEP_INDEX] &&
 		!is_true(f[F_KEEP_INDEX]))
 		old->not_carried = lappend(old->not_carried,
 								   "retention_keep_index false: tables partman detaches keep their indexes");
-	if (((key.typid != INT2OID && key.typid != INT4OID && key.typid != INT8OID &&
-		  key.typid != NUMERICOID) || epoch != NULL) && f[F_INFINITE] && !is_true(f[F_INFINITE]))
+	if (((key->typid != INT2OID && key->typid != INT4OID && key->typid != INT8OID &&
+		  key->typid != NUMERICOID) || epoch != NULL) && f[F_INFINITE] && !is_true(f[F_INFINITE]))
 		old->not_carried = lappend(old->not_carried,
 								   "infinite_time_partitions false: partman makes partitions ahead of now even when no new rows arrive");
 	if (f[F_DATE_TRUNC])
 		old->not_carried = lappend(old->not_carried,
 								   psprintf("date_trunc_interval %s: partman aligns new partitions on its own grid in time_zone %s",
-											f[F_DATE_TRUNC], cfg.time_zone));
+											f[F_DATE_TRUNC], cfg->time_zone));
 	if (is_true(f[F_IGNORE_DEFAULT]))
 		old->not_carried = lappend(old->not_carried,
 								   "ignore_default_data true: partman moves rows out of the default partition when a new partition needs them");
@@ -273,8 +292,36 @@ adopt_one(void *arg)
 											f[F_PUBLICATIONS]));
 	old->not_carried = lappend(old->not_carried,
 							   psprintf("naming: existing partitions keep pg_partman's names; new ones are named %s",
-										partman_range_name(&key, "<suffix>")));
+										partman_range_name(key, "<suffix>")));
 
+}
+
+/* Register one set; ERRORs (in a subtransaction) when it cannot be. */
+static void
+adopt_one(void *arg)
+{
+	OldSet	   *old = arg;
+	char	  **f = old->f;
+	PartmanKey	key;
+	PartmanConfig cfg;
+	const char *zone;
+	const char *epoch;
+
+	check_adoptable(f, &key, &epoch);
+	zone = aligned_zone(&key, f[F_INTERVAL], epoch);
+	if (zone == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("the partitions of table %s do not lie on partman's grid of %s",
+						f[F_PARENT], f[F_INTERVAL]),
+				 errdetail("Neither in time zone %s nor in UTC do the newest partition's bounds start and end a cell of the grid.",
+						   GetConfigOption("TimeZone", false, false))));
+
+	translate_config(f, &key, zone, epoch, &cfg);
+	partman_validate_config(&cfg, &key);
+	partman_config_insert(&cfg);
+	note_carried(old, &cfg, &key, epoch);
+	note_not_carried(old, &cfg, &key, epoch);
 	if (old->disable)
 	{
 		partman_pg_partman_disable(old->config, f[F_PARENT]);

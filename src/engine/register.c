@@ -109,7 +109,7 @@ partman_create_set(const PartmanKey *key, const PartmanConfig *cfg, const char *
 		first = current;
 		if (start != NULL)
 			first = partman_grid_cell_of(&grid,
-										 partman_value_from_text(key, start, grid.tz,
+										 partman_grid_value_from_text(key, &grid, start, grid.tz,
 																 "start_partition"));
 		last = partman_premake_horizon(&grid, Max(first, current), cfg->premake);
 	}

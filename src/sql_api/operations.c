@@ -36,6 +36,13 @@ PG_FUNCTION_INFO_V1(partman_split_hash_partition);
  * ---------------------------------------------------------------------
  */
 
+/* The set's grid, or NULL */
+static const RangeGrid *
+set_grid(const PartmanSet *set)
+{
+	return set->has_grid ? &set->grid : NULL;
+}
+
 static void
 range_bound_from_args(PartmanSet *set, FunctionCallInfo fcinfo, int arg_from,
 					  int arg_to, PartmanBound *bound)
@@ -46,8 +53,8 @@ range_bound_from_args(PartmanSet *set, FunctionCallInfo fcinfo, int arg_from,
 
 	if (from && to)
 	{
-		bound->lower = partman_value_from_text(key, from, set->zone, "range_from");
-		bound->upper = partman_value_from_text(key, to, set->zone, "range_to");
+		bound->lower = partman_grid_value_from_text(key, set_grid(set), from, set->zone, "range_from");
+		bound->upper = partman_grid_value_from_text(key, set_grid(set), to, set->zone, "range_to");
 		if (partman_compare_keys(key, bound->lower, bound->upper) >= 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -61,7 +68,7 @@ range_bound_from_args(PartmanSet *set, FunctionCallInfo fcinfo, int arg_from,
 
 		if (from)
 			cell = partman_grid_cell_of(&set->grid,
-										partman_value_from_text(key, from, set->zone, "range_from"));
+										partman_grid_value_from_text(key, set_grid(set), from, set->zone, "range_from"));
 		else
 		{
 			/* the cell after the newest partition, or the current cell */

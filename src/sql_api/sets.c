@@ -378,6 +378,27 @@ partman_show_partitions(PG_FUNCTION_ARGS)
  *		as the executor routes rows.  value is read with the session's
  *		settings, like any literal.
  */
+/* The grid of a managed RANGE set by time, in *grid; false for other tables. */
+static bool
+time_grid_of(const PartmanKey *key, RangeGrid *grid)
+{
+	PartmanConfig cfg;
+	int			spi_level;
+	bool		found = false;
+
+	if (key->strategy != PARTITION_STRATEGY_RANGE || key->typid == TIMESTAMPTZOID ||
+		key->typid == TIMESTAMPOID || key->typid == DATEOID)
+		return false;
+	spi_level = partman_spi_connect(false);
+	if (partman_config_read(key->parent, &cfg) && cfg.interval != NULL)
+	{
+		partman_parse_grid(key, cfg.interval, cfg.time_zone, cfg.epoch, grid);
+		found = true;
+	}
+	partman_spi_finish(spi_level);
+	return found;
+}
+
 Datum
 partman_partition_for(PG_FUNCTION_ARGS)
 {
@@ -389,12 +410,19 @@ partman_partition_for(PG_FUNCTION_ARGS)
 	partman_read_key(PG_GETARG_OID(0), &key);
 	if (!PG_ARGISNULL(1))
 	{
+		char	   *input = text_to_cstring(PG_GETARG_TEXT_PP(1));
+		RangeGrid	grid;
 		Oid			infunc;
 		Oid			ioparam;
 
-		getTypeInputInfo(key.typid, &infunc, &ioparam);
-		value = OidInputFunctionCall(infunc, text_to_cstring(PG_GETARG_TEXT_PP(1)),
-									 ioparam, key.typmod);
+		/* a set by time on a uuid or epoch key takes a time too */
+		if (time_grid_of(&key, &grid) && partman_written_as_time(&grid, input))
+			value = partman_grid_value_from_text(&key, &grid, input, grid.tz, "value");
+		else
+		{
+			getTypeInputInfo(key.typid, &infunc, &ioparam);
+			value = OidInputFunctionCall(infunc, input, ioparam, key.typmod);
+		}
 	}
 	result = partman_route_value(key.parent, value, PG_ARGISNULL(1));
 	if (!OidIsValid(result))

@@ -346,60 +346,72 @@ start_worker(int slot, Oid dboid, Oid role)
 	return RegisterDynamicBackgroundWorker(&worker, &launcher_slots[slot].handle);
 }
 
-/* One pass: note exits, free slots of vanished databases, start workers. */
-static long
-launcher_pass(void)
+/* Whether the database dboid is in databases (a List of DatabaseEntry). */
+static bool
+database_wanted(List *databases, Oid dboid)
 {
-	List	   *databases = wanted_databases();
-	TimestampTz now = GetCurrentTimestamp();
-	/* look for new databases every 5 s, or every interval when shorter */
-	long		sleep_ms = Min(5000L, partman_bgw_interval * 1000L);
-	int			running = 0;
-	Oid			role = worker_role();
 	ListCell   *lc;
 
-	if (partman_bgw_role && partman_bgw_role[0] != '\0' && !OidIsValid(role))
-		return sleep_ms;
+	foreach(lc, databases)
+		if (((DatabaseEntry *) lfirst(lc))->oid == dboid)
+			return true;
+	return false;
+}
 
-	LWLockAcquire(partman_shared->lock, LW_EXCLUSIVE);
+/*
+ * Slot i's worker has stopped: a clean exit means "no extension here" (look
+ * again after an interval); any other exit is a crash, restarted after a
+ * backoff that doubles up to one interval.
+ */
+static void
+note_worker_exit(int i, TimestampTz now)
+{
+	PartmanWorkerSlot *slot = &partman_shared->slots[i];
+	LauncherSlot *mine = &launcher_slots[i];
+
+	pfree(mine->handle);
+	mine->handle = NULL;
+	slot->pid = 0;
+	if (slot->state == WORKER_NO_EXTENSION)
+	{
+		mine->crashes = 0;
+		mine->start_after = TimestampTzPlusMilliseconds(now, partman_bgw_interval * 1000L);
+	}
+	else if (slot->state != WORKER_STOPPED)
+	{
+		long		backoff = Min(1000L << Min(mine->crashes, 20),
+								  partman_bgw_interval * 1000L);
+
+		slot->state = WORKER_CRASHED;
+		mine->crashes++;
+		mine->start_after = TimestampTzPlusMilliseconds(now, backoff);
+		ereport(LOG,
+				(errmsg("partman worker for database %u exited; starting it again in %ld ms",
+						slot->dboid, backoff)));
+	}
+}
+
+/*
+ * Note the workers that exited, stop those of databases no longer wanted
+ * and free their slots.  Returns how many workers still run.  Caller holds
+ * the shared lock.
+ */
+static int
+reap_workers(List *databases, TimestampTz now)
+{
+	int			running = 0;
+
 	for (int i = 0; i < PARTMAN_MAX_DATABASES; i++)
 	{
 		PartmanWorkerSlot *slot = &partman_shared->slots[i];
 		LauncherSlot *mine = &launcher_slots[i];
-		bool		wanted = false;
 		pid_t		pid;
 
 		if (slot->state == WORKER_FREE)
 			continue;
-		foreach(lc, databases)
-			if (((DatabaseEntry *) lfirst(lc))->oid == slot->dboid)
-				wanted = true;
-
 		if (mine->handle && GetBackgroundWorkerPid(mine->handle, &pid) == BGWH_STOPPED)
-		{
-			/* the worker is gone: a clean exit means "no extension here" */
-			pfree(mine->handle);
-			mine->handle = NULL;
-			slot->pid = 0;
-			if (slot->state == WORKER_NO_EXTENSION)
-			{
-				mine->crashes = 0;
-				mine->start_after = TimestampTzPlusMilliseconds(now, partman_bgw_interval * 1000L);
-			}
-			else if (slot->state != WORKER_STOPPED)
-			{
-				long		backoff = Min(1000L << Min(mine->crashes, 20),
-										  partman_bgw_interval * 1000L);
-
-				slot->state = WORKER_CRASHED;
-				mine->crashes++;
-				mine->start_after = TimestampTzPlusMilliseconds(now, backoff);
-				ereport(LOG,
-						(errmsg("partman worker for database %u exited; starting it again in %ld ms",
-								slot->dboid, backoff)));
-			}
-		}
-		if (!wanted)
+			note_worker_exit(i, now);
+		if (!database_wanted(databases, slot->dboid))
 		{
 			if (mine->handle)
 				TerminateBackgroundWorker(mine->handle);
@@ -413,8 +425,15 @@ launcher_pass(void)
 		if (mine->handle)
 			running++;
 	}
+	return running;
+}
 
-	/* databases without a slot get one */
+/* Give each wanted database without a slot a free one.  Caller holds the shared lock. */
+static void
+assign_slots(List *databases, TimestampTz now)
+{
+	ListCell   *lc;
+
 	foreach(lc, databases)
 	{
 		DatabaseEntry *db = lfirst(lc);
@@ -438,8 +457,16 @@ launcher_pass(void)
 		launcher_slots[free_slot].crashes = 0;
 		launcher_slots[free_slot].start_after = now;
 	}
+}
 
-	/* start what is due, up to bgw_max_workers at once */
+/*
+ * Start the workers that are due, up to bgw_max_workers running at once.
+ * Returns how long to sleep at most (sleep_ms, or less when a start is due
+ * sooner).  Caller holds the shared lock.
+ */
+static long
+start_due_workers(int running, Oid role, TimestampTz now, long sleep_ms)
+{
 	for (int i = 0; i < PARTMAN_MAX_DATABASES; i++)
 	{
 		PartmanWorkerSlot *slot = &partman_shared->slots[i];
@@ -466,6 +493,27 @@ launcher_pass(void)
 			mine->start_after = TimestampTzPlusMilliseconds(now, 1000);
 		}
 	}
+	return sleep_ms;
+}
+
+/* One pass: note exits, free slots of vanished databases, start workers. */
+static long
+launcher_pass(void)
+{
+	List	   *databases = wanted_databases();
+	TimestampTz now = GetCurrentTimestamp();
+	/* look for new databases every 5 s, or every interval when shorter */
+	long		sleep_ms = Min(5000L, partman_bgw_interval * 1000L);
+	Oid			role = worker_role();
+	int			running;
+
+	if (partman_bgw_role && partman_bgw_role[0] != '\0' && !OidIsValid(role))
+		return sleep_ms;
+
+	LWLockAcquire(partman_shared->lock, LW_EXCLUSIVE);
+	running = reap_workers(databases, now);
+	assign_slots(databases, now);
+	sleep_ms = start_due_workers(running, role, now, sleep_ms);
 	LWLockRelease(partman_shared->lock);
 	list_free_deep(databases);
 	return sleep_ms;

@@ -65,6 +65,109 @@ extension_installed(void)
 	return installed;
 }
 
+/* SIGHUP: read the configuration again. */
+static void
+reload_config_if_asked(void)
+{
+	if (ConfigReloadPending)
+	{
+		ConfigReloadPending = false;
+		ProcessConfigFile(PGC_SIGHUP);
+	}
+}
+
+/* Leave cleanly: the launcher then looks again after an interval. */
+static void
+exit_without_extension(const char *why)
+{
+	set_state(WORKER_NO_EXTENSION);
+	if (why)
+		ereport(LOG, (errmsg("partman worker exiting: %s", why)));
+	proc_exit(0);
+}
+
+/*
+ * One round of maintenance in round_context.  A failed round is reported
+ * and retried next time, not fatal; its message goes to last_error.
+ */
+static void
+run_round(MemoryContext round_context, char *last_error, size_t size)
+{
+	set_state(WORKER_RUNNING);
+	pgstat_report_activity(STATE_RUNNING, "partman: maintaining partition sets");
+	MemoryContextSwitchTo(round_context);
+	PG_TRY();
+	{
+		if (partman_maintenance_round(last_error, size) < 0)
+			exit_without_extension("extension partman was dropped");
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(round_context);
+		edata = CopyErrorData();
+		EmitErrorReport();
+		FlushErrorState();
+		AbortCurrentTransaction();
+		strlcpy(last_error, edata->message, size);
+		/* DROP EXTENSION during the round: leave quietly */
+		if (!extension_installed())
+			exit_without_extension(NULL);
+	}
+	PG_END_TRY();
+	MemoryContextSwitchTo(TopMemoryContext);
+	MemoryContextReset(round_context);
+	pgstat_report_activity(STATE_IDLE, NULL);
+}
+
+/* Publish the round's end in the worker's slot (partman.workers). */
+static void
+finish_round(const char *last_error)
+{
+	TimestampTz finished = GetCurrentTimestamp();
+
+	LWLockAcquire(partman_shared->lock, LW_EXCLUSIVE);
+	my_slot->state = WORKER_IDLE;
+	my_slot->wake = false;
+	my_slot->last_run = finished;
+	my_slot->next_run = TimestampTzPlusMilliseconds(finished, partman_bgw_interval * 1000L);
+	strlcpy(my_slot->last_error, last_error, sizeof(my_slot->last_error));
+	LWLockRelease(partman_shared->lock);
+}
+
+/*
+ * Sleep until the next round is due, or wake_worker() asks.  A new
+ * interval (SIGHUP) counts from the last round.
+ */
+static void
+sleep_until_due(void)
+{
+	for (;;)
+	{
+		TimestampTz now = GetCurrentTimestamp();
+		TimestampTz due;
+		bool		wake;
+
+		CHECK_FOR_INTERRUPTS();
+		reload_config_if_asked();
+		LWLockAcquire(partman_shared->lock, LW_EXCLUSIVE);
+		wake = my_slot->wake;
+		due = TimestampTzPlusMilliseconds(my_slot->last_run, partman_bgw_interval * 1000L);
+		my_slot->next_run = due;
+		LWLockRelease(partman_shared->lock);
+		if (wake || now >= due)
+			return;
+		(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
+						 Max(1, (long) ((due - now) / 1000)), PG_WAIT_EXTENSION);
+		ResetLatch(MyLatch);
+	}
+}
+
+/*
+ * The worker of one database: a round of maintenance every
+ * partman.bgw_interval, or sooner when wake_worker() asks.
+ */
 void
 partman_worker_main(Datum arg)
 {
@@ -91,91 +194,13 @@ partman_worker_main(Datum arg)
 	for (;;)
 	{
 		char		last_error[sizeof(my_slot->last_error)] = "";
-		TimestampTz finished;
 
 		CHECK_FOR_INTERRUPTS();
-		if (ConfigReloadPending)
-		{
-			ConfigReloadPending = false;
-			ProcessConfigFile(PGC_SIGHUP);
-		}
+		reload_config_if_asked();
 		if (!extension_installed())
-		{
-			set_state(WORKER_NO_EXTENSION);
-			ereport(LOG,
-					(errmsg("partman worker exiting: extension partman is not installed in this database")));
-			proc_exit(0);
-		}
-
-		set_state(WORKER_RUNNING);
-		pgstat_report_activity(STATE_RUNNING, "partman: maintaining partition sets");
-		MemoryContextSwitchTo(round_context);
-		PG_TRY();
-		{
-			if (partman_maintenance_round(last_error, sizeof(last_error)) < 0)
-			{
-				set_state(WORKER_NO_EXTENSION);
-				ereport(LOG,
-						(errmsg("partman worker exiting: extension partman was dropped")));
-				proc_exit(0);
-			}
-		}
-		PG_CATCH();
-		{
-			ErrorData  *edata;
-
-			/* a failed round is reported and retried next time, not fatal */
-			MemoryContextSwitchTo(round_context);
-			edata = CopyErrorData();
-			EmitErrorReport();
-			FlushErrorState();
-			AbortCurrentTransaction();
-			strlcpy(last_error, edata->message, sizeof(last_error));
-			/* DROP EXTENSION during the round: leave quietly */
-			if (!extension_installed())
-			{
-				set_state(WORKER_NO_EXTENSION);
-				proc_exit(0);
-			}
-		}
-		PG_END_TRY();
-		MemoryContextSwitchTo(TopMemoryContext);
-		MemoryContextReset(round_context);
-		pgstat_report_activity(STATE_IDLE, NULL);
-
-		finished = GetCurrentTimestamp();
-		LWLockAcquire(partman_shared->lock, LW_EXCLUSIVE);
-		my_slot->state = WORKER_IDLE;
-		my_slot->wake = false;
-		my_slot->last_run = finished;
-		my_slot->next_run = TimestampTzPlusMilliseconds(finished, partman_bgw_interval * 1000L);
-		strlcpy(my_slot->last_error, last_error, sizeof(my_slot->last_error));
-		LWLockRelease(partman_shared->lock);
-
-		/* sleep until the next round is due, or wake_worker() asks */
-		for (;;)
-		{
-			TimestampTz now = GetCurrentTimestamp();
-			TimestampTz due;
-			bool		wake;
-
-			CHECK_FOR_INTERRUPTS();
-			if (ConfigReloadPending)
-			{
-				/* a new interval counts from the last round */
-				ConfigReloadPending = false;
-				ProcessConfigFile(PGC_SIGHUP);
-			}
-			LWLockAcquire(partman_shared->lock, LW_EXCLUSIVE);
-			wake = my_slot->wake;
-			due = TimestampTzPlusMilliseconds(my_slot->last_run, partman_bgw_interval * 1000L);
-			my_slot->next_run = due;
-			LWLockRelease(partman_shared->lock);
-			if (wake || now >= due)
-				break;
-			(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
-							 Max(1, (long) ((due - now) / 1000)), PG_WAIT_EXTENSION);
-			ResetLatch(MyLatch);
-		}
+			exit_without_extension("extension partman is not installed in this database");
+		run_round(round_context, last_error, sizeof(last_error));
+		finish_round(last_error);
+		sleep_until_due();
 	}
 }

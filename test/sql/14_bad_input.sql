@@ -222,8 +222,8 @@ INSERT INTO badin.calls(call) VALUES
   ($$SELECT partman.set_health('badin.v')$$),
   ($$SELECT partman.set_health('badin.seq')$$),
   ($$SELECT partman.set_health('badin.t_ts')$$),
-  ($$SELECT * FROM partman.workers() WHERE pid < 0$$),
-  ($$SELECT * FROM partman.pruning_stats() WHERE queries < 0$$),
+  ($$SELECT * FROM partman.workers(NULL)$$),
+  ($$SELECT * FROM partman.pruning_stats('badin.t')$$),
   ($$SELECT partman.uuid_min(u) FROM (VALUES ('not a uuid')) v(u)$$),
   ($$SELECT partman.uuid_max(x) FROM (VALUES (1)) v(x)$$);
 UPDATE badin.calls SET fn = substring(call FROM 'partman\.(\w+)');

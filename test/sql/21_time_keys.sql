@@ -178,5 +178,21 @@ SELECT relation, partitions_total, partitions_scanned, pruning, reason
 SELECT relation, partitions_total, partitions_scanned, pruning, reason
   FROM partman.explain_pruning($$SELECT * FROM tk.orders WHERE id >= tk.uuidv7_at(now() - interval '1 day')$$);
 
+-- 9. Times as input: on these keys partition_for, create_partition and
+-- create_parent's start_partition take an ISO date and time too (read in the
+-- set's zone), and mean the key's value of that instant; a key value still
+-- reads as one.
+SELECT partman.partition_for('tk.events', '2024-03-31 03:30') AS berlin_0330,
+       partman.partition_for('tk.events', tk.uuidv7_at('2024-03-31 01:30+00')::text) AS same_as_uuid,
+       partman.partition_for('tk.readings', '2024-04-01 00:00') AS berlin_midnight,
+       partman.partition_for('tk.readings', (extract(epoch FROM timestamptz '2024-03-31 22:00+00'))::int::text) AS same_as_seconds,
+       partman.partition_for('tk.clicks', '2024-04-01 12:00+00') AS clicks_noon;
+SELECT partman.create_partition('tk.events', '2024-04-10 00:00', '2024-04-10 01:00');
+SELECT partition, from_local, hours FROM tk.parts('tk.events', 'Europe/Berlin') WHERE partition::text LIKE '%20240410%';
+CREATE TABLE tk.later (id uuid NOT NULL) PARTITION BY RANGE (id);
+SELECT partman.create_parent('tk.later', '1 day', premake => 0, start_partition => '2024-11-10', time_zone => 'UTC');
+SELECT partition, from_local FROM tk.parts('tk.later', 'UTC');
+SELECT partman.partition_for('tk.later', '2024-11-10T25:00');
+
 SET client_min_messages = warning;
 DROP SCHEMA tk CASCADE;

@@ -1,7 +1,7 @@
 # The hostile-input and security files of the regression suite (14_bad_input,
 # 15_security) on a cluster of their own, and then the server log: no backend
 # crashed (no "terminated by signal", no PANIC, no failed assertion), none of
-# the 150+ bad calls was an internal error, and the server never restarted.
+# the 150+ bad calls succeeded or was an internal error, and the server never restarted.
 use strict;
 use warnings;
 
@@ -25,7 +25,7 @@ for my $file ('14_bad_input', '15_security')
 	if ($file eq '14_bad_input')
 	{
 		# bad_calls | functions | succeeded | internal_errors
-		like($out, qr/^\s*1[5-9]\d\s*\|\s*20\s*\|\s*0\s*\|\s*0\s*$/m, '14_bad_input: no call succeeded, none was XX000');
+		like($out, qr/^\s*1[5-9]\d\s*\|\s*2\d\s*\|\s*0\s*\|\s*0\s*$/m, '14_bad_input: no call succeeded, none was XX000');
 	}
 }
 
