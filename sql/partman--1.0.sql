@@ -135,6 +135,10 @@ CREATE AGGREGATE partman.uuid_max(pg_catalog.uuid) (
     COMBINEFUNC = partman._uuid_larger, SORTOP = OPERATOR(pg_catalog.>), PARALLEL = SAFE);
 REVOKE EXECUTE ON FUNCTION partman._uuid_smaller(pg_catalog.uuid, pg_catalog.uuid),
     partman._uuid_larger(pg_catalog.uuid, pg_catalog.uuid) FROM PUBLIC;
+CREATE FUNCTION partman.uuid7_floor(ts pg_catalog.timestamptz) RETURNS pg_catalog.uuid
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'partman_uuid7_floor_sql';
+COMMENT ON FUNCTION partman.uuid7_floor IS
+    'The smallest UUIDv7 of the millisecond of ts: compare a UUIDv7 key with it to select and prune by time';
 COMMENT ON AGGREGATE partman.uuid_min(pg_catalog.uuid) IS 'The smallest uuid (PostgreSQL 15 has no min(uuid))';
 COMMENT ON AGGREGATE partman.uuid_max(pg_catalog.uuid) IS 'The largest uuid (PostgreSQL 15 has no max(uuid))';
 

@@ -205,6 +205,28 @@ encode_instant(const RangeGrid *grid, TimestampTz t)
 }
 
 /*
+ * partman_uuid7_floor
+ *		The smallest UUIDv7 of instant t's millisecond (all bits after the
+ *		timestamp zero): the bound a UUIDv7 set's partition starting at t
+ *		has, and what a query compares such a key with to select by time.
+ */
+Datum
+partman_uuid7_floor(TimestampTz t)
+{
+	RangeGrid	grid;
+	int64		ms = floor_div(t, 1000) + EPOCH_DIFF_SECS * 1000;
+
+	if (TIMESTAMP_NOT_FINITE(t) || ms < 0 || ms > UUIDV7_MAX_MS)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("a UUIDv7 holds times from 1970-01-01 00:00 UTC to the year 10889 only")));
+	memset(&grid, 0, sizeof(grid));
+	grid.keytype = UUIDOID;
+	grid.encoding = TIME_UUIDV7;
+	return encode_instant(&grid, t);
+}
+
+/*
  * decode_instant
  *		The instant a key value holds: the start of its second or millisecond
  *		(so it lies in the same cell as the value), ERROR when it is not a

@@ -32,6 +32,7 @@ extern char *partman_grid_suffix(const RangeGrid *grid, int64 cell);
 extern char *partman_bound_literal(Oid typid, Datum value);
 extern Datum partman_value_from_text(const PartmanKey *key, const char *text,
 									 pg_tz *zone, const char *what);
+extern Datum partman_uuid7_floor(TimestampTz t);
 extern bool partman_written_as_time(const RangeGrid *grid, const char *text);
 extern Datum partman_grid_value_from_text(const PartmanKey *key, const RangeGrid *grid,
 										  const char *text, pg_tz *zone, const char *what);

@@ -54,7 +54,16 @@ extern List *partman_config_read_maintained(MemoryContext cxt);
 extern List *partman_parse_storage(const char *text);
 extern void partman_validate_config(const PartmanConfig *cfg, const PartmanKey *key);
 extern bool partman_config_read(Oid parent, PartmanConfig *cfg);
-extern bool partman_config_policy(Oid relid, char **require_filter, int *max_partitions);
+/* What the planner reads of a set (partman_config_for_planner). */
+typedef struct PartmanPlannerConfig
+{
+	char	   *require_filter;
+	int			max_partitions;
+	char	   *epoch;			/* 'seconds', 'milliseconds' or NULL */
+	bool		by_time;		/* has an interval: a RANGE set by time */
+} PartmanPlannerConfig;
+
+extern bool partman_config_for_planner(Oid relid, PartmanPlannerConfig *out);
 extern bool partman_config_exists(Oid parent);
 extern void partman_not_managed(Oid parent);
 extern void partman_config_insert(const PartmanConfig *cfg);

@@ -1162,14 +1162,16 @@ partman_config_change(PartmanConfig *cfg, int n, const int *setting, const Datum
 }
 
 /*
- * partman_config_policy
- *		A set's pruning policy (require_filter, palloc'd, and max_partitions,
- *		0 when NULL) read straight through part_config's primary key, without
- *		SPI: the planner hook asks while a query is being planned.  false
- *		when relid is not managed or partman's catalog is not there.
+ * partman_config_for_planner
+ *		What the planner hook and the pruning diagnostics read of a set:
+ *		require_filter (palloc'd), max_partitions (0 when NULL), epoch and
+ *		whether it has an interval (a set by time), read straight through
+ *		part_config's primary key, without SPI: the planner hook asks while a
+ *		query is being planned.  false when relid is not managed or
+ *		partman's catalog is not there.
  */
 bool
-partman_config_policy(Oid relid, char **require_filter, int *max_partitions)
+partman_config_for_planner(Oid relid, PartmanPlannerConfig *out)
 {
 	Oid			nsp = get_namespace_oid("partman", true);
 	Oid			config;
@@ -1180,8 +1182,7 @@ partman_config_policy(Oid relid, char **require_filter, int *max_partitions)
 	HeapTuple	tuple;
 	bool		found;
 
-	*require_filter = NULL;
-	*max_partitions = 0;
+	memset(out, 0, sizeof(*out));
 	if (!OidIsValid(nsp))
 		return false;
 	config = get_relname_relid("part_config", nsp);
@@ -1202,10 +1203,15 @@ partman_config_policy(Oid relid, char **require_filter, int *max_partitions)
 
 		d = heap_getattr(tuple, attnameAttNum(rel, "require_filter", false), desc, &isnull);
 		if (!isnull)
-			*require_filter = TextDatumGetCString(d);
+			out->require_filter = TextDatumGetCString(d);
 		d = heap_getattr(tuple, attnameAttNum(rel, "max_partitions", false), desc, &isnull);
 		if (!isnull)
-			*max_partitions = DatumGetInt32(d);
+			out->max_partitions = DatumGetInt32(d);
+		d = heap_getattr(tuple, attnameAttNum(rel, "epoch", false), desc, &isnull);
+		if (!isnull)
+			out->epoch = TextDatumGetCString(d);
+		(void) heap_getattr(tuple, attnameAttNum(rel, "interval", false), desc, &isnull);
+		out->by_time = !isnull;
 	}
 	systable_endscan(scan);
 	table_close(rel, AccessShareLock);

@@ -56,12 +56,15 @@ static void
 read_policy(Oid relid, void *result)
 {
 	PolicyEntry *entry = result;
-	char	   *mode = NULL;
+	PartmanPlannerConfig cfg;
+	const char *mode;
 
 	entry->require_filter = REQUIRE_OFF;
 	entry->max_partitions = 0;
-	if (!partman_config_policy(relid, &mode, &entry->max_partitions) || mode == NULL)
+	if (!partman_config_for_planner(relid, &cfg) || cfg.require_filter == NULL)
 		return;
+	mode = cfg.require_filter;
+	entry->max_partitions = cfg.max_partitions;
 	if (strcmp(mode, "warn") == 0)
 		entry->require_filter = REQUIRE_WARN;
 	else if (strcmp(mode, "error") == 0)

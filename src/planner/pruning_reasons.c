@@ -664,6 +664,34 @@ condition_text(ReasonContext *ctx, Node *node)
 	return node ? partman_deparse_fixed(ctx, node) : pstrdup("");
 }
 
+/*
+ * For a set by time on a key that holds time in another type (UUIDv7,
+ * epoch numbers), how to select by time so that partitions are pruned:
+ * compare the key itself with the key's value of the time.  NULL for other
+ * keys.
+ */
+static char *
+time_key_advice(const LeafKey *key, int keyno)
+{
+	PartmanPlannerConfig cfg;
+	const char *name = key->name[keyno];
+	const char *type = format_type_be(key->type[keyno]);
+
+	if (key->nkeys != 1 || key->strategy != PARTITION_STRATEGY_RANGE ||
+		!partman_config_for_planner(key->relid, &cfg) || !cfg.by_time)
+		return NULL;
+	if (key->type[keyno] == UUIDOID)
+		return psprintf(" %s holds UUIDv7 values: to select by time, compare %s itself with the UUIDv7 of the time, for example %s >= partman.uuid7_floor(now() - interval '1 day').",
+						name, name, name);
+	if (cfg.epoch != NULL && strcmp(cfg.epoch, "milliseconds") == 0)
+		return psprintf(" %s holds epoch milliseconds: to select by time, compare %s itself with a number of milliseconds, for example %s >= (extract(epoch FROM now() - interval '1 day') * 1000)::%s.",
+						name, name, name, type);
+	if (cfg.epoch != NULL)
+		return psprintf(" %s holds epoch seconds: to select by time, compare %s itself with a number of seconds, for example %s >= extract(epoch FROM now() - interval '1 day')::%s.",
+						name, name, name, type);
+	return NULL;
+}
+
 /* Fill in diag's reason sentence and advice from the findings. */
 static void
 describe(ReasonContext *ctx, Findings *f)
@@ -672,6 +700,7 @@ describe(ReasonContext *ctx, Findings *f)
 	const LeafKey *key = &ctx->key;
 	const char *name = key->name[f->key];
 	uint32		all = ((uint32) 1 << key->nkeys) - 1;
+	char	   *advice;
 
 	switch (diag->reason)
 	{
@@ -722,6 +751,8 @@ describe(ReasonContext *ctx, Findings *f)
 										name, condition_text(ctx, f->clause));
 			diag->hint = psprintf("partman knows no condition on %s alone that selects the same rows. If the rows wanted lie in a range or a list of values of %s, compare %s itself with them (%s); a condition that matches rows in every partition cannot prune.",
 								  name, name, name, filter_operators(key));
+			if ((advice = time_key_advice(key, f->key)) != NULL)
+				diag->hint = psprintf("%s%s", diag->hint, advice);
 			break;
 		case PRUNING_REASON_KEY_TYPE_COERCION:
 			diag->detail = psprintf("The partition key %s (%s) is converted to %s to be compared with a value of that type, so partitions cannot be pruned by it.",
@@ -729,6 +760,8 @@ describe(ReasonContext *ctx, Findings *f)
 									format_type_be(f->cast_type));
 			diag->hint = psprintf("Compare %s with a value of its own type, %s, that selects the same rows; mind the conversion (for an integer, < 1.5 is < 2 and = 1.5 matches no row; for char(n), trailing spaces do not count).",
 								  name, format_type_be(key->type[f->key]));
+			if ((advice = time_key_advice(key, f->key)) != NULL)
+				diag->hint = psprintf("%s%s", diag->hint, advice);
 			break;
 		case PRUNING_REASON_COLLATION_MISMATCH:
 			diag->detail = psprintf("The comparison on %s uses collation \"%s\", but the partition key uses collation \"%s\".",

@@ -28,6 +28,7 @@
 #include "utils/acl.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/timestamp.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
 #include "utils/partcache.h"
@@ -39,6 +40,7 @@ PG_FUNCTION_INFO_V1(partman_undo_parent);
 PG_FUNCTION_INFO_V1(partman_show_partitions);
 PG_FUNCTION_INFO_V1(partman_partition_for);
 PG_FUNCTION_INFO_V1(partman_set_health_sql);
+PG_FUNCTION_INFO_V1(partman_uuid7_floor_sql);
 PG_FUNCTION_INFO_V1(partman_check_default);
 PG_FUNCTION_INFO_V1(partman_uuid_smaller);
 PG_FUNCTION_INFO_V1(partman_uuid_larger);
@@ -588,6 +590,17 @@ partman_check_default(PG_FUNCTION_ARGS)
 	}
 	partman_spi_finish(spi_level);
 	return (Datum) 0;
+}
+
+/*
+ * partman.uuid7_floor(ts timestamptz) RETURNS uuid
+ *		The smallest UUIDv7 of ts's millisecond: id >= uuid7_floor(t) selects
+ *		the UUIDv7 keys of t and later, and prunes a UUIDv7 set's partitions.
+ */
+Datum
+partman_uuid7_floor_sql(PG_FUNCTION_ARGS)
+{
+	return partman_uuid7_floor(PG_GETARG_TIMESTAMPTZ(0));
 }
 
 /*

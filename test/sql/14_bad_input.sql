@@ -225,7 +225,10 @@ INSERT INTO badin.calls(call) VALUES
   ($$SELECT * FROM partman.workers(NULL)$$),
   ($$SELECT * FROM partman.pruning_stats('badin.t')$$),
   ($$SELECT partman.uuid_min(u) FROM (VALUES ('not a uuid')) v(u)$$),
-  ($$SELECT partman.uuid_max(x) FROM (VALUES (1)) v(x)$$);
+  ($$SELECT partman.uuid_max(x) FROM (VALUES (1)) v(x)$$),
+  ($$SELECT partman.uuid7_floor('infinity')$$),
+  ($$SELECT partman.uuid7_floor('1969-12-31 23:59:59+00')$$),
+  ($$SELECT partman.uuid7_floor('yesterday noon-ish')$$);
 UPDATE badin.calls SET fn = substring(call FROM 'partman\.(\w+)');
 
 -- Catalog before: relations of the schema (name, kind, bound) and partman's config.

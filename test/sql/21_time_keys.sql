@@ -177,6 +177,22 @@ SELECT relation, partitions_total, partitions_scanned, pruning, reason
   FROM partman.explain_pruning($$SELECT * FROM tk.orders WHERE id >= '0192f7a0-0000-0000-0000-000000000000'$$);
 SELECT relation, partitions_total, partitions_scanned, pruning, reason
   FROM partman.explain_pruning($$SELECT * FROM tk.orders WHERE id >= tk.uuidv7_at(now() - interval '1 day')$$);
+-- partman.uuid7_floor(t) is the UUIDv7 to compare such a key with
+SELECT relation, partitions_total, pruning, reason
+  FROM partman.explain_pruning($$SELECT * FROM tk.orders WHERE id >= partman.uuid7_floor(now() - interval '1 day')$$);
+SELECT partman.uuid7_floor('2024-11-12 00:00+00') AS floor_of_nov_12,
+       partman.partition_for('tk.orders', partman.uuid7_floor('2024-11-12 12:00+00')::text) AS its_partition;
+-- a function of time applied to the key, or the key compared with a number
+-- of another type, cannot prune: the hint says how to compare the key itself
+SELECT relation, reason, substring(hint FROM '[^ ]+ holds .*') AS time_advice
+  FROM partman.explain_pruning($$SELECT * FROM tk.orders WHERE tk.uuid_time(id) >= now() - interval '1 day'$$);
+SELECT relation, reason, substring(hint FROM '[^ ]+ holds .*') AS time_advice
+  FROM partman.explain_pruning($$SELECT * FROM tk.readings WHERE to_timestamp(at) >= now() - interval '1 day'$$);
+SELECT relation, reason, substring(hint FROM '[^ ]+ holds .*') AS time_advice
+  FROM partman.explain_pruning($$SELECT * FROM tk.clicks WHERE ms >= extract(epoch FROM now() - interval '1 day') * 1000$$);
+-- the advice as written prunes (when execution starts)
+SELECT relation, pruning, reason
+  FROM partman.explain_pruning($$SELECT * FROM tk.clicks WHERE ms >= (extract(epoch FROM now() - interval '1 day') * 1000)::bigint$$);
 
 -- 9. Times as input: on these keys partition_for, create_partition and
 -- create_parent's start_partition take an ISO date and time too (read in the
