@@ -19,7 +19,8 @@ PG_CFLAGS = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-sign-compare -Wno-m
 # installs what is missing, builds, runs them as an unprivileged user and
 # ends with "N passed, N failed".
 REGRESS = $(sort $(basename $(notdir $(wildcard test/sql/*.sql))))
-REGRESS_OPTS = --inputdir=test --temp-config=test/partman.conf --temp-instance=tmp_check_regress
+REGRESS_OPTS = --inputdir=test --temp-config=test/partman.conf --temp-instance=tmp_check_regress \
+	--load-extension=partman
 ISOLATION = $(sort $(basename $(notdir $(wildcard test/specs/*.spec))))
 ISOLATION_OPTS = --inputdir=test --temp-config=test/partman.conf --temp-instance=tmp_check_iso
 TAP_TESTS = 1

@@ -1,5 +1,5 @@
 -- RANGE sets on time keys: names, bounds, premake and start_partition.
-CREATE EXTENSION partman;
+-- (pg_regress creates the extension: REGRESS_OPTS --load-extension)
 SET TimeZone = 'UTC';
 SET DateStyle = 'ISO, YMD';
 -- partman computes "now" from this superuser-only setting in tests

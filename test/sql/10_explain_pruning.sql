@@ -3,7 +3,6 @@
 -- rewrite that would prune them.  The queries are those of the background
 -- document's "Partition Pruning" section.
 SET client_min_messages = warning;
-CREATE EXTENSION IF NOT EXISTS partman;
 CREATE SCHEMA pruning;
 SET search_path = pruning, public;
 SET partman.simulated_now = '2024-06-15 12:00+00';

@@ -1,7 +1,6 @@
 -- The planner hook: pruning diagnostics while queries run, the per-set guard
 -- (partman.set_pruning_policy) with its bypass, and pruning statistics.
 SET client_min_messages = warning;
-CREATE EXTENSION IF NOT EXISTS partman;
 CREATE SCHEMA guard;
 SET search_path = guard, public;
 SET partman.simulated_now = '2024-06-15 12:00+00';

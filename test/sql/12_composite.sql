@@ -3,9 +3,6 @@
 -- maintained across simulated days; rescue at both levels; retention takes
 -- the whole sub-tree; partition_data fills both levels; HASH sub-partitions;
 -- bad input.
-SET client_min_messages = warning;
-CREATE EXTENSION IF NOT EXISTS partman;
-RESET client_min_messages;
 SET DateStyle = 'ISO, YMD';
 SET TimeZone = 'UTC';
 SET partman.simulated_now = '2024-01-01 12:00:00+00';

@@ -1,9 +1,6 @@
 -- partition_table: an existing plain table becomes a managed RANGE set of the
 -- same name.  Its rows are not copied: the table itself becomes the first
 -- partition.  Everything that pointed at the table keeps working.
-SET client_min_messages = warning;
-CREATE EXTENSION IF NOT EXISTS partman;
-RESET client_min_messages;
 SET DateStyle = 'ISO, YMD';
 SET TimeZone = 'UTC';
 SET partman.simulated_now = '2024-03-31 12:00:00+00';

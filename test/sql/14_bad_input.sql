@@ -3,7 +3,6 @@
 -- an internal error), and the catalog is the same afterwards.  05_errors
 -- covers create_parent's messages; 07 and 08 the operations' messages.
 SET client_min_messages = warning;
-CREATE EXTENSION IF NOT EXISTS partman;
 CREATE SCHEMA badin;
 SET search_path = badin, public;
 SET partman.simulated_now = '2024-06-15 12:00+00';

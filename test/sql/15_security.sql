@@ -4,7 +4,6 @@
 -- search_path.  002_owner_privileges (TAP) has the owner cases over real
 -- logins; 006_worker_owner that the worker's DDL runs as the set's owner.
 SET client_min_messages = warning;
-CREATE EXTENSION IF NOT EXISTS partman;
 SET partman.simulated_now = '2024-06-15 12:00+00';
 SET DateStyle = 'ISO, YMD';
 

@@ -8,9 +8,6 @@
 --    reached the end of its key type goes on working.
 -- 2. After ALTER TABLE ... RENAME COLUMN of the key, every function follows
 --    the catalog: the set is not frozen under the old name.
-SET client_min_messages = warning;
-CREATE EXTENSION IF NOT EXISTS partman;
-RESET client_min_messages;
 SET DateStyle = 'ISO, YMD';
 SET TimeZone = 'UTC';
 SET partman.simulated_now = '2024-03-31 12:00:00+00';

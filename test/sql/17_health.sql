@@ -5,9 +5,6 @@
 -- keeps part_config in step.  Then three small ones: maintenance_plan
 -- statements end with ";", create_partition over an existing range is
 -- partman's own error, and set_config errors show no internal statement.
-SET client_min_messages = warning;
-CREATE EXTENSION IF NOT EXISTS partman;
-RESET client_min_messages;
 SET DateStyle = 'ISO, YMD';
 SET TimeZone = 'UTC';
 SET partman.simulated_now = '2024-03-10 12:00:00+00';

@@ -5,7 +5,6 @@
 -- old code, CALL partman.run_maintenance() crashed the server here (a
 -- set-returning max(bigint) made partman read row 0 of an empty result).
 SET client_min_messages = warning;
-CREATE EXTENSION IF NOT EXISTS partman;
 SET partman.simulated_now = '2024-06-15 12:00+00';
 SET DateStyle = 'ISO, YMD';
 CREATE ROLE sp_owner;

@@ -10,7 +10,6 @@
 --   policies by naming a partition; maintenance closes partitions made
 --   before the parent had row-level security, or granted to by hand.
 SET client_min_messages = warning;
-CREATE EXTENSION IF NOT EXISTS partman;
 SET partman.simulated_now = '2024-06-15 12:00+00';
 SET DateStyle = 'ISO, YMD';
 CREATE SCHEMA refs;

@@ -5,9 +5,6 @@
 -- the document's Exercise 2 with a workload recorded by pg_stat_statements.
 -- The tables are small enough that ANALYZE reads every row, so the
 -- statistics, and with them every figure below, are exact.
-SET client_min_messages = warning;
-CREATE EXTENSION IF NOT EXISTS partman;
-RESET client_min_messages;
 SET partman.simulated_now = '2025-01-01 00:00+00';
 CREATE SCHEMA advise;
 SET search_path = advise, public;

@@ -5,7 +5,6 @@
 -- removed, and maintenance's outcome recorded, only by partman's functions.
 -- (15_security: what a role that does not own a set may do through the API.)
 SET client_min_messages = warning;
-CREATE EXTENSION IF NOT EXISTS partman;
 SET partman.simulated_now = '2024-06-15 12:00+00';
 SET DateStyle = 'ISO, YMD';
 

@@ -8,7 +8,6 @@
 -- into its text would show.  The summary at the end is what README's
 -- "Partition pruning" section reports.
 SET client_min_messages = warning;
-CREATE EXTENSION IF NOT EXISTS partman;
 DROP SCHEMA IF EXISTS corpus CASCADE;
 CREATE SCHEMA corpus;
 SET search_path = corpus, public;

@@ -3,9 +3,6 @@
 -- (create_parent's epoch).  interval, time_zone, names, premake from now and
 -- retention behave as for timestamptz sets; bounds are the key's form of the
 -- grid's instants.  Bounds are shown decoded, in the set's zone.
-SET client_min_messages = warning;
-CREATE EXTENSION IF NOT EXISTS partman;
-RESET client_min_messages;
 CREATE SCHEMA tk;
 SET DateStyle = 'ISO, YMD';
 SET IntervalStyle = 'postgres';

@@ -4,9 +4,6 @@
 -- composite set's sub-partitions, the plan's statements are run by hand
 -- (\gexec) and the partitions they make are recorded; that is rolled back,
 -- run_maintenance makes the partitions, and both records must be equal.
-SET client_min_messages = warning;
-CREATE EXTENSION IF NOT EXISTS partman;
-RESET client_min_messages;
 SET DateStyle = 'ISO, YMD';
 SET TimeZone = 'UTC';
 SET partman.simulated_now = '2024-03-10 12:00:00+00';

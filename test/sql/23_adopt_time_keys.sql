@@ -5,9 +5,6 @@
 -- reads pg_partman's part_config in any schema, column by name), and the
 -- partitions are named and bounded as pg_partman makes them.  After
 -- adoption partman's maintenance goes on where pg_partman stopped.
-SET client_min_messages = warning;
-CREATE EXTENSION IF NOT EXISTS partman;
-RESET client_min_messages;
 SET DateStyle = 'ISO, YMD';
 SET TimeZone = 'UTC';
 SET partman.simulated_now = '2024-06-03 12:00:00+00';

@@ -14,6 +14,8 @@ use PartmanTest;
 my $src = $ENV{PARTMAN_SRC} // '.';
 my $node = PartmanTest::node('bad_input_log', conf => "log_error_verbosity = verbose\n");
 my $started = $node->safe_psql('postgres', 'SELECT pg_postmaster_start_time()');
+# as pg_regress --load-extension does for the regression suite
+$node->safe_psql('postgres', 'CREATE EXTENSION partman');
 
 for my $file ('14_bad_input', '15_security')
 {
