@@ -6,8 +6,8 @@
  *	  sub_key.  The partition template carries the sub-partitioning, so
  *	  every path that makes a RANGE partition (create_parent, maintenance,
  *	  partition_data, create_partition, rescue) makes its sub-partitions too
- *	  (see partman_create_partition in ddl.c).  Here: reading the settings,
- *	  finding LIST sub-partitions that sub_list_values names but existing
+ *	  (see ddl/create.c, which also reads the settings into the template).
+ *	  Here: finding LIST sub-partitions that sub_list_values names but existing
  *	  partitions lack (values added after the partitions were made), making
  *	  them with their parked rows (moving a whole sub-tree to another schema
  *	  is ddl.c's partman_archive_statements).
