@@ -520,3 +520,46 @@ partman_relid_cache_lookup(PartmanRelidCache *cache, Oid relid, PartmanRelidCach
 	pfree(scratch);
 	return entry;
 }
+
+/* PARTITION_STRATEGY_LIST / HASH for 'list' / 'hash', else 0 */
+char
+partman_sub_strategy_code(const char *name)
+{
+	if (name == NULL)
+		return 0;
+	if (strcmp(name, "list") == 0)
+		return PARTITION_STRATEGY_LIST;
+	if (strcmp(name, "hash") == 0)
+		return PARTITION_STRATEGY_HASH;
+	return 0;
+}
+
+/*
+ * partman_sub_key
+ *		A key describing the sub-partitioning of key's partitions by column:
+ *		enough to read sub_list_values with the column's type.  ERROR when
+ *		the column does not exist or is the set's own key.
+ */
+void
+partman_sub_key(const PartmanKey *key, const char *column, char strategy,
+				PartmanKey *sub)
+{
+	AttrNumber	attnum = get_attnum(key->parent, column);
+
+	if (attnum == InvalidAttrNumber || attnum < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_COLUMN),
+				 errmsg("sub_key column \"%s\" does not exist in table \"%s\"",
+						column, key->relname)));
+	if (attnum == key->attnum)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("sub_key \"%s\" is the partition key of table \"%s\" itself",
+						column, key->relname),
+				 errhint("Sub-partition by another column, such as the one most queries filter on next to the key.")));
+	*sub = *key;
+	sub->strategy = strategy;
+	sub->attnum = attnum;
+	sub->attname = pstrdup(column);
+	get_atttypetypmodcoll(key->parent, attnum, &sub->typid, &sub->typmod, &sub->collation);
+}

@@ -54,6 +54,22 @@ extern List *partman_config_read_maintained(MemoryContext cxt);
 extern List *partman_parse_storage(const char *text);
 extern void partman_validate_config(const PartmanConfig *cfg, const PartmanKey *key);
 extern bool partman_config_read(Oid parent, PartmanConfig *cfg);
+/* catalog.c: a composite set's sub-partitioning key */
+extern void partman_sub_key(const PartmanKey *key, const char *column,
+							char strategy, PartmanKey *sub);
+extern char partman_sub_strategy_code(const char *name);
+
+/* One member of a list_values object: a partition suffix and its bound. */
+typedef struct PartmanListMember
+{
+	char	   *suffix;
+	PartmanBound bound;
+} PartmanListMember;
+
+/* config.c: list_values and sub_list_values, read */
+extern List *partman_parse_list_values(const PartmanKey *key, Datum list_values,
+									   const char *what);
+
 /* What the planner reads of a set (partman_config_for_planner). */
 typedef struct PartmanPlannerConfig
 {

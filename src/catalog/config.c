@@ -1217,3 +1217,80 @@ partman_config_for_planner(Oid relid, PartmanPlannerConfig *out)
 	table_close(rel, AccessShareLock);
 	return found;
 }
+
+/*
+ * partman_parse_list_values
+ *		Read list_values, a jsonb object that maps partition suffixes to
+ *		non-empty arrays of values (JSON null stands for SQL NULL), as a List
+ *		of PartmanListMember in suffix order, each value read as key's type.
+ *		ERROR on the first problem, naming the setting as what.  Caller is
+ *		connected to SPI.
+ */
+List *
+partman_parse_list_values(const PartmanKey *key, Datum list_values, const char *what)
+{
+	Oid			argtypes[1] = {JSONBOID};
+	Datum		values[1] = {list_values};
+	SPITupleTable *tuptable;
+	uint64		nrows;
+	List	   *result = NIL;
+
+	(void) partman_spi_select("SELECT pg_catalog.jsonb_typeof($1), "
+							   "(SELECT pg_catalog.count(*) FROM pg_catalog.jsonb_each($1) e "
+							   " WHERE CASE WHEN pg_catalog.jsonb_typeof(e.value) OPERATOR(pg_catalog.<>) 'array' THEN true "
+							   "   WHEN pg_catalog.jsonb_array_length(e.value) OPERATOR(pg_catalog.=) 0 THEN true "
+							   /* values are scalars: a nested array or object is no value */
+							   "   ELSE EXISTS (SELECT FROM pg_catalog.jsonb_array_elements(e.value) x "
+							   "     WHERE pg_catalog.jsonb_typeof(x) OPERATOR(pg_catalog.=) ANY ('{array,object}')) END) "
+							   "WHERE pg_catalog.jsonb_typeof($1) OPERATOR(pg_catalog.=) 'object'",
+								 1, argtypes, values, what);
+	if (SPI_processed == 0 ||
+		strcmp(SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2), "0") != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be a JSON object that maps each partition suffix to a non-empty array of values", what),
+				 errhint("For example: '{\"americas\": [\"US\", \"CA\"], \"europe\": [\"DE\", \"FR\"]}'.")));
+
+	(void) partman_spi_select("SELECT e.key, pg_catalog.array_agg(v.value ORDER BY v.ord) "
+							   "FROM pg_catalog.jsonb_each($1) e, "
+							   "LATERAL pg_catalog.jsonb_array_elements_text(e.value) WITH ORDINALITY v(value, ord) "
+							   "GROUP BY e.key ORDER BY e.key",
+								 1, argtypes, values, what);
+	if (SPI_processed == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must name at least one partition", what)));
+
+	tuptable = SPI_tuptable;
+	nrows = SPI_processed;
+	for (uint64 row = 0; row < nrows; row++)
+	{
+		PartmanListMember *member = palloc0(sizeof(PartmanListMember));
+		char	   *suffix = SPI_getvalue(tuptable->vals[row], tuptable->tupdesc, 1);
+		bool		isnull;
+		ArrayType  *arr = DatumGetArrayTypeP(SPI_getbinval(tuptable->vals[row], tuptable->tupdesc,
+														   2, &isnull));
+		Datum	   *items;
+		bool	   *nulls;
+		int			n;
+
+		if (strlen(suffix) == 0 || strlen(suffix) > NAMEDATALEN - 12)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_NAME),
+					 errmsg("list partition suffix \"%s\" must have 1 to %d bytes",
+							suffix, NAMEDATALEN - 12)));
+		member->suffix = suffix;
+		deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT, &items, &nulls, &n);
+		for (int i = 0; i < n; i++)
+		{
+			if (nulls[i])
+				member->bound.has_null = true;
+			else
+				member->bound.values = lappend(member->bound.values,
+											   DatumGetPointer(partman_value_from_text(key, TextDatumGetCString(items[i]),
+																					   NULL, "list value")));
+		}
+		result = lappend(result, member);
+	}
+	return result;
+}

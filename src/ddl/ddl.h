@@ -55,23 +55,9 @@ extern Oid	partman_create_partition(const PartmanKey *key, const PartmanTemplate
 extern List *partman_secure_partition_statements(Oid relid);
 extern bool partman_partition_is_secured(Oid relid);
 extern void partman_copy_table_privileges(Oid from, Oid to);
-extern void partman_sub_key(const PartmanKey *key, const char *column,
-							char strategy, PartmanKey *sub);
-extern char partman_sub_strategy_code(const char *name);
 extern void partman_template_add_sub(PartmanTemplate *tmpl, const PartmanConfig *cfg);
 extern void partman_sub_template(const PartmanTemplate *tmpl, Oid partition,
 								 PartmanTemplate *sub);
-
-/* One member of a list_values object: a partition suffix and its bound. */
-typedef struct PartmanListMember
-{
-	char	   *suffix;
-	PartmanBound bound;
-} PartmanListMember;
-
-/* boundspec.c: list_values and sub_list_values, read */
-extern List *partman_parse_list_values(const PartmanKey *key, Datum list_values,
-									   const char *what);
 
 /* ddl.c, continued */
 extern ErrorData *partman_try_subtransaction(void (*fn) (void *), void *arg);
