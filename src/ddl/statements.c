@@ -58,6 +58,12 @@ partman_sql_drop_table(const char *table_q, bool if_exists)
 }
 
 char *
+partman_sql_drop_foreign_table(const char *table_q)
+{
+	return psprintf("DROP FOREIGN TABLE %s", table_q);
+}
+
+char *
 partman_sql_truncate(const char *table_q)
 {
 	return psprintf("TRUNCATE %s", table_q);
@@ -401,11 +407,19 @@ partman_sql_call_create_default(const char *parent_q, const char *name)
 /* create_partition of [lower, upper), values in the key type's output */
 char *
 partman_sql_call_create_range(const char *parent_q, const char *lower, const char *upper,
-							  const char *name)
+							  const char *name, const char *server)
 {
-	return psprintf("SELECT partman.create_partition(%s, %s, %s, name => %s)",
+	return psprintf("SELECT partman.create_partition(%s, %s, %s, name => %s%s%s)",
 					quote_literal_cstr(parent_q), quote_literal_cstr(lower),
-					quote_literal_cstr(upper), quote_literal_cstr(name));
+					quote_literal_cstr(upper), quote_literal_cstr(name),
+					server ? ", server => " : "", server ? quote_literal_cstr(server) : "");
+}
+
+/* drop_partition of a partition (on another server: the table there too) */
+char *
+partman_sql_call_drop_partition(const char *partition_q)
+{
+	return psprintf("SELECT partman.drop_partition(%s)", quote_literal_cstr(partition_q));
 }
 
 /* create_partition of a LIST partition: values as text, and NULL when has_null */

@@ -46,6 +46,7 @@ extern int	partman_create_range_cells(const PartmanKey *key, const RangeGrid *gr
 									   const PartmanTemplate *tmpl,
 									   int64 first, int64 last);
 extern char *partman_cell_name(const PartmanKey *key, const RangeGrid *grid, int64 cell);
+extern const char *partman_cell_server(List *servers, int64 cell);
 extern int64 *partman_missing_cells(const PartmanKey *key, const RangeGrid *grid,
 									int64 first, int64 last, int *n);
 extern bool partman_newest_key(const PartmanKey *key, Datum *result);

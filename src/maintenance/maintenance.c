@@ -73,6 +73,7 @@ typedef struct MaintenanceStep
 	uint64		parked_rows;	/* default-partition rows of the bound */
 	char	   *reason;
 	PartmanMissingSub *sub;		/* new sub-partition of a composite set */
+	const char *server;			/* new partition: its server, or NULL */
 } MaintenanceStep;
 
 /* ---------------------------------------------------------------------
@@ -170,13 +171,24 @@ plan_premake(const PartmanSet *set)
 
 		step->bound.lower = partman_grid_bound(grid, missing[i]);
 		step->bound.upper = partman_grid_bound(grid, missing[i] + 1);
+		step->server = partman_cell_server(set->cfg.servers, missing[i]);
 		if (parked)
 			step->parked_rows = partman_count_rows(default_name,
 												   partman_bound_condition(key, &step->bound));
 		if (has_expiry && step->parked_rows == 0 &&
 			partman_compare_keys(key, step->bound.upper, expiry) <= 0)
 			continue;
-		if (step->parked_rows > 0)
+		if (step->parked_rows > 0 && step->server != NULL)
+		{
+			/*
+			 * postgres_fdw's connection could not see the table partman makes
+			 * on the server before commit: the rows cannot move there now
+			 */
+			step->action = STEP_BLOCKED;
+			step->reason = psprintf("premake %d; " UINT64_FORMAT " rows parked in the default partition, and its partition belongs on server \"%s\": run partman.partition_data, which makes it here, then move it",
+									set->cfg.premake, step->parked_rows, step->server);
+		}
+		else if (step->parked_rows > 0)
 			step->reason = rescue_or_block(set, step,
 								  psprintf("premake %d; " UINT64_FORMAT " rows parked in the default partition",
 										   set->cfg.premake, step->parked_rows),
@@ -431,8 +443,13 @@ execute_step(const PartmanSet *set, const PartmanTemplate *tmpl, MaintenanceStep
 			if (step->sub)
 				(void) partman_create_missing_sub(tmpl, step->sub);
 			else
-				(void) partman_create_range_partition(key, tmpl, step->partition,
+			{
+				PartmanTemplate placed = *tmpl;
+
+				placed.server = step->server;
+				(void) partman_create_range_partition(key, &placed, step->partition,
 													  step->bound.lower, step->bound.upper);
+			}
 			break;
 		case STEP_RESCUE:
 			if (step->sub)
@@ -581,6 +598,26 @@ maintain_set_recorded(void *arg)
 }
 
 /*
+ * Whether the set is placed on servers or has a foreign partition: planning
+ * it may ask a server (the newest key), which may fail, so it is planned in
+ * the subtransaction.
+ */
+static bool
+has_remote_partitions(const PartmanConfig *cfg)
+{
+	ListCell   *lc;
+
+	if (cfg->servers != NIL)
+		return true;
+	foreach(lc, partman_list_partitions(cfg->parent))
+	{
+		if (get_rel_relkind(((PartmanPartition *) lfirst(lc))->relid) == RELKIND_FOREIGN_TABLE)
+			return true;
+	}
+	return false;
+}
+
+/*
  * partman_maintain_set
  *		Maintain one set in a subtransaction, retrying lock timeouts with
  *		backoff; a set whose plan is empty costs only the planning, outside
@@ -598,6 +635,7 @@ partman_maintain_set(const PartmanConfig *cfg, const PartmanMaintainRun *run, bo
 	LOCKTAG		tag;
 
 	*more = false;
+	partman_remote_reset_unreachable();
 
 	/*
 	 * Most sets need nothing on most runs: plan first, without the advisory
@@ -605,7 +643,7 @@ partman_maintain_set(const PartmanConfig *cfg, const PartmanMaintainRun *run, bo
 	 * when there is work.  A set whose last run failed goes the long way, so
 	 * that its failure is cleared when it succeeds.
 	 */
-	if (!continuing && !cfg->failing)
+	if (!continuing && !cfg->failing && !has_remote_partitions(cfg))
 	{
 		PartmanSet	set;
 
@@ -655,6 +693,7 @@ partman_maintain_set(const PartmanConfig *cfg, const PartmanMaintainRun *run, bo
 		if (run->error)
 			snprintf(run->error, run->errlen, "%s: %s", get_rel_name(parent), edata->message);
 		partman_config_record_outcome(parent, edata->message);
+		partman_config_record_unreachable(parent, partman_remote_unreachable());
 		ereport(WARNING,
 				(errmsg("maintenance of table \"%s\" %s: %s", get_rel_name(parent),
 						edata->sqlerrcode == ERRCODE_LOCK_NOT_AVAILABLE ?
@@ -810,7 +849,7 @@ step_plan(const PartmanSet *set, const MaintenanceStep *step, bool has_default)
 			return plan_row(rows, partman_sql_call_create_range(parent_name,
 																partman_bound_literal(set->key.typid, step->bound.lower),
 																partman_bound_literal(set->key.typid, step->bound.upper),
-																step->partition),
+																step->partition, step->server),
 							"ACCESS EXCLUSIVE");
 		case STEP_BLOCKED:
 			if (step->sub)
@@ -818,6 +857,11 @@ step_plan(const PartmanSet *set, const MaintenanceStep *step, bool has_default)
 			return plan_row(rows, partman_sql_call_partition_data(parent_name),
 							"ACCESS EXCLUSIVE, one batch at a time");
 		case STEP_DROP:
+			/* on a server, the table there goes too: drop_partition does both */
+			if (get_rel_relkind(step->relid) == RELKIND_FOREIGN_TABLE)
+				return plan_row(rows, partman_sql_call_drop_partition(step->partition),
+								psprintf("ACCESS EXCLUSIVE, and on server \"%s\"",
+										 partman_partition_server(step->relid)));
 			return plan_row(rows, joined(partman_drop_partition_statements(set->key.parent,
 																		   step->relid)),
 							"ACCESS EXCLUSIVE");
