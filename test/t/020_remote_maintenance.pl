@@ -119,7 +119,7 @@ is( at($day1, q{SELECT partman.create_parent('app.metrics', '1 day', premake => 
 at($day1, q{SELECT partman.create_parent('app.local_log', '1 day', premake => 2)});
 
 my %server;
-$server{$_} = server_of($_) for map { sprintf('2026-01-%02d', $_) } 10 .. 21;
+$server{$_} = server_of($_) for map { sprintf('2026-01-%02d', $_) } 10 .. 25;
 isnt($server{'2026-01-10'}, $server{'2026-01-11'}, 'consecutive days alternate between the servers');
 is(placement('app.metrics'),
 	"app.metrics_p20260110 $server{'2026-01-10'}, app.metrics_p20260111 $server{'2026-01-11'}, "
@@ -208,6 +208,17 @@ is( $coord->safe_psql(
 is($coord->safe_psql($db, 'SET ROLE alice; SELECT count(*) FROM app.metrics'),
 	'1442', 'the rows of the other days are all there');
 
+# a set on s1 alone whose retention detaches: the foreign table and the table
+# on the server are kept
+$coord->safe_psql($db, q{SET ROLE alice;
+CREATE TABLE app.kept (at timestamptz NOT NULL, n int) PARTITION BY RANGE (at);});
+at($day5, q{SELECT partman.create_parent('app.kept', '1 day', premake => 1, start_partition => '2026-01-13',
+    retention => '1 day', retention_action => 'detach', servers => '{s1}')});
+is(placement('app.kept'),
+	'app.kept_p20260113 s1, app.kept_p20260114 s1, app.kept_p20260115 s1, app.kept_p20260116 s1, app.kept_default local',
+	'with one server, every partition is on it');
+$coord->safe_psql($db, q{SET ROLE alice; INSERT INTO app.kept VALUES ('2026-01-13 10:00+00', 1), ('2026-01-16 10:00+00', 2);});
+
 # --- queries --------------------------------------------------------------------
 my $all = q{SELECT count(*) FROM app.metrics};
 my $hint = $coord->safe_psql($db, qq{SET ROLE alice;
@@ -242,7 +253,7 @@ fails('alice', q{SELECT partman.split_hash_partition('app.users_h0')},
 is(placement('app.users'), 'app.users_h0 s1, app.users_h1 s2', 'the refused split changed nothing');
 
 # --- a stopped shard fails its set alone ------------------------------------------
-my $shard1_before = shard_tables(1, '%');
+my $shard1_before = shard_tables(1, 'metrics%');
 $shards[1]->stop;
 my $day7 = '2026-01-16 12:00+00';
 my $start = time();
@@ -272,7 +283,18 @@ like( $coord->safe_psql(
 is($coord->safe_psql($db, q{SELECT servers IS NULL FROM partman.sets WHERE parent = 'app.local_log'::regclass}),
 	't', 'a local set has no servers');
 unlike(placement('app.metrics'), qr/20260118/, 'the failed set made nothing');
-is(shard_tables(1, '%'), $shard1_before, 'nothing was left on shard1 by the failed run');
+is(placement('app.kept'),
+	'app.kept_p20260115 s1, app.kept_p20260116 s1, app.kept_p20260117 s1, app.kept_default local',
+	'the set on s1 alone was maintained in the same run: 2026-01-17 made, two days detached');
+is( $coord->safe_psql(
+		$db, q{SELECT string_agg(c.relname || ' ' || c.relkind::text || ' ' || c.relispartition, ', ' ORDER BY c.relname)
+  FROM pg_class c WHERE c.relname IN ('kept_p20260113', 'kept_p20260114')}),
+	'kept_p20260113 f false, kept_p20260114 f false', 'retention detach keeps the foreign tables, detached');
+is(shard_tables(1, 'kept_p2026011%'), 'kept_p20260113 kept_p20260114 kept_p20260115 kept_p20260116 kept_p20260117',
+	'and the tables on the server');
+is($coord->safe_psql($db, 'SET ROLE alice; SELECT n FROM app.kept_p20260113'), '1',
+	'the detached foreign table still reads its row on shard1');
+is(shard_tables(1, 'metrics%'), $shard1_before, 'the failed set left nothing on shard1');
 
 $shards[1]->start;
 at($day7, 'CALL partman.run_maintenance()');
@@ -318,7 +340,7 @@ $coord->safe_psql($db, q{SET ROLE alice;
 CREATE TABLE app.live (at timestamptz NOT NULL, n int) PARTITION BY RANGE (at);
 SELECT partman.create_parent('app.live', '1 day', premake => 1, servers => '{s1,s2}');
 SELECT partman.set_config('app.live', 'premake', '3');});
-$coord->safe_psql($db, 'CALL partman.run_maintenance()');
+$coord->safe_psql($db, q{CALL partman.run_maintenance('app.live')});
 my $expected_live = $coord->safe_psql($db, q{
 SELECT string_agg('app.live_p' || to_char(d, 'YYYYMMDD') || ' s' || ((d - date '2000-01-01') % 2 + 1), ', ' ORDER BY d)
   FROM generate_series(0, 3) g, LATERAL (SELECT (now() AT TIME ZONE 'UTC')::date + g) d(d)});
@@ -329,6 +351,35 @@ my $today_server = $coord->safe_psql($db, q{SELECT 's' || (((now() AT TIME ZONE 
 my $today_table = $coord->safe_psql($db, q{SELECT 'live_p' || to_char(now() AT TIME ZONE 'UTC', 'YYYYMMDD')});
 is($shards[ substr($today_server, 1) - 1 ]->safe_psql($db, "SELECT count(*) FROM app.$today_table"),
 	'1', "a row of now() is on $today_server");
+
+# --- the worker's round: the same isolation --------------------------------------------
+my $day11 = '2026-01-23 12:00+00';
+$shards[1]->stop;
+$coord->append_conf('postgresql.conf', qq{
+max_worker_processes = 16
+partman.bgw_max_workers = 2
+partman.bgw_interval = 1
+partman.remote_timeout = '2s'
+partman.simulated_now = '$day11'
+});
+$coord->restart;
+ok( PartmanTest::wait_until(
+		$coord, $db, q{SELECT count(*) FROM pg_class WHERE relname = 'local_log_p20260125'}, 60, '1'),
+	"with shard2 stopped, the worker's round maintains the local set");
+ok( PartmanTest::wait_until(
+		$coord, $db,
+		q{SELECT unreachable_servers::text || ' ' || last_error FROM partman.part_config
+  WHERE parent = 'app.metrics'::regclass}, 60, '{s2} could not connect to server "s2"'),
+	'and records that the set on the shards failed, s2 unreachable');
+$shards[1]->start;
+ok( PartmanTest::wait_until(
+		$coord, $db,
+		q{SELECT count(*) || ' ' || coalesce((SELECT last_error FROM partman.part_config
+  WHERE parent = 'app.metrics'::regclass), 'ok')
+  FROM pg_class WHERE relname = 'metrics_p20260125'}, 60, '1 ok'),
+	'with shard2 back, the worker premakes the set on the shards');
+like(placement('app.metrics'), qr/app.metrics_p20260125 $server{'2026-01-25'}, app.metrics_default local$/,
+	'each new day on its server');
 
 # --- no password anywhere -----------------------------------------------------------
 is( $coord->safe_psql(
