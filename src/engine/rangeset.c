@@ -17,6 +17,14 @@
 #include "utils/datum.h"
 #include "utils/lsyscache.h"
 
+/*
+ * While partman_remote_planning_off is set (maintenance planning outside a
+ * subtransaction), partman_newest_key asks no server: it skips foreign
+ * partitions and sets partman_remote_skipped.
+ */
+bool		partman_remote_planning_off = false;
+bool		partman_remote_skipped = false;
+
 static int
 cmp_int64(const void *a, const void *b)
 {
@@ -213,6 +221,11 @@ partman_newest_key(const PartmanKey *key, Datum *result)
 		/* a partition on another server is asked through partman's connection */
 		if (get_rel_relkind(part->relid) == RELKIND_FOREIGN_TABLE)
 		{
+			if (partman_remote_planning_off)
+			{
+				partman_remote_skipped = true;
+				continue;
+			}
 			if (partman_remote_max_key(key, part->relid, result))
 				return true;
 			continue;

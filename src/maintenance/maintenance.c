@@ -598,26 +598,6 @@ maintain_set_recorded(void *arg)
 }
 
 /*
- * Whether the set is placed on servers or has a foreign partition: planning
- * it may ask a server (the newest key), which may fail, so it is planned in
- * the subtransaction.
- */
-static bool
-has_remote_partitions(const PartmanConfig *cfg)
-{
-	ListCell   *lc;
-
-	if (cfg->servers != NIL)
-		return true;
-	foreach(lc, partman_list_partitions(cfg->parent))
-	{
-		if (get_rel_relkind(((PartmanPartition *) lfirst(lc))->relid) == RELKIND_FOREIGN_TABLE)
-			return true;
-	}
-	return false;
-}
-
-/*
  * partman_maintain_set
  *		Maintain one set in a subtransaction, retrying lock timeouts with
  *		backoff; a set whose plan is empty costs only the planning, outside
@@ -643,12 +623,29 @@ partman_maintain_set(const PartmanConfig *cfg, const PartmanMaintainRun *run, bo
 	 * when there is work.  A set whose last run failed goes the long way, so
 	 * that its failure is cleared when it succeeds.
 	 */
-	if (!continuing && !cfg->failing && !has_remote_partitions(cfg))
+	if (!continuing && !cfg->failing)
 	{
 		PartmanSet	set;
+		bool		idle;
 
 		partman_open_set_config(cfg, &set);
-		if (plan_set(&set) == NIL)
+		/*
+		 * No server is asked here, where its failure would not be the set's
+		 * alone: a plan that needs one (the newest key of a foreign
+		 * partition) is made again in the subtransaction.
+		 */
+		partman_remote_skipped = false;
+		partman_remote_planning_off = true;
+		PG_TRY();
+		{
+			idle = plan_set(&set) == NIL;
+		}
+		PG_FINALLY();
+		{
+			partman_remote_planning_off = false;
+		}
+		PG_END_TRY();
+		if (idle && !partman_remote_skipped)
 			return PARTMAN_SET_IDLE;
 	}
 
