@@ -919,3 +919,24 @@ partman_remote_target(Oid relid, PartmanRemoteTarget *target)
 		return false;
 	return true;
 }
+
+/*
+ * partman_remote_count_rows
+ *		The number of rows in the table behind foreign partition relid,
+ *		counted through partman's connection as owner (not postgres_fdw's,
+ *		whose lock on that table would hold up partman's DROP of it later in
+ *		the transaction).
+ */
+uint64
+partman_remote_count_rows(Oid relid, Oid owner)
+{
+	PartmanRemoteTarget target;
+	char	   *value;
+
+	if (!partman_remote_target(relid, &target))
+		elog(ERROR, "relation %u is not a partition on a postgres_fdw server", relid);
+	value = remote_value(remote_connection(target.serverid, owner),
+						 psprintf("SELECT pg_catalog.count(*)::pg_catalog.text FROM %s",
+								  quote_qualified_identifier(target.schema, target.table)));
+	return value ? strtou64(value, NULL, 10) : 0;
+}

@@ -500,7 +500,15 @@ partman_op_drop(const PartmanSet *set, const PartmanPartition *part, bool only_i
 
 		/* a composite set's partition holds its rows in its sub-partitions */
 		foreach(lc, tables)
-			rows += partman_count_rows(partman_qualified_name(lfirst_oid(lc)), NULL);
+		{
+			Oid			relid = lfirst_oid(lc);
+
+			/* on a server: counted through partman's connection, which drops it */
+			if (get_rel_relkind(relid) == RELKIND_FOREIGN_TABLE)
+				rows += partman_remote_count_rows(relid, set->key.owner);
+			else
+				rows += partman_count_rows(partman_qualified_name(relid), NULL);
+		}
 		if (rows > 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),

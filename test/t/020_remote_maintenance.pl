@@ -252,6 +252,22 @@ fails('alice', q{SELECT partman.split_hash_partition('app.users_h0')},
 	'split_hash_partition of a foreign partition');
 is(placement('app.users'), 'app.users_h0 s1, app.users_h1 s2', 'the refused split changed nothing');
 
+# drop_partition(only_if_empty) of a foreign partition: counted on its server through partman's own
+# connection, which then drops the table there (through postgres_fdw's, the count's lock would hold
+# up the drop)
+my $h0_rows = $coord->safe_psql($db, q{SET ROLE alice;
+INSERT INTO app.users SELECT g, 'u' || g FROM generate_series(1, 50) g;
+SELECT count(*) FROM app.users_h0;});
+my $h0 = fails('alice', q{SELECT partman.drop_partition('app.users_h0', only_if_empty => true)},
+	'55000', 'partition "users_h0" is not empty', 'drop_partition(only_if_empty) of a foreign partition with rows');
+like($h0, qr/It holds $h0_rows rows/, "the rows were counted on shard1: $h0_rows");
+$coord->safe_psql($db, q{SET ROLE alice; DELETE FROM app.users WHERE id IN (SELECT id FROM app.users_h1);});
+my $t0 = time();
+$coord->safe_psql($db, q{SET ROLE alice; SELECT partman.drop_partition('app.users_h1', only_if_empty => true)});
+ok(time() - $t0 < 1, 'an empty foreign partition is dropped at once');
+is(shard_tables(2, 'users%'), '', 'and its table on shard2 with it');
+is(shard_tables(1, 'users%'), 'users_h0', 'shard1 keeps users_h0');
+
 # --- a stopped shard fails its set alone ------------------------------------------
 my $shard1_before = shard_tables(1, 'metrics%');
 $shards[1]->stop;
