@@ -218,6 +218,12 @@ is(placement('app.kept'),
 	'app.kept_p20260113 s1, app.kept_p20260114 s1, app.kept_p20260115 s1, app.kept_p20260116 s1, app.kept_default local',
 	'with one server, every partition is on it');
 $coord->safe_psql($db, q{SET ROLE alice; INSERT INTO app.kept VALUES ('2026-01-13 10:00+00', 1), ('2026-01-16 10:00+00', 2);});
+# and one whose retention archives (detach, then SET SCHEMA of the foreign table)
+$coord->safe_psql($db, q{CREATE SCHEMA app_archive AUTHORIZATION alice; SET ROLE alice;
+CREATE TABLE app.arch (at timestamptz NOT NULL, n int) PARTITION BY RANGE (at);});
+at($day5, q{SELECT partman.create_parent('app.arch', '1 day', premake => 1, start_partition => '2026-01-13',
+    retention => '1 day', retention_action => 'archive', retention_schema => 'app_archive', servers => '{s1}')});
+$coord->safe_psql($db, q{SET ROLE alice; INSERT INTO app.arch VALUES ('2026-01-13 10:00+00', 7), ('2026-01-16 10:00+00', 8);});
 
 # --- queries --------------------------------------------------------------------
 my $all = q{SELECT count(*) FROM app.metrics};
@@ -310,6 +316,9 @@ is(shard_tables(1, 'kept_p2026011%'), 'kept_p20260113 kept_p20260114 kept_p20260
 	'and the tables on the server');
 is($coord->safe_psql($db, 'SET ROLE alice; SELECT n FROM app.kept_p20260113'), '1',
 	'the detached foreign table still reads its row on shard1');
+is($coord->safe_psql($db, 'SET ROLE alice; SELECT n FROM app_archive.arch_p20260113'), '7',
+	'retention archive moves the foreign table to retention_schema; it still reads its row on shard1');
+is(shard_tables(1, 'arch_p20260113'), 'arch_p20260113', 'the archived table stays on shard1');
 is(shard_tables(1, 'metrics%'), $shard1_before, 'the failed set left nothing on shard1');
 
 $shards[1]->start;
