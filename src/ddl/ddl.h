@@ -233,6 +233,8 @@ extern bool partman_remote_target(Oid relid, PartmanRemoteTarget *target);
 extern void partman_remote_drop_table(const PartmanRemoteTarget *target, Oid owner);
 extern bool partman_remote_max_key(const PartmanKey *key, Oid relid, Datum *result);
 extern uint64 partman_remote_count_rows(Oid relid, Oid owner);
+extern void partman_remote_clear_leftover(const PartmanKey *key, const char *name,
+										  const char *server);
 extern void partman_remote_reset_unreachable(void);
 extern List *partman_remote_unreachable(void);
 

@@ -871,6 +871,12 @@ partman_remote_max_key(const PartmanKey *key, Oid relid, Datum *result)
 	serverid = target.serverid;
 	schema = target.schema;
 	table = target.table;
+	/* gone already (a drop whose local commit failed after the server's): no rows */
+	if (strcmp(remote_value(remote_connection(serverid, key->owner),
+							psprintf("SELECT CASE WHEN pg_catalog.to_regclass(%s) IS NULL THEN 'none' ELSE 'exists' END",
+									 quote_literal_cstr(quote_qualified_identifier(schema, table)))),
+			   "none") == 0)
+		return false;
 	/* the text forms postgres_fdw exchanges, whatever the server's defaults */
 	value = remote_value(remote_connection(serverid, key->owner),
 						 psprintf("SET LOCAL datestyle = ISO; SET LOCAL intervalstyle = postgres; "
@@ -939,4 +945,36 @@ partman_remote_count_rows(Oid relid, Oid owner)
 						 psprintf("SELECT pg_catalog.count(*)::pg_catalog.text FROM %s",
 								  quote_qualified_identifier(target.schema, target.table)));
 	return value ? strtou64(value, NULL, 10) : 0;
+}
+
+/*
+ * partman_remote_clear_leftover
+ *		Before partition name of key's parent is made on server: a table of
+ *		that name left there by a transaction whose commit reached that
+ *		server and failed elsewhere (PostgreSQL has no atomic commit across
+ *		servers) is dropped when it is empty, so that maintenance makes the
+ *		partition again; one that holds rows is never dropped, and is an
+ *		error that says so.
+ */
+void
+partman_remote_clear_leftover(const PartmanKey *key, const char *name, const char *server)
+{
+	RemoteConnection *rc = remote_connection(partman_remote_server(server, key->owner),
+											 key->owner);
+	const char *table = quote_qualified_identifier(key->nspname, name);
+	char	   *state;
+
+	state = remote_value(rc, psprintf("SELECT CASE WHEN pg_catalog.to_regclass(%s) IS NULL THEN 'none' "
+									  "ELSE 'exists' END",
+									  quote_literal_cstr(table)));
+	if (state == NULL || strcmp(state, "none") == 0)
+		return;
+	if (remote_value(rc, psprintf("SELECT 1 FROM %s LIMIT 1", table)) != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_DUPLICATE_TABLE),
+				 errmsg("table %s already exists on server \"%s\" and holds rows", table, server),
+				 errdetail("No partition of table \"%s\" reads it.", key->relname),
+				 errhint("Move its rows into the set or drop it on the server; partman drops only an empty table left there.")));
+	remote_exec(rc, psprintf("SET LOCAL lock_timeout = %d; DROP TABLE %s",
+							 partman_lock_timeout_ms, table));
 }
