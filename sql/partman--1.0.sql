@@ -49,9 +49,13 @@ CREATE TABLE partman.part_config (
     -- RANGE sets by time on an integer key holding Unix epoch time:
     -- 'seconds' | 'milliseconds' (NULL otherwise; uuid keys hold UUIDv7)
     epoch               pg_catalog.text,
-    -- postgres_fdw servers of a HASH set's partitions: remainder r on
-    -- servers[r % n] (NULL: all local)
-    servers             pg_catalog.name[]
+    -- postgres_fdw servers of a set's partitions: HASH remainder r on
+    -- servers[r % n], the RANGE partition of grid cell k on servers[k mod n]
+    -- (NULL: all local)
+    servers             pg_catalog.name[],
+    -- maintenance's own: the servers that did not answer its last run (NULL
+    -- when it succeeded)
+    unreachable_servers pg_catalog.name[]
 );
 COMMENT ON TABLE partman.part_config IS 'partman: one row per managed partition set';
 SELECT pg_catalog.pg_extension_config_dump('partman.part_config', '');
@@ -330,13 +334,27 @@ SELECT c.parent,
             WHEN pg_catalog.cardinality(r.warning) > 0 THEN 'warning'
             ELSE 'ok' END AS status,
        r.critical OPERATOR(pg_catalog.||) r.warning AS status_reasons,
-       h.sub_partitions
+       h.sub_partitions,
+       -- the servers the set places partitions on and those its partitions
+       -- are on (NULL: all local)
+       NULLIF(ARRAY(SELECT x.srvname FROM pg_catalog.unnest(c.servers) x(srvname)
+             UNION
+             SELECT s.srvname
+               FROM pg_catalog.pg_inherits i
+               JOIN pg_catalog.pg_foreign_table ft ON ft.ftrelid OPERATOR(pg_catalog.=) i.inhrelid
+               JOIN pg_catalog.pg_foreign_server s ON s.oid OPERATOR(pg_catalog.=) ft.ftserver
+              WHERE i.inhparent OPERATOR(pg_catalog.=) c.parent::pg_catalog.oid
+             ORDER BY 1), '{}') AS servers,
+       c.unreachable_servers
   FROM partman.part_config c
  CROSS JOIN LATERAL partman.set_health(c.parent) h
  CROSS JOIN LATERAL (
      SELECT ARRAY(SELECT x FROM pg_catalog.unnest(ARRAY[
                 CASE WHEN c.last_error IS NOT NULL
                      THEN 'maintenance failing: ' OPERATOR(pg_catalog.||) c.last_error END,
+                CASE WHEN c.unreachable_servers IS NOT NULL
+                     THEN 'servers unreachable at the last maintenance: '
+                          OPERATOR(pg_catalog.||) pg_catalog.array_to_string(c.unreachable_servers, ', ') END,
                 CASE WHEN h.future_partitions OPERATOR(pg_catalog.=) 0
                       AND c.premake OPERATOR(pg_catalog.>) 0
                      THEN 'no future partitions: new rows will go to the default partition' END

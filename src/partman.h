@@ -184,7 +184,8 @@ typedef struct PartmanTemplate
 	bool		sub_default;	/* LIST: a default sub-partition too */
 	const char *server;			/* a foreign server: the partition is a
 								 * foreign table on it; NULL: local */
-	List	   *servers;		/* HASH: remainder r on servers[r % n] */
+	List	   *servers;		/* HASH: remainder r on servers[r % n];
+								 * RANGE: cell k on servers[k mod n] */
 } PartmanTemplate;
 
 /* A statement and the role that runs it. */

@@ -96,6 +96,7 @@ extern void partman_catalog_write(const char *relname, const char *sql, int narg
 								  Oid *argtypes, Datum *values, const char *nulls,
 								  int expected);
 extern void partman_config_record_outcome(Oid parent, const char *error);
+extern void partman_config_record_unreachable(Oid parent, List *servers);
 extern void partman_config_record_idle(List *parents);
 extern List *partman_config_parents(void);
 extern void partman_config_disable_maintenance(Oid parent);

@@ -684,7 +684,7 @@ partman_config_read_maintained(MemoryContext cxt)
 /*
  * partman_config_record_outcome
  *		Stamp last_maintenance on parent's row, with last_error = error (NULL
- *		after a run that succeeded).
+ *		after a run that succeeded) and no unreachable servers.
  */
 void
 partman_config_record_outcome(Oid parent, const char *error)
@@ -700,9 +700,32 @@ partman_config_record_outcome(Oid parent, const char *error)
 		nulls[1] = 'n';
 	values[2] = TimestampTzGetDatum(partman_now());
 	/* maintenance's own columns: PUBLIC may not write them */
-	partman_catalog_write("part_config", "UPDATE partman.part_config SET last_maintenance = $3, last_error = $2 "
-						  "WHERE parent OPERATOR(pg_catalog.=) $1",
+	partman_catalog_write("part_config", "UPDATE partman.part_config SET last_maintenance = $3, last_error = $2, "
+						  "unreachable_servers = NULL WHERE parent OPERATOR(pg_catalog.=) $1",
 						  3, argtypes, values, nulls, SPI_OK_UPDATE);
+}
+
+/*
+ * partman_config_record_unreachable
+ *		After a failed run, the servers that did not answer it (servers, a
+ *		List of char *; NIL records NULL).  partman_config_record_outcome
+ *		clears them.
+ */
+void
+partman_config_record_unreachable(Oid parent, List *servers)
+{
+	Oid			argtypes[2] = {REGCLASSOID, NAMEARRAYOID};
+	Datum		values[2];
+	char		nulls[2] = {' ', ' '};
+
+	values[0] = ObjectIdGetDatum(parent);
+	if (servers != NIL)
+		values[1] = servers_array(servers);
+	else
+		nulls[1] = 'n';
+	partman_catalog_write("part_config", "UPDATE partman.part_config SET unreachable_servers = $2 "
+						  "WHERE parent OPERATOR(pg_catalog.=) $1",
+						  2, argtypes, values, nulls, SPI_OK_UPDATE);
 }
 
 /* Stamp last_maintenance on sets that needed nothing, in one statement. */

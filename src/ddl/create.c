@@ -509,7 +509,11 @@ partman_create_partition(const PartmanKey *key, const PartmanTemplate *tmpl,
 
 	/* on a server: the table there first, then the foreign table that reads it */
 	if (tmpl->server != NULL)
+	{
+		/* an empty table a failed commit left there is made again */
+		partman_remote_clear_leftover(key, name, tmpl->server);
 		partman_remote_create_table(key, name, tmpl->server);
+	}
 	partman_ddl_exec(create_statement(key, tmpl, name, bound_clause));
 	relid = get_relname_relid(name, get_namespace_oid(key->nspname, false));
 	if (!OidIsValid(relid))

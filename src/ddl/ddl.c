@@ -430,6 +430,8 @@ partman_drop_partition_statements(Oid parent, Oid relid)
 	char	   *table = partman_qualified_name(relid);
 
 	return list_make2(partman_sql_detach(partman_qualified_name(parent), table, NULL),
+					  get_rel_relkind(relid) == RELKIND_FOREIGN_TABLE ?
+					  partman_sql_drop_foreign_table(table) :
 					  partman_sql_drop_table(table, false));
 }
 
@@ -547,7 +549,9 @@ referencing_keys(Oid relid)
  * partman_drop_partition_table
  *		Drop partition relid of parent (see above).  When rows still
  *		reference it, the error names the user's foreign key and the
- *		referencing table.  Caller holds AccessExclusiveLock on both, inside
+ *		referencing table.  A foreign partition's table on its server is
+ *		dropped after it, in the owner's remote transaction (detach keeps
+ *		that table).  Caller holds AccessExclusiveLock on both, inside
  *		partman_begin_ddl().
  */
 void
@@ -557,6 +561,8 @@ partman_drop_partition_table(Oid parent, Oid relid)
 	List	   *keys = referencing_keys(relid);
 	MemoryContext oldcxt = CurrentMemoryContext;
 	char	   *partition = pstrdup(get_rel_name(relid));
+	PartmanRemoteTarget remote;
+	bool		is_remote = partman_remote_target(relid, &remote);
 
 	PG_TRY();
 	{
@@ -589,6 +595,9 @@ partman_drop_partition_table(Oid parent, Oid relid)
 	}
 	PG_END_TRY();
 	partman_ddl_exec(lsecond(statements));
+	/* then the table on the server, as the owner (the current user here) */
+	if (is_remote)
+		partman_remote_drop_table(&remote, GetUserId());
 }
 
 /*

@@ -147,6 +147,11 @@ extern char *partman_sql_mirror_function(const char *function_q, const char *sta
 										 const char *delete_sql, const char *insert_sql);
 extern List *partman_sql_mirror_triggers(const char *table_q, const char *function_q);
 extern char *partman_sql_drop_function(const char *function_q, bool if_exists, bool cascade);
+extern char *partman_sql_call_create_range(const char *parent_q, const char *lower,
+										   const char *upper, const char *name,
+										   const char *server);
+extern char *partman_sql_call_drop_partition(const char *partition_q);
+extern char *partman_sql_drop_foreign_table(const char *table_q);
 extern char *partman_sql_call_partition_data(const char *parent_q);
 
 /* ---------------------------------------------------------------------
@@ -233,5 +238,22 @@ extern void partman_remote_create_table(const PartmanKey *key, const char *name,
 extern char *partman_remote_table_options(const PartmanKey *key, const char *name,
 										  const char *server);
 extern char *partman_partition_server(Oid relid);
+
+/* the table a foreign partition reads on its server */
+typedef struct PartmanRemoteTarget
+{
+	Oid			serverid;
+	char	   *schema;
+	char	   *table;
+} PartmanRemoteTarget;
+
+extern bool partman_remote_target(Oid relid, PartmanRemoteTarget *target);
+extern void partman_remote_drop_table(const PartmanRemoteTarget *target, Oid owner);
+extern bool partman_remote_max_key(const PartmanKey *key, Oid relid, Datum *result);
+extern uint64 partman_remote_count_rows(Oid relid, Oid owner);
+extern void partman_remote_clear_leftover(const PartmanKey *key, const char *name,
+										  const char *server);
+extern void partman_remote_reset_unreachable(void);
+extern List *partman_remote_unreachable(void);
 
 #endif							/* PARTMAN_DDL_H */

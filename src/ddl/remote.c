@@ -56,6 +56,9 @@ typedef struct RemoteConnection
 	int			depth;			/* local nesting level the remote side has
 								 * reached: 0 none, 1 in a transaction, more
 								 * with savepoints */
+	int			work_level;		/* the outermost local level whose work is
+								 * on the remote side (subtransaction commits
+								 * pass it outwards) */
 } RemoteConnection;
 
 /* in TopMemoryContext; empty outside a transaction that used a server */
@@ -63,6 +66,8 @@ static List *connections = NIL;
 static bool callbacks_registered = false;
 
 static int	remote_exec(RemoteConnection *rc, const char *sql);
+static void note_unreachable(const char *servername);
+static void remote_create_indexes(RemoteConnection *rc, const PartmanKey *key, const char *name);
 
 /*
  * The user mapping's option name, if the option is there (its value is
@@ -182,8 +187,19 @@ remote_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 		RemoteConnection *rc = lfirst(lc);
 		char		sql[64];
 
-		if (rc->conn == NULL || rc->depth < level)
+		if (rc->depth < level)
 			continue;
+		if (rc->conn == NULL)
+		{
+			/*
+			 * Lost while only this subtransaction had work there: that work
+			 * is rolled back with it, so the connection is forgotten and the
+			 * rest of the transaction may go on (maintenance's other sets).
+			 */
+			if (event == SUBXACT_EVENT_ABORT_SUB && rc->work_level >= level)
+				rc->depth = 0;
+			continue;
+		}
 		if (event == SUBXACT_EVENT_PRE_COMMIT_SUB)
 			snprintf(sql, sizeof(sql), "RELEASE SAVEPOINT partman_%d", level);
 		else
@@ -192,7 +208,10 @@ remote_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 			if (PQtransactionStatus(rc->conn) == PQTRANS_ACTIVE)
 			{
 				close_connection(rc);
-				continue;		/* depth stays: commit will refuse */
+				/* depth stays, and commit refuses, if outer levels had work */
+				if (rc->work_level >= level)
+					rc->depth = 0;
+				continue;
 			}
 			snprintf(sql, sizeof(sql), "ROLLBACK TO SAVEPOINT partman_%d; RELEASE SAVEPOINT partman_%d",
 					 level, level);
@@ -208,11 +227,16 @@ remote_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 			if (!ok)
 			{
 				close_connection(rc);
+				if (rc->work_level >= level)
+					rc->depth = 0;
 				continue;
 			}
 		}
 		else
+		{
 			remote_exec(rc, sql);
+			rc->work_level = Min(rc->work_level, level - 1);
+		}
 		rc->depth = level - 1;
 	}
 }
@@ -285,6 +309,7 @@ remote_connect(ForeignServer *server, UserMapping *mapping, Oid userid)
 
 		if (conn)
 			PQfinish(conn);
+		note_unreachable(server->servername);
 		ereport(ERROR,
 				(errcode(ERRCODE_SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION),
 				 errmsg("could not connect to server \"%s\"", server->servername),
@@ -336,6 +361,7 @@ connection_lost(RemoteConnection *rc, const char *sql)
 	char	   *why = pchomp(PQerrorMessage(rc->conn));
 
 	close_connection(rc);
+	note_unreachable(rc->servername);
 	ereport(ERROR,
 			(errcode(ERRCODE_CONNECTION_FAILURE),
 			 errmsg("lost the connection to server \"%s\"", rc->servername),
@@ -449,6 +475,8 @@ remote_connection(Oid serverid, Oid userid)
 				 partman_remote_timeout_ms);
 		remote_exec(rc, sql);
 	}
+	if (rc->depth == 0)
+		rc->work_level = level;
 	while (rc->depth < level)
 	{
 		if (rc->depth == 0)
@@ -596,6 +624,7 @@ partman_remote_create_table(const PartmanKey *key, const char *name, const char 
 								 quote_literal_cstr(key->nspname))) == 0)
 		remote_exec(rc, psprintf("CREATE SCHEMA %s", quote_identifier(key->nspname)));
 	remote_exec(rc, remote_table_sql(key, name));
+	remote_create_indexes(rc, key, name);
 }
 
 /*
@@ -623,4 +652,329 @@ partman_partition_server(Oid relid)
 	if (get_rel_relkind(relid) != RELKIND_FOREIGN_TABLE)
 		return NULL;
 	return GetForeignServer(GetForeignTable(relid)->serverid)->servername;
+}
+
+/* ---------------------------------------------------------------------
+ * Maintenance of foreign partitions: indexes, the newest key, retention,
+ * and the servers that did not answer
+ * ---------------------------------------------------------------------
+ */
+
+/* servers that could not be reached since the last reset (TopMemoryContext) */
+static List *unreachable = NIL;
+
+static void
+note_unreachable(const char *servername)
+{
+	MemoryContext old;
+	ListCell   *lc;
+
+	foreach(lc, unreachable)
+	{
+		if (strcmp(lfirst(lc), servername) == 0)
+			return;
+	}
+	old = MemoryContextSwitchTo(TopMemoryContext);
+	unreachable = lappend(unreachable, pstrdup(servername));
+	MemoryContextSwitchTo(old);
+}
+
+/*
+ * partman_remote_reset_unreachable
+ *		Forget the servers noted unreachable (maintenance calls it before
+ *		each set).
+ */
+void
+partman_remote_reset_unreachable(void)
+{
+	list_free_deep(unreachable);
+	unreachable = NIL;
+}
+
+/*
+ * partman_remote_unreachable
+ *		The names of the servers that could not be connected to, or whose
+ *		connection broke, since the last reset; a copy in the current memory
+ *		context.
+ */
+List *
+partman_remote_unreachable(void)
+{
+	List	   *result = NIL;
+	ListCell   *lc;
+
+	foreach(lc, unreachable)
+		result = lappend(result, pstrdup(lfirst(lc)));
+	return result;
+}
+
+/*
+ * The statement that makes index indexid of key's parent on the remote
+ * table schema.name: pg_get_indexdef's text with "CREATE INDEX <name> ON
+ * [ONLY] <parent>" replaced by "CREATE INDEX ON <remote table>" (the
+ * server names the index).  NULL if the text is not of that form.
+ */
+static char *
+remote_index_sql(const PartmanKey *key, Oid indexid, const char *name)
+{
+	char	   *def = text_to_cstring(DatumGetTextPP(DirectFunctionCall1(pg_get_indexdef,
+																	   ObjectIdGetDatum(indexid))));
+	char	   *head = psprintf("CREATE INDEX %s ON ", quote_identifier(get_rel_name(indexid)));
+	const char *rest;
+	const char *tables[2];
+
+	if (strncmp(def, head, strlen(head)) != 0)
+		return NULL;
+	rest = def + strlen(head);
+	if (strncmp(rest, "ONLY ", 5) == 0)
+		rest += 5;
+	/* qualified unless the parent's schema is in the search_path */
+	tables[0] = quote_qualified_identifier(key->nspname, key->relname);
+	tables[1] = quote_identifier(key->relname);
+	for (int i = 0; i < 2; i++)
+	{
+		size_t		len = strlen(tables[i]);
+
+		if (strncmp(rest, tables[i], len) == 0 && strncmp(rest + len, " USING ", 7) == 0)
+			return psprintf("CREATE INDEX ON %s%s", quote_qualified_identifier(key->nspname, name),
+							rest + len);
+	}
+	return NULL;
+}
+
+/*
+ * Make the parent's indexes on the remote table name: PostgreSQL makes no
+ * index on a foreign partition, so the server gets them from partman.
+ * Unique indexes cannot be there (partman_remote_check_parent).
+ */
+static void
+remote_create_indexes(RemoteConnection *rc, const PartmanKey *key, const char *name)
+{
+	Relation	rel = relation_open(key->parent, NoLock);
+	List	   *indexes = RelationGetIndexList(rel);
+	ListCell   *lc;
+
+	relation_close(rel, NoLock);
+	foreach(lc, indexes)
+	{
+		Oid			indexid = lfirst_oid(lc);
+		char	   *sql = remote_index_sql(key, indexid, name);
+
+		if (sql == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("cannot make index \"%s\" of table \"%s\" on server \"%s\"",
+							get_rel_name(indexid), key->relname, rc->servername)));
+		remote_exec(rc, sql);
+	}
+}
+
+/*
+ * The server, schema and table that foreign table relid reads (the
+ * defaults of postgres_fdw when an option is absent).
+ */
+static void
+remote_table_of(Oid relid, Oid *serverid, char **schema, char **table)
+{
+	ForeignTable *ft = GetForeignTable(relid);
+	ListCell   *lc;
+
+	*serverid = ft->serverid;
+	*schema = get_namespace_name(get_rel_namespace(relid));
+	*table = get_rel_name(relid);
+	foreach(lc, ft->options)
+	{
+		DefElem    *def = lfirst(lc);
+
+		if (strcmp(def->defname, "schema_name") == 0)
+			*schema = defGetString(def);
+		else if (strcmp(def->defname, "table_name") == 0)
+			*table = defGetString(def);
+	}
+}
+
+/*
+ * One text value (or NULL) of the last statement in sql, run on rc: like
+ * remote_exec, for a query of one column that returns at most one row.
+ */
+static char *
+remote_value(RemoteConnection *rc, const char *sql)
+{
+	PGresult   *res;
+	char	   *value = NULL;
+	char	   *failure = NULL;
+	int			code = ERRCODE_CONNECTION_EXCEPTION;
+
+	if (rc->conn == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_CONNECTION_DOES_NOT_EXIST),
+				 errmsg("the connection to server \"%s\" was closed by an earlier error in this transaction",
+						rc->servername)));
+	if (!PQsendQuery(rc->conn, sql))
+		connection_lost(rc, sql);
+	while ((res = remote_result(rc)) != NULL)
+	{
+		ExecStatusType status = PQresultStatus(res);
+
+		if (status == PGRES_TUPLES_OK)
+		{
+			value = NULL;
+			if (PQntuples(res) > 0 && !PQgetisnull(res, 0, 0))
+				value = pstrdup(PQgetvalue(res, 0, 0));
+		}
+		else if (status != PGRES_COMMAND_OK && failure == NULL)
+		{
+			const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+			const char *primary = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+
+			if (state != NULL && strlen(state) == 5)
+				code = MAKE_SQLSTATE(state[0], state[1], state[2], state[3], state[4]);
+			failure = pstrdup(primary ? primary : "unknown error");
+		}
+		PQclear(res);
+	}
+	if (failure == NULL && PQstatus(rc->conn) != CONNECTION_OK)
+		connection_lost(rc, sql);
+	if (failure != NULL)
+		ereport(ERROR,
+				(errcode(code),
+				 errmsg("server \"%s\": %s", rc->servername, failure),
+				 errcontext("statement on server \"%s\": %s", rc->servername, sql)));
+	return value;
+}
+
+/*
+ * partman_remote_max_key
+ *		The largest key in the remote table behind foreign partition relid
+ *		of key's parent, read through partman's own connection (as the
+ *		owner, in its remote transaction): a postgres_fdw scan would hold a
+ *		lock on the table in another remote transaction, which a DROP of the
+ *		same table by partman later in this transaction would wait for, and
+ *		postgres_fdw waits for an unreachable server without
+ *		partman.remote_timeout.  false when the table has no row (or is
+ *		not behind a postgres_fdw server).
+ */
+bool
+partman_remote_max_key(const PartmanKey *key, Oid relid, Datum *result)
+{
+	Oid			serverid;
+	char	   *schema;
+	char	   *table;
+	char	   *value;
+	Oid			typinput;
+	Oid			typioparam;
+	const char *col = quote_identifier(key->attname);
+	PartmanRemoteTarget target;
+
+	if (!partman_remote_target(relid, &target))
+		return false;
+	serverid = target.serverid;
+	schema = target.schema;
+	table = target.table;
+	/* gone already (a drop whose local commit failed after the server's): no rows */
+	if (strcmp(remote_value(remote_connection(serverid, key->owner),
+							psprintf("SELECT CASE WHEN pg_catalog.to_regclass(%s) IS NULL THEN 'none' ELSE 'exists' END",
+									 quote_literal_cstr(quote_qualified_identifier(schema, table)))),
+			   "none") == 0)
+		return false;
+	/* the text forms postgres_fdw exchanges, whatever the server's defaults */
+	value = remote_value(remote_connection(serverid, key->owner),
+						 psprintf("SET LOCAL datestyle = ISO; SET LOCAL intervalstyle = postgres; "
+								  "SET LOCAL extra_float_digits = 3; SET LOCAL timezone = 'UTC'; "
+								  "SELECT %s::pg_catalog.text FROM %s WHERE %s IS NOT NULL "
+								  "ORDER BY %s DESC LIMIT 1",
+								  col, quote_qualified_identifier(schema, table), col, col));
+	if (value == NULL)
+		return false;
+	getTypeInputInfo(key->typid, &typinput, &typioparam);
+	*result = OidInputFunctionCall(typinput, value, typioparam, -1);
+	return true;
+}
+
+/*
+ * partman_remote_drop_table
+ *		Drop the table behind foreign partition relid on its server, in the
+ *		remote transaction of owner (the set's owner), waiting at most
+ *		partman.lock_timeout for its lock.  Called after the foreign table
+ *		was dropped here (partman_remote_target read it before).
+ */
+void
+partman_remote_drop_table(const PartmanRemoteTarget *target, Oid owner)
+{
+	RemoteConnection *rc = remote_connection(target->serverid, owner);
+
+	remote_exec(rc, psprintf("SET LOCAL lock_timeout = %d; SET LOCAL client_min_messages = warning; "
+							 "DROP TABLE IF EXISTS %s",
+							 partman_lock_timeout_ms,
+							 quote_qualified_identifier(target->schema, target->table)));
+}
+
+/*
+ * partman_remote_target
+ *		What partition relid reads on another server; false for a table that
+ *		is not a foreign table of a postgres_fdw server.
+ */
+bool
+partman_remote_target(Oid relid, PartmanRemoteTarget *target)
+{
+	if (get_rel_relkind(relid) != RELKIND_FOREIGN_TABLE)
+		return false;
+	remote_table_of(relid, &target->serverid, &target->schema, &target->table);
+	if (strcmp(GetForeignDataWrapper(GetForeignServer(target->serverid)->fdwid)->fdwname,
+			   "postgres_fdw") != 0)
+		return false;
+	return true;
+}
+
+/*
+ * partman_remote_count_rows
+ *		The number of rows in the table behind foreign partition relid,
+ *		counted through partman's connection as owner (not postgres_fdw's,
+ *		whose lock on that table would hold up partman's DROP of it later in
+ *		the transaction).
+ */
+uint64
+partman_remote_count_rows(Oid relid, Oid owner)
+{
+	PartmanRemoteTarget target;
+	char	   *value;
+
+	if (!partman_remote_target(relid, &target))
+		elog(ERROR, "relation %u is not a partition on a postgres_fdw server", relid);
+	value = remote_value(remote_connection(target.serverid, owner),
+						 psprintf("SELECT pg_catalog.count(*)::pg_catalog.text FROM %s",
+								  quote_qualified_identifier(target.schema, target.table)));
+	return value ? strtou64(value, NULL, 10) : 0;
+}
+
+/*
+ * partman_remote_clear_leftover
+ *		Before partition name of key's parent is made on server: a table of
+ *		that name left there by a transaction whose commit reached that
+ *		server and failed elsewhere (PostgreSQL has no atomic commit across
+ *		servers) is dropped when it is empty, so that maintenance makes the
+ *		partition again; one that holds rows is never dropped, and is an
+ *		error that says so.
+ */
+void
+partman_remote_clear_leftover(const PartmanKey *key, const char *name, const char *server)
+{
+	RemoteConnection *rc = remote_connection(partman_remote_server(server, key->owner),
+											 key->owner);
+	const char *table = quote_qualified_identifier(key->nspname, name);
+	char	   *state;
+
+	state = remote_value(rc, psprintf("SELECT CASE WHEN pg_catalog.to_regclass(%s) IS NULL THEN 'none' "
+									  "ELSE 'exists' END",
+									  quote_literal_cstr(table)));
+	if (state == NULL || strcmp(state, "none") == 0)
+		return;
+	if (remote_value(rc, psprintf("SELECT 1 FROM %s LIMIT 1", table)) != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_DUPLICATE_TABLE),
+				 errmsg("table %s already exists on server \"%s\" and holds rows", table, server),
+				 errdetail("No partition of table \"%s\" reads it.", key->relname),
+				 errhint("Move its rows into the set or drop it on the server; partman drops only an empty table left there.")));
+	remote_exec(rc, psprintf("SET LOCAL lock_timeout = %d; DROP TABLE %s",
+							 partman_lock_timeout_ms, table));
 }

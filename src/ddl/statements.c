@@ -78,6 +78,12 @@ partman_sql_drop_table(const char *table_q, bool if_exists)
 }
 
 char *
+partman_sql_drop_foreign_table(const char *table_q)
+{
+	return psprintf("DROP FOREIGN TABLE %s", table_q);
+}
+
+char *
 partman_sql_truncate(const char *table_q)
 {
 	return psprintf("TRUNCATE %s", table_q);
@@ -415,11 +421,30 @@ partman_sql_drop_function(const char *function_q, bool if_exists, bool cascade)
 }
 
 /* ---------------------------------------------------------------------
- * partman's own calls, as maintenance_plan prints them: partition_data,
- * for a partition whose rows in the default partition are too many to move
- * in maintenance
+ * partman's own calls, as maintenance_plan prints them where a step does
+ * more than local statements: a foreign partition made or dropped with its
+ * table on its server, and partition_data for a partition whose rows in the
+ * default partition are too many to move in maintenance
  * ---------------------------------------------------------------------
  */
+
+/* create_partition of [lower, upper), values in the key type's output */
+char *
+partman_sql_call_create_range(const char *parent_q, const char *lower, const char *upper,
+							  const char *name, const char *server)
+{
+	return psprintf("SELECT partman.create_partition(%s, %s, %s, name => %s%s%s)",
+					quote_literal_cstr(parent_q), quote_literal_cstr(lower),
+					quote_literal_cstr(upper), quote_literal_cstr(name),
+					server ? ", server => " : "", server ? quote_literal_cstr(server) : "");
+}
+
+/* drop_partition of a partition (on another server: the table there too) */
+char *
+partman_sql_call_drop_partition(const char *partition_q)
+{
+	return psprintf("SELECT partman.drop_partition(%s)", quote_literal_cstr(partition_q));
+}
 
 char *
 partman_sql_call_partition_data(const char *parent_q)

@@ -46,9 +46,12 @@ extern int	partman_create_range_cells(const PartmanKey *key, const RangeGrid *gr
 									   const PartmanTemplate *tmpl,
 									   int64 first, int64 last);
 extern char *partman_cell_name(const PartmanKey *key, const RangeGrid *grid, int64 cell);
+extern const char *partman_cell_server(List *servers, int64 cell);
 extern int64 *partman_missing_cells(const PartmanKey *key, const RangeGrid *grid,
 									int64 first, int64 last, int *n);
 extern bool partman_newest_key(const PartmanKey *key, Datum *result);
+extern bool partman_remote_planning_off;
+extern bool partman_remote_skipped;
 extern int64 partman_current_cell(const PartmanKey *key, const RangeGrid *grid);
 extern int64 partman_premake_horizon(const RangeGrid *grid, int64 cell, int premake);
 extern void partman_grid_reach(const RangeGrid *grid, PartmanBound *reach);

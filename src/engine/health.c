@@ -97,7 +97,7 @@ time_figures(const PartmanKey *key, const PartmanConfig *cfg, List *parts,
 {
 	RangeGrid	grid;
 	Datum		newest;
-	bool		has_newest = false;
+	volatile bool has_newest = false;
 	int64		current;
 	int64		span_first;
 	int64		span_last;
@@ -109,11 +109,24 @@ time_figures(const PartmanKey *key, const PartmanConfig *cfg, List *parts,
 		pg_class_aclcheck(key->parent, GetUserId(), ACL_SELECT) != ACLCHECK_OK)
 		return false;
 
-	/* an integer set's newest key, read once for both uses below */
-	if (grid.kind == GRID_INTEGER && cfg->retention != NULL)
-		has_newest = partman_newest_key(key, &newest);
-	current = has_newest ? partman_grid_cell_of(&grid, newest) :
-		partman_current_cell(key, &grid);
+	/*
+	 * an integer set's newest key, read once for both uses below; the view
+	 * asks no server (one that does not answer would fail it), so the
+	 * newest key of a set on servers is that of its local partitions
+	 */
+	partman_remote_planning_off = true;
+	PG_TRY();
+	{
+		if (grid.kind == GRID_INTEGER && cfg->retention != NULL)
+			has_newest = partman_newest_key(key, &newest);
+		current = has_newest ? partman_grid_cell_of(&grid, newest) :
+			partman_current_cell(key, &grid);
+	}
+	PG_FINALLY();
+	{
+		partman_remote_planning_off = false;
+	}
+	PG_END_TRY();
 	/* a newest key in a partition made by hand past the grid's end */
 	partman_grid_span(&grid, &span_first, &span_last);
 	after = partman_grid_bound(&grid, Min(current, span_last) + 1);

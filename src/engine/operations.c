@@ -82,6 +82,18 @@ partman_open_partition(Oid relid, PartmanSet *set)
 void
 partman_refuse_subpartitioned(Oid relid, const char *what)
 {
+	/*
+	 * Rows would have to move between servers inside one transaction, and
+	 * postgres_fdw's connection cannot see a table partman made on a server
+	 * before commit: refused rather than done half-way.
+	 */
+	if (get_rel_relkind(relid) == RELKIND_FOREIGN_TABLE)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("%s does not support partition \"%s\", which is on server \"%s\"",
+						what, get_rel_name(relid), partman_partition_server(relid)),
+				 errdetail("Its rows would move between servers in one transaction, which partman does not do."),
+				 errhint("Move the partition back to this server first (partman.move_partition with server => NULL).")));
 	if (get_rel_relkind(relid) == RELKIND_PARTITIONED_TABLE)
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
@@ -488,7 +500,15 @@ partman_op_drop(const PartmanSet *set, const PartmanPartition *part, bool only_i
 
 		/* a composite set's partition holds its rows in its sub-partitions */
 		foreach(lc, tables)
-			rows += partman_count_rows(partman_qualified_name(lfirst_oid(lc)), NULL);
+		{
+			Oid			relid = lfirst_oid(lc);
+
+			/* on a server: counted through partman's connection, which drops it */
+			if (get_rel_relkind(relid) == RELKIND_FOREIGN_TABLE)
+				rows += partman_remote_count_rows(relid, set->key.owner);
+			else
+				rows += partman_count_rows(partman_qualified_name(relid), NULL);
+		}
 		if (rows > 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),

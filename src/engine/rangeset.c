@@ -17,6 +17,14 @@
 #include "utils/datum.h"
 #include "utils/lsyscache.h"
 
+/*
+ * While partman_remote_planning_off is set (maintenance planning outside a
+ * subtransaction), partman_newest_key asks no server: it skips foreign
+ * partitions and sets partman_remote_skipped.
+ */
+bool		partman_remote_planning_off = false;
+bool		partman_remote_skipped = false;
+
 static int
 cmp_int64(const void *a, const void *b)
 {
@@ -122,10 +130,33 @@ partman_create_range_cells(const PartmanKey *key, const RangeGrid *grid,
 	int64	   *missing = partman_missing_cells(key, grid, first, last, &n);
 
 	for (int i = 0; i < n; i++)
-		partman_create_range_partition(key, tmpl, partman_cell_name(key, grid, missing[i]),
+	{
+		PartmanTemplate placed = *tmpl;
+
+		placed.server = partman_cell_server(tmpl->servers, missing[i]);
+		partman_create_range_partition(key, &placed, partman_cell_name(key, grid, missing[i]),
 									   partman_grid_bound(grid, missing[i]),
 									   partman_grid_bound(grid, missing[i] + 1));
+	}
 	return n;
+}
+
+/*
+ * partman_cell_server
+ *		The server of cell's partition in a RANGE set placed on servers
+ *		(NULL when servers is NIL): servers[cell mod n].  Cells are counted
+ *		on the grid (from 2000-01-01 for time sets, from 0 for integer
+ *		sets), so a partition's server follows from its bounds alone, not
+ *		from when or by whom it was made: consecutive partitions alternate.
+ */
+const char *
+partman_cell_server(List *servers, int64 cell)
+{
+	int64		n = list_length(servers);
+
+	if (n == 0)
+		return NULL;
+	return list_nth(servers, (int) (((cell % n) + n) % n));
 }
 
 /*
@@ -187,6 +218,18 @@ partman_newest_key(const PartmanKey *key, Datum *result)
 
 		if (part->is_default || part->lower_unbounded || part->upper_unbounded)
 			continue;
+		/* a partition on another server is asked through partman's connection */
+		if (get_rel_relkind(part->relid) == RELKIND_FOREIGN_TABLE)
+		{
+			if (partman_remote_planning_off)
+			{
+				partman_remote_skipped = true;
+				continue;
+			}
+			if (partman_remote_max_key(key, part->relid, result))
+				return true;
+			continue;
+		}
 		if (partman_max_key_between(key, part->lower, part->upper, result))
 			return true;
 	}

@@ -73,6 +73,7 @@ typedef struct MaintenanceStep
 	uint64		parked_rows;	/* default-partition rows of the bound */
 	char	   *reason;
 	PartmanMissingSub *sub;		/* new sub-partition of a composite set */
+	const char *server;			/* new partition: its server, or NULL */
 } MaintenanceStep;
 
 /* ---------------------------------------------------------------------
@@ -170,13 +171,24 @@ plan_premake(const PartmanSet *set)
 
 		step->bound.lower = partman_grid_bound(grid, missing[i]);
 		step->bound.upper = partman_grid_bound(grid, missing[i] + 1);
+		step->server = partman_cell_server(set->cfg.servers, missing[i]);
 		if (parked)
 			step->parked_rows = partman_count_rows(default_name,
 												   partman_bound_condition(key, &step->bound));
 		if (has_expiry && step->parked_rows == 0 &&
 			partman_compare_keys(key, step->bound.upper, expiry) <= 0)
 			continue;
-		if (step->parked_rows > 0)
+		if (step->parked_rows > 0 && step->server != NULL)
+		{
+			/*
+			 * postgres_fdw's connection could not see the table partman makes
+			 * on the server before commit: the rows cannot move there now
+			 */
+			step->action = STEP_BLOCKED;
+			step->reason = psprintf("premake %d; " UINT64_FORMAT " rows parked in the default partition, and its partition belongs on server \"%s\": run partman.partition_data, which makes it here, then move it",
+									set->cfg.premake, step->parked_rows, step->server);
+		}
+		else if (step->parked_rows > 0)
 			step->reason = rescue_or_block(set, step,
 								  psprintf("premake %d; " UINT64_FORMAT " rows parked in the default partition",
 										   set->cfg.premake, step->parked_rows),
@@ -415,8 +427,13 @@ execute_step(const PartmanSet *set, const PartmanTemplate *tmpl, MaintenanceStep
 			if (step->sub)
 				(void) partman_create_missing_sub(tmpl, step->sub);
 			else
-				(void) partman_create_range_partition(key, tmpl, step->partition,
+			{
+				PartmanTemplate placed = *tmpl;
+
+				placed.server = step->server;
+				(void) partman_create_range_partition(key, &placed, step->partition,
 													  step->bound.lower, step->bound.upper);
+			}
 			break;
 		case STEP_RESCUE:
 			if (step->sub)
@@ -582,6 +599,7 @@ partman_maintain_set(const PartmanConfig *cfg, const PartmanMaintainRun *run, bo
 	LOCKTAG		tag;
 
 	*more = false;
+	partman_remote_reset_unreachable();
 
 	/*
 	 * Most sets need nothing on most runs: plan first, without the advisory
@@ -592,9 +610,26 @@ partman_maintain_set(const PartmanConfig *cfg, const PartmanMaintainRun *run, bo
 	if (!continuing && !cfg->failing)
 	{
 		PartmanSet	set;
+		bool		idle;
 
 		partman_open_set_config(cfg, &set);
-		if (plan_set(&set) == NIL)
+		/*
+		 * No server is asked here, where its failure would not be the set's
+		 * alone: a plan that needs one (the newest key of a foreign
+		 * partition) is made again in the subtransaction.
+		 */
+		partman_remote_skipped = false;
+		partman_remote_planning_off = true;
+		PG_TRY();
+		{
+			idle = plan_set(&set) == NIL;
+		}
+		PG_FINALLY();
+		{
+			partman_remote_planning_off = false;
+		}
+		PG_END_TRY();
+		if (idle && !partman_remote_skipped)
 			return PARTMAN_SET_IDLE;
 	}
 
@@ -639,6 +674,7 @@ partman_maintain_set(const PartmanConfig *cfg, const PartmanMaintainRun *run, bo
 		if (run->error)
 			snprintf(run->error, run->errlen, "%s: %s", get_rel_name(parent), edata->message);
 		partman_config_record_outcome(parent, edata->message);
+		partman_config_record_unreachable(parent, partman_remote_unreachable());
 		ereport(WARNING,
 				(errmsg("maintenance of table \"%s\" %s: %s", get_rel_name(parent),
 						edata->sqlerrcode == ERRCODE_LOCK_NOT_AVAILABLE ?
@@ -809,6 +845,13 @@ step_plan(const PartmanSet *set, const PartmanTemplate *tmpl, const MaintenanceS
 		case STEP_DEFAULT:
 		case STEP_CREATE:
 		case STEP_RESCUE:
+			/* on a server, the table there comes first: create_partition does both */
+			if (step->server != NULL && step->sub == NULL && step->action != STEP_DEFAULT)
+				return plan_row(rows, partman_sql_call_create_range(parent_name,
+																	partman_bound_literal(set->key.typid, step->bound.lower),
+																	partman_bound_literal(set->key.typid, step->bound.upper),
+																	step->partition, step->server),
+								psprintf("ACCESS EXCLUSIVE, and on server \"%s\"", step->server));
 			return plan_row(rows, create_statements(set, tmpl, step), "ACCESS EXCLUSIVE");
 		case STEP_BLOCKED:
 			if (step->sub)
@@ -816,6 +859,11 @@ step_plan(const PartmanSet *set, const PartmanTemplate *tmpl, const MaintenanceS
 			return plan_row(rows, partman_sql_call_partition_data(parent_name),
 							"ACCESS EXCLUSIVE, one batch at a time");
 		case STEP_DROP:
+			/* on a server, the table there goes too: drop_partition does both */
+			if (get_rel_relkind(step->relid) == RELKIND_FOREIGN_TABLE)
+				return plan_row(rows, partman_sql_call_drop_partition(step->partition),
+								psprintf("ACCESS EXCLUSIVE, and on server \"%s\"",
+										 partman_partition_server(step->relid)));
 			return plan_row(rows, joined(partman_drop_partition_statements(set->key.parent,
 																		   step->relid)),
 							"ACCESS EXCLUSIVE");

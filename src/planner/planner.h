@@ -72,6 +72,7 @@ typedef struct PruningDiagnosis
 	Index		sample_leaf;	/* a scanned leaf whose quals are analysed */
 	List	   *sample_quals;
 	bool		under_join;
+	Bitmapset  *leaves;			/* RT indexes of the scanned leaves */
 } PruningDiagnosis;
 
 extern bool partman_plan_has_partitioned(PlannedStmt *stmt);

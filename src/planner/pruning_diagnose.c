@@ -22,6 +22,8 @@
 #include "access/table.h"
 #include "catalog/partition.h"
 #include "catalog/pg_class.h"
+#include "catalog/pg_inherits.h"
+#include "foreign/foreign.h"
 #include "executor/executor.h"
 #include "funcapi.h"
 #include "miscadmin.h"
@@ -246,6 +248,20 @@ walk_plan(PlanWalk *walk, Plan *plan, bool under_join)
 			{
 				Index		rti = ((Scan *) plan)->scanrelid;
 
+				/* a join or aggregate pushed down to a server scans its relations */
+				if (rti == 0 && IsA(plan, ForeignScan))
+				{
+					int			member = -1;
+
+					while ((member = bms_next_member(((ForeignScan *) plan)->fs_relids, member)) >= 0)
+					{
+						if (member > 0 && member <= walk->nrtes && !walk->scanned[member])
+						{
+							walk->scanned[member] = true;
+							walk->under_join[member] = under_join;
+						}
+					}
+				}
 				if (rti > 0 && rti <= walk->nrtes && !walk->scanned[rti])
 				{
 					walk->scanned[rti] = true;
@@ -405,6 +421,7 @@ partman_diagnose_plan(PlannedStmt *stmt)
 			if (!below)
 				continue;
 			diag->partitions_scanned++;
+			diag->leaves = bms_add_member(diag->leaves, leaf);
 			if (diag->sample_leaf == 0)
 			{
 				diag->sample_leaf = leaf;
@@ -513,6 +530,62 @@ plan_query_text(const char *query)
 	return plans;
 }
 
+/* The OID of the foreign server of foreign table relid, else InvalidOid. */
+static Oid
+leaf_server(Oid relid)
+{
+	if (get_rel_relkind(relid) != RELKIND_FOREIGN_TABLE)
+		return InvalidOid;
+	return GetForeignTable(relid)->serverid;
+}
+
+/*
+ * A table whose partitions are on two or more servers and a query that
+ * reaches every one of them: a sentence added to the hint (which is then
+ * never a rewrite alone), naming the servers.  Every server then does work
+ * and must answer for the query to finish.
+ */
+static void
+servers_note(PlannedStmt *stmt, PruningDiagnosis *diag)
+{
+	List	   *all = NIL;
+	List	   *reached = NIL;
+	ListCell   *lc;
+	int			leaf = -1;
+	StringInfoData names;
+	char	   *note;
+
+	while ((leaf = bms_next_member(diag->leaves, leaf)) >= 0)
+	{
+		Oid			server = leaf_server(rt_fetch(leaf, stmt->rtable)->relid);
+
+		if (OidIsValid(server))
+			reached = list_append_unique_oid(reached, server);
+	}
+	if (reached == NIL)
+		return;
+	foreach(lc, find_all_inheritors(diag->relid, NoLock, NULL))
+	{
+		Oid			server = leaf_server(lfirst_oid(lc));
+
+		if (OidIsValid(server))
+			all = list_append_unique_oid(all, server);
+	}
+	if (list_length(all) < 2 || list_length(reached) < list_length(all))
+		return;
+	initStringInfo(&names);
+	foreach(lc, all)
+		appendStringInfo(&names, "%s%s", names.len ? ", " : "",
+						 quote_identifier(GetForeignServer(lfirst_oid(lc))->servername));
+	note = psprintf("The query reaches every server of the table (%s): each must answer.", names.data);
+	if (diag->hint == NULL)
+		diag->hint = note;
+	else if (diag->hint_is_rewrite)
+		diag->hint = psprintf("%s /* %s */", diag->hint, note);
+	else
+		diag->hint = psprintf("%s %s", diag->hint, note);
+}
+
 /*
  * partman.explain_pruning(query text) RETURNS TABLE(relation regclass,
  *	   partitions_total int, partitions_scanned int, pruning text,
@@ -549,20 +622,20 @@ partman_explain_pruning(PG_FUNCTION_ARGS)
 			bool		nulls[6] = {false};
 
 			partman_explain_reason(stmt, diag, query);
+			servers_note(stmt, diag);
 			values[0] = ObjectIdGetDatum(diag->relid);
 			values[1] = Int32GetDatum(diag->partitions_total);
 			values[2] = Int32GetDatum(diag->partitions_scanned);
 			values[3] = CStringGetTextDatum(partman_pruning_kind_name(diag->kind));
 			if (diag->reason == PRUNING_REASON_NULL)
-				nulls[4] = nulls[5] = true;
+				nulls[4] = true;
 			else
-			{
 				values[4] = CStringGetTextDatum(partman_pruning_reason_name(diag->reason));
-				if (diag->hint)
-					values[5] = CStringGetTextDatum(diag->hint);
-				else
-					nulls[5] = true;
-			}
+			/* with no reason, a hint is only the note on servers */
+			if (diag->hint)
+				values[5] = CStringGetTextDatum(diag->hint);
+			else
+				nulls[5] = true;
 			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 		}
 	}

@@ -53,7 +53,8 @@ text_arg_or_null(FunctionCallInfo fcinfo, int argno)
 
 /*
  * The names in servers, each checked (partman_remote_server) for a set of
- * key: only HASH sets are placed on servers at creation.
+ * key: HASH and RANGE sets are placed on servers (a LIST partition is
+ * placed one by one, with create_partition).
  */
 static List *
 server_list(const PartmanKey *key, ArrayType *servers)
@@ -63,10 +64,10 @@ server_list(const PartmanKey *key, ArrayType *servers)
 	int			n;
 	List	   *result = NIL;
 
-	if (key->strategy != PARTITION_STRATEGY_HASH)
+	if (key->strategy == PARTITION_STRATEGY_LIST)
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("servers applies only to HASH sets for now, and table \"%s\" is partitioned by %s",
+				 errmsg("servers applies only to HASH and RANGE sets, and table \"%s\" is partitioned by %s",
 						key->relname, partman_strategy_keyword(key->strategy)),
 				 errhint("Place single partitions with partman.create_partition(..., server => ...).")));
 	deconstruct_array(servers, NAMEOID, NAMEDATALEN, false, TYPALIGN_CHAR, &names, &nulls, &n);
@@ -101,8 +102,9 @@ server_list(const PartmanKey *key, ArrayType *servers)
  * sub_key, every RANGE partition is itself partitioned by LIST
  * (sub_list_values) or HASH (sub_modulus) on that column.  With epoch
  * ('seconds' or 'milliseconds'), an integer key holds Unix epoch time and
- * is partitioned by time.  With servers (HASH sets), partition r is a
- * foreign table on servers[r % n].  Returns the number of partitions
+ * is partitioned by time.  With servers, HASH partition r is a foreign
+ * table on servers[r % n], and the RANGE partition of grid cell k on
+ * servers[k mod n] (partman_cell_server).  Returns the number of partitions
  * created at the top level.
  */
 Datum

@@ -10,7 +10,8 @@
 #    count(*) fans out with Async Foreign Scan.
 #  - refused: a non-owner placing partitions (42501), an owner without USAGE
 #    on a server (42501), a role that is not a superuser with no password in
-#    its mapping (2F003), a parent with a primary key (0A000).
+#    its mapping (2F003), a parent with a primary key (0A000), a LIST set
+#    (0A000: its partitions are placed one by one).
 #  - a stopped shard: create_parent fails within partman.remote_timeout with
 #    08001 naming the server, and leaves nothing behind, locally or on the
 #    shard that answered; a server that never answers: the same, after
@@ -144,7 +145,7 @@ is(scalar(@scans), 4, 'count(*) fans out to every partition with Async Foreign S
 $coord->safe_psql($db, q{SET ROLE alice;
 CREATE TABLE app.mine (id int NOT NULL) PARTITION BY HASH (id);
 CREATE TABLE app.keyed (id int PRIMARY KEY) PARTITION BY HASH (id);
-CREATE TABLE app.ranged (at date NOT NULL) PARTITION BY RANGE (at);});
+CREATE TABLE app.listed (v text NOT NULL) PARTITION BY LIST (v);});
 fails('bob', q{SELECT partman.create_parent('app.mine', modulus => 2, servers => '{s1}')},
 	'42501', 'must be owner of table mine', 'a non-owner: create_parent');
 fails('bob', q{SELECT partman.create_partition('app.events', remainder => 1, server => 's1')},
@@ -154,8 +155,8 @@ fails('alice', q{SELECT partman.create_parent('app.mine', modulus => 2, servers 
 fails('alice', q{SELECT partman.create_parent('app.keyed', modulus => 2, servers => '{s1}')},
 	'0A000', 'table "keyed" cannot have partitions on other servers while it has unique index',
 	'a parent with a primary key');
-fails('alice', q{SELECT partman.create_parent('app.ranged', '1 day', servers => '{s1}')},
-	'0A000', 'servers applies only to HASH sets for now', 'a RANGE set');
+fails('alice', q{SELECT partman.create_parent('app.listed', list_values => '{"a": ["x"]}', servers => '{s1}')},
+	'0A000', 'servers applies only to HASH and RANGE sets', 'a LIST set');
 $coord->safe_psql($db, q{SET ROLE carol; CREATE TABLE app.carols (id int) PARTITION BY HASH (id);});
 fails('carol', q{SELECT partman.create_parent('app.carols', modulus => 2, servers => '{s1}')},
 	'2F003', 'user mapping of role "carol" for server "s1" has no password',
