@@ -1103,6 +1103,37 @@ partman_setting_type(int setting)
 }
 
 /*
+ * Refuse a setting that means nothing for the set's strategy (premake on a
+ * HASH set, say): accepting it would let the caller believe it does
+ * something.  SQLSTATE 22023 (invalid_parameter_value), as validate_config
+ * refuses the other strategy mismatches (interval, retention on a LIST or
+ * HASH set): the argument is wrong for this set, not a feature partman lacks.
+ */
+static void
+check_setting_applies(const PartmanKey *key, const char *name)
+{
+	const char *detail = NULL;
+
+	if (key->strategy == PARTITION_STRATEGY_RANGE)
+		return;
+	if (strcmp(name, "premake") == 0)
+		detail = "partman makes partitions ahead of time only in RANGE sets; the partitions of a LIST or HASH set are the ones create_parent and create_partition make.";
+	else if (strcmp(name, "retention") == 0 || strcmp(name, "retention_action") == 0 ||
+			 strcmp(name, "retention_schema") == 0)
+		detail = "Retention retires RANGE partitions whose range has expired; the partitions of a LIST or HASH set do not expire.";
+	else if (strcmp(name, "max_rescue_rows") == 0)
+		detail = "It limits the rows maintenance moves out of a default partition when it makes a RANGE partition ahead of time; maintenance makes no partitions in a LIST or HASH set.";
+	else if (strcmp(name, "default_partition") == 0 && key->strategy == PARTITION_STRATEGY_HASH)
+		detail = "PostgreSQL allows no default partition in a table partitioned by HASH.";
+	if (detail != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("setting \"%s\" does not apply to table \"%s\", which is partitioned by %s",
+						name, key->relname, partman_strategy_keyword(key->strategy)),
+				 errdetail("%s", detail)));
+}
+
+/*
  * partman_config_change
  *		Change n settings of a managed set, whose row the caller read into
  *		*cfg, to values of their columns' types (settings by number, see
@@ -1122,6 +1153,9 @@ partman_config_change(PartmanConfig *cfg, int n, const int *setting, const Datum
 	int			rc;
 
 	Assert(n < lengthof(args));
+	partman_read_key(cfg->parent, &key);
+	for (int i = 0; i < n; i++)
+		check_setting_applies(&key, settable[setting[i]].name);
 	for (int i = 0; i < n; i++)
 	{
 		if (isnull[i] && !settable[setting[i]].nullable)
@@ -1130,7 +1164,6 @@ partman_config_change(PartmanConfig *cfg, int n, const int *setting, const Datum
 					 errmsg("setting \"%s\" cannot be NULL", settable[setting[i]].name)));
 		apply_setting(cfg, setting[i], values[i], isnull[i]);
 	}
-	partman_read_key(cfg->parent, &key);
 	/* the key follows the catalog after a rename, as the guard will store it */
 	cfg->key = key.attname;
 	if (cfg->sub_key != NULL && get_attnum(cfg->parent, cfg->sub_key) == InvalidAttrNumber)
