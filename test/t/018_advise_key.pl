@@ -280,6 +280,121 @@ COMMIT;
 	qr/^\nt\nt\nt\|0\|0$/,
 	'advise_key writes nothing, scans neither table, keeps no lock from analysing the UPDATE of products');
 
+# -- the README's Exercise 2 shows advise_key's output: it must be the real one -------------
+# Each ```pgsql block of README.md that asks advise_key about orders is its
+# query (up to the first line ending with ";") and the output it shows.  The
+# query runs here, on this workload, and every shown row must match the row
+# it prints in the same place: the same words, and the same numbers, but for
+# percentages within 6 points and other figures within 15% (statements
+# weigh by their execution time, which varies from run to run, as the README
+# says).  A line "..." stands for the rows not shown, "..." in a cell for
+# any text.
+sub readme_blocks
+{
+	open(my $fh, '<', 'README.md') or die "cannot open README.md: $!";
+	my @lines = <$fh>;
+	close($fh);
+	chomp(@lines);
+	my @blocks;
+	for (my $i = 0; $i < @lines; $i++)
+	{
+		next unless $lines[$i] =~ /^(\s*)```pgsql\s*$/;
+		my $indent = $1;
+		my @body;
+		for ($i++; $i < @lines && $lines[$i] !~ /^\s*```\s*$/; $i++)
+		{
+			(my $l = $lines[$i]) =~ s/^\Q$indent\E//;
+			push @body, $l;
+		}
+		next unless grep { /partman\.advise_key\('orders'/ } @body;
+		my @query;
+		while (@body)
+		{
+			push @query, shift @body;
+			last if $query[-1] =~ /;\s*$/;
+		}
+		push @blocks, { query => join("\n", @query), shown => \@body };
+	}
+	return @blocks;
+}
+
+# The rows a block shows, as lists of cells: header and rule lines left out.
+sub shown_rows
+{
+	my @lines = @{ $_[0] };
+	my @rows;
+	for my $i (0 .. $#lines)
+	{
+		next if $lines[$i] =~ /^\s*-[-+]*\s*$/;
+		next if $i < $#lines && $lines[$i + 1] =~ /^\s*-[-+]*\s*$/;
+		next if $lines[$i] =~ /^\s*$/;
+		push @rows, [ map { s/^\s+|\s+$//gr } split /\|/, $lines[$i], -1 ];
+	}
+	return @rows;
+}
+
+# Whether a shown cell matches the printed one (see above); "..." in a cell
+# stands for any text (a word that flips between runs, explained in the README).
+sub cell_matches
+{
+	my ($shown, $got) = @_;
+	my $re = '';
+	my @want;
+	for my $part (split /(\.\.\.|\d[\d,]*(?:\.\d+)?%?)/, $shown)
+	{
+		next if $part eq '';
+		if ($part eq '...') { $re .= '.*?'; }
+		elsif ($part =~ /^(\d[\d,]*(?:\.\d+)?)(%?)$/)
+		{
+			$re .= '(\d[\d,]*(?:\.\d+)?)' . quotemeta($2);
+			push @want, [ $1 =~ s/,//gr, $2 ];
+		}
+		else { $re .= quotemeta($part); }
+	}
+	return 0 unless $got =~ /^$re$/;
+	my @caps = @want ? ($got =~ /^$re$/) : ();
+	for my $i (0 .. $#want)
+	{
+		my ($a, $pct) = @{ $want[$i] };
+		my $b = $caps[$i] =~ s/,//gr;
+		return 0 if $pct eq '%' && abs($a - $b) > 6;
+		return 0 if $pct ne '%' && abs($a - $b) > 0.15 * abs($a);
+	}
+	return 1;
+}
+
+my @readme = readme_blocks();
+is(scalar(@readme), 3, 'the README shows advise_key on orders three times');
+for my $block (@readme)
+{
+	my ($ret, $out, $err) = $node->psql('shop', $block->{query});
+	is($ret, 0, "README query runs: $block->{query}") or diag $err;
+	my @got = map { [ split /\|/, $_, -1 ] } split /\n/, $out;
+	my @want = shown_rows($block->{shown});
+	my $ok = 1;
+	my $why = '';
+	for my $r (0 .. $#want)
+	{
+		last if @{ $want[$r] } == 1 && $want[$r][0] eq '...';
+		if ($r > $#got || @{ $want[$r] } != @{ $got[$r] })
+		{
+			($ok, $why) = (0, 'row ' . ($r + 1) . ' is missing or has other columns');
+			last;
+		}
+		for my $c (0 .. $#{ $want[$r] })
+		{
+			next if cell_matches($want[$r][$c], $got[$r][$c]);
+			($ok, $why) = (0, 'row ' . ($r + 1) . ": shown \"$want[$r][$c]\", printed \"$got[$r][$c]\"");
+			last;
+		}
+		last unless $ok;
+	}
+	($ok, $why) = (0, 'more rows printed than shown, and no "..."')
+	  if $ok && @got > @want && !grep { @$_ == 1 && $_->[0] eq '...' } @want;
+	ok($ok, "README shows what it prints: $block->{query}")
+	  or diag "$why\nprinted:\n$out";
+}
+
 # -- texts hidden from the caller -------------------------------------------------
 $node->safe_psql('shop', 'CREATE ROLE clerk; GRANT SELECT ON orders TO clerk');
 my ($hidden, $hidden_err) = advise('shop', 'orders', 'shard', 'clerk');
@@ -327,109 +442,6 @@ for my $case (
 	like($stderr, $expected, "$name: the error and its SQLSTATE");
 }
 
+
 $node->stop;
-# -- the README's Exercise 2 shows advise_key's output: it must be the real one -------------
-# Each ```pgsql block of README.md that asks advise_key about orders is its
-# query (up to the first line ending with ";") and the output it shows.  The
-# query runs here, on this workload, and every shown row must match the row
-# it prints in the same place: the same words, and the same numbers, but for
-# percentages within 6 points and other figures within 15% (statements
-# weigh by their execution time, which varies from run to run, as the README
-# says).  A line "..." stands for the rows not shown.
-sub readme_blocks
-{
-	open(my $fh, '<', 'README.md') or die "cannot open README.md: $!";
-	my @lines = <$fh>;
-	close($fh);
-	chomp(@lines);
-	my @blocks;
-	for (my $i = 0; $i < @lines; $i++)
-	{
-		next unless $lines[$i] =~ /^(\s*)```pgsql\s*$/;
-		my $indent = $1;
-		my @body;
-		for ($i++; $i < @lines && $lines[$i] !~ /^\s*```\s*$/; $i++)
-		{
-			(my $l = $lines[$i]) =~ s/^\Q$indent\E//;
-			push @body, $l;
-		}
-		next unless grep { /partman\.advise_key\('orders'/ } @body;
-		my @query;
-		while (@body)
-		{
-			push @query, shift @body;
-			last if $query[-1] =~ /;\s*$/;
-		}
-		push @blocks, { query => join("\n", @query), shown => \@body };
-	}
-	return @blocks;
-}
-
-# The rows a block shows, as lists of cells: header and rule lines left out.
-sub shown_rows
-{
-	my @lines = @{ $_[0] };
-	my @rows;
-	for my $i (0 .. $#lines)
-	{
-		next if $lines[$i] =~ /^\s*-[-+]*\s*$/;
-		next if $i < $#lines && $lines[$i + 1] =~ /^\s*-[-+]*\s*$/;
-		next if $lines[$i] =~ /^\s*$/;
-		push @rows, [ map { s/^\s+|\s+$//gr } split /\|/, $lines[$i], -1 ];
-	}
-	return @rows;
-}
-
-# Whether a shown cell matches the printed one (see above).
-sub cell_matches
-{
-	my ($shown, $got) = @_;
-	my $num = qr/(\d[\d,]*(?:\.\d+)?)(%?)/;
-	my @s = split $num, $shown, -1;
-	my @g = split $num, $got, -1;
-	return 0 unless @s == @g;
-	for (my $i = 0; $i < @s; $i += 3)
-	{
-		return 0 unless $s[$i] eq $g[$i];
-		last if $i + 2 > $#s;
-		my ($a, $b) = map { s/,//gr } ($s[ $i + 1 ], $g[ $i + 1 ]);
-		return 0 unless $s[ $i + 2 ] eq $g[ $i + 2 ];
-		if ($s[ $i + 2 ] eq '%') { return 0 if abs($a - $b) > 6; }
-		elsif ($a != $b) { return 0 if abs($a - $b) > 0.15 * abs($a); }
-	}
-	return 1;
-}
-
-my @readme = readme_blocks();
-is(scalar(@readme), 3, 'the README shows advise_key on orders three times');
-for my $block (@readme)
-{
-	my ($ret, $out, $err) = $node->psql('shop', $block->{query});
-	is($ret, 0, "README query runs: $block->{query}") or diag $err;
-	my @got = map { [ split /\|/, $_, -1 ] } split /\n/, $out;
-	my @want = shown_rows($block->{shown});
-	my $ok = 1;
-	my $why = '';
-	for my $r (0 .. $#want)
-	{
-		last if @{ $want[$r] } == 1 && $want[$r][0] eq '...';
-		if ($r > $#got || @{ $want[$r] } != @{ $got[$r] })
-		{
-			($ok, $why) = (0, 'row ' . ($r + 1) . ' is missing or has other columns');
-			last;
-		}
-		for my $c (0 .. $#{ $want[$r] })
-		{
-			next if cell_matches($want[$r][$c], $got[$r][$c]);
-			($ok, $why) = (0, 'row ' . ($r + 1) . ": shown \"$want[$r][$c]\", printed \"$got[$r][$c]\"");
-			last;
-		}
-		last unless $ok;
-	}
-	($ok, $why) = (0, 'more rows printed than shown, and no "..."')
-	  if $ok && @got > @want && !grep { @$_ == 1 && $_->[0] eq '...' } @want;
-	ok($ok, "README shows what it prints: $block->{query}")
-	  or diag "$why\nprinted:\n$out";
-}
-
 done_testing();
