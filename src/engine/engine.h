@@ -127,6 +127,7 @@ extern void partman_progress_start(PartmanProgress *p, uint64 total);
 extern char *partman_progress_step(PartmanProgress *p, uint64 n, const char *unit);
 extern char *partman_progress_rate(const PartmanProgress *p, uint64 n, const char *unit);
 extern char *partman_progress_duration(double seconds);
+extern char *partman_progress_elapsed(const PartmanProgress *p);
 
 /* ---------------------------------------------------------------------
  * functions in health.c: the figures behind partman.sets

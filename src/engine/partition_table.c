@@ -949,7 +949,7 @@ partman_partition_table(PG_FUNCTION_ARGS)
 	partman_spi_commit();
 	report_phase(c, 2, "verify", "every row is within the bound of the first partition",
 				 rows > 0 ? psprintf("About %s.", partman_progress_rate(&progress, rows, "rows")) :
-				 psprintf("Took %s.", partman_progress_duration((GetCurrentTimestamp() - progress.started) / 1000000.0)));
+				 psprintf("Took %s.", partman_progress_elapsed(&progress)));
 
 	/* 3. cut over under ACCESS EXCLUSIVE; on failure nothing of it stays */
 	memset(&cut, 0, sizeof(cut));
@@ -980,7 +980,7 @@ partman_partition_table(PG_FUNCTION_ARGS)
 				 psprintf("validated %d foreign keys of other tables", nfks),
 				 nfks == 0 ? NULL :
 				 psprintf("Took %s; the referencing tables stayed readable and writable.",
-						  partman_progress_duration((GetCurrentTimestamp() - progress.started) / 1000000.0)));
+						  partman_progress_elapsed(&progress)));
 	partman_spi_finish(spi_level);
 
 	tupdesc = CreateTemplateTupleDesc(3);

@@ -81,6 +81,13 @@ partman_progress_step(PartmanProgress *p, uint64 n, const char *unit)
 	return buf.data;
 }
 
+/* The time since the run started, as partman_progress_duration writes it. */
+char *
+partman_progress_elapsed(const PartmanProgress *p)
+{
+	return partman_progress_duration(seconds_since(p->started));
+}
+
 /*
  * partman_progress_rate
  *		What a run that did n units in all says at its end: "N rows in T

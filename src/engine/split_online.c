@@ -446,7 +446,7 @@ partman_split_partition_online(PG_FUNCTION_ARGS)
 	ereport(NOTICE,
 			(errmsg("split_partition_online \"%s\", phase 1 of 4 (prepare): staging table \"%s\" with %d partitions, changes to the partition written through",
 					name, s->staging_name, s->ncells),
-			 errdetail("Took %s.", partman_progress_duration((GetCurrentTimestamp() - progress.started) / 1000000.0))));
+			 errdetail("Took %s.", partman_progress_elapsed(&progress))));
 
 	/* 2. backfill, one batch of blocks per transaction */
 	{
