@@ -105,6 +105,8 @@ partman_catalog_write(const char *relname, const char *sql, int nargs, Oid *argt
 		elog(ERROR, "could not write partman.%s: %s", relname, SPI_result_code_string(rc));
 }
 
+static void check_setting_applies(const PartmanKey *key, const char *name);
+
 static void
 invalid_setting(const char *setting, const char *value, const char *hint)
 {
@@ -963,6 +965,19 @@ partman_config_guard(PG_FUNCTION_ARGS)
 					 errdetail("The existing partitions of table \"%s\" were sub-partitioned with them.",
 							   key.relname),
 					 errhint("Call partman.undo_parent and partman.create_parent to start a new set.")));
+		/* an UPDATE of a setting meaningless for the strategy, as set_config refuses it */
+		if (oldcfg.premake != newcfg.premake)
+			check_setting_applies(&key, "premake");
+		if (!same_text(oldcfg.retention, newcfg.retention))
+			check_setting_applies(&key, "retention");
+		if (!same_text(oldcfg.retention_action, newcfg.retention_action))
+			check_setting_applies(&key, "retention_action");
+		if (!same_text(oldcfg.retention_schema, newcfg.retention_schema))
+			check_setting_applies(&key, "retention_schema");
+		if (oldcfg.max_rescue_rows != newcfg.max_rescue_rows)
+			check_setting_applies(&key, "max_rescue_rows");
+		if (oldcfg.default_partition != newcfg.default_partition)
+			check_setting_applies(&key, "default_partition");
 	}
 	partman_validate_config(&newcfg, &key);
 	/* the pruning policy may have changed: planner hooks read it again */

@@ -139,6 +139,8 @@ SELECT partman.set_config('health.regions', 'retention_action', 'detach');
 SELECT partman.set_config('health.hashed', 'default_partition', 'false');
 SELECT partman.set_config('health.regions', 'retention_schema', 'health');
 \set VERBOSITY default
+-- a plain UPDATE of part_config is refused the same way
+UPDATE partman.part_config SET premake = 10 WHERE parent = 'health.regions'::regclass;
 SELECT (SELECT array_agg(c::text ORDER BY c.parent::oid) FROM partman.part_config c) =
        (SELECT array_agg(b::text ORDER BY b.parent::oid) FROM config_before b) AS unchanged;
 -- what does apply to them still changes
