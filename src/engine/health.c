@@ -149,12 +149,12 @@ time_figures(const PartmanKey *key, const PartmanConfig *cfg, List *parts,
 }
 
 /*
- * Default partitions up to this many pages in all (10 MB) are counted when
- * partman.sets is read: milliseconds, and the figure is right at once, after
- * a rescue say, where statistics lag until the next ANALYZE.  Larger ones
- * are estimated.
+ * Default partitions up to this many pages in all (1 MB) are counted when
+ * partman.sets is read: about a millisecond per set (the view may be polled,
+ * over many sets), and the figure is right at once, after a rescue say,
+ * where statistics lag until the next ANALYZE.  Larger ones are estimated.
  */
-#define EXACT_COUNT_PAGES	1280
+#define EXACT_COUNT_PAGES	128
 
 /*
  * Count the rows of the default partitions when that is cheap and allowed:
