@@ -158,7 +158,8 @@ time_figures(const PartmanKey *key, const PartmanConfig *cfg, List *parts,
 
 /*
  * Count the rows of the default partitions when that is cheap and allowed:
- * plain tables the caller may read in full (no row-level security), small
+ * plain tables the caller may read in full (USAGE on the schema, SELECT,
+ * no row-level security), small
  * (EXACT_COUNT_PAGES), and not locked by DDL right now (never waited for:
  * the view then shows the estimate).  Returns false when it did not count.
  * Caller is connected to SPI.
@@ -176,6 +177,7 @@ count_defaults(List *defaults, int64 *rows)
 		bool		readable;
 
 		if (get_rel_relkind(deflt) != RELKIND_RELATION ||
+			pg_namespace_aclcheck(get_rel_namespace(deflt), GetUserId(), ACL_USAGE) != ACLCHECK_OK ||
 			pg_class_aclcheck(deflt, GetUserId(), ACL_SELECT) != ACLCHECK_OK ||
 			!ConditionalLockRelationOid(deflt, AccessShareLock))
 			return false;
