@@ -237,12 +237,15 @@ CALL partman.run_maintenance('health.parked');
 SELECT reltuples AS statistics_say FROM pg_class WHERE oid = 'health.parked_default'::regclass;
 SELECT default_rows, default_rows_exact, default_rows_as_of, status, status_reasons FROM partman.sets
  WHERE parent = 'health.parked'::regclass;
--- a reader who may not read the default partition (no USAGE on the schema)
--- gets the estimate, and no error
+-- a reader who may not read the default partition (SELECT on it, but no
+-- USAGE on its schema) gets the estimate, and no error
 CREATE ROLE health_reader;
+GRANT SELECT ON health.parked_default TO health_reader;
+SELECT 'health.parked'::regclass::oid AS parked \gset
 SET ROLE health_reader;
-SELECT default_rows_exact FROM partman.sets WHERE parent = 'health.parked'::regclass;
+SELECT parent, default_rows_exact FROM partman.sets WHERE parent::oid = :parked;
 RESET ROLE;
+REVOKE SELECT ON health.parked_default FROM health_reader;
 DROP ROLE health_reader;
 -- a default partition over 1 MB is estimated
 INSERT INTO health.parked SELECT g, timestamptz '2030-01-01' FROM generate_series(1, 30000) g;
