@@ -150,7 +150,7 @@ time_figures(const PartmanKey *key, const PartmanConfig *cfg, List *parts,
 
 /*
  * Default partitions up to this many pages in all (1 MB) are counted when
- * partman.sets is read: about a millisecond per set (the view may be polled,
+ * partman.sets is read: at most about 2 ms per set (the view may be polled,
  * over many sets), and the figure is right at once, after a rescue say,
  * where statistics lag until the next ANALYZE.  Larger ones are estimated.
  */
