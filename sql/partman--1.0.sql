@@ -308,7 +308,8 @@ CREATE FUNCTION partman.set_health(parent pg_catalog.regclass,
     OUT default_rows pg_catalog.int8, OUT sub_partitions pg_catalog.int4,
     OUT missing_sub_partitions pg_catalog.int4, OUT gaps pg_catalog.int4,
     OUT gap_from pg_catalog.text[], OUT gap_to pg_catalog.text[],
-    OUT has_default pg_catalog.bool)
+    OUT has_default pg_catalog.bool, OUT default_rows_exact pg_catalog.bool,
+    OUT default_rows_as_of pg_catalog.timestamptz)
 LANGUAGE C STABLE AS 'MODULE_PATHNAME', 'partman_set_health_sql';
 COMMENT ON FUNCTION partman.set_health IS
     'The health figures of one partitioned table, from the catalog and statistics (the numbers behind partman.sets)';
@@ -328,6 +329,9 @@ SELECT c.parent,
        h.newest_bound,
        h.future_partitions,
        h.default_rows,
+       -- a count (small default partitions) or an estimate from statistics, and its age
+       h.default_rows_exact,
+       h.default_rows_as_of,
        c.last_maintenance,
        c.last_error,
        CASE WHEN pg_catalog.cardinality(r.critical) > 0 THEN 'critical'
@@ -365,7 +369,8 @@ SELECT c.parent,
                      THEN pg_catalog.format('%s future partitions, fewer than premake (%s)',
                                             h.future_partitions, c.premake) END,
                 CASE WHEN h.default_rows OPERATOR(pg_catalog.>) 0
-                     THEN pg_catalog.format('rows in the default partition: about %s',
+                     THEN pg_catalog.format('rows in the default partition: %s%s',
+                                            CASE WHEN NOT h.default_rows_exact THEN 'about ' END,
                                             h.default_rows) END,
                 CASE WHEN h.partitions OPERATOR(pg_catalog.>) 1000
                      THEN pg_catalog.format('%s partitions, more than 1000', h.partitions) END,

@@ -16,6 +16,7 @@
 #include "catalog/pg_class.h"
 #include "catalog/pg_inherits.h"
 #include "catalog/pg_partitioned_table.h"
+#include "catalog/pg_type.h"
 #include "miscadmin.h"
 #include "nodes/parsenodes.h"
 #include "partitioning/partbounds.h"
@@ -30,6 +31,43 @@
 #include "utils/partcache.h"
 #include "utils/syscache.h"
 #include "utils/typcache.h"
+
+/*
+ * What to do with plain table rel, naming its own column: the
+ * partition_table call that converts it by its first time column (else its
+ * first integer column), or, without either, a CREATE TABLE to follow.
+ */
+static char *
+not_partitioned_hint(Relation rel)
+{
+	TupleDesc	desc = RelationGetDescr(rel);
+	Form_pg_attribute integer = NULL;
+	char	   *table = quote_qualified_identifier(get_namespace_name(RelationGetNamespace(rel)),
+												   RelationGetRelationName(rel));
+
+	for (int i = 0; i < desc->natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, i);
+
+		if (att->attisdropped || att->attgenerated)
+			continue;
+		if (att->atttypid == TIMESTAMPTZOID || att->atttypid == TIMESTAMPOID ||
+			att->atttypid == DATEOID)
+			return psprintf("Convert it online, for example by month of column \"%s\": %s",
+							NameStr(att->attname),
+							partman_sql_call_partition_table(table, NameStr(att->attname),
+															 "1 month"));
+		if (integer == NULL && (att->atttypid == INT8OID || att->atttypid == INT4OID))
+			integer = att;
+	}
+	if (integer != NULL)
+		return psprintf("Convert it online, for example by ranges of 100000 values of column \"%s\": %s",
+						NameStr(integer->attname),
+						partman_sql_call_partition_table(table, NameStr(integer->attname),
+														 "100000"));
+	return psprintf("Create the table with a partition key, for example: %s",
+					partman_sql_example_parent(RelationGetRelationName(rel)));
+}
 
 /*
  * partman_read_key
@@ -60,8 +98,7 @@ partman_read_key(Oid parent, PartmanKey *key)
 				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
 				 errmsg("table \"%s\" is not partitioned", relname),
 				 errdetail("partman manages tables declared with PARTITION BY."),
-				 errhint("Create the table with a partition key, for example: %s",
-						 partman_sql_example_parent(relname))));
+				 errhint("%s", not_partitioned_hint(rel))));
 	if (rel->rd_rel->relkind != RELKIND_PARTITIONED_TABLE)
 		ereport(ERROR,
 				(errcode(ERRCODE_WRONG_OBJECT_TYPE),

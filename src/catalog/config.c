@@ -105,6 +105,8 @@ partman_catalog_write(const char *relname, const char *sql, int nargs, Oid *argt
 		elog(ERROR, "could not write partman.%s: %s", relname, SPI_result_code_string(rc));
 }
 
+static void check_setting_applies(const PartmanKey *key, const char *name);
+
 static void
 invalid_setting(const char *setting, const char *value, const char *hint)
 {
@@ -986,6 +988,19 @@ partman_config_guard(PG_FUNCTION_ARGS)
 					 errdetail("The existing partitions of table \"%s\" were sub-partitioned with them.",
 							   key.relname),
 					 errhint("Call partman.undo_parent and partman.create_parent to start a new set.")));
+		/* an UPDATE of a setting meaningless for the strategy, as set_config refuses it */
+		if (oldcfg.premake != newcfg.premake)
+			check_setting_applies(&key, "premake");
+		if (!same_text(oldcfg.retention, newcfg.retention))
+			check_setting_applies(&key, "retention");
+		if (!same_text(oldcfg.retention_action, newcfg.retention_action))
+			check_setting_applies(&key, "retention_action");
+		if (!same_text(oldcfg.retention_schema, newcfg.retention_schema))
+			check_setting_applies(&key, "retention_schema");
+		if (oldcfg.max_rescue_rows != newcfg.max_rescue_rows)
+			check_setting_applies(&key, "max_rescue_rows");
+		if (oldcfg.default_partition != newcfg.default_partition)
+			check_setting_applies(&key, "default_partition");
 	}
 	partman_validate_config(&newcfg, &key);
 	/* the pruning policy may have changed: planner hooks read it again */
@@ -1126,6 +1141,37 @@ partman_setting_type(int setting)
 }
 
 /*
+ * Refuse a setting that means nothing for the set's strategy (premake on a
+ * HASH set, say): accepting it would let the caller believe it does
+ * something.  SQLSTATE 22023 (invalid_parameter_value), as validate_config
+ * refuses the other strategy mismatches (interval, retention on a LIST or
+ * HASH set): the argument is wrong for this set, not a feature partman lacks.
+ */
+static void
+check_setting_applies(const PartmanKey *key, const char *name)
+{
+	const char *detail = NULL;
+
+	if (key->strategy == PARTITION_STRATEGY_RANGE)
+		return;
+	if (strcmp(name, "premake") == 0)
+		detail = "partman makes partitions ahead of time only in RANGE sets; the partitions of a LIST or HASH set are the ones create_parent and create_partition make.";
+	else if (strcmp(name, "retention") == 0 || strcmp(name, "retention_action") == 0 ||
+			 strcmp(name, "retention_schema") == 0)
+		detail = "Retention retires RANGE partitions whose range has expired; the partitions of a LIST or HASH set do not expire.";
+	else if (strcmp(name, "max_rescue_rows") == 0)
+		detail = "It limits the rows maintenance moves out of a default partition when it makes a RANGE partition ahead of time; maintenance makes no partitions in a LIST or HASH set.";
+	else if (strcmp(name, "default_partition") == 0 && key->strategy == PARTITION_STRATEGY_HASH)
+		detail = "PostgreSQL allows no default partition in a table partitioned by HASH.";
+	if (detail != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("setting \"%s\" does not apply to table \"%s\", which is partitioned by %s",
+						name, key->relname, partman_strategy_keyword(key->strategy)),
+				 errdetail("%s", detail)));
+}
+
+/*
  * partman_config_change
  *		Change n settings of a managed set, whose row the caller read into
  *		*cfg, to values of their columns' types (settings by number, see
@@ -1145,6 +1191,9 @@ partman_config_change(PartmanConfig *cfg, int n, const int *setting, const Datum
 	int			rc;
 
 	Assert(n < lengthof(args));
+	partman_read_key(cfg->parent, &key);
+	for (int i = 0; i < n; i++)
+		check_setting_applies(&key, settable[setting[i]].name);
 	for (int i = 0; i < n; i++)
 	{
 		if (isnull[i] && !settable[setting[i]].nullable)
@@ -1153,7 +1202,6 @@ partman_config_change(PartmanConfig *cfg, int n, const int *setting, const Datum
 					 errmsg("setting \"%s\" cannot be NULL", settable[setting[i]].name)));
 		apply_setting(cfg, setting[i], values[i], isnull[i]);
 	}
-	partman_read_key(cfg->parent, &key);
 	/* the key follows the catalog after a rename, as the guard will store it */
 	cfg->key = key.attname;
 	if (cfg->sub_key != NULL && get_attnum(cfg->parent, cfg->sub_key) == InvalidAttrNumber)

@@ -110,6 +110,8 @@ extern char *partman_sql_create_temp_like(const char *temp_q, const char *table_
 extern char *partman_sql_create_parent_like(const char *table_q, const char *like_q,
 											const char *column, const char *tablespace);
 extern char *partman_sql_example_parent(const char *relname);
+extern char *partman_sql_call_partition_table(const char *table_q, const char *column,
+											  const char *interval);
 extern char *partman_sql_comment_on_table(const char *table_q, const char *comment);
 extern char *partman_sql_replica_identity(const char *table_q, char replident,
 										  const char *index);

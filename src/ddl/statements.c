@@ -149,6 +149,14 @@ partman_sql_example_parent(const char *relname)
 					"PARTITION BY RANGE (created_at);", quote_identifier(relname));
 }
 
+/* The call that turns plain table table_q into a RANGE set on column, online. */
+char *
+partman_sql_call_partition_table(const char *table_q, const char *column, const char *interval)
+{
+	return psprintf("CALL partman.partition_table(%s, %s, %s);", quote_literal_cstr(table_q),
+					quote_literal_cstr(column), quote_literal_cstr(interval));
+}
+
 char *
 partman_sql_comment_on_table(const char *table_q, const char *comment)
 {

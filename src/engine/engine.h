@@ -93,6 +93,25 @@ extern int	partman_create_set(const PartmanKey *key, const PartmanConfig *cfg,
 							   const char *start, int modulus, Datum list_values);
 
 /* ---------------------------------------------------------------------
+ * functions in progress.c: rows/s and time left in progress NOTICEs
+ * ---------------------------------------------------------------------
+ */
+typedef struct PartmanProgress
+{
+	TimestampTz started;		/* of the run */
+	TimestampTz step_started;	/* of the current step (batch) */
+	int			steps;			/* done */
+	uint64		done;			/* units done */
+	uint64		total;			/* units expected, 0 when not known */
+} PartmanProgress;
+
+extern void partman_progress_start(PartmanProgress *p, uint64 total);
+extern char *partman_progress_step(PartmanProgress *p, uint64 n, const char *unit);
+extern char *partman_progress_rate(const PartmanProgress *p, uint64 n, const char *unit);
+extern char *partman_progress_duration(double seconds);
+extern char *partman_progress_elapsed(const PartmanProgress *p);
+
+/* ---------------------------------------------------------------------
  * functions in health.c: the figures behind partman.sets
  * ---------------------------------------------------------------------
  */
@@ -106,7 +125,10 @@ typedef struct PartmanHealth
 	char	   *newest_bound;	/* RANGE: upper end of the newest, or NULL */
 	int			future_partitions;	/* after the current cell; -1 unknown */
 	bool		has_default_rows;	/* there are default (sub-)partitions... */
-	int64		default_rows;	/* ...holding about this many rows */
+	int64		default_rows;	/* ...holding this many rows: */
+	bool		default_rows_exact; /* counted now, or estimated... */
+	bool		has_default_rows_as_of; /* ...from statistics counted at */
+	TimestampTz default_rows_as_of;
 	int			sub_partitions; /* -1 when no partition is partitioned */
 	int			missing_sub_partitions; /* -1 unless LIST sub-partitioned */
 	int			gaps;			/* ranges no partition covers; -1 unless RANGE */

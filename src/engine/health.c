@@ -15,6 +15,13 @@
 #include "executor/spi.h"
 #include "miscadmin.h"
 #include "pgstat.h"
+#include "access/relation.h"
+#include "catalog/pg_type.h"
+#include "storage/bufmgr.h"
+#include "storage/lmgr.h"
+#include "utils/array.h"
+#include "utils/rel.h"
+#include "utils/timestamp.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
@@ -155,6 +162,85 @@ time_figures(const PartmanKey *key, const PartmanConfig *cfg, List *parts,
 }
 
 /*
+ * Default partitions up to this many pages in all (1 MB) are counted when
+ * partman.sets is read: at most about 2 ms per set (the view may be polled,
+ * over many sets), and the figure is right at once, after a rescue say,
+ * where statistics lag until the next ANALYZE.  Larger ones are estimated.
+ */
+#define EXACT_COUNT_PAGES	128
+
+/*
+ * Count the rows of the default partitions when that is cheap and allowed:
+ * plain tables the caller may read in full (USAGE on the schema, SELECT,
+ * no row-level security), small
+ * (EXACT_COUNT_PAGES), and not locked by DDL right now (never waited for:
+ * the view then shows the estimate).  Returns false when it did not count.
+ * Caller is connected to SPI.
+ */
+static bool
+count_defaults(List *defaults, int64 *rows)
+{
+	BlockNumber pages = 0;
+	ListCell   *lc;
+
+	foreach(lc, defaults)
+	{
+		Oid			deflt = lfirst_oid(lc);
+		Relation	rel;
+		bool		readable;
+
+		if (get_rel_relkind(deflt) != RELKIND_RELATION ||
+			pg_namespace_aclcheck(get_rel_namespace(deflt), GetUserId(), ACL_USAGE) != ACLCHECK_OK ||
+			pg_class_aclcheck(deflt, GetUserId(), ACL_SELECT) != ACLCHECK_OK ||
+			!ConditionalLockRelationOid(deflt, AccessShareLock))
+			return false;
+		rel = relation_open(deflt, NoLock);
+		readable = !rel->rd_rel->relrowsecurity;
+		pages += RelationGetNumberOfBlocks(rel);
+		relation_close(rel, NoLock);
+		if (!readable || pages > EXACT_COUNT_PAGES)
+			return false;
+	}
+	*rows = 0;
+	foreach(lc, defaults)
+		*rows += (int64) partman_count_rows(partman_qualified_name(lfirst_oid(lc)), NULL);
+	return true;
+}
+
+/*
+ * When the statistics behind an estimate last counted the rows of the
+ * default partitions: the oldest of their last (auto)vacuum or
+ * (auto)analyze.  false when one of them was never vacuumed or analyzed.
+ * Caller is connected to SPI.
+ */
+static bool
+defaults_counted_at(List *defaults, TimestampTz *at)
+{
+	Datum	   *oids = palloc(sizeof(Datum) * list_length(defaults));
+	int			n = 0;
+	ListCell   *lc;
+	bool		isnull;
+	Datum		value;
+
+	foreach(lc, defaults)
+		oids[n++] = ObjectIdGetDatum(lfirst_oid(lc));
+	(void) partman_spi_select("SELECT CASE WHEN pg_catalog.bool_and(t IS NOT NULL) THEN pg_catalog.min(t) END "
+							  "FROM (SELECT GREATEST(pg_catalog.pg_stat_get_last_vacuum_time(o), "
+							  "pg_catalog.pg_stat_get_last_autovacuum_time(o), "
+							  "pg_catalog.pg_stat_get_last_analyze_time(o), "
+							  "pg_catalog.pg_stat_get_last_autoanalyze_time(o)) AS t "
+							  "FROM pg_catalog.unnest($1) o) x",
+							  1, (Oid[]) {OIDARRAYOID},
+							  (Datum[]) {PointerGetDatum(construct_array(oids, n, OIDOID, sizeof(Oid), true, TYPALIGN_INT))},
+							  "statistics times");
+	partman_spi_one_row("statistics times", 1);
+	value = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+	if (!isnull)
+		*at = DatumGetTimestampTz(value);
+	return !isnull;
+}
+
+/*
  * partman_set_health
  *		The health figures of parent (see PartmanHealth), allocated in the
  *		caller's context.  Takes ACCESS SHARE on partitioned partitions.
@@ -211,7 +297,16 @@ partman_set_health(Oid parent, PartmanHealth *health)
 	if (defaults != NIL)
 	{
 		health->has_default_rows = true;
-		foreach(lc, defaults)
-			health->default_rows += partman_estimated_rows(lfirst_oid(lc));
+		spi_level = partman_spi_connect(false);
+		health->default_rows_exact = count_defaults(defaults, &health->default_rows);
+		if (!health->default_rows_exact)
+		{
+			health->default_rows = 0;
+			foreach(lc, defaults)
+				health->default_rows += partman_estimated_rows(lfirst_oid(lc));
+			health->has_default_rows_as_of = defaults_counted_at(defaults,
+																 &health->default_rows_as_of);
+		}
+		partman_spi_finish(spi_level);
 	}
 }

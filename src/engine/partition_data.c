@@ -56,30 +56,15 @@
 
 PG_FUNCTION_INFO_V1(partman_partition_data);
 
-typedef struct BatchReport
-{
-	int			batch;
-	uint64		total;
-	TimestampTz started;
-} BatchReport;
-
+/* One NOTICE per batch; rows/s and time left as every long operation says them. */
 static void
-report_batch(BatchReport *report, uint64 moved, int created)
+report_batch(PartmanProgress *report, uint64 moved, int created)
 {
-	TimestampTz now = GetCurrentTimestamp();
-	long		secs;
-	int			usecs;
-	double		elapsed;
+	char	   *progress = partman_progress_step(report, moved, "rows");
 
-	TimestampDifference(report->started, now, &secs, &usecs);
-	elapsed = secs + usecs / 1000000.0;
-	report->total += moved;
-	report->batch++;
 	ereport(NOTICE,
-			(errmsg("batch %d: moved " UINT64_FORMAT " rows, created %d partitions (%.0f rows/s); " UINT64_FORMAT " rows so far",
-					report->batch, moved, created, elapsed > 0 ? moved / elapsed : (double) moved,
-					report->total)));
-	report->started = now;
+			(errmsg("batch %d: moved " UINT64_FORMAT " rows, created %d partitions %s",
+					report->steps, moved, created, progress)));
 }
 
 static void
@@ -415,7 +400,7 @@ partman_partition_data(PG_FUNCTION_ARGS)
 	PartmanTemplate tmpl;
 	int			batch_rows;
 	Oid			source = InvalidOid;
-	BatchReport report;
+	PartmanProgress report;
 	MemoryContext callcxt = CurrentMemoryContext;
 
 	partman_require_arg(fcinfo, 0, "parent");
@@ -446,8 +431,9 @@ partman_partition_data(PG_FUNCTION_ARGS)
 				 errmsg("table \"%s\" has no default partition to move rows out of",
 						set.key.relname)));
 
-	memset(&report, 0, sizeof(report));
-	report.started = GetCurrentTimestamp();
+	/* the rows to move, as statistics estimate them: for the time left */
+	partman_progress_start(&report, partman_estimated_rows(OidIsValid(source) ? source :
+														   partman_default_partition(set.key.parent)));
 	if (!OidIsValid(source))
 	{
 		char	   *index = key_index_begin(&set, partman_default_partition(set.key.parent),
@@ -496,7 +482,7 @@ partman_partition_data(PG_FUNCTION_ARGS)
 	}
 	ereport(NOTICE,
 			(errmsg("partition_data moved " UINT64_FORMAT " rows of table \"%s\" in %d batches",
-					report.total, set.key.relname, report.batch)));
+					report.done, set.key.relname, report.steps)));
 	report_strays(&set, OidIsValid(source) ? source :
 				  partman_default_partition(set.key.parent));
 	partman_spi_finish(spi_level);

@@ -37,6 +37,7 @@
 #include "partman.h"
 
 #include "access/htup_details.h"
+#include "access/relation.h"
 #include "access/xact.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_class.h"
@@ -49,6 +50,8 @@
 #include "utils/builtins.h"
 #include "utils/datum.h"
 #include "utils/lsyscache.h"
+#include "utils/rel.h"
+#include "storage/bufmgr.h"
 #include "utils/syscache.h"
 #include "utils/timestamp.h"
 
@@ -78,6 +81,32 @@ static double
 elapsed_ms(TimestampTz since)
 {
 	return (GetCurrentTimestamp() - since) / 1000.0;
+}
+
+/*
+ * A NOTICE for a phase done: "partition_table "t", phase n of 4 (name):
+ * what", with the figures that vary from run to run (time, rows/s) as
+ * DETAIL.
+ */
+static void
+report_phase(const Conversion *c, int n, const char *name, const char *what,
+			 const char *detail)
+{
+	ereport(NOTICE,
+			(errmsg("partition_table \"%s\", phase %d of 4 (%s): %s", c->key.relname, n, name, what),
+			 detail ? errdetail("%s", detail) : 0));
+}
+
+/* The size of table relid as pg_size_pretty writes it, from its blocks. */
+static char *
+relation_size(Oid relid)
+{
+	Relation	rel = relation_open(relid, AccessShareLock);
+	int64		bytes = (int64) RelationGetNumberOfBlocks(rel) * BLCKSZ;
+
+	relation_close(rel, NoLock);
+	return text_to_cstring(DatumGetTextPP(DirectFunctionCall1(pg_size_pretty,
+															  Int64GetDatum(bytes))));
 }
 
 /* Run a catalog query with one oid parameter. */
@@ -145,10 +174,24 @@ read_table(Conversion *c, Oid relid, const char *keycol)
 				 errmsg("relation with OID %u does not exist", relid)));
 	form = (Form_pg_class) GETSTRUCT(tuple);
 	if (form->relkind == RELKIND_PARTITIONED_TABLE)
+	{
+		char	   *relname = pstrdup(NameStr(form->relname));
+		char	   *column = partman_key_column(relid);
+
+		ReleaseSysCache(tuple);
+		/* partman's own set, or a table partitioned by someone else */
+		if (partman_config_exists(relid))
+			ereport(ERROR,
+					(errcode(ERRCODE_DUPLICATE_OBJECT),
+					 errmsg("table \"%s\" is already managed by partman", relname),
+					 errdetail("partition_table converts plain tables; this one is a partman set already."),
+					 errhint("Change its settings with partman.set_config.")));
 		ereport(ERROR,
 				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
-				 errmsg("table \"%s\" is already partitioned", NameStr(form->relname)),
+				 errmsg("table \"%s\" is already partitioned, but not managed by partman", relname),
+				 column ? errdetail("It is partitioned by column \"%s\".", column) : 0,
 				 errhint("Register it with partman.create_parent instead.")));
+	}
 	if (form->relkind != RELKIND_RELATION || form->relispartition)
 		ereport(ERROR,
 				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
@@ -273,17 +316,32 @@ check_table(Conversion *c)
 
 
 	/* unique indexes and exclusion constraints must include the key column */
-	query_oid(psprintf("SELECT c.relname FROM pg_catalog.pg_index i "
+	query_oid(psprintf("SELECT c.relname, i.indisprimary, i.indisexclusion, "
+					   "(SELECT pg_catalog.string_agg(pg_catalog.quote_ident(a.attname), ', ' ORDER BY k.n) "
+					   "FROM pg_catalog.unnest((i.indkey::pg_catalog.int2[])[0:i.indnkeyatts - 1]) WITH ORDINALITY k(attnum, n) "
+					   "JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) i.indrelid "
+					   "AND a.attnum OPERATOR(pg_catalog.=) k.attnum) "
+					   "FROM pg_catalog.pg_index i "
 					   "JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) i.indexrelid "
 					   "WHERE i.indrelid OPERATOR(pg_catalog.=) $1 AND (i.indisunique OR i.indisexclusion) "
 					   "AND i.indisvalid AND NOT (%d OPERATOR(pg_catalog.=) ANY "
 					   "((i.indkey::pg_catalog.int2[])[0:i.indnkeyatts - 1])) ORDER BY 1 LIMIT 1",
 					   c->key.attnum), c->table);
 	if (SPI_processed > 0)
+	{
+		/* the hint names the index's own columns, with the key added */
+		char	   *columns = col(0, 4) ? psprintf("%s, %s", col(0, 4), quote_identifier(c->key.attname)) :
+			pstrdup(quote_identifier(c->key.attname));
+
 		not_supported(c, psprintf("unique index \"%s\" does not include column \"%s\"",
 								  col(0, 1), c->key.attname),
 					  "PostgreSQL enforces uniqueness on a partitioned table only for keys that include the partition key.",
-					  "Replace the index (or its constraint) by one that also includes the partition key, for example a primary key (id, key).");
+					  col_bool(0, 3) ?
+					  psprintf("Replace the exclusion constraint by one that also includes column \"%s\" with operator =.",
+							   c->key.attname) :
+					  psprintf("Replace it by %s (%s), which includes the partition key.",
+							   col_bool(0, 2) ? "a primary key" : "a unique index on", columns));
+	}
 
 	/* objects that would go on pointing at the old table */
 	for (int i = 0; i < lengthof(dependents); i++)
@@ -821,6 +879,11 @@ partman_partition_table(PG_FUNCTION_ARGS)
 	bool		nulls[3] = {false, false, false};
 	Oid			table;
 	PartmanDdlState ddl;
+	int64		rows;
+	PartmanProgress progress;
+	int			nfks;
+	ListCell   *lc;
+	char	   *size;
 
 	partman_require_arg(fcinfo, 0, "source");
 	partman_require_arg(fcinfo, 1, "key");
@@ -865,13 +928,28 @@ partman_partition_table(PG_FUNCTION_ARGS)
 	partman_end_ddl(&ddl);
 	partman_spi_commit();
 	prepare_ms = elapsed_ms(started);
+	report_phase(c, 1, "prepare",
+				 "added check constraint \"" BOUND_CONSTRAINT "\" NOT VALID",
+				 psprintf("ACCESS EXCLUSIVE lock held %s.",
+						  partman_progress_duration(prepare_ms / 1000)));
 
-	/* 2. verify: validate it, reads and writes go on */
+	/* 2. verify: validate it, reads and writes go on (one scan, so no batches) */
+	rows = partman_estimated_rows(table);
+	size = relation_size(table);
+	ereport(NOTICE,
+			(errmsg("partition_table \"%s\", phase 2 of 4 (verify): scanning the table; reads and writes go on",
+					c->key.relname),
+			 rows > 0 ? errdetail("%s, about " INT64_FORMAT " rows as statistics estimate them.", size, rows) :
+			 errdetail("%s.", size)));
+	partman_progress_start(&progress, 0);
 	edata = partman_try_subtransaction(validate_bound, c);
 	if (edata != NULL)
 		fail_after_cleanup(c, edata->sqlerrcode == ERRCODE_CHECK_VIOLATION ?
 						   outside_rows_error(c) : edata);
 	partman_spi_commit();
+	report_phase(c, 2, "verify", "every row is within the bound of the first partition",
+				 rows > 0 ? psprintf("About %s.", partman_progress_rate(&progress, rows, "rows")) :
+				 psprintf("Took %s.", partman_progress_elapsed(&progress)));
 
 	/* 3. cut over under ACCESS EXCLUSIVE; on failure nothing of it stays */
 	memset(&cut, 0, sizeof(cut));
@@ -882,12 +960,27 @@ partman_partition_table(PG_FUNCTION_ARGS)
 		fail_after_cleanup(c, edata);
 	partman_spi_commit();
 	lock_ms = elapsed_ms(started);
+	report_phase(c, 3, "cut over", cut.created == 1 ? "created 1 partition" :
+				 psprintf("created %d partitions", cut.created),
+				 psprintf("ACCESS EXCLUSIVE lock held %s.",
+						  partman_progress_duration(lock_ms / 1000)));
 	ereport(NOTICE,
 			(errmsg("table \"%s\" is now partitioned; its rows stay in partition \"%s\"",
 					c->key.relname, c->legacy)));
 
 	/* 4. validate the re-pointed foreign keys of other tables, online */
+	partman_progress_start(&progress, 0);
+	nfks = 0;
+	foreach(lc, cut.validate)
+		nfks += ((PartmanForeignKey *) lfirst(lc))->validate != NULL ? 1 : 0;
 	partman_validate_fks(cut.validate);
+	report_phase(c, 4, "foreign keys",
+				 nfks == 0 ? "no foreign key of another table to validate" :
+				 nfks == 1 ? "validated 1 foreign key of another table" :
+				 psprintf("validated %d foreign keys of other tables", nfks),
+				 nfks == 0 ? NULL :
+				 psprintf("Took %s; the referencing tables stayed readable and writable.",
+						  partman_progress_elapsed(&progress)));
 	partman_spi_finish(spi_level);
 
 	tupdesc = CreateTemplateTupleDesc(3);

@@ -11,6 +11,7 @@
 #include "partman.h"
 
 #include "catalog/pg_class.h"
+#include "miscadmin.h"
 #include "utils/jsonb.h"
 
 #define TOO_MANY_HINT \
@@ -31,6 +32,53 @@ typedef struct NewPartitions
 	int			created;		/* out */
 } NewPartitions;
 
+/* Composite create_parent: a progress NOTICE every this many tables. */
+#define PROGRESS_TABLES 250
+
+/*
+ * The RANGE partitions of a composite set, cells first..last, with a
+ * progress NOTICE every PROGRESS_TABLES tables (partitions and their
+ * sub-partitions) when there are more than that.  Returns the partitions
+ * made at the top level.
+ */
+static int
+create_composite_cells(const NewPartitions *np)
+{
+	const PartmanTemplate *tmpl = np->tmpl;
+	int			n;
+	int64	   *missing = partman_missing_cells(np->key, np->grid, np->first, np->last, &n);
+	int			per_partition;
+	int			total;
+	int			reported = 0;
+	PartmanProgress progress;
+
+	/* each RANGE partition is one table, plus its sub-partitions */
+	per_partition = 1 + (tmpl->sub_strategy == PARTITION_STRATEGY_HASH ? tmpl->sub_modulus :
+						 JB_ROOT_COUNT(DatumGetJsonbP(tmpl->sub_list_values)) +
+						 (tmpl->sub_default ? 1 : 0));
+	total = n * per_partition;
+	partman_progress_start(&progress, total);
+	for (int i = 0; i < n; i++)
+	{
+		int			made = (i + 1) * per_partition;
+
+		CHECK_FOR_INTERRUPTS();
+		partman_create_range_partition(np->key, tmpl, partman_cell_name(np->key, np->grid, missing[i]),
+									   partman_grid_bound(np->grid, missing[i]),
+									   partman_grid_bound(np->grid, missing[i] + 1));
+		if (total > PROGRESS_TABLES && made / PROGRESS_TABLES > reported)
+		{
+			char	   *report = partman_progress_step(&progress, made - progress.done, "tables");
+
+			reported = made / PROGRESS_TABLES;
+			ereport(NOTICE,
+					(errmsg("create_parent \"%s\": %d of %d tables made (%d of %d partitions with their sub-partitions) %s",
+							np->key->relname, made, total, i + 1, n, report)));
+		}
+	}
+	return n;
+}
+
 /* The set's partitions and default partition, as the parent's owner. */
 static void
 create_partitions(void *arg)
@@ -42,8 +90,11 @@ create_partitions(void *arg)
 	switch (np->key->strategy)
 	{
 		case PARTITION_STRATEGY_RANGE:
-			np->created = partman_create_range_cells(np->key, np->grid, np->tmpl, np->first,
-													 np->last);
+			if (np->tmpl->sub_strategy != 0)
+				np->created = create_composite_cells(np);
+			else
+				np->created = partman_create_range_cells(np->key, np->grid, np->tmpl, np->first,
+														 np->last);
 			break;
 		case PARTITION_STRATEGY_LIST:
 			np->created = partman_create_list_partitions(np->key, np->tmpl, np->list_values);

@@ -289,7 +289,7 @@ verify(Split *s)
 				 errmsg("the copy of partition \"%s\" does not match it", get_rel_name(s->partition)),
 				 errdetail("Rows and checksum of the partition: %s; of the copy: %s.", a, b)));
 	ereport(NOTICE,
-			(errmsg("verified: partition \"%s\" and its copy hold the same %s rows",
+			(errmsg("split_partition_online \"%s\", phase 3 of 4 (verify): partition and copy hold the same %s rows",
 					get_rel_name(s->partition), pnstrdup(a, strchr(a, ':') - a))));
 }
 
@@ -419,8 +419,8 @@ partman_split_partition_online(PG_FUNCTION_ARGS)
 	int			batch_rows;
 	BlockNumber nblocks;
 	BlockNumber per_batch;
-	uint64		copied = 0;
-	int			batches = 0;
+	PartmanProgress progress;
+	char	   *name;
 	TimestampTz started;
 	double		lock_ms;
 	TupleDesc	tupdesc;
@@ -435,12 +435,18 @@ partman_split_partition_online(PG_FUNCTION_ARGS)
 	spi_level = partman_spi_connect(true);
 	s = palloc0(sizeof(Split));
 	open_split(s, PG_GETARG_OID(0));
+	name = get_rel_name(s->partition);
 
 	/* 1. prepare */
+	partman_progress_start(&progress, 0);
 	edata = partman_try_subtransaction(prepare_step, s);
 	if (edata != NULL)
 		fail(s, edata);
 	partman_spi_commit();
+	ereport(NOTICE,
+			(errmsg("split_partition_online \"%s\", phase 1 of 4 (prepare): staging table \"%s\" with %d partitions, changes to the partition written through",
+					name, s->staging_name, s->ncells),
+			 errdetail("Took %s.", partman_progress_elapsed(&progress))));
 
 	/* 2. backfill, one batch of blocks per transaction */
 	{
@@ -455,21 +461,25 @@ partman_split_partition_online(PG_FUNCTION_ARGS)
 			per_block = 100;
 		per_batch = (BlockNumber) Max(1, batch_rows / per_block);
 	}
+	partman_progress_start(&progress, 0);
 	for (BlockNumber block = 0; block < nblocks; block += per_batch)
 	{
 		BackfillStep step = {s, block, Min(nblocks, block + per_batch), 0};
+		char	   *report;
 
 		CHECK_FOR_INTERRUPTS();
 		edata = partman_try_subtransaction(backfill_step, &step);
 		if (edata != NULL)
 			fail(s, edata);
 		partman_spi_commit();
-		copied += step.copied;
-		batches++;
+		/* the rows to copy, extrapolated from the blocks done: for the time left */
+		progress.total = (uint64) ((double) (progress.done + step.copied) * nblocks / step.to);
+		report = partman_progress_step(&progress, step.copied, "rows");
+		ereport(NOTICE,
+				(errmsg("split_partition_online \"%s\", phase 2 of 4 (backfill), batch %d of %u: copied " UINT64_FORMAT " rows %s",
+						name, progress.steps, (nblocks + per_batch - 1) / per_batch,
+						step.copied, report)));
 	}
-	ereport(DEBUG1,
-			(errmsg("copied " UINT64_FORMAT " rows of partition \"%s\" in %d batches",
-					copied, get_rel_name(s->partition), batches)));
 
 	/* 3. verify, 4. cut over */
 	edata = partman_try_subtransaction(verify_step, s);
@@ -482,7 +492,9 @@ partman_split_partition_online(PG_FUNCTION_ARGS)
 	partman_spi_commit();
 	lock_ms = (GetCurrentTimestamp() - started) / 1000.0;
 	ereport(NOTICE,
-			(errmsg("partition split into %d partitions", s->ncells)));
+			(errmsg("split_partition_online \"%s\", phase 4 of 4 (cut over): partition split into %d partitions",
+					name, s->ncells),
+			 errdetail("ACCESS EXCLUSIVE locks held %s.", partman_progress_duration(lock_ms / 1000))));
 	/* the re-pointed foreign keys, online */
 	partman_validate_fks(s->fks);
 	partman_spi_finish(spi_level);

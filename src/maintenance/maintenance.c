@@ -410,6 +410,31 @@ step_takes_locks(const PartmanSet *set, const MaintenanceStep *step,
 	return step->action != STEP_BLOCKED && !step_is_deferred(set, step, run);
 }
 
+/* Count a step done for the summary (see PartmanMaintainCounts). */
+static void
+count_step(const MaintenanceStep *step, PartmanMaintainCounts *counts)
+{
+	switch (step->action)
+	{
+		case STEP_DEFAULT:
+		case STEP_CREATE:
+			counts->created++;
+			break;
+		case STEP_RESCUE:
+			counts->created++;
+			counts->rescued += step->parked_rows;
+			break;
+		case STEP_DROP:
+		case STEP_DETACH:
+		case STEP_ARCHIVE:
+			counts->retired++;
+			break;
+		case STEP_BLOCKED:
+		case STEP_SECURE:
+			break;
+	}
+}
+
 static void
 execute_step(const PartmanSet *set, const PartmanTemplate *tmpl, MaintenanceStep *step,
 			 const PartmanMaintainRun *run)
@@ -491,7 +516,7 @@ execute_step(const PartmanSet *set, const PartmanTemplate *tmpl, MaintenanceStep
  */
 static int
 maintain_set(const PartmanConfig *cfg, const PartmanMaintainRun *run, bool continuing,
-			 bool *was_failing, bool *more)
+			 bool *was_failing, bool *more, PartmanMaintainCounts *counts)
 {
 	Oid			parent = cfg->parent;
 	PartmanSet	set;
@@ -540,6 +565,7 @@ maintain_set(const PartmanConfig *cfg, const PartmanMaintainRun *run, bool conti
 			if (!continuing)
 			{
 				execute_step(&set, &tmpl, step, run);
+				count_step(step, counts);
 				done++;
 			}
 			continue;
@@ -550,6 +576,7 @@ maintain_set(const PartmanConfig *cfg, const PartmanMaintainRun *run, bool conti
 			continue;
 		}
 		execute_step(&set, &tmpl, step, run);
+		count_step(step, counts);
 		locking++;
 		done++;
 	}
@@ -567,6 +594,7 @@ typedef struct MaintainArgs
 	int			steps;			/* out */
 	bool		was_failing;	/* out */
 	bool		more;			/* out: steps left for another transaction */
+	PartmanMaintainCounts counts;	/* out: what the steps did */
 } MaintainArgs;
 
 /* maintain_set, then clear a failure recorded by an earlier run */
@@ -576,7 +604,7 @@ maintain_set_recorded(void *arg)
 	MaintainArgs *args = arg;
 
 	args->steps = maintain_set(args->cfg, args->run, args->continuing,
-							   &args->was_failing, &args->more);
+							   &args->was_failing, &args->more, &args->counts);
 	if (args->steps > 0 || args->was_failing)
 		partman_config_record_outcome(args->cfg->parent, NULL);
 }
@@ -643,7 +671,7 @@ partman_maintain_set(const PartmanConfig *cfg, const PartmanMaintainRun *run, bo
 
 	for (int attempt = 0;; attempt++)
 	{
-		MaintainArgs args = {cfg, run, continuing, 0, false, false};
+		MaintainArgs args = {cfg, run, continuing, 0, false, false, {0, 0, 0}};
 		ErrorData  *edata = partman_try_subtransaction(maintain_set_recorded, &args);
 		int			steps = args.steps;
 		bool		was_failing = args.was_failing;
@@ -651,6 +679,13 @@ partman_maintain_set(const PartmanConfig *cfg, const PartmanMaintainRun *run, bo
 		if (edata == NULL)
 		{
 			*more = args.more;
+			/* counted only now: a failed attempt's steps were rolled back */
+			if (run->counts)
+			{
+				run->counts->created += args.counts.created;
+				run->counts->retired += args.counts.retired;
+				run->counts->rescued += args.counts.rescued;
+			}
 			return (steps > 0 || was_failing) ? PARTMAN_SET_CHANGED : PARTMAN_SET_IDLE;
 		}
 		if (edata->sqlerrcode == ERRCODE_QUERY_CANCELED || edata->sqlerrcode == ERRCODE_ADMIN_SHUTDOWN)

@@ -23,6 +23,14 @@ typedef enum PartmanSetOutcome
 	PARTMAN_SET_FAILED			/* failed or skipped; logged */
 } PartmanSetOutcome;
 
+/* What maintenance of a set did, for run_maintenance's summary NOTICE. */
+typedef struct PartmanMaintainCounts
+{
+	int			created;		/* partitions (and sub-partitions) made */
+	int			retired;		/* dropped, detached or archived */
+	uint64		rescued;		/* rows moved out of default partitions */
+} PartmanMaintainCounts;
+
 /* How a caller runs maintenance of a set. */
 typedef struct PartmanMaintainRun
 {
@@ -32,6 +40,7 @@ typedef struct PartmanMaintainRun
 	MemoryContext deferred_cxt; /* where those are allocated */
 	char	   *error;			/* gets the last failure, or NULL */
 	Size		errlen;
+	PartmanMaintainCounts *counts;	/* adds what committed steps did, or NULL */
 } PartmanMaintainRun;
 
 /* A row of maintenance_plan: a step's statement and the lock it takes. */

@@ -17,10 +17,25 @@
 #include "miscadmin.h"
 #include "nodes/parsenodes.h"
 #include "utils/builtins.h"
+#include "utils/lsyscache.h"
 #include "utils/memutils.h"
 
 PG_FUNCTION_INFO_V1(partman_run_maintenance);
 PG_FUNCTION_INFO_V1(partman_maintenance_plan);
+
+/*
+ * One NOTICE for a set that maintenance changed: what it made, retired and
+ * rescued (none for a set left as it was; a failure has its WARNING).
+ */
+static void
+report_set(Oid parent, const PartmanMaintainCounts *counts)
+{
+	if (counts->created == 0 && counts->retired == 0 && counts->rescued == 0)
+		return;
+	ereport(NOTICE,
+			(errmsg("maintenance of table \"%s\": partitions created: %d, retired: %d, rows rescued: " UINT64_FORMAT,
+					get_rel_name(parent), counts->created, counts->retired, counts->rescued)));
+}
 
 /*
  * partman.run_maintenance(parent regclass DEFAULT NULL, analyze bool DEFAULT
@@ -35,7 +50,8 @@ partman_run_maintenance(PG_FUNCTION_ARGS)
 	bool		nonatomic = partman_nonatomic(fcinfo);
 	bool		analyze = !PG_ARGISNULL(1) && PG_GETARG_BOOL(1);
 	MemoryContext callcxt = CurrentMemoryContext;
-	PartmanMaintainRun run = {analyze, nonatomic, NULL, NULL, NULL, 0};
+	PartmanMaintainCounts counts;
+	PartmanMaintainRun run = {analyze, nonatomic, NULL, NULL, NULL, 0, &counts};
 	List	   *parents;
 	List	   *idle = NIL;
 	ListCell   *lc;
@@ -49,6 +65,7 @@ partman_run_maintenance(PG_FUNCTION_ARGS)
 		PartmanSetOutcome outcome;
 		bool		more = false;
 
+		memset(&counts, 0, sizeof(counts));
 		do
 		{
 			CHECK_FOR_INTERRUPTS();
@@ -56,6 +73,7 @@ partman_run_maintenance(PG_FUNCTION_ARGS)
 			if (outcome != PARTMAN_SET_IDLE && nonatomic)
 				partman_spi_commit();
 		} while (more);
+		report_set(cfg->parent, &counts);
 		if (outcome == PARTMAN_SET_IDLE)
 		{
 			MemoryContext old = MemoryContextSwitchTo(callcxt);

@@ -441,10 +441,12 @@ partman_partition_for(PG_FUNCTION_ARGS)
  *		OUT missing_sub_partitions int)
  *		The figures behind partman.sets.  future_partitions counts RANGE
  *		partitions after the current cell (NULL when the caller may not read
- *		the table of an integer set); default_rows is an estimate from
- *		statistics (the larger of reltuples and live tuples), never a scan,
- *		summed over the default partition and, in a composite set, the
- *		default sub-partitions.  sub_partitions counts the sub-partitions of
+ *		the table of an integer set); default_rows is summed over the
+ *		default partition and, in a composite set, the default
+ *		sub-partitions: counted when they are small (see health.c), else an
+ *		estimate from statistics (the larger of reltuples and live tuples);
+ *		default_rows_exact tells which, and default_rows_as_of when the
+ *		statistics of an estimate last counted the rows.  sub_partitions counts the sub-partitions of
  *		the partitions (NULL when none is partitioned), other than default
  *		ones; missing_sub_partitions the LIST sub-partitions sub_list_values
  *		names and partitions lack (NULL for other sets).  gaps counts the
@@ -477,8 +479,8 @@ partman_set_health_sql(PG_FUNCTION_ARGS)
 {
 	TupleDesc	tupdesc;
 	PartmanHealth health;
-	Datum		values[11];
-	bool		nulls[11];
+	Datum		values[13];
+	bool		nulls[13];
 
 	partman_require_arg(fcinfo, 0, "parent");
 	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
@@ -509,6 +511,10 @@ partman_set_health_sql(PG_FUNCTION_ARGS)
 	}
 	values[10] = BoolGetDatum(health.has_default);
 	nulls[10] = false;
+	if (health.has_default_rows)
+		set_value(values, nulls, 11, BoolGetDatum(health.default_rows_exact));
+	if (health.has_default_rows_as_of)
+		set_value(values, nulls, 12, TimestampTzGetDatum(health.default_rows_as_of));
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
 }
 

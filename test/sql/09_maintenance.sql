@@ -20,6 +20,8 @@ SELECT * FROM partman.maintenance_plan('public.ex1_events');
 
 -- 150 simulated days: each day 24 events arrive, then maintenance runs
 CREATE TABLE public.ex1_inserted (event_id bigint, created_at timestamptz);
+-- (quiet: each run that changes the set ends with a summary NOTICE)
+SET client_min_messages = warning;
 DO $$
 DECLARE
     day timestamptz;
@@ -37,6 +39,7 @@ BEGIN
     END LOOP;
 END
 $$;
+RESET client_min_messages;
 SHOW partman.simulated_now;
 -- 91 days kept (the partition holding now - 90 days included), today, 7 ahead
 SELECT count(*) FILTER (WHERE NOT is_default) AS partitions,

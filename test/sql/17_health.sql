@@ -124,6 +124,25 @@ SELECT partman.create_parent('health.hashed', modulus => 4);
 SELECT status, status_reasons FROM partman.sets WHERE parent = 'health.hashed'::regclass;
 SELECT partman.set_config('health.hashed', 'default_partition', 'true');
 SELECT partman.create_partition('health.hashed', is_default => true);
+-- settings that mean nothing for a set's strategy are refused (22023, as for
+-- interval or retention at create_parent) and change nothing
+CREATE TEMP TABLE config_before AS SELECT * FROM partman.part_config;
+SELECT partman.set_config('health.hashed', 'premake', '10');
+SELECT partman.set_config('health.hashed', 'retention', '30 days');
+SELECT partman.set_config('health.hashed', 'max_rescue_rows', '5');
+SELECT partman.set_config('health.regions', 'premake', '10');
+SELECT partman.set_config('health.regions', 'retention_action', 'detach');
+\set VERBOSITY sqlstate
+SELECT partman.set_config('health.hashed', 'default_partition', 'false');
+SELECT partman.set_config('health.regions', 'retention_schema', 'health');
+\set VERBOSITY default
+-- a plain UPDATE of part_config is refused the same way
+UPDATE partman.part_config SET premake = 10 WHERE parent = 'health.regions'::regclass;
+SELECT (SELECT array_agg(c::text ORDER BY c.parent::oid) FROM partman.part_config c) =
+       (SELECT array_agg(b::text ORDER BY b.parent::oid) FROM config_before b) AS unchanged;
+-- what does apply to them still changes
+SELECT partman.set_config('health.hashed', 'max_partitions', '100');
+SELECT partman.set_config('health.hashed', 'max_partitions', NULL);
 
 -------------------------------------------------------------------------------
 -- 4. Many gaps: the first ten are named, the rest counted (a date set).
@@ -195,6 +214,43 @@ SELECT partman.set_config('health.daily', 'retention', NULL);
 SELECT partman.set_pruning_policy('health.daily', 'off');
 SELECT retention, require_filter, max_partitions
   FROM partman.part_config WHERE parent = 'health.daily'::regclass;
+
+-------------------------------------------------------------------------------
+-- 8. default_rows is a count while the default partitions are small (up to
+-- 1 MB), so it is right at once after a rescue; beyond that an estimate from
+-- statistics, with default_rows_exact false and default_rows_as_of the time
+-- of the statistics.
+-------------------------------------------------------------------------------
+CREATE TABLE health.parked (id int NOT NULL, at timestamptz NOT NULL) PARTITION BY RANGE (at);
+SELECT partman.create_parent('health.parked', '1 day', premake => 1);
+INSERT INTO health.parked SELECT g, timestamptz '2024-03-14 10:00' FROM generate_series(1, 3) g;
+ANALYZE health.parked_default;
+SELECT default_rows, default_rows_exact, default_rows_as_of FROM partman.sets
+ WHERE parent = 'health.parked'::regclass;
+-- maintenance rescues the three rows; the statistics still say 3 until the
+-- next ANALYZE, the count says 0
+SELECT partman.set_config('health.parked', 'premake', '5');
+CALL partman.run_maintenance('health.parked');
+SELECT reltuples AS statistics_say FROM pg_class WHERE oid = 'health.parked_default'::regclass;
+SELECT default_rows, default_rows_exact, default_rows_as_of, status, status_reasons FROM partman.sets
+ WHERE parent = 'health.parked'::regclass;
+-- a reader who may not read the default partition (SELECT on it, but no
+-- USAGE on its schema) gets the estimate, and no error
+CREATE ROLE health_reader;
+GRANT SELECT ON health.parked_default TO health_reader;
+SELECT 'health.parked'::regclass::oid AS parked \gset
+SET ROLE health_reader;
+SELECT parent, default_rows_exact FROM partman.sets WHERE parent::oid = :parked;
+RESET ROLE;
+REVOKE SELECT ON health.parked_default FROM health_reader;
+DROP ROLE health_reader;
+-- a default partition over 1 MB is estimated
+INSERT INTO health.parked SELECT g, timestamptz '2030-01-01' FROM generate_series(1, 30000) g;
+ANALYZE health.parked_default;
+SELECT default_rows BETWEEN 27000 AND 33000 AS about_30000, default_rows_exact,
+       default_rows_as_of > now() - interval '1 hour' AS as_of_recent,
+       status_reasons[1] LIKE 'rows in the default partition: about %' AS reason_says_about
+  FROM partman.sets WHERE parent = 'health.parked'::regclass;
 
 -- clean up
 SET client_min_messages = warning;

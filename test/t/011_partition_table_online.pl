@@ -103,6 +103,29 @@ note "ACCESS EXCLUSIVE held for $lock_ms ms";
 ok($lock_ms < 1000, 'the exclusive lock was held for less than one second');
 print "# exclusive lock held < 1 s: " . ($lock_ms < 1000 ? 'true' : 'false') . "\n";
 
+# Progress: one NOTICE per phase, in order, the timings as DETAIL.
+my @phases = ($err =~ /NOTICE:  partition_table "events", phase (\d) of 4 \((\w[\w ]*)\):/g);
+is(join(',', @phases), '1,prepare,2,verify,2,verify,3,cut over,4,foreign keys',
+	'each phase is reported (verify when it starts and when it ends)');
+like($err, qr/phase 1 of 4 \(prepare\): added check constraint "partman_partition_table_bound" NOT VALID\nDETAIL:  ACCESS EXCLUSIVE lock held \d+ (ms|s)\./,
+	'phase 1 says how long it held its lock');
+like($err, qr/phase 2 of 4 \(verify\): scanning the table; reads and writes go on\nDETAIL:  \d+ MB, about \d+ rows as statistics estimate them\./,
+	'phase 2 says what it is about to scan');
+like($err, qr/phase 2 of 4 \(verify\): every row is within the bound of the first partition\nDETAIL:  About \d+ rows in \d+ (ms|s) \(\d+ rows\/s\)\./,
+	'and at its end the rows per second');
+like($err, qr/phase 3 of 4 \(cut over\): created 8 partitions\nDETAIL:  ACCESS EXCLUSIVE lock held \d+ (ms|s)\./,
+	'phase 3 says what it made and how long it held its lock');
+like($err, qr/phase 4 of 4 \(foreign keys\): validated 1 foreign key of another table\nDETAIL:  Took \d+ (ms|s)/,
+	'phase 4 validated the foreign key of event_notes');
+
+# Quiet with client_min_messages = warning: the failed attempt above ran with
+# the default (notice); a call at warning prints no NOTICE at all.
+($ret, $out, $err) = $node->psql('postgres',
+	q{CREATE TABLE public.quiet (k int NOT NULL); INSERT INTO public.quiet SELECT generate_series(1, 100);
+SET client_min_messages = warning; CALL partman.partition_table('public.quiet', 'k', '10', premake => 1)});
+is($ret, 0, 'partition_table of another table succeeded') or diag $err;
+unlike($err, qr/NOTICE/, 'with client_min_messages = warning it prints no NOTICE');
+
 # Let the writer go on against the partitioned table, then stop it.
 my $after = $node->safe_psql('postgres', $count_inserted);
 PartmanTest::wait_until($node, 'postgres', "SELECT ($count_inserted) >= $after + 200", 30);

@@ -100,8 +100,19 @@ is($created, 22, '22 daily partitions were made');
 note "ACCESS EXCLUSIVE held for $lock_ms ms by the cut-over";
 ok($lock_ms < 1000, 'the cut-over held its exclusive locks for less than one second');
 print "# exclusive lock held < 1 s: " . ($lock_ms < 1000 ? 'true' : 'false') . "\n";
-like($err, qr/verified: partition "events_legacy" and its copy hold the same \d+ rows/,
+like($err, qr/split_partition_online "events_legacy", phase 3 of 4 \(verify\): partition and copy hold the same \d+ rows/,
 	'the copy was verified before the cut-over');
+# progress: each phase, and each batch with rows, rows/s and the time left
+like($err, qr/NOTICE:  split_partition_online "events_legacy", phase 1 of 4 \(prepare\): staging table "events_split" with 22 partitions, changes to the partition written through\nDETAIL:  Took \d+ (ms|s)\./,
+	'phase 1 (prepare) is reported');
+my @batches = ($err =~ /NOTICE:  split_partition_online "events_legacy", phase 2 of 4 \(backfill\), batch (\d+) of (\d+): copied (\d+) rows \((\d+) rows\/s\); (\d+) rows so far/g);
+cmp_ok(scalar(@batches) / 5, '>=', 2, 'several batches are reported (' . scalar(@batches) / 5 . ')');
+is($batches[-5], $batches[-4], 'the last batch is batch n of n');
+like($err, qr/batch 1 of \d+: copied \d+ rows \(\d+ rows\/s\); \d+ rows so far of about \d+, about \d+ (ms|s|min \d+ s) left/,
+	'a batch before the last says how many rows in all and the time left');
+unlike($err, qr/batch (\d+) of \1: .* left/, 'the last batch has no time left');
+like($err, qr/NOTICE:  split_partition_online "events_legacy", phase 4 of 4 \(cut over\): partition split into 22 partitions\nDETAIL:  ACCESS EXCLUSIVE locks held \d+ (ms|s)\./,
+	'phase 4 (cut over) is reported with the time the locks were held');
 my $during = $node->safe_psql('postgres', $ops) - $before;
 cmp_ok($during, '>', 0, "the writer changed rows while the partition was split ($during changes)");
 

@@ -280,6 +280,160 @@ COMMIT;
 	qr/^\nt\nt\nt\|0\|0$/,
 	'advise_key writes nothing, scans neither table, keeps no lock from analysing the UPDATE of products');
 
+# -- the README's Exercise 2 shows advise_key's output: it must be the real one -------------
+# Each ```pgsql block of README.md that asks advise_key about orders is its
+# query (up to the first line ending with ";") and the output it shows.  The
+# query runs here, on this workload, and every shown row must match the row
+# it prints: the same words, and the same numbers, but for percentages
+# within 12 points and other figures within 15% (statements weigh by their
+# execution time, which varies from run to run and with the machine's load,
+# as the README says).  A line "..." stands for the rows not shown, "..." in a cell for
+# any text.
+sub readme_blocks
+{
+	open(my $fh, '<', 'README.md') or die "cannot open README.md: $!";
+	my @lines = <$fh>;
+	close($fh);
+	chomp(@lines);
+	my @blocks;
+	for (my $i = 0; $i < @lines; $i++)
+	{
+		next unless $lines[$i] =~ /^(\s*)```pgsql\s*$/;
+		my $indent = $1;
+		my @body;
+		for ($i++; $i < @lines && $lines[$i] !~ /^\s*```\s*$/; $i++)
+		{
+			(my $l = $lines[$i]) =~ s/^\Q$indent\E//;
+			push @body, $l;
+		}
+		next unless grep { /partman\.advise_key\('orders'/ } @body;
+		my @query;
+		while (@body)
+		{
+			push @query, shift @body;
+			last if $query[-1] =~ /;\s*$/;
+		}
+		push @blocks, { query => join("\n", @query), shown => \@body };
+	}
+	return @blocks;
+}
+
+# The rows a block shows, as lists of cells: header and rule lines left out.
+sub shown_rows
+{
+	my @lines = @{ $_[0] };
+	my @rows;
+	for my $i (0 .. $#lines)
+	{
+		next if $lines[$i] =~ /^\s*-[-+]*\s*$/;
+		next if $i < $#lines && $lines[$i + 1] =~ /^\s*-[-+]*\s*$/;
+		next if $lines[$i] =~ /^\s*$/;
+		push @rows, [ map { s/^\s+|\s+$//gr } split /\|/, $lines[$i], -1 ];
+	}
+	return @rows;
+}
+
+# Whether a shown cell matches the printed one (see above); "..." in a cell
+# stands for any text (a word that flips between runs, explained in the README).
+sub cell_matches
+{
+	my ($shown, $got) = @_;
+	my $re = '';
+	my @want;
+	for my $part (split /(\.\.\.|\d[\d,]*(?:\.\d+)?%?)/, $shown)
+	{
+		next if $part eq '';
+		if ($part eq '...') { $re .= '.*?'; }
+		elsif ($part =~ /^(\d[\d,]*(?:\.\d+)?)(%?)$/)
+		{
+			my ($n, $unit) = ($1, $2);
+			$re .= '(\d[\d,]*(?:\.\d+)?)' . quotemeta($unit);
+			push @want, [ $n =~ s/,//gr, $unit ];
+		}
+		else { $re .= quotemeta($part); }
+	}
+	return 0 unless $got =~ /^$re$/;
+	my @caps = @want ? ($got =~ /^$re$/) : ();
+	for my $i (0 .. $#want)
+	{
+		my ($a, $pct) = @{ $want[$i] };
+		my $b = $caps[$i] =~ s/,//gr;
+		return 0 if $pct eq '%' && abs($a - $b) > 12;
+		return 0 if $pct ne '%' && abs($a - $b) > 0.15 * abs($a);
+	}
+	return 1;
+}
+
+# The column names of a shown block (the line above its rule), or none.
+sub shown_header
+{
+	my @lines = @{ $_[0] };
+	for my $i (1 .. $#lines)
+	{
+		return map { s/^\s+|\s+$//gr } split /\|/, $lines[ $i - 1 ]
+		  if $lines[$i] =~ /^\s*-[-+]*\s*$/;
+	}
+	return ();
+}
+
+# Compare a block's shown rows with the printed ones.  Rows with a verdict
+# are found by their key (first column): best first, but rows of the same
+# verdict may trade places (their scores are close and move with the run, as
+# the README says).  Other blocks compare row by row.  Returns '' or why not.
+sub compare_block
+{
+	my ($shown, $got) = @_;
+	my @want = shown_rows($shown);
+	my @head = shown_header($shown);
+	my ($vcol) = grep { $head[$_] eq 'verdict' } 0 .. $#head;
+	my $more = grep { @$_ == 1 && $_->[0] eq '...' } @want;
+	@want = grep { !(@$_ == 1 && $_->[0] eq '...') } @want;
+	my @pos;
+	for my $r (0 .. $#want)
+	{
+		my ($j) = defined $vcol ? grep { $got->[$_][0] eq $want[$r][0] } 0 .. $#$got : ($r);
+		return "row \"$want[$r][0]\" is not printed" if !defined $j || $j > $#$got;
+		return "row \"$want[$r][0]\" has other columns" if @{ $want[$r] } != @{ $got->[$j] };
+		for my $c (0 .. $#{ $want[$r] })
+		{
+			return "row \"$want[$r][0]\": shown \"$want[$r][$c]\", printed \"$got->[$j][$c]\""
+			  unless cell_matches($want[$r][$c], $got->[$j][$c]);
+		}
+		push @pos, $j;
+	}
+	return (@$got == @want ? '' : 'other rows printed than shown, and no "..."') unless $more;
+	return '' unless defined $vcol;
+	for my $a (0 .. $#want)
+	{
+		for my $b ($a + 1 .. $#want)
+		{
+			return "rows \"$want[$a][0]\" and \"$want[$b][0]\" are printed in the other order"
+			  if $pos[$a] > $pos[$b] && $want[$a][$vcol] ne $want[$b][$vcol];
+		}
+	}
+	# with "...": the rows shown are the best ones (up to ties with the last one shown)
+	my %shown_at = map { $_ => 1 } @pos;
+	for my $j (0 .. $#want)
+	{
+		next if $shown_at{$j} || $j > $#$got;
+		return "row \"$got->[$j][0]\" ranks among the rows shown but is not shown"
+		  if $got->[$j][$vcol] ne $want[-1][$vcol];
+	}
+	return '';
+}
+
+my @readme = readme_blocks();
+is(scalar(@readme), 3, 'the README shows advise_key on orders three times');
+for my $block (@readme)
+{
+	my ($ret, $out, $err) = $node->psql('shop', $block->{query});
+	is($ret, 0, "README query runs: $block->{query}") or diag $err;
+	my @got = map { [ split /\|/, $_, -1 ] } split /\n/, $out;
+	my $why = compare_block($block->{shown}, \@got);
+	is($why, '', "README shows what it prints: $block->{query}")
+	  or diag "printed:\n$out";
+}
+
 # -- texts hidden from the caller -------------------------------------------------
 $node->safe_psql('shop', 'CREATE ROLE clerk; GRANT SELECT ON orders TO clerk');
 my ($hidden, $hidden_err) = advise('shop', 'orders', 'shard', 'clerk');
@@ -326,6 +480,7 @@ for my $case (
 	isnt($ret, 0, "$name fails");
 	like($stderr, $expected, "$name: the error and its SQLSTATE");
 }
+
 
 $node->stop;
 done_testing();
