@@ -10,6 +10,7 @@
 #   BENCH_COMMAND         the command line that started the run, for the results file
 #   BENCH_DATA, BENCH_SERVER_LOG, BENCH_PG_USER  the cluster's data directory, its log, and the
 #                         user the server runs as (empty: the current user), for bench_restart
+#                         and bench_extra_cluster
 
 bench_die() { echo "bench: $*" >&2; exit 1; }
 
@@ -33,10 +34,11 @@ bench_timed() {
   printf '%s\n' "$ms"
 }
 
-# bench_quiesce DB: clean up dead catalog rows left by earlier rounds and flush dirty
-# buffers, so that every timed run starts from the same state (autovacuum is off).
+# bench_quiesce DB [PSQL-ARGS...]: clean up dead catalog rows left by earlier rounds and flush
+# dirty buffers, so that every timed run starts from the same state (autovacuum is off).
+# PSQL-ARGS (e.g. -h "$BENCH_EXTRA_HOST" -p "$BENCH_EXTRA_PORT") name another cluster.
 bench_quiesce() {
-  bpsql -d "$1" -c 'VACUUM' -c 'CHECKPOINT' >/dev/null
+  bpsql -d "$1" "${@:2}" -c 'VACUUM' -c 'CHECKPOINT' >/dev/null
 }
 
 # bench_median N...: the median (mean of the two middle values for an even count), to 0.1.
@@ -83,4 +85,69 @@ SELECT partman.create_parent('pts', '$rows', premake => $((parts - 1)), start_pa
 INSERT INTO pts SELECT g, md5(g::text) FROM generate_series(0, $((parts * rows - 1))) g;
 VACUUM ANALYZE pts;
 SQL
+}
+
+# Extra clusters, for benchmarks that need more than one server (shards behind postgres_fdw).
+# bench_extra_cluster NAME: initdb and start a plain cluster (no partman preloaded: shards are
+# plain PostgreSQL servers) in $BENCH_WORK/cluster-NAME, as the user run.sh's cluster runs as,
+# with the same superuser name ($PGUSER), trust authentication, a private unix socket and no TCP,
+# autovacuum off. Sets BENCH_EXTRA_HOST (the socket directory), BENCH_EXTRA_PORT and
+# BENCH_EXTRA_DATA for it; call it in the benchmark's own shell, not in $(...), so they stay set.
+# The first call sets an EXIT trap (INT and TERM exit through it) that stops every extra cluster
+# and removes its directory, on success and on failure; a benchmark with an EXIT trap of its own
+# must call bench_extra_clusters_stop in it. BENCH_KEEP=1 keeps the directories (and logs).
+BENCH_EXTRA_NAMES=()
+bench_extra_cluster() {
+  local name=$1 dir run_as=() port n
+  [[ $name =~ ^[A-Za-z0-9_]+$ ]] || bench_die "bench_extra_cluster: bad cluster name '$name'"
+  for n in "${BENCH_EXTRA_NAMES[@]}"; do
+    [[ $n != "$name" ]] || bench_die "bench_extra_cluster: cluster '$name' is already started"
+  done
+  dir=$BENCH_WORK/cluster-$name
+  [[ -n ${BENCH_PG_USER:-} ]] && run_as=(runuser -u "$BENCH_PG_USER" --)
+  if ((${#BENCH_EXTRA_NAMES[@]} == 0)); then
+    trap 'bench_extra_clusters_stop' EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+  fi
+  BENCH_EXTRA_NAMES+=("$name")   # before initdb, so that a failed start is cleaned up too
+  rm -rf "$dir"
+  mkdir -p "$dir"
+  [[ -n ${BENCH_PG_USER:-} ]] && chown "$BENCH_PG_USER": "$dir"
+  "${run_as[@]}" mkdir -m 700 "$dir/sock"
+  # The socket lives in the cluster's own directory, so any port is free there; it only differs
+  # from run.sh's cluster's, to keep messages unambiguous.
+  port=$((20000 + RANDOM % 30000))
+  while [[ $port == "${PGPORT:-}" ]]; do port=$((20000 + RANDOM % 30000)); done
+  "${run_as[@]}" "$BENCH_BINDIR/initdb" -D "$dir/data" -U "${PGUSER:-postgres}" -A trust -E UTF8 --no-locale \
+    >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; bench_die "initdb of extra cluster $name failed"; }
+  printf '%s\n' "" "# partman benchmark extra cluster ($name). Durability settings stay at their defaults." \
+    "listen_addresses = ''" "port = $port" "unix_socket_directories = '$dir/sock'" "timezone = 'UTC'" \
+    "autovacuum = off" | "${run_as[@]}" tee -a "$dir/data/postgresql.conf" >/dev/null
+  "${run_as[@]}" "$BENCH_BINDIR/pg_ctl" start -D "$dir/data" -l "$dir/server.log" -w -t 60 >/dev/null ||
+    { tail -n 50 "$dir/server.log" >&2; bench_die "extra cluster $name did not start"; }
+  # shellcheck disable=SC2034  # read by the benchmark that called it
+  BENCH_EXTRA_HOST=$dir/sock BENCH_EXTRA_PORT=$port BENCH_EXTRA_DATA=$dir/data
+}
+
+# bench_extra_cluster_stop NAME: stop extra cluster NAME (fast, else immediate) and remove its
+# directory (kept with BENCH_KEEP=1). Stopping one that is not running is not an error.
+bench_extra_cluster_stop() {
+  local name=$1 dir=$BENCH_WORK/cluster-$1 run_as=() keep=() n
+  [[ -n ${BENCH_PG_USER:-} ]] && run_as=(runuser -u "$BENCH_PG_USER" --)
+  if [[ -f $dir/data/postmaster.pid ]]; then
+    "${run_as[@]}" "$BENCH_BINDIR/pg_ctl" stop -D "$dir/data" -m fast -w -t 60 >/dev/null 2>&1 ||
+      "${run_as[@]}" "$BENCH_BINDIR/pg_ctl" stop -D "$dir/data" -m immediate -w >/dev/null 2>&1 || true
+  fi
+  if [[ ${BENCH_KEEP:-0} == 1 ]]; then echo "bench: kept $dir" >&2; else rm -rf "$dir"; fi
+  for n in "${BENCH_EXTRA_NAMES[@]}"; do [[ $n == "$name" ]] || keep+=("$n"); done
+  BENCH_EXTRA_NAMES=("${keep[@]}")
+}
+
+# bench_extra_clusters_stop: stop every extra cluster still running (the EXIT trap); keeps the
+# exit status.
+bench_extra_clusters_stop() {
+  local rc=$? n
+  for n in "${BENCH_EXTRA_NAMES[@]}"; do bench_extra_cluster_stop "$n"; done
+  return "$rc"
 }
