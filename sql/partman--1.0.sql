@@ -93,6 +93,21 @@ CREATE INDEX ON partman.maintenance_log (logged_at);
 COMMENT ON TABLE partman.maintenance_log IS 'partman: what maintenance did';
 GRANT SELECT ON partman.maintenance_log TO PUBLIC;
 
+-- Moves of partitions to and from other servers (move_partition) that have
+-- not cut over yet: what a rerun resumes.  Written only by partman itself.
+CREATE TABLE partman.moves (
+    partition   pg_catalog.regclass PRIMARY KEY,
+    parent      pg_catalog.regclass NOT NULL,
+    server      pg_catalog.name,            -- where it goes (NULL: back to local)
+    phase       pg_catalog.text NOT NULL,   -- 'preparing' | 'copying' | 'copied'
+    snapshot    pg_catalog.text,            -- the copy's snapshot (pg_snapshot)
+    rows_copied pg_catalog.int8 NOT NULL DEFAULT 0,
+    started_at  pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    updated_at  pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now()
+);
+COMMENT ON TABLE partman.moves IS 'partman: moves of partitions between servers not yet cut over';
+GRANT SELECT ON partman.moves TO PUBLIC;
+
 -------------------------------------------------------------------------------
 -- Registration
 -------------------------------------------------------------------------------
@@ -420,6 +435,14 @@ CREATE FUNCTION partman.adopt_pg_partman(schema pg_catalog.name,
     LANGUAGE C AS 'MODULE_PATHNAME', 'partman_adopt_pg_partman';
 COMMENT ON FUNCTION partman.adopt_pg_partman IS
     'Register the sets a pg_partman installation in schema manages, and report what could not be carried over';
+
+CREATE PROCEDURE partman.move_partition(partition pg_catalog.regclass,
+    server pg_catalog.name,
+    batch_rows pg_catalog.int4 DEFAULT 50000,
+    keep_source pg_catalog.bool DEFAULT false)
+    LANGUAGE C AS 'MODULE_PATHNAME', 'partman_move_partition';
+COMMENT ON PROCEDURE partman.move_partition IS
+    'Move a partition to a postgres_fdw server (server NULL: back to a local table), copying in batches while writes go on, verified, cut over under a short lock; rerun to resume';
 
 CREATE PROCEDURE partman.split_partition_online(partition pg_catalog.regclass,
     batch_rows pg_catalog.int4 DEFAULT 50000,

@@ -111,6 +111,13 @@ extern int	partman_create_set(const PartmanKey *key, const PartmanConfig *cfg,
 							   const char *start, int modulus, Datum list_values);
 
 /* ---------------------------------------------------------------------
+ * functions in move_partition.c: moves to and from other servers
+ * ---------------------------------------------------------------------
+ */
+extern double partman_move_partition_run(Oid partition, const char *server, int batch_rows,
+										 bool keep_source, bool nonatomic);
+
+/* ---------------------------------------------------------------------
  * functions in health.c: the figures behind partman.sets
  * ---------------------------------------------------------------------
  */
