@@ -51,14 +51,17 @@ CREATE TABLE partman.part_config (
     epoch               pg_catalog.text,
     -- postgres_fdw servers of a HASH set's partitions: remainder r on
     -- servers[r % n] (NULL: all local)
-    servers             pg_catalog.name[]
+    servers             pg_catalog.name[],
+    -- retention_action 'move': the postgres_fdw server expired partitions
+    -- move to (move_partition), where they stay readable through the parent
+    retention_server    pg_catalog.name
 );
 COMMENT ON TABLE partman.part_config IS 'partman: one row per managed partition set';
 SELECT pg_catalog.pg_extension_config_dump('partman.part_config', '');
 GRANT SELECT ON partman.part_config TO PUBLIC;
 GRANT UPDATE (premake, retention, retention_action, retention_schema, default_partition,
               maintenance_enabled, require_filter, max_partitions, max_rescue_rows,
-              storage_parameters, sub_list_values, sub_modulus)
+              storage_parameters, sub_list_values, sub_modulus, retention_server)
     ON partman.part_config TO PUBLIC;
 
 CREATE FUNCTION partman._config_guard() RETURNS trigger
@@ -128,7 +131,8 @@ CREATE FUNCTION partman.create_parent(
     sub_list_values pg_catalog.jsonb DEFAULT NULL,
     sub_modulus pg_catalog.int4 DEFAULT NULL,
     epoch pg_catalog.text DEFAULT NULL,
-    servers pg_catalog.name[] DEFAULT NULL)
+    servers pg_catalog.name[] DEFAULT NULL,
+    retention_server pg_catalog.name DEFAULT NULL)
 RETURNS pg_catalog.int4
 LANGUAGE C VOLATILE AS 'MODULE_PATHNAME', 'partman_create_parent';
 COMMENT ON FUNCTION partman.create_parent IS

@@ -547,6 +547,14 @@ copy_rows(Move *m)
 	if (portal != NULL)
 		SPI_cursor_close(portal);
 	INSTR_TIME_SET_CURRENT(start);
+	/*
+	 * A foreign source is read through postgres_fdw in a snapshot of its
+	 * server taken when the cursor runs, at commit: its writers wait until
+	 * then, so that the local snapshot says which of their changes the copy
+	 * holds.  (A local source needs no lock: its snapshot is the cursor's.)
+	 */
+	if (!m->to_remote)
+		partman_lock_relation(m->partition, ExclusiveLock);
 	begin_step(m);
 	target_exec(m, partman_sql_move_reset(m->target_q, m->applied_q));
 	partman_ddl_exec(partman_sql_move_cursor(m->cursor, m->source_q, m->cols, !m->to_remote));
@@ -751,7 +759,10 @@ cutover(Move *m)
 				 errmsg("the copy of partition \"%s\" does not match it at the cut-over", m->partname),
 				 errdetail("The partition holds " INT64_FORMAT " rows, the copy %s.", source_rows, count[0])));
 
-	partman_ddl_exec(partman_sql_drop_function(m->capture_q, false, true));
+	partman_ddl_exec(partman_sql_drop_trigger(m->source_q, "partman_move_capture"));
+	if (m->to_remote)
+		partman_ddl_exec(partman_sql_drop_trigger(m->source_q, "partman_move_capture_truncate"));
+	partman_ddl_exec(partman_sql_drop_function(m->capture_q, false, false));
 	partman_ddl_exec(partman_sql_drop_table(m->journal_q, false));
 	partman_ddl_exec(partman_sql_detach(parent_q, m->source_q, NULL));
 	partman_ddl_exec(partman_sql_rename(m->to_remote ? "TABLE" : "FOREIGN TABLE", m->source_q,
@@ -851,8 +862,8 @@ partman_move_partition_run(Oid partition, const char *server, int batch_rows, bo
 	if (strcmp(m->state.phase, "copying") == 0)
 		copy_rows(m);
 
-	/* 3. catch up, 4. verify (a foreign source's writes may land in between) */
-	for (int attempt = 0; attempt < 3 && !matched; attempt++)
+	/* 3. catch up, 4. verify */
+	for (int attempt = 0; attempt < 1 && !matched; attempt++)
 	{
 		for (int round = 0; round < 50; round++)
 		{
@@ -864,6 +875,9 @@ partman_move_partition_run(Oid partition, const char *server, int batch_rows, bo
 			if (n < (uint64) Max(m->batch_rows / 10, 100))
 				break;
 		}
+		/* a foreign source: its server's snapshot and ours agree while writes wait */
+		if (!m->to_remote)
+			partman_lock_relation(m->partition, ExclusiveLock);
 		begin_step(m);
 		matched = verify(m, &detail, &rows);
 		end_step(m);

@@ -92,7 +92,8 @@ server_list(const PartmanKey *key, ArrayType *servers)
  *		start_partition text, default_partition bool, retention text,
  *		retention_action text, retention_schema name, modulus int,
  *		list_values jsonb, time_zone text, sub_key text, sub_list_values
- *		jsonb, sub_modulus int, epoch text, servers name[]) RETURNS int
+ *		jsonb, sub_modulus int, epoch text, servers name[],
+ *		retention_server name) RETURNS int
  *
  * Registers parent and creates its partitions (see partman_create_set),
  * after checking that the arguments fit the parent's strategy.  With
@@ -100,7 +101,8 @@ server_list(const PartmanKey *key, ArrayType *servers)
  * (sub_list_values) or HASH (sub_modulus) on that column.  With epoch
  * ('seconds' or 'milliseconds'), an integer key holds Unix epoch time and
  * is partitioned by time.  With servers (HASH sets), partition r is a
- * foreign table on servers[r % n].  Returns the number of partitions
+ * foreign table on servers[r % n].  retention_server: where
+ * retention_action 'move' moves expired partitions.  Returns the number of partitions
  * created at the top level.
  */
 Datum
@@ -186,6 +188,8 @@ partman_create_parent(PG_FUNCTION_ARGS)
 
 	if (!PG_ARGISNULL(15))
 		cfg.servers = server_list(&key, PG_GETARG_ARRAYTYPE_P(15));
+	if (PG_NARGS() > 16 && !PG_ARGISNULL(16))
+		cfg.retention_server = pstrdup(NameStr(*PG_GETARG_NAME(16)));
 
 	spi_level = partman_spi_connect(false);
 	created = partman_create_set(&key, &cfg, start,

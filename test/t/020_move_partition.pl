@@ -288,6 +288,68 @@ is( $coord->safe_psql(
 is(fingerprint($shards[0], 'app.m_p20260103'), fingerprint($coord, 'app.m_p20260103'),
 	'and the table it reads on shard1 is kept');
 
+# --- 6. retention_action 'move' across simulated days ----------------------------
+# (partman.simulated_now is the superuser's to set: maintenance runs as the superuser,
+# and partman does the set's work as its owner, alice)
+$coord->safe_psql($db, q{SET partman.simulated_now = '2026-03-01 12:00+00';
+SET ROLE alice;
+CREATE TABLE app.logs (at timestamptz NOT NULL, msg text) PARTITION BY RANGE (at);
+SELECT partman.create_parent('app.logs', '1 day', start_partition => '2026-02-26', premake => 2,
+    retention => '2 days', retention_action => 'move', retention_server => 's2');
+INSERT INTO app.logs SELECT timestamptz '2026-02-26' + g * interval '1 hour', 'm' || g
+  FROM generate_series(0, 84) g;});
+is( $coord->safe_psql(
+		$db, q{SELECT retention_action || ' ' || retention_server FROM partman.part_config
+  WHERE parent = 'app.logs'::regclass}),
+	'move s2', 'part_config: retention_action move, retention_server s2');
+fails('alice', q{CREATE TABLE app.logs2 (at timestamptz NOT NULL) PARTITION BY RANGE (at);
+SELECT partman.create_parent('app.logs2', '1 day', retention => '2 days', retention_action => 'move')},
+	'22023', "retention_action 'move' needs a retention_server", 'move without a server');
+my $logs_before = $coord->safe_psql($db, q{SET ROLE alice;
+SELECT count(*) || ' ' || md5(string_agg(l::text, ',' ORDER BY at)) FROM app.logs l});
+is( $coord->safe_psql(
+		$db, q{SET partman.simulated_now = '2026-03-01 12:00+00';
+SELECT count(*) FROM partman.maintenance_plan('app.logs') WHERE action = 'move'}),
+	'1', 'day 1: one partition expired (2026-02-26)');
+is( $coord->safe_psql(
+		$db, q{SET partman.simulated_now = '2026-03-03 12:00+00';
+SELECT string_agg(partition || ' | ' || statement, E'\n' ORDER BY partition)
+  FROM partman.maintenance_plan('app.logs') WHERE action = 'move'}),
+	"app.logs_p20260226 | CALL partman.move_partition('app.logs_p20260226', server => 's2');\n"
+	  . "app.logs_p20260227 | CALL partman.move_partition('app.logs_p20260227', server => 's2');\n"
+	  . "app.logs_p20260228 | CALL partman.move_partition('app.logs_p20260228', server => 's2');",
+	'day 3: maintenance_plan prints a move step per expired partition');
+$coord->safe_psql($db, q{SET partman.simulated_now = '2026-03-03 12:00+00';
+CALL partman.run_maintenance('app.logs');});
+is( $coord->safe_psql(
+		$db, q{SELECT string_agg(partition || ' ' || coalesce(server, 'local'), ', ' ORDER BY partition::text)
+  FROM partman.show_partitions('app.logs') WHERE partition::text >= 'app.logs_p' AND partition::text < 'app.logs_p20260302'}),
+	'app.logs_p20260226 s2, app.logs_p20260227 s2, app.logs_p20260228 s2, app.logs_p20260301 local',
+	'run_maintenance moved the expired partitions to s2; the newest rows stay');
+is( $coord->safe_psql($db, q{SET ROLE alice;
+SELECT count(*) || ' ' || md5(string_agg(l::text, ',' ORDER BY at)) FROM app.logs l}),
+	$logs_before, 'every row is still readable through the parent, unchanged');
+is($shards[1]->safe_psql($db, q{SELECT count(*) FROM app.logs_p20260227}),
+	'24', 'the rows of 2026-02-27 are on shard2');
+is( $coord->safe_psql(
+		$db, q{SELECT count(*) FROM partman.maintenance_log
+  WHERE parent = 'app.logs'::regclass AND action = 'move' AND outcome = 'done'}),
+	'3', 'maintenance_log records each move');
+# the next days: 2026-03-01 goes once newer rows exist
+$coord->safe_psql($db, q{SET partman.simulated_now = '2026-03-05 12:00+00';
+INSERT INTO app.logs VALUES ('2026-03-04 10:00+00', 'late');
+CALL partman.run_maintenance('app.logs');});
+is( $coord->safe_psql(
+		$db, q{SELECT coalesce(server, 'local') FROM partman.show_partitions('app.logs')
+  WHERE partition = 'app.logs_p20260301'::regclass}),
+	's2', 'day 5: 2026-03-01 moved too');
+is( $coord->safe_psql(
+		$db, q{SET partman.simulated_now = '2026-03-05 12:00+00';
+SELECT count(*) FROM partman.maintenance_plan('app.logs') WHERE action = 'move'}),
+	'0', 'nothing left to move: moved partitions are not moved again');
+is($coord->safe_psql($db, 'SET ROLE alice; SELECT count(*) FROM app.logs'), '86',
+	'all 86 rows read through the parent');
+
 # --- no password anywhere --------------------------------------------------------
 unlike($coord->safe_psql($db, q{SELECT string_agg(t::text, ' ') FROM partman.moves t}),
 	qr/\Q$password\E/, 'no password in partman.moves');
