@@ -248,6 +248,9 @@ extern char *partman_remote_table_options(const PartmanKey *key, const char *nam
 extern char *partman_partition_server(Oid relid);
 extern void partman_remote_command(const char *server, Oid owner, const char *sql);
 extern char **partman_remote_row(const char *server, Oid owner, const char *sql, int ncolumns);
+extern void partman_remote_send(const char *server, Oid owner, const char *sql);
+extern char **partman_remote_receive_row(const char *server, Oid owner, const char *sql,
+										 int ncolumns);
 extern void partman_remote_copy_in(const char *server, Oid owner, const char *copy_sql,
 								   const char *data, size_t len);
 

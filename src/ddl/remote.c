@@ -750,3 +750,59 @@ partman_remote_copy_in(const char *server, Oid owner, const char *copy_sql,
 				 errcontext("statement on server \"%s\": %s", server, copy_sql)));
 	}
 }
+
+/*
+ * partman_remote_send
+ *		Send a query to server as owner without waiting for it, so that local
+ *		work runs meanwhile; partman_remote_receive_row collects its first
+ *		row.  Nothing else may run on that connection in between.
+ */
+void
+partman_remote_send(const char *server, Oid owner, const char *sql)
+{
+	RemoteConnection *rc = remote_connection_by_name(server, owner);
+
+	if (!PQsendQuery(rc->conn, sql))
+		connection_lost(rc, sql);
+}
+
+char	  **
+partman_remote_receive_row(const char *server, Oid owner, const char *sql, int ncolumns)
+{
+	RemoteConnection *rc = remote_connection_by_name(server, owner);
+	PGresult   *res;
+	char	  **values = NULL;
+	char	   *failure = NULL;
+	int			code = ERRCODE_CONNECTION_EXCEPTION;
+
+	while ((res = remote_result(rc)) != NULL)
+	{
+		if (PQresultStatus(res) == PGRES_TUPLES_OK)
+		{
+			if (values == NULL && PQntuples(res) > 0 && PQnfields(res) == ncolumns)
+			{
+				values = palloc0(sizeof(char *) * ncolumns);
+				for (int i = 0; i < ncolumns; i++)
+					values[i] = PQgetisnull(res, 0, i) ? NULL : pstrdup(PQgetvalue(res, 0, i));
+			}
+		}
+		else if (failure == NULL)
+		{
+			const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+			const char *primary = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+
+			if (state != NULL && strlen(state) == 5)
+				code = MAKE_SQLSTATE(state[0], state[1], state[2], state[3], state[4]);
+			failure = pstrdup(primary ? primary : "unknown error");
+		}
+		PQclear(res);
+	}
+	if (PQstatus(rc->conn) != CONNECTION_OK)
+		connection_lost(rc, sql);
+	if (failure != NULL)
+		ereport(ERROR,
+				(errcode(code),
+				 errmsg("server \"%s\": %s", server, failure),
+				 errcontext("statement on server \"%s\": %s", server, sql)));
+	return values;
+}

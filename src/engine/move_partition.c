@@ -126,6 +126,8 @@ begin_step(Move *m)
 		for (int i = 0; i < lengthof(rendering); i++)
 			appendStringInfo(&sql, "%sSET LOCAL %s = %s", i ? "; " : "", rendering[i][0],
 							 quote_literal_cstr(rendering[i][1]));
+		/* a batch or a checksum of a big partition may take longer than remote_timeout */
+		appendStringInfoString(&sql, "; SET LOCAL statement_timeout = 0");
 		partman_remote_command(m->remote_server, m->set.key.owner, sql.data);
 	}
 }
@@ -704,7 +706,11 @@ verify(Move *m, char **detail, int64 *rows)
 	char	   *want_rows;
 	char	   *want_sum;
 	bool		isnull;
+	char	   *target_sql = partman_sql_move_target_fingerprint(m->target_q);
 
+	/* the server computes its side while the local side is read */
+	if (m->to_remote)
+		partman_remote_send(m->remote_server, m->set.key.owner, target_sql);
 	(void) fresh_select(partman_sql_move_source_fingerprint(m->source_q, m->journal_q,
 																  m->image, m->journal_image),
 							  1, (Oid[]) {TEXTOID}, &snap, "the partition's checksum");
@@ -721,7 +727,14 @@ verify(Move *m, char **detail, int64 *rows)
 	want_sum = DatumGetCString(DirectFunctionCall1(numeric_out,
 												   DirectFunctionCall2(numeric_sub, NumericGetDatum(src_sum),
 																	   NumericGetDatum(j_sum))));
-	target = target_row(m, partman_sql_move_target_fingerprint(m->target_q), 2);
+	if (m->to_remote)
+	{
+		target = partman_remote_receive_row(m->remote_server, m->set.key.owner, target_sql, 2);
+		if (target == NULL)
+			elog(ERROR, "no row from server \"%s\": %s", m->remote_server, target_sql);
+	}
+	else
+		target = target_row(m, target_sql, 2);
 	*detail = psprintf("the partition holds %s rows (checksum %s), the copy %s rows (checksum %s)",
 					   want_rows, want_sum, target[0], target[1]);
 	*rows = strtoi64(target[0], NULL, 10);
@@ -749,10 +762,21 @@ cutover(Move *m)
 	begin_step(m);
 	/* the journal's tail: no writer is left */
 	(void) apply_round(m, 0);
+	/* both counts at once: the server's while the local one runs */
+	if (m->to_remote)
+		partman_remote_send(m->remote_server, key->owner, partman_sql_move_count(m->target_q));
 	(void) fresh_select(partman_sql_move_count(m->source_q), 0, NULL, NULL, "the partition's rows");
 	partman_spi_one_row("the partition's rows", 1);
 	source_rows = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
-	count = target_row(m, partman_sql_move_count(m->target_q), 1);
+	if (m->to_remote)
+	{
+		count = partman_remote_receive_row(m->remote_server, key->owner,
+										   partman_sql_move_count(m->target_q), 1);
+		if (count == NULL)
+			elog(ERROR, "no row count from server \"%s\"", m->remote_server);
+	}
+	else
+		count = target_row(m, partman_sql_move_count(m->target_q), 1);
 	if (source_rows != strtoi64(count[0], NULL, 10))
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_CORRUPTED),
@@ -789,18 +813,47 @@ cutover(Move *m)
 	partman_end_ddl(&m->ddl);
 }
 
-/* After the cut-over: what is left on the server goes. */
+/* The statement that removes what is left on the server after the cut-over. */
+static char *
+remote_leftover(Move *m)
+{
+	if (m->to_remote)
+		return partman_sql_drop_table(m->applied_q, true);
+	if (!m->keep_source)
+		return partman_sql_drop_table(m->remote_table_q, true);
+	return NULL;
+}
+
+static void
+cleanup_step(void *arg)
+{
+	Move	   *m = arg;
+
+	begin_step(m);
+	partman_remote_command(m->remote_server, m->set.key.owner, remote_leftover(m));
+	partman_end_ddl(&m->ddl);
+}
+
+/*
+ * After the cut-over: what is left on the server goes.  The move is done
+ * whatever happens here, so a failure (the server gone meanwhile) is a
+ * WARNING naming the statement to run there.
+ */
 static void
 cleanup_remote(Move *m)
 {
-	begin_step(m);
-	if (m->to_remote)
-		partman_remote_command(m->remote_server, m->set.key.owner,
-							   partman_sql_drop_table(m->applied_q, true));
-	else if (!m->keep_source)
-		partman_remote_command(m->remote_server, m->set.key.owner,
-							   partman_sql_drop_table(m->remote_table_q, true));
-	end_step(m);
+	ErrorData  *edata;
+
+	if (remote_leftover(m) == NULL)
+		return;
+	edata = partman_try_subtransaction(cleanup_step, m);
+	if (edata != NULL)
+		ereport(WARNING,
+				(errmsg("partition \"%s\" was moved, but its leftovers on server \"%s\" were not removed: %s",
+						m->partname, m->remote_server, edata->message),
+				 errhint("Run on server \"%s\": %s;", m->remote_server, remote_leftover(m))));
+	if (m->nonatomic)
+		partman_spi_commit();
 }
 
 /* ---------------------------------------------------------------------
