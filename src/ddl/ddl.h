@@ -165,6 +165,7 @@ extern char *partman_sql_create_foreign_partition(const char *table_q, const cha
 extern char *partman_sql_remote_index(const char *table_q, const char *definition);
 extern char *partman_sql_drop_foreign_table(const char *table_q);
 extern char *partman_sql_call_move_partition(const char *partition_q, const char *server);
+extern char *partman_sql_set_local(List *names, List *values);
 
 /* ---------------------------------------------------------------------
  * functions in rows.c: queries against the rows of user tables

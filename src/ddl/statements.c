@@ -679,3 +679,18 @@ partman_sql_call_move_partition(const char *partition_q, const char *server)
 	return psprintf("CALL partman.move_partition(%s, server => %s)",
 					quote_literal_cstr(partition_q), quote_literal_cstr(server));
 }
+
+/* SET LOCAL name = 'value'; ... for each pair (settings of a remote session) */
+char *
+partman_sql_set_local(List *names, List *values)
+{
+	StringInfoData sql;
+	ListCell   *n;
+	ListCell   *v;
+
+	initStringInfo(&sql);
+	forboth(n, names, v, values)
+		appendStringInfo(&sql, "%sSET LOCAL %s = %s", sql.len ? "; " : "",
+						 quote_identifier(lfirst(n)), quote_literal_cstr(lfirst(v)));
+	return sql.data;
+}

@@ -120,15 +120,19 @@ begin_step(Move *m)
 								 GUC_ACTION_SAVE, true, 0, false);
 	if (m->to_remote)
 	{
-		StringInfoData sql;
+		List	   *names = NIL;
+		List	   *values = NIL;
 
-		initStringInfo(&sql);
 		for (int i = 0; i < lengthof(rendering); i++)
-			appendStringInfo(&sql, "%sSET LOCAL %s = %s", i ? "; " : "", rendering[i][0],
-							 quote_literal_cstr(rendering[i][1]));
+		{
+			names = lappend(names, (char *) rendering[i][0]);
+			values = lappend(values, (char *) rendering[i][1]);
+		}
 		/* a batch or a checksum of a big partition may take longer than remote_timeout */
-		appendStringInfoString(&sql, "; SET LOCAL statement_timeout = 0");
-		partman_remote_command(m->remote_server, m->set.key.owner, sql.data);
+		names = lappend(names, "statement_timeout");
+		values = lappend(values, "0");
+		partman_remote_command(m->remote_server, m->set.key.owner,
+							   partman_sql_set_local(names, values));
 	}
 }
 
