@@ -116,6 +116,7 @@ extern int	partman_create_set(const PartmanKey *key, const PartmanConfig *cfg,
  */
 extern double partman_move_partition_run(Oid partition, const char *server, int batch_rows,
 										 bool keep_source, bool nonatomic);
+extern double partman_retention_move(const PartmanKey *key, Oid relid, const char *server);
 
 /* ---------------------------------------------------------------------
  * functions in health.c: the figures behind partman.sets

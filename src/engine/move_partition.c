@@ -972,3 +972,24 @@ partman_move_partition_run(Oid partition, const char *server, int batch_rows, bo
 	cleanup_remote(m);
 	return lock_ms;
 }
+
+/*
+ * partman_retention_move
+ *		Retention action 'move': relid to server in the caller's transaction,
+ *		as the set's owner (maintenance may run as a role that only has the
+ *		owner's rights through partman, such as the worker's).  Returns the
+ *		cut-over's lock time in milliseconds.
+ */
+double
+partman_retention_move(const PartmanKey *key, Oid relid, const char *server)
+{
+	Oid			save_userid;
+	int			save_sec_context;
+	double		lock_ms;
+
+	GetUserIdAndSecContext(&save_userid, &save_sec_context);
+	SetUserIdAndSecContext(key->owner, save_sec_context | SECURITY_LOCAL_USERID_CHANGE);
+	lock_ms = partman_move_partition_run(relid, server, 50000, false, false);
+	SetUserIdAndSecContext(save_userid, save_sec_context);
+	return lock_ms;
+}

@@ -485,8 +485,7 @@ execute_step(const PartmanSet *set, const PartmanTemplate *tmpl, MaintenanceStep
 		case STEP_MOVE:
 			/* in this transaction: copy, verify and cut over (engine/move_partition.c) */
 			detail = psprintf("to server \"%s\", cut-over lock %.1f ms", set->cfg.retention_server,
-							  partman_move_partition_run(step->relid, set->cfg.retention_server,
-														 50000, false, false));
+							  partman_retention_move(key, step->relid, set->cfg.retention_server));
 			break;
 	}
 	partman_log_step(key->parent, step_names[step->action], step->partition, "done", detail, started);
