@@ -55,14 +55,17 @@ CREATE TABLE partman.part_config (
     servers             pg_catalog.name[],
     -- maintenance's own: the servers that did not answer its last run (NULL
     -- when it succeeded)
-    unreachable_servers pg_catalog.name[]
+    unreachable_servers pg_catalog.name[],
+    -- retention_action 'move': the postgres_fdw server expired partitions
+    -- move to (move_partition), where they stay readable through the parent
+    retention_server    pg_catalog.name
 );
 COMMENT ON TABLE partman.part_config IS 'partman: one row per managed partition set';
 SELECT pg_catalog.pg_extension_config_dump('partman.part_config', '');
 GRANT SELECT ON partman.part_config TO PUBLIC;
 GRANT UPDATE (premake, retention, retention_action, retention_schema, default_partition,
               maintenance_enabled, require_filter, max_partitions, max_rescue_rows,
-              storage_parameters, sub_list_values, sub_modulus)
+              storage_parameters, sub_list_values, sub_modulus, retention_server)
     ON partman.part_config TO PUBLIC;
 
 CREATE FUNCTION partman._config_guard() RETURNS trigger
@@ -97,6 +100,21 @@ CREATE INDEX ON partman.maintenance_log (logged_at);
 COMMENT ON TABLE partman.maintenance_log IS 'partman: what maintenance did';
 GRANT SELECT ON partman.maintenance_log TO PUBLIC;
 
+-- Moves of partitions to and from other servers (move_partition) that have
+-- not cut over yet: what a rerun resumes.  Written only by partman itself.
+CREATE TABLE partman.moves (
+    partition   pg_catalog.regclass PRIMARY KEY,
+    parent      pg_catalog.regclass NOT NULL,
+    server      pg_catalog.name,            -- where it goes (NULL: back to local)
+    phase       pg_catalog.text NOT NULL,   -- 'preparing' | 'copying' | 'copied'
+    snapshot    pg_catalog.text,            -- the copy's snapshot (pg_snapshot)
+    rows_copied pg_catalog.int8 NOT NULL DEFAULT 0,
+    started_at  pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    updated_at  pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now()
+);
+COMMENT ON TABLE partman.moves IS 'partman: moves of partitions between servers not yet cut over';
+GRANT SELECT ON partman.moves TO PUBLIC;
+
 -------------------------------------------------------------------------------
 -- Registration
 -------------------------------------------------------------------------------
@@ -117,7 +135,8 @@ CREATE FUNCTION partman.create_parent(
     sub_list_values pg_catalog.jsonb DEFAULT NULL,
     sub_modulus pg_catalog.int4 DEFAULT NULL,
     epoch pg_catalog.text DEFAULT NULL,
-    servers pg_catalog.name[] DEFAULT NULL)
+    servers pg_catalog.name[] DEFAULT NULL,
+    retention_server pg_catalog.name DEFAULT NULL)
 RETURNS pg_catalog.int4
 LANGUAGE C VOLATILE AS 'MODULE_PATHNAME', 'partman_create_parent';
 COMMENT ON FUNCTION partman.create_parent IS
@@ -461,6 +480,14 @@ CREATE FUNCTION partman.adopt_pg_partman(schema pg_catalog.name,
     LANGUAGE C AS 'MODULE_PATHNAME', 'partman_adopt_pg_partman';
 COMMENT ON FUNCTION partman.adopt_pg_partman IS
     'Register the sets a pg_partman installation in schema manages, and report what could not be carried over';
+
+CREATE PROCEDURE partman.move_partition(partition pg_catalog.regclass,
+    server pg_catalog.name,
+    batch_rows pg_catalog.int4 DEFAULT 50000,
+    keep_source pg_catalog.bool DEFAULT false)
+    LANGUAGE C AS 'MODULE_PATHNAME', 'partman_move_partition';
+COMMENT ON PROCEDURE partman.move_partition IS
+    'Move a partition to a postgres_fdw server (server NULL: back to a local table), copying in batches while writes go on, verified, cut over under a short lock; rerun to resume';
 
 CREATE PROCEDURE partman.split_partition_online(partition pg_catalog.regclass,
     batch_rows pg_catalog.int4 DEFAULT 50000,

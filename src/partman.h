@@ -154,6 +154,7 @@ typedef struct PartmanConfig
 	bool		has_sub_modulus;
 	int			sub_modulus;
 	List	   *servers;		/* foreign server names (char *), or NIL */
+	char	   *retention_server;	/* retention_action 'move': where to */
 } PartmanConfig;
 
 /* What an operation knows about the set it works on. */

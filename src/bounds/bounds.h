@@ -44,6 +44,7 @@ extern char *partman_value_suffix(const PartmanKey *key, Datum value, pg_tz *zon
  * ---------------------------------------------------------------------
  */
 extern char *partman_partition_name(const PartmanKey *key, const char *suffix);
+extern char *partman_helper_name(const char *relname, const char *suffix);
 extern char *partman_qualified_name(Oid relid);
 extern char *partman_qualified_in(const char *nspname, const char *relname);
 extern char *partman_temp_name(const char *prefix, Oid relid);

@@ -115,3 +115,17 @@ partman_default_name(const PartmanKey *key, int n)
 		return partman_partition_name(key, "default");
 	return partman_partition_name(key, psprintf("default_%d", n));
 }
+
+/*
+ * partman's helper object for table relname: <relname>_<suffix> within
+ * NAMEDATALEN (the journal of a move, say), clipped as partition names are.
+ */
+char *
+partman_helper_name(const char *relname, const char *suffix)
+{
+	PartmanKey	key;
+
+	memset(&key, 0, sizeof(key));
+	key.relname = (char *) relname;
+	return partman_partition_name(&key, suffix);
+}

@@ -112,6 +112,24 @@ extern void partman_log_step(Oid parent, const char *action, const char *partiti
 extern void partman_prune_log(void);
 
 /* ---------------------------------------------------------------------
+ * functions in moves.c: partman.moves, the state of unfinished moves
+ * ---------------------------------------------------------------------
+ */
+typedef struct PartmanMoveState
+{
+	Oid			partition;
+	Oid			parent;
+	char	   *server;			/* target server, or NULL: back to local */
+	char	   *phase;			/* 'preparing' | 'copying' | 'copied' */
+	char	   *snapshot;		/* the copy's snapshot, or NULL */
+	int64		rows_copied;
+} PartmanMoveState;
+
+extern bool partman_move_state_read(Oid partition, PartmanMoveState *state);
+extern void partman_move_state_write(const PartmanMoveState *state);
+extern void partman_move_state_delete(Oid partition);
+
+/* ---------------------------------------------------------------------
  * functions in pg_partman.c: pg_partman's configuration, for adoption
  * ---------------------------------------------------------------------
  */

@@ -31,6 +31,7 @@
 #include "commands/trigger.h"
 #include "executor/spi.h"
 #include "fmgr.h"
+#include "foreign/foreign.h"
 #include "lib/stringinfo.h"
 #include "nodes/makefuncs.h"
 #include "parser/parse_relation.h"
@@ -337,9 +338,32 @@ partman_validate_config(const PartmanConfig *cfg, const PartmanKey *key)
 	if (cfg->retention_action == NULL ||
 		(strcmp(cfg->retention_action, "drop") != 0 &&
 		 strcmp(cfg->retention_action, "detach") != 0 &&
-		 strcmp(cfg->retention_action, "archive") != 0))
+		 strcmp(cfg->retention_action, "archive") != 0 &&
+		 strcmp(cfg->retention_action, "move") != 0))
 		invalid_setting("retention_action", cfg->retention_action,
-						"Use 'drop', 'detach' or 'archive'.");
+						"Use 'drop', 'detach', 'archive' or 'move'.");
+	/* set before 'move' with set_config, so allowed with any action */
+	if (cfg->retention_server != NULL)
+	{
+		ForeignServer *server = GetForeignServerByName(cfg->retention_server, false);
+
+		if (strcmp(GetForeignDataWrapper(server->fdwid)->fdwname, "postgres_fdw") != 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+					 errmsg("server \"%s\" is not a postgres_fdw server", cfg->retention_server)));
+	}
+	if (strcmp(cfg->retention_action, "move") == 0)
+	{
+		if (cfg->retention_server == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("retention_action 'move' needs a retention_server"),
+					 errhint("Set retention_server first: partman.set_config(parent, 'retention_server', 'archive_server').")));
+		if (key->strategy != PARTITION_STRATEGY_RANGE)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("retention_action 'move' applies only to RANGE sets")));
+	}
 	if (strcmp(cfg->retention_action, "archive") == 0)
 	{
 		if (cfg->retention_schema == NULL)
@@ -416,6 +440,7 @@ config_from_tuple(HeapTuple tuple, TupleDesc desc, PartmanConfig *cfg)
 	cfg->retention = text_column(tuple, desc, "retention");
 	cfg->retention_action = text_column(tuple, desc, "retention_action");
 	cfg->retention_schema = text_column(tuple, desc, "retention_schema");
+	cfg->retention_server = text_column(tuple, desc, "retention_server");
 	cfg->time_zone = text_column(tuple, desc, "time_zone");
 	cfg->epoch = text_column(tuple, desc, "epoch");
 	d = binary_column(tuple, desc, "default_partition", &isnull);
@@ -511,11 +536,11 @@ servers_array(List *servers)
 void
 partman_config_insert(const PartmanConfig *cfg)
 {
-	Oid			argtypes[16] = {REGCLASSOID, TEXTOID, TEXTOID, TEXTOID, INT4OID,
+	Oid			argtypes[17] = {REGCLASSOID, TEXTOID, TEXTOID, TEXTOID, INT4OID,
 	TEXTOID, TEXTOID, NAMEOID, TEXTOID, BOOLOID, TEXTOID, TEXTOID, TEXTOID, INT4OID, TEXTOID,
-	NAMEARRAYOID};
-	Datum		values[16];
-	char		nulls[16];
+	NAMEARRAYOID, NAMEOID};
+	Datum		values[17];
+	char		nulls[17];
 
 	memset(nulls, ' ', sizeof(nulls));
 	values[0] = ObjectIdGetDatum(cfg->parent);
@@ -561,13 +586,18 @@ partman_config_insert(const PartmanConfig *cfg)
 		values[15] = servers_array(cfg->servers);
 	else
 		nulls[15] = 'n';
+	if (cfg->retention_server)
+		values[16] = DirectFunctionCall1(namein, CStringGetDatum(cfg->retention_server));
+	else
+		nulls[16] = 'n';
 
 	/* the caller's ownership of the parent is checked: PUBLIC may not INSERT */
 	partman_catalog_write("part_config", "INSERT INTO partman.part_config (parent, strategy, key, \"interval\", "
 						  "premake, retention, retention_action, retention_schema, time_zone, "
-						  "default_partition, sub_strategy, sub_key, sub_list_values, sub_modulus, epoch, servers) "
-						  "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::pg_catalog.jsonb, $14, $15, $16)",
-						  16, argtypes, values, nulls, SPI_OK_INSERT);
+						  "default_partition, sub_strategy, sub_key, sub_list_values, sub_modulus, epoch, servers, "
+						  "retention_server) "
+						  "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::pg_catalog.jsonb, $14, $15, $16, $17)",
+						  17, argtypes, values, nulls, SPI_OK_INSERT);
 }
 
 /* Delete parent's row; the caller checked its ownership (PUBLIC may not DELETE). */
@@ -848,6 +878,7 @@ same_settings(const PartmanConfig *a, const PartmanConfig *b)
 		same_text(a->retention, b->retention) &&
 		same_text(a->retention_action, b->retention_action) &&
 		same_text(a->retention_schema, b->retention_schema) &&
+		same_text(a->retention_server, b->retention_server) &&
 		a->default_partition == b->default_partition &&
 		same_text(a->require_filter, b->require_filter) &&
 		a->max_rescue_rows == b->max_rescue_rows &&
@@ -1057,6 +1088,7 @@ static const struct
 	{"storage_parameters", TEXTOID, true},
 	{"sub_list_values", JSONBOID, true},
 	{"sub_modulus", INT4OID, true},
+	{"retention_server", NAMEOID, true},
 };
 
 /* Set setting number i of *cfg to a value of its column's type. */
@@ -1073,6 +1105,8 @@ apply_setting(PartmanConfig *cfg, int i, Datum value, bool isnull)
 		cfg->retention_action = TextDatumGetCString(value);
 	else if (strcmp(name, "retention_schema") == 0)
 		cfg->retention_schema = isnull ? NULL : pstrdup(NameStr(*DatumGetName(value)));
+	else if (strcmp(name, "retention_server") == 0)
+		cfg->retention_server = isnull ? NULL : pstrdup(NameStr(*DatumGetName(value)));
 	else if (strcmp(name, "default_partition") == 0)
 		cfg->default_partition = DatumGetBool(value);
 	else if (strcmp(name, "require_filter") == 0)
@@ -1129,7 +1163,7 @@ partman_setting(const char *name)
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			 errmsg("unrecognized setting \"%s\"", name),
-			 errhint("Settings are premake, retention, retention_action, retention_schema, default_partition, maintenance_enabled, require_filter, max_partitions, max_rescue_rows, storage_parameters, sub_list_values and sub_modulus.")));
+			 errhint("Settings are premake, retention, retention_action, retention_schema, default_partition, maintenance_enabled, require_filter, max_partitions, max_rescue_rows, storage_parameters, sub_list_values, sub_modulus and retention_server.")));
 	return -1;
 }
 

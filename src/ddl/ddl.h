@@ -156,6 +156,34 @@ extern char *partman_sql_call_drop_partition(const char *partition_q);
 extern char *partman_sql_drop_foreign_table(const char *table_q);
 extern char *partman_sql_call_partition_data(const char *parent_q);
 
+/* move_partition's statements (statements.c); cols: the parent's columns, quoted */
+extern char *partman_sql_move_journal(const char *journal_q, const char *rowtype_q);
+extern char *partman_sql_move_capture_function(const char *function_q, const char *journal_q);
+extern List *partman_sql_move_capture_triggers(const char *table_q, const char *function_q,
+											   bool truncate_guard);
+extern char *partman_sql_move_applied(const char *applied_q, bool if_not_exists);
+extern char *partman_sql_move_stage(void);
+extern char *partman_sql_move_stage_copy(void);
+extern char *partman_sql_move_stage_arrays(void);
+extern char *partman_sql_move_apply(const char *target_q, const char *applied_q,
+									const char *key_q);
+extern char *partman_sql_move_reset(const char *target_q, const char *applied_q);
+extern char *partman_sql_move_cursor(const char *cursor, const char *source_q,
+									 const char *cols, bool as_image);
+extern char *partman_sql_move_journal_batch(const char *journal_q, const char *image, int limit);
+extern char *partman_sql_move_journal_forget(const char *journal_q);
+extern char *partman_sql_move_source_fingerprint(const char *source_q, const char *journal_q,
+												 const char *image, const char *journal_image);
+extern char *partman_sql_move_target_fingerprint(const char *target_q);
+extern char *partman_sql_move_count(const char *table_q);
+extern char *partman_sql_move_load_copy(const char *target_q, const char *cols);
+extern char *partman_sql_move_load_images(const char *target_q);
+extern char *partman_sql_move_local_target(const char *target_q, const char *parent_q);
+extern char *partman_sql_create_foreign_partition(const char *table_q, const char *parent_q,
+												  const char *bound, const char *options);
+extern char *partman_sql_call_move_partition(const char *partition_q, const char *server);
+extern char *partman_sql_set_local(List *names, List *values);
+
 /* ---------------------------------------------------------------------
  * functions in rows.c: queries against the rows of user tables
  * ---------------------------------------------------------------------
@@ -240,6 +268,13 @@ extern void partman_remote_create_table(const PartmanKey *key, const char *name,
 extern char *partman_remote_table_options(const PartmanKey *key, const char *name,
 										  const char *server);
 extern char *partman_partition_server(Oid relid);
+extern void partman_remote_command(const char *server, Oid owner, const char *sql);
+extern char **partman_remote_row(const char *server, Oid owner, const char *sql, int ncolumns);
+extern void partman_remote_send(const char *server, Oid owner, const char *sql);
+extern char **partman_remote_receive_row(const char *server, Oid owner, const char *sql,
+										 int ncolumns);
+extern void partman_remote_copy_in(const char *server, Oid owner, const char *copy_sql,
+								   const char *data, size_t len);
 
 /* the table a foreign partition reads on its server */
 typedef struct PartmanRemoteTarget

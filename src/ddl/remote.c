@@ -978,3 +978,185 @@ partman_remote_clear_leftover(const PartmanKey *key, const char *name, const cha
 	remote_exec(rc, psprintf("SET LOCAL lock_timeout = %d; DROP TABLE %s",
 							 partman_lock_timeout_ms, table));
 }
+
+/* ---------------------------------------------------------------------
+ * Rows on other servers: what move_partition needs (the statements come
+ * from statements.c; these only carry them)
+ * ---------------------------------------------------------------------
+ */
+
+/* The connection of this transaction to server for owner (checked). */
+static RemoteConnection *
+remote_connection_by_name(const char *server, Oid owner)
+{
+	return remote_connection(partman_remote_server(server, owner), owner);
+}
+
+/*
+ * partman_remote_command
+ *		Run sql (one or more statements) on server as owner, in the remote
+ *		transaction of the current local transaction.
+ */
+void
+partman_remote_command(const char *server, Oid owner, const char *sql)
+{
+	(void) remote_exec(remote_connection_by_name(server, owner), sql);
+}
+
+/*
+ * partman_remote_row
+ *		The first row of sql's result on server as owner, ncolumns values
+ *		as text (NULL for NULL), or NULL when it returned no row.
+ */
+char	  **
+partman_remote_row(const char *server, Oid owner, const char *sql, int ncolumns)
+{
+	RemoteConnection *rc = remote_connection_by_name(server, owner);
+	PGresult   *res;
+	char	  **values = NULL;
+
+	/* a statement that fails is raised by remote_exec, with its SQLSTATE */
+	(void) remote_exec(rc, "SAVEPOINT partman_row");
+	if (!PQsendQuery(rc->conn, sql))
+		connection_lost(rc, sql);
+	while ((res = remote_result(rc)) != NULL)
+	{
+		if (PQresultStatus(res) == PGRES_TUPLES_OK && values == NULL &&
+			PQntuples(res) > 0 && PQnfields(res) == ncolumns)
+		{
+			values = palloc0(sizeof(char *) * ncolumns);
+			for (int i = 0; i < ncolumns; i++)
+				values[i] = PQgetisnull(res, 0, i) ? NULL : pstrdup(PQgetvalue(res, 0, i));
+		}
+		else if (PQresultStatus(res) != PGRES_TUPLES_OK)
+		{
+			PQclear(res);
+			/* the statement failed: run it again to raise its error */
+			(void) remote_exec(rc, "ROLLBACK TO SAVEPOINT partman_row");
+			(void) remote_exec(rc, sql);
+			elog(ERROR, "statement on server \"%s\" failed once only: %s", server, sql);
+		}
+		PQclear(res);
+	}
+	if (PQstatus(rc->conn) != CONNECTION_OK)
+		connection_lost(rc, sql);
+	(void) remote_exec(rc, "RELEASE SAVEPOINT partman_row");
+	return values;
+}
+
+/*
+ * partman_remote_copy_in
+ *		Run copy_sql (COPY ... FROM STDIN) on server as owner and send it
+ *		data (len bytes, in COPY's text format).
+ */
+void
+partman_remote_copy_in(const char *server, Oid owner, const char *copy_sql,
+					   const char *data, size_t len)
+{
+	RemoteConnection *rc = remote_connection_by_name(server, owner);
+	PGresult   *res;
+	bool		failed = false;
+
+	if (!PQsendQuery(rc->conn, copy_sql))
+		connection_lost(rc, copy_sql);
+	res = remote_result(rc);
+	if (res == NULL || PQresultStatus(res) != PGRES_COPY_IN)
+	{
+		/* drain, then raise the server's error by running it the plain way */
+		if (res)
+			PQclear(res);
+		while ((res = remote_result(rc)) != NULL)
+			PQclear(res);
+		if (PQstatus(rc->conn) != CONNECTION_OK)
+			connection_lost(rc, copy_sql);
+		(void) remote_exec(rc, copy_sql);
+		elog(ERROR, "server \"%s\" did not accept COPY: %s", server, copy_sql);
+	}
+	PQclear(res);
+	for (size_t off = 0; off < len;)
+	{
+		int			chunk = (int) Min(len - off, (size_t) 1024 * 1024);
+
+		CHECK_FOR_INTERRUPTS();
+		if (PQputCopyData(rc->conn, data + off, chunk) != 1)
+			connection_lost(rc, copy_sql);
+		off += chunk;
+	}
+	if (PQputCopyEnd(rc->conn, NULL) != 1)
+		connection_lost(rc, copy_sql);
+	while ((res = remote_result(rc)) != NULL)
+	{
+		if (PQresultStatus(res) != PGRES_COMMAND_OK)
+			failed = true;
+		PQclear(res);
+	}
+	if (PQstatus(rc->conn) != CONNECTION_OK)
+		connection_lost(rc, copy_sql);
+	if (failed)
+	{
+		char	   *why = pchomp(PQerrorMessage(rc->conn));
+
+		close_connection(rc);
+		ereport(ERROR,
+				(errcode(ERRCODE_CONNECTION_EXCEPTION),
+				 errmsg("server \"%s\" refused the rows sent with COPY", server),
+				 errdetail_internal("%s", why),
+				 errcontext("statement on server \"%s\": %s", server, copy_sql)));
+	}
+}
+
+/*
+ * partman_remote_send
+ *		Send a query to server as owner without waiting for it, so that local
+ *		work runs meanwhile; partman_remote_receive_row collects its first
+ *		row.  Nothing else may run on that connection in between.
+ */
+void
+partman_remote_send(const char *server, Oid owner, const char *sql)
+{
+	RemoteConnection *rc = remote_connection_by_name(server, owner);
+
+	if (!PQsendQuery(rc->conn, sql))
+		connection_lost(rc, sql);
+}
+
+char	  **
+partman_remote_receive_row(const char *server, Oid owner, const char *sql, int ncolumns)
+{
+	RemoteConnection *rc = remote_connection_by_name(server, owner);
+	PGresult   *res;
+	char	  **values = NULL;
+	char	   *failure = NULL;
+	int			code = ERRCODE_CONNECTION_EXCEPTION;
+
+	while ((res = remote_result(rc)) != NULL)
+	{
+		if (PQresultStatus(res) == PGRES_TUPLES_OK)
+		{
+			if (values == NULL && PQntuples(res) > 0 && PQnfields(res) == ncolumns)
+			{
+				values = palloc0(sizeof(char *) * ncolumns);
+				for (int i = 0; i < ncolumns; i++)
+					values[i] = PQgetisnull(res, 0, i) ? NULL : pstrdup(PQgetvalue(res, 0, i));
+			}
+		}
+		else if (failure == NULL)
+		{
+			const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+			const char *primary = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+
+			if (state != NULL && strlen(state) == 5)
+				code = MAKE_SQLSTATE(state[0], state[1], state[2], state[3], state[4]);
+			failure = pstrdup(primary ? primary : "unknown error");
+		}
+		PQclear(res);
+	}
+	if (PQstatus(rc->conn) != CONNECTION_OK)
+		connection_lost(rc, sql);
+	if (failure != NULL)
+		ereport(ERROR,
+				(errcode(code),
+				 errmsg("server \"%s\": %s", server, failure),
+				 errcontext("statement on server \"%s\": %s", server, sql)));
+	return values;
+}

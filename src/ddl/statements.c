@@ -459,3 +459,253 @@ partman_sql_call_partition_data(const char *parent_q)
 {
 	return psprintf("CALL partman.partition_data(%s)", quote_literal_cstr(parent_q));
 }
+
+/* ---------------------------------------------------------------------
+ * move_partition: the journal of a partition's changes, the batches, the
+ * replay and the fingerprints (engine/move_partition.c says how they fit)
+ * ---------------------------------------------------------------------
+ */
+
+/* An order-free checksum term of a row image: 60 bits of its md5 */
+#define ROW_HASH(image) \
+	"('x' OPERATOR(pg_catalog.||) pg_catalog.left(pg_catalog.md5(" image "), 15))" \
+	"::pg_catalog.bit(60)::pg_catalog.int8::pg_catalog.numeric"
+
+/* The journal: every change of the partition's rows, as row images. */
+char *
+partman_sql_move_journal(const char *journal_q, const char *rowtype_q)
+{
+	return psprintf("CREATE TABLE %s (seq pg_catalog.int8 GENERATED ALWAYS AS IDENTITY PRIMARY KEY, "
+					"xid pg_catalog.xid8 NOT NULL DEFAULT pg_catalog.pg_current_xact_id(), "
+					"sign pg_catalog.int2 NOT NULL, r %s)", journal_q, rowtype_q);
+}
+
+/*
+ * The trigger function that journals a change (-1 for the old row, +1 for
+ * the new), as the owner (SECURITY DEFINER: writers need no rights on the
+ * journal), with a pinned search_path.  TRUNCATE is refused while the
+ * partition moves: the journal holds rows, not "all rows".
+ */
+char *
+partman_sql_move_capture_function(const char *function_q, const char *journal_q)
+{
+	return psprintf("CREATE FUNCTION %s() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER "
+					"SET search_path = pg_catalog, pg_temp AS %s",
+					function_q,
+					quote_literal_cstr(psprintf("BEGIN\n"
+												"    IF TG_OP = 'TRUNCATE' THEN\n"
+												"        RAISE EXCEPTION 'table %% is being moved by partman.move_partition', TG_TABLE_NAME\n"
+												"            USING ERRCODE = 'object_in_use',\n"
+												"                  HINT = 'Delete its rows instead, or truncate it after the move.';\n"
+												"    END IF;\n"
+												"    IF TG_OP IN ('UPDATE', 'DELETE') THEN\n"
+												"        INSERT INTO %s (sign, r) VALUES (-1, OLD);\n"
+												"    END IF;\n"
+												"    IF TG_OP IN ('UPDATE', 'INSERT') THEN\n"
+												"        INSERT INTO %s (sign, r) VALUES (1, NEW);\n"
+												"    END IF;\n"
+												"    RETURN NULL;\n"
+												"END",
+												journal_q, journal_q)));
+}
+
+/* The function's grants and the triggers that call it on table_q. */
+List *
+partman_sql_move_capture_triggers(const char *table_q, const char *function_q, bool truncate_guard)
+{
+	List	   *result;
+
+	result = list_make2(psprintf("REVOKE ALL ON FUNCTION %s() FROM PUBLIC", function_q),
+						psprintf("CREATE TRIGGER partman_move_capture AFTER INSERT OR UPDATE OR DELETE ON %s "
+								 "FOR EACH ROW EXECUTE FUNCTION %s()", table_q, function_q));
+	/* foreign tables take no TRUNCATE triggers */
+	if (truncate_guard)
+		result = lappend(result,
+						 psprintf("CREATE TRIGGER partman_move_capture_truncate BEFORE TRUNCATE ON %s "
+								  "FOR EACH STATEMENT EXECUTE FUNCTION %s()", table_q, function_q));
+	return result;
+}
+
+/* The journal entries the target has applied (so that none applies twice). */
+char *
+partman_sql_move_applied(const char *applied_q, bool if_not_exists)
+{
+	return psprintf("CREATE TABLE %s%s (seq pg_catalog.int8 PRIMARY KEY)",
+					if_not_exists ? "IF NOT EXISTS " : "", applied_q);
+}
+
+/* The target's session table that receives a batch of journal entries. */
+char *
+partman_sql_move_stage(void)
+{
+	return pstrdup("CREATE TEMP TABLE IF NOT EXISTS partman_move_stage "
+				   "(seq pg_catalog.int8, sign pg_catalog.int4, img pg_catalog.text) ON COMMIT DROP");
+}
+
+char *
+partman_sql_move_stage_copy(void)
+{
+	return pstrdup("COPY pg_temp.partman_move_stage (seq, sign, img) FROM STDIN");
+}
+
+char *
+partman_sql_move_stage_arrays(void)
+{
+	return pstrdup("INSERT INTO pg_temp.partman_move_stage (seq, sign, img) "
+				   "SELECT * FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.int8[]), pg_catalog.unnest($2::pg_catalog.int4[]), pg_catalog.unnest($3::pg_catalog.text[]))");
+}
+
+/*
+ * Apply the staged journal entries to target_q, on the target's side, in
+ * one transaction: entries applied before are dropped; per row image the
+ * net count (inserts minus deletes) is applied, since rows need not have a
+ * key: a positive count inserts that many copies, a negative one deletes
+ * that many rows equal to the image (found through the partition key,
+ * compared as the target renders them).
+ */
+char *
+partman_sql_move_apply(const char *target_q, const char *applied_q, const char *key_q)
+{
+	return psprintf("DELETE FROM pg_temp.partman_move_stage s USING %2$s a WHERE s.seq OPERATOR(pg_catalog.=) a.seq; "
+					"INSERT INTO %2$s (seq) SELECT seq FROM pg_temp.partman_move_stage WHERE seq IS NOT NULL; "
+					"INSERT INTO %1$s SELECT (y.r).* FROM (SELECT s.img::%1$s AS r, s.n FROM "
+					"(SELECT img, pg_catalog.sum(sign) AS n FROM pg_temp.partman_move_stage GROUP BY img) s "
+					"WHERE s.n OPERATOR(pg_catalog.>) 0 OFFSET 0) y, pg_catalog.generate_series(1, y.n) g; "
+					"WITH d AS MATERIALIZED (SELECT (s.r)::pg_catalog.text AS img, (s.r).%3$s AS k, "
+					"OPERATOR(pg_catalog.-) s.n AS n FROM (SELECT img::%1$s AS r, pg_catalog.sum(sign) AS n "
+					"FROM pg_temp.partman_move_stage GROUP BY img) s WHERE s.n OPERATOR(pg_catalog.<) 0) "
+					"DELETE FROM %1$s t WHERE t.ctid OPERATOR(pg_catalog.=) ANY (ARRAY("
+					"SELECT m.ctid FROM (SELECT t2.ctid, t2::pg_catalog.text AS img, "
+					"pg_catalog.row_number() OVER (PARTITION BY t2::pg_catalog.text) AS rn FROM %1$s t2 "
+					"WHERE t2.%3$s IN (SELECT d.k FROM d)) m JOIN d ON d.img OPERATOR(pg_catalog.=) m.img "
+					"WHERE m.rn OPERATOR(pg_catalog.<=) d.n)); "
+					"TRUNCATE pg_temp.partman_move_stage",
+					target_q, applied_q, key_q);
+}
+
+/* Empty the target and its applied entries: the copy starts again. */
+char *
+partman_sql_move_reset(const char *target_q, const char *applied_q)
+{
+	return psprintf("TRUNCATE %s, %s", target_q, applied_q);
+}
+
+/*
+ * The cursor that reads the partition once, in one snapshot that it also
+ * returns (first column; the second says whether the row is a row, since
+ * an empty partition still gives the snapshot), as columns or as one
+ * record (rendered when fetched, under the move's settings).
+ */
+char *
+partman_sql_move_cursor(const char *cursor, const char *source_q, const char *cols, bool as_image)
+{
+	return psprintf("DECLARE %s NO SCROLL CURSOR WITH HOLD FOR "
+					"SELECT pg_catalog.pg_current_snapshot()::pg_catalog.text, \"partman row\" IS NOT NULL, %s%s%s "
+					"FROM (SELECT true AS \"partman row\", %s FROM ONLY %s) x "
+					"RIGHT JOIN (VALUES (1)) \"partman one\"(\"partman one\") ON true",
+					quote_identifier(cursor), as_image ? "ROW(" : "", cols,
+					as_image ? ")" : "", cols, source_q);
+}
+
+/* Journal entries the copy's snapshot ($1) does not show, oldest first. */
+char *
+partman_sql_move_journal_batch(const char *journal_q, const char *image, int limit)
+{
+	return psprintf("SELECT j.seq, j.sign, %s FROM %s j "
+					"WHERE NOT pg_catalog.pg_visible_in_snapshot(j.xid, $1::pg_catalog.pg_snapshot) "
+					"ORDER BY j.seq%s", image, journal_q,
+					limit > 0 ? psprintf(" LIMIT %d", limit) : "");
+}
+
+/* Forget entries the copy showed ($1) and entries applied ($2). */
+char *
+partman_sql_move_journal_forget(const char *journal_q)
+{
+	return psprintf("DELETE FROM %s WHERE pg_catalog.pg_visible_in_snapshot(xid, $1::pg_catalog.pg_snapshot) "
+					"OR seq OPERATOR(pg_catalog.=) ANY ($2::pg_catalog.int8[])", journal_q);
+}
+
+/*
+ * Rows and checksum of the partition, and of the journal entries that its
+ * copy has not applied yet, in one snapshot ($1: the copy's snapshot).
+ */
+char *
+partman_sql_move_source_fingerprint(const char *source_q, const char *journal_q,
+									const char *image, const char *journal_image)
+{
+	return psprintf("SELECT (SELECT pg_catalog.count(*) FROM ONLY %1$s), "
+					"(SELECT coalesce(pg_catalog.sum(" ROW_HASH("%3$s") "), 0) FROM ONLY %1$s), "
+					"(SELECT coalesce(pg_catalog.sum(j.sign), 0) FROM %2$s j "
+					"WHERE NOT pg_catalog.pg_visible_in_snapshot(j.xid, $1::pg_catalog.pg_snapshot)), "
+					"(SELECT coalesce(pg_catalog.sum(j.sign OPERATOR(pg_catalog.*) " ROW_HASH("%4$s") "), 0) FROM %2$s j "
+					"WHERE NOT pg_catalog.pg_visible_in_snapshot(j.xid, $1::pg_catalog.pg_snapshot))",
+					source_q, journal_q, image, journal_image);
+}
+
+/* Rows and checksum of the copy, as its server renders them. */
+char *
+partman_sql_move_target_fingerprint(const char *target_q)
+{
+	return psprintf("SELECT pg_catalog.count(*), coalesce(pg_catalog.sum(" ROW_HASH("t::pg_catalog.text") "), 0) "
+					"FROM ONLY %s t", target_q);
+}
+
+char *
+partman_sql_move_count(const char *table_q)
+{
+	return psprintf("SELECT pg_catalog.count(*) FROM ONLY %s", table_q);
+}
+
+/* A batch of rows into a table on a server, in COPY's text format. */
+char *
+partman_sql_move_load_copy(const char *target_q, const char *cols)
+{
+	return psprintf("COPY %s (%s) FROM STDIN", target_q, cols);
+}
+
+/* A batch of row images ($1) into a local table. */
+char *
+partman_sql_move_load_images(const char *target_q)
+{
+	return psprintf("INSERT INTO %1$s SELECT (y.r).* FROM (SELECT x::%1$s AS r "
+					"FROM pg_catalog.unnest($1::pg_catalog.text[]) x OFFSET 0) y", target_q);
+}
+
+/* The local table a partition moves back into. */
+char *
+partman_sql_move_local_target(const char *target_q, const char *parent_q)
+{
+	return psprintf("CREATE TABLE %s (LIKE %s INCLUDING DEFAULTS INCLUDING CONSTRAINTS "
+					"INCLUDING INDEXES INCLUDING STORAGE)", target_q, parent_q);
+}
+
+/* A foreign table partition (options: " SERVER ... OPTIONS (...)"). */
+char *
+partman_sql_create_foreign_partition(const char *table_q, const char *parent_q,
+									 const char *bound, const char *options)
+{
+	return psprintf("CREATE FOREIGN TABLE %s PARTITION OF %s %s%s", table_q, parent_q, bound, options);
+}
+
+/* What maintenance's move step does, as a statement of its own. */
+char *
+partman_sql_call_move_partition(const char *partition_q, const char *server)
+{
+	return psprintf("CALL partman.move_partition(%s, server => %s)",
+					quote_literal_cstr(partition_q), quote_literal_cstr(server));
+}
+
+/* SET LOCAL name = 'value'; ... for each pair (settings of a remote session) */
+char *
+partman_sql_set_local(List *names, List *values)
+{
+	StringInfoData sql;
+	ListCell   *n;
+	ListCell   *v;
+
+	initStringInfo(&sql);
+	forboth(n, names, v, values)
+		appendStringInfo(&sql, "%sSET LOCAL %s = %s", sql.len ? "; " : "",
+						 quote_identifier(lfirst(n)), quote_literal_cstr(lfirst(v)));
+	return sql.data;
+}

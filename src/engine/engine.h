@@ -112,6 +112,14 @@ extern char *partman_progress_duration(double seconds);
 extern char *partman_progress_elapsed(const PartmanProgress *p);
 
 /* ---------------------------------------------------------------------
+ * functions in move_partition.c: moves to and from other servers
+ * ---------------------------------------------------------------------
+ */
+extern double partman_move_partition_run(Oid partition, const char *server, int batch_rows,
+										 bool keep_source, bool nonatomic);
+extern double partman_retention_move(const PartmanKey *key, Oid relid, const char *server);
+
+/* ---------------------------------------------------------------------
  * functions in health.c: the figures behind partman.sets
  * ---------------------------------------------------------------------
  */

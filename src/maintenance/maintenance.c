@@ -57,11 +57,12 @@ typedef enum StepAction
 	STEP_DROP,
 	STEP_DETACH,
 	STEP_ARCHIVE,
-	STEP_SECURE					/* close a partition of a parent with RLS */
+	STEP_SECURE,				/* close a partition of a parent with RLS */
+	STEP_MOVE					/* retention 'move': to retention_server */
 } StepAction;
 
 static const char *const step_names[] = {
-	"create", "create", "rescue", "rescue", "drop", "detach", "archive", "secure"
+	"create", "create", "rescue", "rescue", "drop", "detach", "archive", "secure", "move"
 };
 
 typedef struct MaintenanceStep
@@ -233,7 +234,8 @@ plan_retention(const PartmanSet *set)
 	}
 
 	action = strcmp(set->cfg.retention_action, "drop") == 0 ? STEP_DROP :
-		strcmp(set->cfg.retention_action, "detach") == 0 ? STEP_DETACH : STEP_ARCHIVE;
+		strcmp(set->cfg.retention_action, "detach") == 0 ? STEP_DETACH :
+		strcmp(set->cfg.retention_action, "move") == 0 ? STEP_MOVE : STEP_ARCHIVE;
 	parts = partman_list_partitions(key->parent);
 	foreach(lc, parts)
 	{
@@ -241,6 +243,9 @@ plan_retention(const PartmanSet *set)
 
 		if (part->is_default || part->upper_unbounded ||
 			partman_compare_keys(key, part->upper, threshold) > 0)
+			continue;
+		/* moved already (or placed on a server from the start) */
+		if (action == STEP_MOVE && get_rel_relkind(part->relid) != RELKIND_RELATION)
 			continue;
 		/* never the partition that holds the newest row */
 		if (has_newest && partman_compare_keys(key, newest, part->upper) < 0 &&
@@ -427,6 +432,7 @@ count_step(const MaintenanceStep *step, PartmanMaintainCounts *counts)
 		case STEP_DROP:
 		case STEP_DETACH:
 		case STEP_ARCHIVE:
+		case STEP_MOVE:
 			counts->retired++;
 			break;
 		case STEP_BLOCKED:
@@ -502,6 +508,11 @@ execute_step(const PartmanSet *set, const PartmanTemplate *tmpl, MaintenanceStep
 		case STEP_SECURE:
 			partman_lock_relation(step->relid, AccessExclusiveLock);
 			partman_ddl_exec_list(partman_secure_partition_statements(step->relid));
+			break;
+		case STEP_MOVE:
+			/* in this transaction: copy, verify and cut over (engine/move_partition.c) */
+			detail = psprintf("to server \"%s\", cut-over lock %.1f ms", set->cfg.retention_server,
+							  partman_retention_move(key, step->relid, set->cfg.retention_server));
 			break;
 	}
 	partman_log_step(key->parent, step_names[step->action], step->partition, "done", detail, started);
@@ -905,6 +916,10 @@ step_plan(const PartmanSet *set, const PartmanTemplate *tmpl, const MaintenanceS
 		case STEP_SECURE:
 			return plan_row(rows, joined(partman_secure_partition_statements(step->relid)),
 							"ACCESS EXCLUSIVE");
+		case STEP_MOVE:
+			return plan_row(rows, partman_sql_call_move_partition(step->partition,
+																  set->cfg.retention_server),
+							"SHARE ROW EXCLUSIVE while copying, ACCESS EXCLUSIVE at the cut-over");
 		case STEP_DETACH:
 		case STEP_ARCHIVE:
 			{

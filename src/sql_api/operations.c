@@ -3,7 +3,7 @@
  * operations.c
  *	  SQL entry points that change one set's partitions: create_partition,
  *	  attach_partition, detach_partition, drop_partition, split_partition,
- *	  merge_partitions and split_hash_partition.  Each checks its arguments,
+ *	  merge_partitions, split_hash_partition and move_partition.  Each checks its arguments,
  *	  reads a new partition's bound from them, opens the set (which checks
  *	  that the caller has the owner's privileges) and hands over to the
  *	  operation in engine/operations.c.
@@ -30,6 +30,7 @@ PG_FUNCTION_INFO_V1(partman_drop_partition);
 PG_FUNCTION_INFO_V1(partman_split_partition);
 PG_FUNCTION_INFO_V1(partman_merge_partitions);
 PG_FUNCTION_INFO_V1(partman_split_hash_partition);
+PG_FUNCTION_INFO_V1(partman_move_partition);
 
 /* ---------------------------------------------------------------------
  * Bounds from arguments
@@ -506,4 +507,30 @@ partman_split_hash_partition(PG_FUNCTION_ARGS)
 	partman_op_split_hash(&set, part, result);
 	partman_spi_finish(spi_level);
 	PG_RETURN_DATUM(oid_array(result, 2));
+}
+
+/*
+ * PROCEDURE partman.move_partition(partition regclass, server name,
+ *		batch_rows int DEFAULT 50000, keep_source bool DEFAULT false)
+ *
+ * Moves the partition to server (NULL: back to a local table), online and
+ * resumable (engine/move_partition.c).  At top level each batch commits;
+ * inside a transaction block everything runs in that transaction.
+ */
+Datum
+partman_move_partition(PG_FUNCTION_ARGS)
+{
+	int			spi_level;
+	bool		nonatomic = partman_nonatomic(fcinfo);
+	char	   *server = PG_ARGISNULL(1) ? NULL : pstrdup(NameStr(*PG_GETARG_NAME(1)));
+	int			batch_rows;
+
+	partman_require_arg(fcinfo, 0, "partition");
+	batch_rows = partman_positive_arg(fcinfo, 2, "batch_rows");
+	partman_require_arg(fcinfo, 3, "keep_source");
+	spi_level = partman_spi_connect(nonatomic);
+	(void) partman_move_partition_run(PG_GETARG_OID(0), server, batch_rows, PG_GETARG_BOOL(3),
+									  nonatomic);
+	partman_spi_finish(spi_level);
+	PG_RETURN_VOID();
 }

@@ -95,7 +95,8 @@ server_list(const PartmanKey *key, ArrayType *servers)
  *		start_partition text, default_partition bool, retention text,
  *		retention_action text, retention_schema name, modulus int,
  *		list_values jsonb, time_zone text, sub_key text, sub_list_values
- *		jsonb, sub_modulus int, epoch text, servers name[]) RETURNS int
+ *		jsonb, sub_modulus int, epoch text, servers name[],
+ *		retention_server name) RETURNS int
  *
  * Registers parent and creates its partitions (see partman_create_set),
  * after checking that the arguments fit the parent's strategy.  With
@@ -104,7 +105,8 @@ server_list(const PartmanKey *key, ArrayType *servers)
  * ('seconds' or 'milliseconds'), an integer key holds Unix epoch time and
  * is partitioned by time.  With servers, HASH partition r is a foreign
  * table on servers[r % n], and the RANGE partition of grid cell k on
- * servers[k mod n] (partman_cell_server).  Returns the number of partitions
+ * servers[k mod n] (partman_cell_server).  retention_server: where retention_action
+ * 'move' moves expired partitions.  Returns the number of partitions
  * created at the top level.
  */
 Datum
@@ -190,6 +192,8 @@ partman_create_parent(PG_FUNCTION_ARGS)
 
 	if (!PG_ARGISNULL(15))
 		cfg.servers = server_list(&key, PG_GETARG_ARRAYTYPE_P(15));
+	if (PG_NARGS() > 16 && !PG_ARGISNULL(16))
+		cfg.retention_server = pstrdup(NameStr(*PG_GETARG_NAME(16)));
 
 	spi_level = partman_spi_connect(false);
 	created = partman_create_set(&key, &cfg, start,

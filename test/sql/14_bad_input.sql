@@ -164,6 +164,15 @@ INSERT INTO badin.calls(call) VALUES
   ($$SELECT partman.split_hash_partition(NULL)$$),
   ($$SELECT partman.split_hash_partition('badin.t_p20240614')$$),
   ($$SELECT partman.split_hash_partition('badin.h')$$),
+-- move_partition (its moves themselves need other servers: test/t/020_move_partition.pl)
+  ($$CALL partman.move_partition(NULL, 'nowhere')$$),
+  ($$CALL partman.move_partition('badin.t_p20240614', 'nowhere')$$),
+  ($$CALL partman.move_partition('badin.t_p20240614', NULL)$$),
+  ($$CALL partman.move_partition('badin.t_p20240614', NULL, batch_rows => 0)$$),
+  ($$CALL partman.move_partition('badin.t_p20240614', NULL, keep_source => NULL)$$),
+  ($$CALL partman.move_partition('badin.t_default', 'nowhere')$$),
+  ($$CALL partman.move_partition('badin.t', 'nowhere')$$),
+  ($$CALL partman.move_partition('badin.plain', NULL)$$),
 -- maintenance and introspection
   ($$CALL partman.run_maintenance('badin.plain')$$),
   ($$CALL partman.run_maintenance('badin."x''); DROP TABLE badin.t; --"')$$),

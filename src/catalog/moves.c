@@ -1,0 +1,81 @@
+/*-------------------------------------------------------------------------
+ *
+ * moves.c
+ *	  partman.moves: one row per move_partition that has not cut over yet,
+ *	  with its phase and the snapshot of its copy, so that a rerun after a
+ *	  crash resumes it.  Written as the catalog's owner (PUBLIC reads it).
+ *	  Callers are connected to SPI.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "partman.h"
+
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "utils/builtins.h"
+
+/*
+ * partman_move_state_read
+ *		The state of the move of partition, if one is unfinished.
+ */
+bool
+partman_move_state_read(Oid partition, PartmanMoveState *state)
+{
+	Oid			argtypes[1] = {OIDOID};
+	Datum		values[1] = {ObjectIdGetDatum(partition)};
+	char	   *rows;
+
+	memset(state, 0, sizeof(*state));
+	if (partman_spi_select("SELECT parent::pg_catalog.oid, server, phase, snapshot, rows_copied "
+						   "FROM partman.moves WHERE partition OPERATOR(pg_catalog.=) $1",
+						   1, argtypes, values, "partman.moves") == 0)
+		return false;
+	partman_spi_one_row("partman.moves", 5);
+	state->partition = partition;
+	state->parent = atooid(SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1));
+	state->server = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2);
+	state->phase = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3);
+	state->snapshot = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 4);
+	rows = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 5);
+	state->rows_copied = rows ? strtoi64(rows, NULL, 10) : 0;
+	return true;
+}
+
+/* partman_move_state_write: insert or update the row of state->partition */
+void
+partman_move_state_write(const PartmanMoveState *state)
+{
+	Oid			argtypes[6] = {OIDOID, OIDOID, NAMEOID, TEXTOID, TEXTOID, INT8OID};
+	Datum		values[6];
+	char		nulls[7] = "      ";
+
+	values[0] = ObjectIdGetDatum(state->partition);
+	values[1] = ObjectIdGetDatum(state->parent);
+	if (state->server)
+		values[2] = DirectFunctionCall1(namein, CStringGetDatum(state->server));
+	else
+		nulls[2] = 'n';
+	values[3] = CStringGetTextDatum(state->phase);
+	if (state->snapshot)
+		values[4] = CStringGetTextDatum(state->snapshot);
+	else
+		nulls[4] = 'n';
+	values[5] = Int64GetDatum(state->rows_copied);
+	partman_catalog_write("moves",
+						  "INSERT INTO partman.moves AS m (partition, parent, server, phase, snapshot, rows_copied) "
+						  "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (partition) DO UPDATE SET "
+						  "parent = excluded.parent, server = excluded.server, phase = excluded.phase, "
+						  "snapshot = excluded.snapshot, rows_copied = excluded.rows_copied, "
+						  "updated_at = pg_catalog.now()",
+						  6, argtypes, values, nulls, SPI_OK_INSERT);
+}
+
+void
+partman_move_state_delete(Oid partition)
+{
+	Oid			argtypes[1] = {OIDOID};
+	Datum		values[1] = {ObjectIdGetDatum(partition)};
+
+	partman_catalog_write("moves", "DELETE FROM partman.moves WHERE partition OPERATOR(pg_catalog.=) $1",
+						  1, argtypes, values, NULL, SPI_OK_DELETE);
+}
