@@ -370,6 +370,22 @@ connection_lost(RemoteConnection *rc, const char *sql)
 }
 
 /*
+ * Send sql on rc without waiting for its results; ERROR when the connection
+ * is gone (an earlier error closed it) or breaks.
+ */
+static void
+remote_send(RemoteConnection *rc, const char *sql)
+{
+	if (rc->conn == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_CONNECTION_DOES_NOT_EXIST),
+				 errmsg("the connection to server \"%s\" was closed by an earlier error in this transaction",
+						rc->servername)));
+	if (!PQsendQuery(rc->conn, sql))
+		connection_lost(rc, sql);
+}
+
+/*
  * Run sql (one or more statements) on rc; an error there is raised here
  * with its SQLSTATE, the server named.  Returns the number of rows the
  * last query returned.
@@ -381,13 +397,7 @@ remote_exec(RemoteConnection *rc, const char *sql)
 	PGresult   *failed = NULL;
 	int			rows = 0;
 
-	if (rc->conn == NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_CONNECTION_DOES_NOT_EXIST),
-				 errmsg("the connection to server \"%s\" was closed by an earlier error in this transaction",
-						rc->servername)));
-	if (!PQsendQuery(rc->conn, sql))
-		connection_lost(rc, sql);
+	remote_send(rc, sql);
 	/* read every result, so the connection is idle again */
 	while ((res = remote_result(rc)) != NULL)
 	{
@@ -805,13 +815,7 @@ remote_value(RemoteConnection *rc, const char *sql)
 	char	   *failure = NULL;
 	int			code = ERRCODE_CONNECTION_EXCEPTION;
 
-	if (rc->conn == NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_CONNECTION_DOES_NOT_EXIST),
-				 errmsg("the connection to server \"%s\" was closed by an earlier error in this transaction",
-						rc->servername)));
-	if (!PQsendQuery(rc->conn, sql))
-		connection_lost(rc, sql);
+	remote_send(rc, sql);
 	while ((res = remote_result(rc)) != NULL)
 	{
 		ExecStatusType status = PQresultStatus(res);
@@ -1017,8 +1021,7 @@ partman_remote_row(const char *server, Oid owner, const char *sql, int ncolumns)
 
 	/* a statement that fails is raised by remote_exec, with its SQLSTATE */
 	(void) remote_exec(rc, "SAVEPOINT partman_row");
-	if (!PQsendQuery(rc->conn, sql))
-		connection_lost(rc, sql);
+	remote_send(rc, sql);
 	while ((res = remote_result(rc)) != NULL)
 	{
 		if (PQresultStatus(res) == PGRES_TUPLES_OK && values == NULL &&
@@ -1057,8 +1060,7 @@ partman_remote_copy_in(const char *server, Oid owner, const char *copy_sql,
 	PGresult   *res;
 	bool		failed = false;
 
-	if (!PQsendQuery(rc->conn, copy_sql))
-		connection_lost(rc, copy_sql);
+	remote_send(rc, copy_sql);
 	res = remote_result(rc);
 	if (res == NULL || PQresultStatus(res) != PGRES_COPY_IN)
 	{
@@ -1116,8 +1118,7 @@ partman_remote_send(const char *server, Oid owner, const char *sql)
 {
 	RemoteConnection *rc = remote_connection_by_name(server, owner);
 
-	if (!PQsendQuery(rc->conn, sql))
-		connection_lost(rc, sql);
+	remote_send(rc, sql);
 }
 
 char	  **
