@@ -377,24 +377,91 @@ partman_validate_config(const PartmanConfig *cfg, const PartmanKey *key)
  * ---------------------------------------------------------------------
  */
 
-static char *
-text_column(HeapTuple tuple, TupleDesc desc, const char *column)
+/*
+ * Column numbers of part_config, remembered per column name (the callers
+ * pass string literals, so the pointer identifies the name): maintenance
+ * decodes every set's row, and the trigger each row it writes: searching
+ * some 25 names per row (SPI_fnumber) and reading each column of a tuple
+ * with NULLs from its start (heap_getattr) were a tenth of the instructions
+ * of a run with nothing to do.  A remembered number is used only when
+ * the descriptor still has that name there (trigger descriptors keep
+ * dropped columns, SPI's do not).
+ */
+typedef struct ColumnSlot
 {
-	int			attno = SPI_fnumber(desc, column);
+	const char *column;
+	int			attno;
+} ColumnSlot;
 
+static ColumnSlot column_slots[40];
+static int	ncolumn_slots = 0;
+
+static int
+column_number(TupleDesc desc, const char *column)
+{
+	ColumnSlot *slot = NULL;
+	int			attno;
+
+	for (int i = 0; i < ncolumn_slots; i++)
+	{
+		if (column_slots[i].column == column)
+		{
+			slot = &column_slots[i];
+			break;
+		}
+	}
+	if (slot != NULL && slot->attno > 0 && slot->attno <= desc->natts)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, slot->attno - 1);
+
+		if (!att->attisdropped && strcmp(NameStr(att->attname), column) == 0)
+			return slot->attno;
+	}
+	attno = SPI_fnumber(desc, column);
 	if (attno <= 0)
 		elog(ERROR, "partman.part_config has no column \"%s\"", column);
-	return SPI_getvalue(tuple, desc, attno);
+	if (slot == NULL && ncolumn_slots < (int) lengthof(column_slots))
+	{
+		slot = &column_slots[ncolumn_slots++];
+		slot->column = column;
+	}
+	if (slot != NULL)
+		slot->attno = attno;
+	return attno;
+}
+
+/* A part_config row, deformed once: each column is then read in O(1). */
+typedef struct ConfigRow
+{
+	TupleDesc	desc;
+	Datum	   *values;
+	bool	   *nulls;
+} ConfigRow;
+
+/* A column as text (NULL for NULL); text columns without an output function call. */
+static char *
+text_column(const ConfigRow *row, const char *column)
+{
+	int			i = column_number(row->desc, column) - 1;
+	Oid			typid = TupleDescAttr(row->desc, i)->atttypid;
+	Oid			output;
+	bool		varlena;
+
+	if (row->nulls[i])
+		return NULL;
+	if (typid == TEXTOID)
+		return TextDatumGetCString(row->values[i]);
+	getTypeOutputInfo(typid, &output, &varlena);
+	return OidOutputFunctionCall(output, row->values[i]);
 }
 
 static Datum
-binary_column(HeapTuple tuple, TupleDesc desc, const char *column, bool *isnull)
+binary_column(const ConfigRow *row, const char *column, bool *isnull)
 {
-	int			attno = SPI_fnumber(desc, column);
+	int			i = column_number(row->desc, column) - 1;
 
-	if (attno <= 0)
-		elog(ERROR, "partman.part_config has no column \"%s\"", column);
-	return SPI_getbinval(tuple, desc, attno, isnull);
+	*isnull = row->nulls[i];
+	return row->values[i];
 }
 
 /* Decode a part_config tuple (from SPI or a trigger). */
@@ -403,37 +470,43 @@ config_from_tuple(HeapTuple tuple, TupleDesc desc, PartmanConfig *cfg)
 {
 	bool		isnull;
 	Datum		d;
+	ConfigRow	r;
+	ConfigRow  *row = &r;
 
+	r.desc = desc;
+	r.values = palloc(sizeof(Datum) * desc->natts);
+	r.nulls = palloc(sizeof(bool) * desc->natts);
+	heap_deform_tuple(tuple, desc, r.values, r.nulls);
 	memset(cfg, 0, sizeof(*cfg));
-	cfg->parent = DatumGetObjectId(binary_column(tuple, desc, "parent", &isnull));
-	cfg->strategy = text_column(tuple, desc, "strategy");
-	cfg->key = text_column(tuple, desc, "key");
-	cfg->interval = text_column(tuple, desc, "interval");
-	d = binary_column(tuple, desc, "premake", &isnull);
+	cfg->parent = DatumGetObjectId(binary_column(row, "parent", &isnull));
+	cfg->strategy = text_column(row, "strategy");
+	cfg->key = text_column(row, "key");
+	cfg->interval = text_column(row, "interval");
+	d = binary_column(row, "premake", &isnull);
 	cfg->premake = isnull ? 0 : DatumGetInt32(d);
-	cfg->retention = text_column(tuple, desc, "retention");
-	cfg->retention_action = text_column(tuple, desc, "retention_action");
-	cfg->retention_schema = text_column(tuple, desc, "retention_schema");
-	cfg->time_zone = text_column(tuple, desc, "time_zone");
-	cfg->epoch = text_column(tuple, desc, "epoch");
-	d = binary_column(tuple, desc, "default_partition", &isnull);
+	cfg->retention = text_column(row, "retention");
+	cfg->retention_action = text_column(row, "retention_action");
+	cfg->retention_schema = text_column(row, "retention_schema");
+	cfg->time_zone = text_column(row, "time_zone");
+	cfg->epoch = text_column(row, "epoch");
+	d = binary_column(row, "default_partition", &isnull);
 	cfg->default_partition = !isnull && DatumGetBool(d);
-	cfg->require_filter = text_column(tuple, desc, "require_filter");
-	d = binary_column(tuple, desc, "max_rescue_rows", &isnull);
+	cfg->require_filter = text_column(row, "require_filter");
+	d = binary_column(row, "max_rescue_rows", &isnull);
 	cfg->max_rescue_rows = isnull ? 0 : DatumGetInt32(d);
-	d = binary_column(tuple, desc, "max_partitions", &isnull);
+	d = binary_column(row, "max_partitions", &isnull);
 	cfg->has_max_partitions = !isnull;
 	cfg->max_partitions = isnull ? 0 : DatumGetInt32(d);
-	cfg->storage_parameters = text_column(tuple, desc, "storage_parameters");
-	(void) binary_column(tuple, desc, "last_error", &isnull);
+	cfg->storage_parameters = text_column(row, "storage_parameters");
+	(void) binary_column(row, "last_error", &isnull);
 	cfg->failing = !isnull;
-	cfg->sub_strategy = text_column(tuple, desc, "sub_strategy");
-	cfg->sub_key = text_column(tuple, desc, "sub_key");
-	cfg->sub_list_values = text_column(tuple, desc, "sub_list_values");
-	d = binary_column(tuple, desc, "sub_modulus", &isnull);
+	cfg->sub_strategy = text_column(row, "sub_strategy");
+	cfg->sub_key = text_column(row, "sub_key");
+	cfg->sub_list_values = text_column(row, "sub_list_values");
+	d = binary_column(row, "sub_modulus", &isnull);
 	cfg->has_sub_modulus = !isnull;
 	cfg->sub_modulus = isnull ? 0 : DatumGetInt32(d);
-	d = binary_column(tuple, desc, "servers", &isnull);
+	d = binary_column(row, "servers", &isnull);
 	cfg->servers = NIL;
 	if (!isnull)
 	{
@@ -445,6 +518,8 @@ config_from_tuple(HeapTuple tuple, TupleDesc desc, PartmanConfig *cfg)
 		for (int i = 0; i < n; i++)
 			cfg->servers = lappend(cfg->servers, pstrdup(NameStr(*DatumGetName(names[i]))));
 	}
+	pfree(r.values);
+	pfree(r.nulls);
 }
 
 /*
