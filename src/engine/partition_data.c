@@ -13,11 +13,16 @@
  * partition holds rows of its bound, so a batch is a run of whole grid cells.
  * A batch that takes everything detaches the default, creates the
  * partitions, copies the rows, truncates the default and attaches it again
- * (empty: no scan).  Otherwise the batch's rows are moved aside, CHECK
- * constraints prove in one scan that the default keeps none of the new
- * bounds (so PostgreSQL does not scan it for each new partition), the
- * partitions are created and the rows put in.  Sessions that use the set
- * wait for the batch's commit, never longer.
+ * (empty: no scan).  Otherwise the batch's partitions are made in a staging
+ * table without indexes, filled by one DELETE ... RETURNING (each row moves
+ * once) and attached to the set: their CHECK constraints spare ATTACH their
+ * scan, the set's indexes are built on them in one pass, and PostgreSQL
+ * scans the default once per batch for rows of the new bounds.  That scan
+ * is the one cost a batch cannot shed: while the default holds rows,
+ * PostgreSQL proves each new bound against it by reading it whole.  (Sets
+ * whose partitions cannot be staged, composite, on other servers or with a
+ * replica identity index, hold the rows aside in a temporary table instead.)
+ * Sessions that use the set wait for the batch's commit, never longer.
  *
  * A key without an index: each batch would scan the whole default
  * partition several times over (its smallest and largest key, the key at
