@@ -28,15 +28,17 @@
 # Destructive or one-off steps (create, retention) run once; the others BENCH_ROUNDS times
 # (default 3), VACUUM and CHECKPOINT before each, medians reported. Every step is checked
 # (partition counts and bounds before and after; a no-op run must change nothing).
+# BENCH_SCALE_BIG (default 10000, a multiple of 1,000) and BENCH_SCALE_SETS (default 1000) change
+# the sizes (retention then retires a tenth of the big set).
 # Run it through bench/run.sh (bash bench/run.sh scale), which starts the cluster.
 set -euo pipefail
 # shellcheck source=bench/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 ROUNDS=${BENCH_ROUNDS:-3}
-NBIG=10000
+NBIG=${BENCH_SCALE_BIG:-10000}  # partitions of the big set (a multiple of 1,000)
 WIDTH=1000
-RETIRE=1000
+RETIRE=$((NBIG / 10))
 NSETS=${BENCH_SCALE_SETS:-1000}
 PER=30
 GOAL_NOOP_MS_PER_SET=1
@@ -44,7 +46,7 @@ DB_BIG=bench_big
 DB_SETS=bench_sets
 DB_PGP=bench_sets_pg_partman
 TODAY=$(date -u +%F)
-POINT=5000500
+POINT=$((NBIG * WIDTH / 2 + 500))
 
 # timed_sum DB FILE: run FILE (with '\timing on') in a new session; print the sum of its "Time:" lines.
 timed_sum() {
@@ -160,14 +162,15 @@ f=$(timing_file sets_create_partman < <(
     echo "SELECT partman.create_parent('public.$t', \"interval\" => '1 day', premake => $((PER - 1)), start_partition => '$TODAY');"
   done))
 R[sets_create_partman]=$(timed_sum "$DB_SETS" "$f") || bench_die "partman create_parent failed"
+DAY=()
+for ((k = 0; k <= PER; k++)); do DAY[k]=$(date -u -d "$TODAY +$k days" +%F); done
 f=$(timing_file sets_create_raw < <(
   for ((i = 1; i <= NSETS; i++)); do
     t=$(printf 'r%04d' "$i")
     printf 'BEGIN;\n'; ddl "$t"
     for ((k = 0; k < PER; k++)); do
-      d=$(date -u -d "$TODAY +$k days" +%F); e=$(date -u -d "$TODAY +$((k + 1)) days" +%F)
       printf "CREATE TABLE public.%s_p%s PARTITION OF public.%s FOR VALUES FROM ('%s') TO ('%s');\n" \
-        "$t" "${d//-/}" "$t" "$d" "$e"
+        "$t" "${DAY[k]//-/}" "$t" "${DAY[k]}" "${DAY[k + 1]}"
     done
     printf 'CREATE TABLE public.%s_default PARTITION OF public.%s DEFAULT;\nCOMMIT;\n' "$t" "$t"
   done))
