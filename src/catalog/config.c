@@ -391,10 +391,36 @@ typedef struct ColumnSlot
 {
 	const char *column;
 	int			attno;
+	uint32		checked;		/* descriptor generation it was checked in */
 } ColumnSlot;
 
 static ColumnSlot column_slots[40];
 static int	ncolumn_slots = 0;
+static int	next_slot = 0;		/* rows are read column by column in the same
+								 * order: the slot after the last one used */
+
+/*
+ * The descriptor rows are read with now: a slot's number is checked against
+ * it by name once.  SPI's descriptors (RECORD) and the table's (its row
+ * type, dropped columns included) differ in type; a change of columns
+ * changes natts.
+ */
+static TupleDesc current_desc = NULL;
+static Oid	current_typid = InvalidOid;
+static int	current_natts = -1;
+static uint32 desc_generation = 1;
+
+static void
+use_desc(TupleDesc desc)
+{
+	if (desc != current_desc || desc->tdtypeid != current_typid || desc->natts != current_natts)
+	{
+		current_desc = desc;
+		current_typid = desc->tdtypeid;
+		current_natts = desc->natts;
+		desc_generation++;
+	}
+}
 
 static int
 column_number(TupleDesc desc, const char *column)
@@ -402,20 +428,32 @@ column_number(TupleDesc desc, const char *column)
 	ColumnSlot *slot = NULL;
 	int			attno;
 
-	for (int i = 0; i < ncolumn_slots; i++)
+	if (next_slot < ncolumn_slots && column_slots[next_slot].column == column)
+		slot = &column_slots[next_slot];
+	else
 	{
-		if (column_slots[i].column == column)
+		for (int i = 0; i < ncolumn_slots; i++)
 		{
-			slot = &column_slots[i];
-			break;
+			if (column_slots[i].column == column)
+			{
+				slot = &column_slots[i];
+				break;
+			}
 		}
 	}
+	if (slot != NULL)
+		next_slot = (int) (slot - column_slots) + 1;
+	if (slot != NULL && slot->checked == desc_generation && desc == current_desc)
+		return slot->attno;
 	if (slot != NULL && slot->attno > 0 && slot->attno <= desc->natts)
 	{
 		Form_pg_attribute att = TupleDescAttr(desc, slot->attno - 1);
 
 		if (!att->attisdropped && strcmp(NameStr(att->attname), column) == 0)
+		{
+			slot->checked = desc == current_desc ? desc_generation : 0;
 			return slot->attno;
+		}
 	}
 	attno = SPI_fnumber(desc, column);
 	if (attno <= 0)
@@ -424,9 +462,13 @@ column_number(TupleDesc desc, const char *column)
 	{
 		slot = &column_slots[ncolumn_slots++];
 		slot->column = column;
+		next_slot = ncolumn_slots;
 	}
 	if (slot != NULL)
+	{
 		slot->attno = attno;
+		slot->checked = desc == current_desc ? desc_generation : 0;
+	}
 	return attno;
 }
 
@@ -473,6 +515,7 @@ config_from_tuple(HeapTuple tuple, TupleDesc desc, PartmanConfig *cfg)
 	ConfigRow	r;
 	ConfigRow  *row = &r;
 
+	use_desc(desc);
 	r.desc = desc;
 	r.values = palloc(sizeof(Datum) * desc->natts);
 	r.nulls = palloc(sizeof(bool) * desc->natts);
