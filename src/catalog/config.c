@@ -42,6 +42,7 @@
 #include "utils/lsyscache.h"
 #include "utils/syscache.h"
 #include "utils/array.h"
+#include "utils/datum.h"
 #include "utils/memutils.h"
 
 PG_FUNCTION_INFO_V1(partman_config_guard);
@@ -993,6 +994,65 @@ follow_renames(HeapTuple tuple, TupleDesc desc, const PartmanConfig *oldcfg,
 	return heap_modify_tuple_by_cols(tuple, desc, n, attnos, values, nulls);
 }
 
+/* One column of a tuple as text (NULL for NULL), without decoding the rest. */
+static char *
+text_attr(HeapTuple tuple, TupleDesc desc, const char *column)
+{
+	int			attno = column_number(desc, column);
+	Oid			typid = TupleDescAttr(desc, attno - 1)->atttypid;
+	bool		isnull;
+	Datum		d = heap_getattr(tuple, attno, desc, &isnull);
+	Oid			output;
+	bool		varlena;
+
+	if (isnull)
+		return NULL;
+	if (typid == TEXTOID)
+		return TextDatumGetCString(d);
+	getTypeOutputInfo(typid, &output, &varlena);
+	return OidOutputFunctionCall(output, d);
+}
+
+/*
+ * Whether an UPDATE of part_config changes only maintenance's own columns
+ * (last_maintenance, last_error): every other column holds the same bytes.
+ * Maintenance stamps every set it looked at; this spares those rows the
+ * full decoding and checks of the guard.  A value stored differently but
+ * equal (toasted, say) takes the full path, which is right either way.
+ */
+static bool
+outcome_only_update(HeapTuple oldtup, HeapTuple newtup, TupleDesc desc)
+{
+	int			natts = desc->natts;
+	int			stamp;
+	int			error;
+	Datum	   *ov = palloc(sizeof(Datum) * natts);
+	Datum	   *nv = palloc(sizeof(Datum) * natts);
+	bool	   *on = palloc(sizeof(bool) * natts);
+	bool	   *nn = palloc(sizeof(bool) * natts);
+	bool		same = true;
+
+	use_desc(desc);
+	stamp = column_number(desc, "last_maintenance");
+	error = column_number(desc, "last_error");
+	heap_deform_tuple(oldtup, desc, ov, on);
+	heap_deform_tuple(newtup, desc, nv, nn);
+	for (int i = 0; i < natts && same; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, i);
+
+		if (att->attisdropped || i + 1 == stamp || i + 1 == error)
+			continue;
+		same = on[i] == nn[i] &&
+			(on[i] || datumIsEqual(ov[i], nv[i], att->attbyval, att->attlen));
+	}
+	pfree(ov);
+	pfree(nv);
+	pfree(on);
+	pfree(nn);
+	return same;
+}
+
 /*
  * partman._config_guard(): BEFORE INSERT OR UPDATE OR DELETE trigger on
  * partman.part_config.  Checks ownership, keeps the identity of a set
@@ -1026,6 +1086,23 @@ partman_config_guard(PG_FUNCTION_ARGS)
 			CacheInvalidateRelcacheByRelid(oldcfg.parent);
 		}
 		return PointerGetDatum(trigdata->tg_trigtuple);
+	}
+
+	/* maintenance recording its outcome: the owner check and renames only */
+	if (TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event) &&
+		outcome_only_update(trigdata->tg_trigtuple, trigdata->tg_newtuple, desc))
+	{
+		bool		isnull;
+
+		memset(&newcfg, 0, sizeof(newcfg));
+		newcfg.parent = DatumGetObjectId(heap_getattr(trigdata->tg_newtuple,
+													  column_number(desc, "parent"),
+													  desc, &isnull));
+		newcfg.key = text_attr(trigdata->tg_newtuple, desc, "key");
+		newcfg.sub_key = text_attr(trigdata->tg_newtuple, desc, "sub_key");
+		oldcfg = newcfg;
+		partman_check_owner(newcfg.parent);
+		return PointerGetDatum(follow_renames(trigdata->tg_newtuple, desc, &oldcfg, &newcfg));
 	}
 
 	result = TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event) ?
