@@ -43,6 +43,7 @@
 #include "utils/lsyscache.h"
 #include "utils/syscache.h"
 #include "utils/array.h"
+#include "utils/datum.h"
 #include "utils/memutils.h"
 
 PG_FUNCTION_INFO_V1(partman_config_guard);
@@ -403,24 +404,133 @@ partman_validate_config(const PartmanConfig *cfg, const PartmanKey *key)
  * ---------------------------------------------------------------------
  */
 
-static char *
-text_column(HeapTuple tuple, TupleDesc desc, const char *column)
+/*
+ * Column numbers of part_config, remembered per column name (the callers
+ * pass string literals, so the pointer identifies the name): maintenance
+ * decodes every set's row, and the trigger each row it writes: searching
+ * some 25 names per row (SPI_fnumber) and reading each column of a tuple
+ * with NULLs from its start (heap_getattr) were a tenth of the instructions
+ * of a run with nothing to do.  A remembered number is used only when
+ * the descriptor still has that name there (trigger descriptors keep
+ * dropped columns, SPI's do not).
+ */
+typedef struct ColumnSlot
 {
-	int			attno = SPI_fnumber(desc, column);
+	const char *column;
+	int			attno;
+	uint32		checked;		/* descriptor generation it was checked in */
+} ColumnSlot;
 
+static ColumnSlot column_slots[40];
+static int	ncolumn_slots = 0;
+static int	next_slot = 0;		/* rows are read column by column in the same
+								 * order: the slot after the last one used */
+
+/*
+ * The descriptor rows are read with now: a slot's number is checked against
+ * it by name once.  SPI's descriptors (RECORD) and the table's (its row
+ * type, dropped columns included) differ in type; a change of columns
+ * changes natts.
+ */
+static TupleDesc current_desc = NULL;
+static Oid	current_typid = InvalidOid;
+static int	current_natts = -1;
+static uint32 desc_generation = 1;
+
+static void
+use_desc(TupleDesc desc)
+{
+	if (desc != current_desc || desc->tdtypeid != current_typid || desc->natts != current_natts)
+	{
+		current_desc = desc;
+		current_typid = desc->tdtypeid;
+		current_natts = desc->natts;
+		desc_generation++;
+	}
+}
+
+static int
+column_number(TupleDesc desc, const char *column)
+{
+	ColumnSlot *slot = NULL;
+	int			attno;
+
+	if (next_slot < ncolumn_slots && column_slots[next_slot].column == column)
+		slot = &column_slots[next_slot];
+	else
+	{
+		for (int i = 0; i < ncolumn_slots; i++)
+		{
+			if (column_slots[i].column == column)
+			{
+				slot = &column_slots[i];
+				break;
+			}
+		}
+	}
+	if (slot != NULL)
+		next_slot = (int) (slot - column_slots) + 1;
+	if (slot != NULL && slot->checked == desc_generation && desc == current_desc)
+		return slot->attno;
+	if (slot != NULL && slot->attno > 0 && slot->attno <= desc->natts)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, slot->attno - 1);
+
+		if (!att->attisdropped && strcmp(NameStr(att->attname), column) == 0)
+		{
+			slot->checked = desc == current_desc ? desc_generation : 0;
+			return slot->attno;
+		}
+	}
+	attno = SPI_fnumber(desc, column);
 	if (attno <= 0)
 		elog(ERROR, "partman.part_config has no column \"%s\"", column);
-	return SPI_getvalue(tuple, desc, attno);
+	if (slot == NULL && ncolumn_slots < (int) lengthof(column_slots))
+	{
+		slot = &column_slots[ncolumn_slots++];
+		slot->column = column;
+		next_slot = ncolumn_slots;
+	}
+	if (slot != NULL)
+	{
+		slot->attno = attno;
+		slot->checked = desc == current_desc ? desc_generation : 0;
+	}
+	return attno;
+}
+
+/* A part_config row, deformed once: each column is then read in O(1). */
+typedef struct ConfigRow
+{
+	TupleDesc	desc;
+	Datum	   *values;
+	bool	   *nulls;
+} ConfigRow;
+
+/* A column as text (NULL for NULL); text columns without an output function call. */
+static char *
+text_column(const ConfigRow *row, const char *column)
+{
+	int			i = column_number(row->desc, column) - 1;
+	Oid			typid = TupleDescAttr(row->desc, i)->atttypid;
+	Oid			output;
+	bool		varlena;
+
+	if (row->nulls[i])
+		return NULL;
+	if (typid == TEXTOID)
+		return TextDatumGetCString(row->values[i]);
+	getTypeOutputInfo(typid, &output, &varlena);
+	return OidOutputFunctionCall(output, row->values[i]);
 }
 
 static Datum
-binary_column(HeapTuple tuple, TupleDesc desc, const char *column, bool *isnull)
+binary_column(const ConfigRow *row, const char *column, bool *isnull)
 {
-	int			attno = SPI_fnumber(desc, column);
+	int			i = column_number(row->desc, column) - 1;
 
-	if (attno <= 0)
-		elog(ERROR, "partman.part_config has no column \"%s\"", column);
-	return SPI_getbinval(tuple, desc, attno, isnull);
+	*isnull = row->nulls[i];
+	return row->values[i];
 }
 
 /* Decode a part_config tuple (from SPI or a trigger). */
@@ -429,38 +539,45 @@ config_from_tuple(HeapTuple tuple, TupleDesc desc, PartmanConfig *cfg)
 {
 	bool		isnull;
 	Datum		d;
+	ConfigRow	r;
+	ConfigRow  *row = &r;
 
+	use_desc(desc);
+	r.desc = desc;
+	r.values = palloc(sizeof(Datum) * desc->natts);
+	r.nulls = palloc(sizeof(bool) * desc->natts);
+	heap_deform_tuple(tuple, desc, r.values, r.nulls);
 	memset(cfg, 0, sizeof(*cfg));
-	cfg->parent = DatumGetObjectId(binary_column(tuple, desc, "parent", &isnull));
-	cfg->strategy = text_column(tuple, desc, "strategy");
-	cfg->key = text_column(tuple, desc, "key");
-	cfg->interval = text_column(tuple, desc, "interval");
-	d = binary_column(tuple, desc, "premake", &isnull);
+	cfg->parent = DatumGetObjectId(binary_column(row, "parent", &isnull));
+	cfg->strategy = text_column(row, "strategy");
+	cfg->key = text_column(row, "key");
+	cfg->interval = text_column(row, "interval");
+	d = binary_column(row, "premake", &isnull);
 	cfg->premake = isnull ? 0 : DatumGetInt32(d);
-	cfg->retention = text_column(tuple, desc, "retention");
-	cfg->retention_action = text_column(tuple, desc, "retention_action");
-	cfg->retention_schema = text_column(tuple, desc, "retention_schema");
-	cfg->retention_server = text_column(tuple, desc, "retention_server");
-	cfg->time_zone = text_column(tuple, desc, "time_zone");
-	cfg->epoch = text_column(tuple, desc, "epoch");
-	d = binary_column(tuple, desc, "default_partition", &isnull);
+	cfg->retention = text_column(row, "retention");
+	cfg->retention_action = text_column(row, "retention_action");
+	cfg->retention_schema = text_column(row, "retention_schema");
+	cfg->retention_server = text_column(row, "retention_server");
+	cfg->time_zone = text_column(row, "time_zone");
+	cfg->epoch = text_column(row, "epoch");
+	d = binary_column(row, "default_partition", &isnull);
 	cfg->default_partition = !isnull && DatumGetBool(d);
-	cfg->require_filter = text_column(tuple, desc, "require_filter");
-	d = binary_column(tuple, desc, "max_rescue_rows", &isnull);
+	cfg->require_filter = text_column(row, "require_filter");
+	d = binary_column(row, "max_rescue_rows", &isnull);
 	cfg->max_rescue_rows = isnull ? 0 : DatumGetInt32(d);
-	d = binary_column(tuple, desc, "max_partitions", &isnull);
+	d = binary_column(row, "max_partitions", &isnull);
 	cfg->has_max_partitions = !isnull;
 	cfg->max_partitions = isnull ? 0 : DatumGetInt32(d);
-	cfg->storage_parameters = text_column(tuple, desc, "storage_parameters");
-	(void) binary_column(tuple, desc, "last_error", &isnull);
+	cfg->storage_parameters = text_column(row, "storage_parameters");
+	(void) binary_column(row, "last_error", &isnull);
 	cfg->failing = !isnull;
-	cfg->sub_strategy = text_column(tuple, desc, "sub_strategy");
-	cfg->sub_key = text_column(tuple, desc, "sub_key");
-	cfg->sub_list_values = text_column(tuple, desc, "sub_list_values");
-	d = binary_column(tuple, desc, "sub_modulus", &isnull);
+	cfg->sub_strategy = text_column(row, "sub_strategy");
+	cfg->sub_key = text_column(row, "sub_key");
+	cfg->sub_list_values = text_column(row, "sub_list_values");
+	d = binary_column(row, "sub_modulus", &isnull);
 	cfg->has_sub_modulus = !isnull;
 	cfg->sub_modulus = isnull ? 0 : DatumGetInt32(d);
-	d = binary_column(tuple, desc, "servers", &isnull);
+	d = binary_column(row, "servers", &isnull);
 	cfg->servers = NIL;
 	if (!isnull)
 	{
@@ -472,6 +589,8 @@ config_from_tuple(HeapTuple tuple, TupleDesc desc, PartmanConfig *cfg)
 		for (int i = 0; i < n; i++)
 			cfg->servers = lappend(cfg->servers, pstrdup(NameStr(*DatumGetName(names[i]))));
 	}
+	pfree(r.values);
+	pfree(r.nulls);
 }
 
 /*
@@ -931,6 +1050,65 @@ follow_renames(HeapTuple tuple, TupleDesc desc, const PartmanConfig *oldcfg,
 	return heap_modify_tuple_by_cols(tuple, desc, n, attnos, values, nulls);
 }
 
+/* One column of a tuple as text (NULL for NULL), without decoding the rest. */
+static char *
+text_attr(HeapTuple tuple, TupleDesc desc, const char *column)
+{
+	int			attno = column_number(desc, column);
+	Oid			typid = TupleDescAttr(desc, attno - 1)->atttypid;
+	bool		isnull;
+	Datum		d = heap_getattr(tuple, attno, desc, &isnull);
+	Oid			output;
+	bool		varlena;
+
+	if (isnull)
+		return NULL;
+	if (typid == TEXTOID)
+		return TextDatumGetCString(d);
+	getTypeOutputInfo(typid, &output, &varlena);
+	return OidOutputFunctionCall(output, d);
+}
+
+/*
+ * Whether an UPDATE of part_config changes only maintenance's own columns
+ * (last_maintenance, last_error): every other column holds the same bytes.
+ * Maintenance stamps every set it looked at; this spares those rows the
+ * full decoding and checks of the guard.  A value stored differently but
+ * equal (toasted, say) takes the full path, which is right either way.
+ */
+static bool
+outcome_only_update(HeapTuple oldtup, HeapTuple newtup, TupleDesc desc)
+{
+	int			natts = desc->natts;
+	int			stamp;
+	int			error;
+	Datum	   *ov = palloc(sizeof(Datum) * natts);
+	Datum	   *nv = palloc(sizeof(Datum) * natts);
+	bool	   *on = palloc(sizeof(bool) * natts);
+	bool	   *nn = palloc(sizeof(bool) * natts);
+	bool		same = true;
+
+	use_desc(desc);
+	stamp = column_number(desc, "last_maintenance");
+	error = column_number(desc, "last_error");
+	heap_deform_tuple(oldtup, desc, ov, on);
+	heap_deform_tuple(newtup, desc, nv, nn);
+	for (int i = 0; i < natts && same; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, i);
+
+		if (att->attisdropped || i + 1 == stamp || i + 1 == error)
+			continue;
+		same = on[i] == nn[i] &&
+			(on[i] || datumIsEqual(ov[i], nv[i], att->attbyval, att->attlen));
+	}
+	pfree(ov);
+	pfree(nv);
+	pfree(on);
+	pfree(nn);
+	return same;
+}
+
 /*
  * partman._config_guard(): BEFORE INSERT OR UPDATE OR DELETE trigger on
  * partman.part_config.  Checks ownership, keeps the identity of a set
@@ -964,6 +1142,23 @@ partman_config_guard(PG_FUNCTION_ARGS)
 			CacheInvalidateRelcacheByRelid(oldcfg.parent);
 		}
 		return PointerGetDatum(trigdata->tg_trigtuple);
+	}
+
+	/* maintenance recording its outcome: the owner check and renames only */
+	if (TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event) &&
+		outcome_only_update(trigdata->tg_trigtuple, trigdata->tg_newtuple, desc))
+	{
+		bool		isnull;
+
+		memset(&newcfg, 0, sizeof(newcfg));
+		newcfg.parent = DatumGetObjectId(heap_getattr(trigdata->tg_newtuple,
+													  column_number(desc, "parent"),
+													  desc, &isnull));
+		newcfg.key = text_attr(trigdata->tg_newtuple, desc, "key");
+		newcfg.sub_key = text_attr(trigdata->tg_newtuple, desc, "sub_key");
+		oldcfg = newcfg;
+		partman_check_owner(newcfg.parent);
+		return PointerGetDatum(follow_renames(trigdata->tg_newtuple, desc, &oldcfg, &newcfg));
 	}
 
 	result = TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event) ?

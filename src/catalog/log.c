@@ -9,7 +9,19 @@
  */
 #include "partman.h"
 
+#include "access/genam.h"
 #include "access/htup_details.h"
+#include "access/relscan.h"
+#include "access/stratnum.h"
+#include "access/table.h"
+#include "access/tableam.h"
+#include "access/xact.h"
+#include "catalog/pg_am.h"
+#include "catalog/pg_index.h"
+#include "executor/tuptable.h"
+#include "utils/fmgroids.h"
+#include "utils/rel.h"
+#include "utils/snapmgr.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_type.h"
@@ -56,12 +68,74 @@ partman_log_step(Oid parent, const char *action, const char *partition, const ch
 }
 
 /* Delete log rows older than partman.maintenance_log_days, as the log's owner. */
+/*
+ * Whether partman.maintenance_log holds a row logged before cutoff, read
+ * through its index on logged_at without SQL: most runs have nothing to
+ * prune, and planning the DELETE in a new session was 2% of a no-op run.
+ * True when it cannot tell (no such index): the DELETE then decides.
+ */
+static bool
+log_has_rows_before(TimestampTz cutoff)
+{
+	Oid			relid = get_relname_relid("maintenance_log", get_namespace_oid("partman", false));
+	Relation	rel;
+	AttrNumber	attnum;
+	List	   *indexes;
+	ListCell   *lc;
+	bool		found = true;
+
+	if (!OidIsValid(relid))
+		return true;
+	rel = table_open(relid, AccessShareLock);
+	attnum = get_attnum(relid, "logged_at");
+	indexes = RelationGetIndexList(rel);
+	foreach(lc, indexes)
+	{
+		Relation	idx = index_open(lfirst_oid(lc), AccessShareLock);
+		bool		usable = idx->rd_rel->relam == BTREE_AM_OID && idx->rd_index->indisvalid &&
+			idx->rd_index->indkey.values[0] == attnum &&
+			heap_attisnull(idx->rd_indextuple, Anum_pg_index_indpred, NULL);
+
+		if (usable)
+		{
+			Snapshot	snapshot = RegisterSnapshot(GetTransactionSnapshot());
+			ScanKeyData key;
+			IndexScanDesc scan;
+			TupleTableSlot *slot = table_slot_create(rel, NULL);
+
+			ScanKeyInit(&key, 1, BTLessStrategyNumber, F_TIMESTAMPTZ_LT,
+						TimestampTzGetDatum(cutoff));
+			scan = index_beginscan(rel, idx, snapshot, 1, 0);
+			index_rescan(scan, &key, 1, NULL, 0);
+			found = index_getnext_slot(scan, ForwardScanDirection, slot);
+			index_endscan(scan);
+			ExecDropSingleTupleTableSlot(slot);
+			UnregisterSnapshot(snapshot);
+		}
+		index_close(idx, AccessShareLock);
+		if (usable)
+			break;
+	}
+	list_free(indexes);
+	table_close(rel, AccessShareLock);
+	return found;
+}
+
 void
 partman_prune_log(void)
 {
 	Oid			argtypes[1] = {INT4OID};
 	Datum		values[1] = {Int32GetDatum(partman_maintenance_log_days)};
+	/* now() - make_interval(days => n), as the DELETE computes it */
+	Interval   *days = palloc0(sizeof(Interval));
+	TimestampTz cutoff;
 
+	days->day = partman_maintenance_log_days;
+	cutoff = DatumGetTimestampTz(DirectFunctionCall2(timestamptz_mi_interval,
+													 TimestampTzGetDatum(GetCurrentTransactionStartTimestamp()),
+													 IntervalPGetDatum(days)));
+	if (!log_has_rows_before(cutoff))
+		return;
 	partman_catalog_write("maintenance_log", "DELETE FROM partman.maintenance_log WHERE logged_at OPERATOR(pg_catalog.<) "
 						  "(pg_catalog.now() OPERATOR(pg_catalog.-) pg_catalog.make_interval(days => $1))",
 						  1, argtypes, values, NULL, SPI_OK_DELETE);

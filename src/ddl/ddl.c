@@ -415,24 +415,31 @@ partman_read_template(const PartmanKey *key, const PartmanConfig *cfg,
 	tmpl->servers = cfg ? cfg->servers : NIL;
 }
 
+static List *referencing_keys(Oid relid);
+
 /*
  * partman_drop_partition_statements
- *		What dropping partition relid of parent runs: DETACH, then DROP.
- *		PostgreSQL refuses DROP TABLE of a partition of a table that a
- *		foreign key references, even with no referencing row left; DETACH
- *		checks the key instead (and names the referencing table and
- *		constraint when rows still point into the partition), and the
- *		detached table then drops like any other.
+ *		What dropping partition relid of parent runs.  DROP TABLE alone,
+ *		unless a foreign key references the partition: PostgreSQL refuses
+ *		DROP TABLE of a partition of a table that a foreign key references,
+ *		even with no referencing row left; DETACH checks the key instead (and
+ *		names the referencing table and constraint when rows still point
+ *		into the partition), and the detached table then drops like any
+ *		other.  DETACH is not used otherwise: it rebuilds the parent's
+ *		partition descriptor (every partition's bound, read again after each
+ *		change), so retiring k of n partitions took time k * n (500 of 3,000:
+ *		8.2 s, with DROP TABLE alone 0.63 s); DROP TABLE does not read it.
  */
 List *
 partman_drop_partition_statements(Oid parent, Oid relid)
 {
 	char	   *table = partman_qualified_name(relid);
+	char	   *drop = get_rel_relkind(relid) == RELKIND_FOREIGN_TABLE ?
+		partman_sql_drop_foreign_table(table) : partman_sql_drop_table(table, false);
 
-	return list_make2(partman_sql_detach(partman_qualified_name(parent), table, NULL),
-					  get_rel_relkind(relid) == RELKIND_FOREIGN_TABLE ?
-					  partman_sql_drop_foreign_table(table) :
-					  partman_sql_drop_table(table, false));
+	if (referencing_keys(relid) == NIL)
+		return list_make1(drop);
+	return list_make2(partman_sql_detach(partman_qualified_name(parent), table, NULL), drop);
 }
 
 /*
@@ -564,6 +571,14 @@ partman_drop_partition_table(Oid parent, Oid relid)
 	PartmanRemoteTarget remote;
 	bool		is_remote = partman_remote_target(relid, &remote);
 
+	/* no foreign key references it: DROP TABLE alone (see above) */
+	if (list_length(statements) == 1)
+	{
+		partman_ddl_exec(linitial(statements));
+		if (is_remote)
+			partman_remote_drop_table(&remote, GetUserId());
+		return;
+	}
 	PG_TRY();
 	{
 		partman_ddl_exec(linitial(statements));

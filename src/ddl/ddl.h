@@ -143,6 +143,8 @@ extern char *partman_sql_replace_view(const char *view_q, const char *options,
 									  const char *definition);
 extern char *partman_sql_create_staging(const char *staging_q, const char *parent_q,
 										const char *column);
+extern char *partman_sql_create_staging_unindexed(const char *staging_q, const char *parent_q,
+												  const char *column);
 extern char *partman_sql_mirror_delete(const char *staging_q, const char *key_match);
 extern char *partman_sql_mirror_insert(const char *staging_q, const char *columns);
 extern char *partman_sql_mirror_function(const char *function_q, const char *staging_q,

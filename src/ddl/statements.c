@@ -365,6 +365,19 @@ partman_sql_create_staging(const char *staging_q, const char *parent_q, const ch
 					quote_identifier(column));
 }
 
+/*
+ * A table partitioned like parent_q, with its columns, defaults, generated
+ * columns and CHECK constraints but no index: partition_data fills
+ * partitions made in it, and ATTACH builds the set's indexes on them.
+ */
+char *
+partman_sql_create_staging_unindexed(const char *staging_q, const char *parent_q,
+									 const char *column)
+{
+	return psprintf("CREATE TABLE %s (LIKE %s INCLUDING DEFAULTS INCLUDING GENERATED INCLUDING CONSTRAINTS) "
+					"PARTITION BY RANGE (%s)", staging_q, parent_q, quote_identifier(column));
+}
+
 /* The write-through's removal of the copy of the row $1 (key_match finds it). */
 char *
 partman_sql_mirror_delete(const char *staging_q, const char *key_match)

@@ -13,11 +13,16 @@
  * partition holds rows of its bound, so a batch is a run of whole grid cells.
  * A batch that takes everything detaches the default, creates the
  * partitions, copies the rows, truncates the default and attaches it again
- * (empty: no scan).  Otherwise the batch's rows are moved aside, CHECK
- * constraints prove in one scan that the default keeps none of the new
- * bounds (so PostgreSQL does not scan it for each new partition), the
- * partitions are created and the rows put in.  Sessions that use the set
- * wait for the batch's commit, never longer.
+ * (empty: no scan).  Otherwise the batch's partitions are made in a staging
+ * table without indexes, filled by one DELETE ... RETURNING (each row moves
+ * once) and attached to the set: their CHECK constraints spare ATTACH their
+ * scan, the set's indexes are built on them in one pass, and PostgreSQL
+ * scans the default once per batch for rows of the new bounds.  That scan
+ * is the one cost a batch cannot shed: while the default holds rows,
+ * PostgreSQL proves each new bound against it by reading it whole.  (Sets
+ * whose partitions cannot be staged, composite, on other servers or with a
+ * replica identity index, hold the rows aside in a temporary table instead.)
+ * Sessions that use the set wait for the batch's commit, never longer.
  *
  * A key without an index: each batch would scan the whole default
  * partition several times over (its smallest and largest key, the key at
@@ -55,6 +60,9 @@
 #include "utils/timestamp.h"
 
 PG_FUNCTION_INFO_V1(partman_partition_data);
+
+/* the CHECK constraint of a staged partition's bound, dropped once attached */
+#define STAGED_CELL_CHECK "partman_bound_check"
 
 /* One NOTICE per batch; rows/s and time left as every long operation says them. */
 static void
@@ -187,6 +195,143 @@ key_index_end(const PartmanSet *set, const char *index)
 }
 
 /*
+ * Names and CHECK conditions "the default keeps no row of cell" for the
+ * cells a batch creates.
+ */
+static void
+cell_exclusions(const PartmanSet *set, const int64 *cells, int n, List **names,
+				List **conditions)
+{
+	*names = NIL;
+	*conditions = NIL;
+	for (int i = 0; i < n; i++)
+	{
+		PartmanBound cell;
+
+		memset(&cell, 0, sizeof(cell));
+		cell.lower = partman_grid_bound(&set->grid, cells[i]);
+		cell.upper = partman_grid_bound(&set->grid, cells[i] + 1);
+		*names = lappend(*names, psprintf("partman_batch_%d", i));
+		*conditions = lappend(*conditions, partman_range_exclusion(&set->key, &cell));
+	}
+}
+
+/*
+ * Whether the batch's partitions can be made in a staging table and attached
+ * (move_through_staging): plain local partitions whose properties do not
+ * hang on the parent's indexes.
+ */
+static bool
+staging_fits(const PartmanTemplate *tmpl)
+{
+	return tmpl->sub_strategy == 0 && tmpl->server == NULL && tmpl->servers == NIL &&
+		tmpl->replident != REPLICA_IDENTITY_INDEX;
+}
+
+/*
+ * Part of the default moves, each row once: the batch's partitions are made
+ * empty in a staging table partitioned like the set but without indexes
+ * (each with a CHECK constraint of its bound), one DELETE ... RETURNING
+ * feeds them, and each is detached from the staging table and attached to
+ * the set: its CHECK constraint spares ATTACH the scan of the new partition,
+ * the parent's indexes are built on it in one pass each, and PostgreSQL
+ * scans the default once for rows of the new bound (once for all of the
+ * batch's partitions, through CHECK constraints on the default, when there
+ * are several).  Returns the rows moved.
+ */
+static uint64
+move_through_staging(const PartmanSet *set, const PartmanTemplate *tmpl, const char *table,
+					 const PartmanBound *span, const int64 *missing, int nmissing)
+{
+	const PartmanKey *key = &set->key;
+	char	   *parent = partman_qualified_name(key->parent);
+	char	   *staging_name = psprintf("partman_stage_%u", key->parent);
+	char	   *staging_q = partman_qualified_in(key->nspname, staging_name);
+	PartmanKey	staging = *key;
+	char	  **cells = palloc(sizeof(char *) * Max(nmissing, 1));
+	List	   *names;
+	List	   *conditions;
+	uint64		moved;
+
+	partman_ddl_exec(partman_sql_create_staging_unindexed(staging_q, parent, key->attname));
+	staging.parent = get_relname_relid(staging_name, get_rel_namespace(key->parent));
+	staging.relname = staging_name;
+	if (!OidIsValid(staging.parent))
+		elog(ERROR, "staging table \"%s\" not found after creation", staging_name);
+	for (int i = 0; i < nmissing; i++)
+	{
+		PartmanBound bound;
+		Oid			cell;
+
+		memset(&bound, 0, sizeof(bound));
+		bound.lower = partman_grid_bound(&set->grid, missing[i]);
+		bound.upper = partman_grid_bound(&set->grid, missing[i] + 1);
+		cell = partman_create_partition(&staging, tmpl,
+										partman_cell_name(key, &set->grid, missing[i]),
+										partman_bound_clause(key, &bound));
+		cells[i] = partman_qualified_name(cell);
+		partman_ddl_exec(partman_sql_add_check(cells[i], STAGED_CELL_CHECK,
+											   partman_bound_condition(key, &bound), false, false));
+	}
+	/* a row of the span no new partition holds fails here, and the batch with it */
+	moved = partman_move_rows(key->parent, table, staging_q, partman_bound_condition(key, span));
+
+	cell_exclusions(set, missing, nmissing, &names, &conditions);
+	if (nmissing > 1)
+		partman_ddl_exec(partman_sql_add_checks(table, names, conditions));
+	for (int i = 0; i < nmissing; i++)
+	{
+		PartmanBound bound;
+
+		memset(&bound, 0, sizeof(bound));
+		bound.lower = partman_grid_bound(&set->grid, missing[i]);
+		bound.upper = partman_grid_bound(&set->grid, missing[i] + 1);
+		partman_ddl_exec(partman_sql_detach(staging_q, cells[i], NULL));
+		partman_ddl_exec(partman_sql_attach(parent, cells[i], partman_bound_clause(key, &bound)));
+		partman_ddl_exec(partman_sql_drop_constraint(cells[i], STAGED_CELL_CHECK, false));
+	}
+	if (nmissing > 1)
+		partman_ddl_exec(partman_sql_drop_constraints(table, names, false));
+	partman_ddl_exec(partman_sql_drop_table(staging_q, false));
+	return moved;
+}
+
+/*
+ * Part of the default moves, for partitions that cannot be staged: the
+ * batch's rows are held aside in a temporary table, CHECK constraints prove
+ * in one scan that the default keeps none of the new bounds (so creating
+ * each partition does not scan it again, and the default never has to be
+ * attached again), the partitions are created and the rows put in.
+ * Returns the rows moved.
+ */
+static uint64
+move_through_holding(const PartmanSet *set, const PartmanTemplate *tmpl, const char *table,
+					 const PartmanBound *span, const int64 *missing, int nmissing)
+{
+	const PartmanKey *key = &set->key;
+	char	   *parent = partman_qualified_name(key->parent);
+	char	   *holding = partman_temp_name("partman_batch", key->parent);
+	List	   *names;
+	List	   *conditions;
+	uint64		moved;
+	uint64		back;
+
+	partman_ddl_exec(partman_sql_create_temp_like(holding, parent));
+	moved = partman_move_rows(key->parent, table, holding, partman_bound_condition(key, span));
+	cell_exclusions(set, missing, nmissing, &names, &conditions);
+	if (nmissing > 0)
+		partman_ddl_exec(partman_sql_add_checks(table, names, conditions));
+	create_cells(set, tmpl, missing, nmissing);
+	back = partman_copy_rows(key->parent, holding, parent);
+	if (back != moved)
+		elog(ERROR, "moved " UINT64_FORMAT " rows aside but " UINT64_FORMAT " back", moved, back);
+	if (nmissing > 0)
+		partman_ddl_exec(partman_sql_drop_constraints(table, names, false));
+	partman_ddl_exec(partman_sql_drop_table(holding, false));
+	return moved;
+}
+
+/*
  * Move one batch of whole cells out of the default partition.  Returns the
  * number of rows moved, 0 when the default holds no row that a partition
  * could hold.  Rows outside the grid's reach (NULL, infinite or too far
@@ -253,42 +398,10 @@ default_batch(const PartmanSet *set, const PartmanTemplate *tmpl, int batch_rows
 		partman_ddl_exec(partman_sql_truncate(table));
 		partman_ddl_exec(partman_sql_attach(parent, table, "DEFAULT"));
 	}
+	else if (nmissing > 0 && staging_fits(tmpl))
+		moved = move_through_staging(set, tmpl, table, &span, missing, nmissing);
 	else
-	{
-		/*
-		 * Part of the default moves.  Hold the batch's rows aside, prove in
-		 * one scan with CHECK constraints that the default keeps none of the
-		 * new bounds (so creating each partition does not scan it again, and
-		 * the default never has to be attached again), create the partitions
-		 * and put the rows in.
-		 */
-		char	   *holding = partman_temp_name("partman_batch", key->parent);
-		List	   *names = NIL;
-		List	   *conditions = NIL;
-		uint64		back;
-
-		partman_ddl_exec(partman_sql_create_temp_like(holding, parent));
-		moved = partman_move_rows(key->parent, table, holding, partman_bound_condition(key, &span));
-		for (int i = 0; i < nmissing; i++)
-		{
-			PartmanBound cell;
-
-			memset(&cell, 0, sizeof(cell));
-			cell.lower = partman_grid_bound(grid, missing[i]);
-			cell.upper = partman_grid_bound(grid, missing[i] + 1);
-			names = lappend(names, psprintf("partman_batch_%d", i));
-			conditions = lappend(conditions, partman_range_exclusion(key, &cell));
-		}
-		if (nmissing > 0)
-			partman_ddl_exec(partman_sql_add_checks(table, names, conditions));
-		create_cells(set, tmpl, missing, nmissing);
-		back = partman_copy_rows(key->parent, holding, parent);
-		if (back != moved)
-			elog(ERROR, "moved " UINT64_FORMAT " rows aside but " UINT64_FORMAT " back", moved, back);
-		if (nmissing > 0)
-			partman_ddl_exec(partman_sql_drop_constraints(table, names, false));
-		partman_ddl_exec(partman_sql_drop_table(holding, false));
-	}
+		moved = move_through_holding(set, tmpl, table, &span, missing, nmissing);
 	partman_end_ddl(&ddl);
 	return moved;
 }

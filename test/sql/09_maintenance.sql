@@ -147,3 +147,16 @@ CALL partman.partition_data('public.ret_detach', batch_rows => NULL);
 CALL partman.partition_data('public.ret_archive');
 CALL partman.partition_data('public.ret_detach', source => 'public.ret_ids');
 SELECT partman.set_config('public.ex1_events', 'max_rescue_rows', '-1');
+
+-- maintenance_log pruning: a run deletes the rows logged before now() - partman.maintenance_log_days
+-- (it looks through the index on logged_at first and skips the DELETE when there are none)
+INSERT INTO partman.maintenance_log (logged_at, action, outcome) VALUES
+  (now() - interval '40 days', 'prune_test', 'old'), (now() - interval '20 days', 'prune_test', 'recent');
+CALL partman.run_maintenance('public.ret_detach');
+SELECT outcome FROM partman.maintenance_log WHERE action = 'prune_test' ORDER BY outcome;
+CALL partman.run_maintenance('public.ret_detach');
+SELECT outcome FROM partman.maintenance_log WHERE action = 'prune_test' ORDER BY outcome;
+SET partman.maintenance_log_days = 10;
+CALL partman.run_maintenance('public.ret_detach');
+SELECT count(*) AS prune_test_rows FROM partman.maintenance_log WHERE action = 'prune_test';
+RESET partman.maintenance_log_days;
