@@ -41,6 +41,13 @@
 static bool
 value_as_number(Oid typid, Datum value, double *result)
 {
+	int64		i;
+
+	if (partman_int_value(typid, value, &i))
+	{
+		*result = (double) i;
+		return true;
+	}
 	switch (typid)
 	{
 		case DATEOID:
@@ -53,15 +60,6 @@ value_as_number(Oid typid, Datum value, double *result)
 			if (TIMESTAMP_NOT_FINITE(DatumGetTimestamp(value)))
 				return false;
 			*result = (double) DatumGetTimestamp(value) / USECS_PER_SEC;
-			return true;
-		case INT2OID:
-			*result = DatumGetInt16(value);
-			return true;
-		case INT4OID:
-			*result = DatumGetInt32(value);
-			return true;
-		case INT8OID:
-			*result = (double) DatumGetInt64(value);
 			return true;
 		case FLOAT4OID:
 			*result = DatumGetFloat4(value);

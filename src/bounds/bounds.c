@@ -889,6 +889,29 @@ partman_value_to_text(Oid typid, Datum value)
 }
 
 /*
+ * partman_int_value
+ *		The value of an int2, int4 or int8 Datum in *result; false for other
+ *		types.
+ */
+bool
+partman_int_value(Oid typid, Datum value, int64 *result)
+{
+	switch (typid)
+	{
+		case INT2OID:
+			*result = DatumGetInt16(value);
+			return true;
+		case INT4OID:
+			*result = DatumGetInt32(value);
+			return true;
+		case INT8OID:
+			*result = DatumGetInt64(value);
+			return true;
+	}
+	return false;
+}
+
+/*
  * partman_value_from_text
  *		Parse text as a value of the key type.  A timestamptz written without
  *		an offset is read in zone (when not NULL), not in the session's zone.

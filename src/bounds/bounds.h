@@ -30,6 +30,7 @@ extern Datum partman_integer_threshold(const RangeGrid *grid, Datum newest,
 									   const char *retention);
 extern char *partman_grid_suffix(const RangeGrid *grid, int64 cell);
 extern char *partman_bound_literal(Oid typid, Datum value);
+extern bool partman_int_value(Oid typid, Datum value, int64 *result);
 extern Datum partman_value_from_text(const PartmanKey *key, const char *text,
 									 pg_tz *zone, const char *what);
 extern Datum partman_uuid7_floor(TimestampTz t);
@@ -48,6 +49,7 @@ extern char *partman_helper_name(const char *relname, const char *suffix);
 extern char *partman_qualified_name(Oid relid);
 extern char *partman_qualified_in(const char *nspname, const char *relname);
 extern char *partman_temp_name(const char *prefix, Oid relid);
+extern char *partman_work_name(const char *what, uint32 n);
 extern char *partman_range_name(const PartmanKey *key, const char *suffix);
 extern char *partman_hash_name(const PartmanKey *key, int remainder);
 extern char *partman_list_name(const PartmanKey *key, const char *suffix);

@@ -117,6 +117,17 @@ partman_default_name(const PartmanKey *key, int n)
 }
 
 /*
+ * partman_<what>_<n>: the name of one of partman's own working objects (a
+ * staging table, a temporary index or constraint, a cursor), n the OID of
+ * the table it serves or a counter; unquoted.
+ */
+char *
+partman_work_name(const char *what, uint32 n)
+{
+	return psprintf("partman_%s_%u", what, n);
+}
+
+/*
  * partman's helper object for table relname: <relname>_<suffix> within
  * NAMEDATALEN (the journal of a move, say), clipped as partition names are.
  */

@@ -92,6 +92,8 @@ extern void partman_config_change(PartmanConfig *cfg, int n, const int *setting,
 								  const Datum *values, const bool *isnull);
 extern const char *partman_strategy_name(char strategy);
 extern const char *partman_strategy_keyword(char strategy);
+extern void partman_arg_text(Datum *values, char *nulls, int i, const char *str);
+extern void partman_arg_name(Datum *values, char *nulls, int i, const char *str);
 extern void partman_catalog_write(const char *relname, const char *sql, int nargs,
 								  Oid *argtypes, Datum *values, const char *nulls,
 								  int expected);

@@ -107,6 +107,24 @@ partman_catalog_write(const char *relname, const char *sql, int nargs, Oid *argt
 		elog(ERROR, "could not write partman.%s: %s", relname, SPI_result_code_string(rc));
 }
 
+/* Argument i of a catalog write: str as text, or NULL. */
+void
+partman_arg_text(Datum *values, char *nulls, int i, const char *str)
+{
+	nulls[i] = str ? ' ' : 'n';
+	if (str)
+		values[i] = CStringGetTextDatum(str);
+}
+
+/* Argument i of a catalog write: str as name, or NULL. */
+void
+partman_arg_name(Datum *values, char *nulls, int i, const char *str)
+{
+	nulls[i] = str ? ' ' : 'n';
+	if (str)
+		values[i] = DirectFunctionCall1(namein, CStringGetDatum(str));
+}
+
 static void check_setting_applies(const PartmanKey *key, const char *name);
 
 static void
@@ -665,50 +683,26 @@ partman_config_insert(const PartmanConfig *cfg)
 	values[0] = ObjectIdGetDatum(cfg->parent);
 	values[1] = CStringGetTextDatum(cfg->strategy);
 	values[2] = CStringGetTextDatum(cfg->key);
-	if (cfg->interval)
-		values[3] = CStringGetTextDatum(cfg->interval);
-	else
-		nulls[3] = 'n';
+	partman_arg_text(values, nulls, 3, cfg->interval);
 	values[4] = Int32GetDatum(cfg->premake);
-	if (cfg->retention)
-		values[5] = CStringGetTextDatum(cfg->retention);
-	else
-		nulls[5] = 'n';
+	partman_arg_text(values, nulls, 5, cfg->retention);
 	values[6] = CStringGetTextDatum(cfg->retention_action);
-	if (cfg->retention_schema)
-		values[7] = DirectFunctionCall1(namein, CStringGetDatum(cfg->retention_schema));
-	else
-		nulls[7] = 'n';
+	partman_arg_name(values, nulls, 7, cfg->retention_schema);
 	values[8] = CStringGetTextDatum(cfg->time_zone);
 	values[9] = BoolGetDatum(cfg->default_partition);
-	if (cfg->sub_strategy)
-		values[10] = CStringGetTextDatum(cfg->sub_strategy);
-	else
-		nulls[10] = 'n';
-	if (cfg->sub_key)
-		values[11] = CStringGetTextDatum(cfg->sub_key);
-	else
-		nulls[11] = 'n';
-	if (cfg->sub_list_values)
-		values[12] = CStringGetTextDatum(cfg->sub_list_values);
-	else
-		nulls[12] = 'n';
+	partman_arg_text(values, nulls, 10, cfg->sub_strategy);
+	partman_arg_text(values, nulls, 11, cfg->sub_key);
+	partman_arg_text(values, nulls, 12, cfg->sub_list_values);
 	if (cfg->has_sub_modulus)
 		values[13] = Int32GetDatum(cfg->sub_modulus);
 	else
 		nulls[13] = 'n';
-	if (cfg->epoch)
-		values[14] = CStringGetTextDatum(cfg->epoch);
-	else
-		nulls[14] = 'n';
+	partman_arg_text(values, nulls, 14, cfg->epoch);
 	if (cfg->servers != NIL)
 		values[15] = servers_array(cfg->servers);
 	else
 		nulls[15] = 'n';
-	if (cfg->retention_server)
-		values[16] = DirectFunctionCall1(namein, CStringGetDatum(cfg->retention_server));
-	else
-		nulls[16] = 'n';
+	partman_arg_name(values, nulls, 16, cfg->retention_server);
 
 	/* the caller's ownership of the parent is checked: PUBLIC may not INSERT */
 	partman_catalog_write("part_config", "INSERT INTO partman.part_config (parent, strategy, key, \"interval\", "
@@ -845,10 +839,7 @@ partman_config_record_outcome(Oid parent, const char *error)
 	char		nulls[3] = {' ', ' ', ' '};
 
 	values[0] = ObjectIdGetDatum(parent);
-	if (error)
-		values[1] = CStringGetTextDatum(error);
-	else
-		nulls[1] = 'n';
+	partman_arg_text(values, nulls, 1, error);
 	values[2] = TimestampTzGetDatum(partman_now());
 	/* maintenance's own columns: PUBLIC may not write them */
 	partman_catalog_write("part_config", "UPDATE partman.part_config SET last_maintenance = $3, last_error = $2, "

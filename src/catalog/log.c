@@ -48,15 +48,9 @@ partman_log_step(Oid parent, const char *action, const char *partition, const ch
 
 	values[0] = ObjectIdGetDatum(parent);
 	values[1] = CStringGetTextDatum(action);
-	if (partition)
-		values[2] = CStringGetTextDatum(partition);
-	else
-		nulls[2] = 'n';
+	partman_arg_text(values, nulls, 2, partition);
 	values[3] = CStringGetTextDatum(outcome);
-	if (detail)
-		values[4] = CStringGetTextDatum(detail);
-	else
-		nulls[4] = 'n';
+	partman_arg_text(values, nulls, 4, detail);
 	values[5] = DirectFunctionCall2(timestamp_mi, TimestampTzGetDatum(GetCurrentTimestamp()),
 									TimestampTzGetDatum(started));
 

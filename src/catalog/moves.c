@@ -51,15 +51,9 @@ partman_move_state_write(const PartmanMoveState *state)
 
 	values[0] = ObjectIdGetDatum(state->partition);
 	values[1] = ObjectIdGetDatum(state->parent);
-	if (state->server)
-		values[2] = DirectFunctionCall1(namein, CStringGetDatum(state->server));
-	else
-		nulls[2] = 'n';
+	partman_arg_name(values, nulls, 2, state->server);
 	values[3] = CStringGetTextDatum(state->phase);
-	if (state->snapshot)
-		values[4] = CStringGetTextDatum(state->snapshot);
-	else
-		nulls[4] = 'n';
+	partman_arg_text(values, nulls, 4, state->snapshot);
 	values[5] = Int64GetDatum(state->rows_copied);
 	partman_catalog_write("moves",
 						  "INSERT INTO partman.moves AS m (partition, parent, server, phase, snapshot, rows_copied) "

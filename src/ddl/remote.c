@@ -370,6 +370,21 @@ connection_lost(RemoteConnection *rc, const char *sql)
 }
 
 /*
+ * The primary message of a failed result, and in *code its SQLSTATE (left
+ * as it is when the server sent none).
+ */
+static char *
+result_failure(PGresult *res, int *code)
+{
+	const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+	const char *primary = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+
+	if (state != NULL && strlen(state) == 5)
+		*code = MAKE_SQLSTATE(state[0], state[1], state[2], state[3], state[4]);
+	return pstrdup(primary ? primary : "unknown error");
+}
+
+/*
  * Send sql on rc without waiting for its results; ERROR when the connection
  * is gone (an earlier error closed it) or breaks.
  */
@@ -827,14 +842,7 @@ remote_value(RemoteConnection *rc, const char *sql)
 				value = pstrdup(PQgetvalue(res, 0, 0));
 		}
 		else if (status != PGRES_COMMAND_OK && failure == NULL)
-		{
-			const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-			const char *primary = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
-
-			if (state != NULL && strlen(state) == 5)
-				code = MAKE_SQLSTATE(state[0], state[1], state[2], state[3], state[4]);
-			failure = pstrdup(primary ? primary : "unknown error");
-		}
+			failure = result_failure(res, &code);
 		PQclear(res);
 	}
 	if (failure == NULL && PQstatus(rc->conn) != CONNECTION_OK)
@@ -1142,14 +1150,7 @@ partman_remote_receive_row(const char *server, Oid owner, const char *sql, int n
 			}
 		}
 		else if (failure == NULL)
-		{
-			const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-			const char *primary = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
-
-			if (state != NULL && strlen(state) == 5)
-				code = MAKE_SQLSTATE(state[0], state[1], state[2], state[3], state[4]);
-			failure = pstrdup(primary ? primary : "unknown error");
-		}
+			failure = result_failure(res, &code);
 		PQclear(res);
 	}
 	if (PQstatus(rc->conn) != CONNECTION_OK)

@@ -201,23 +201,13 @@ append_copy_field(StringInfo buf, const char *value)
 	}
 	for (const char *c = value; *c; c++)
 	{
-		switch (*c)
-		{
-			case '\\':
-				appendStringInfoString(buf, "\\\\");
-				break;
-			case '\n':
-				appendStringInfoString(buf, "\\n");
-				break;
-			case '\r':
-				appendStringInfoString(buf, "\\r");
-				break;
-			case '\t':
-				appendStringInfoString(buf, "\\t");
-				break;
-			default:
-				appendStringInfoChar(buf, *c);
-		}
+		const char *escaped = *c == '\\' ? "\\\\" : *c == '\n' ? "\\n" :
+			*c == '\r' ? "\\r" : *c == '\t' ? "\\t" : NULL;
+
+		if (escaped)
+			appendStringInfoString(buf, escaped);
+		else
+			appendStringInfoChar(buf, *c);
 	}
 }
 
@@ -397,7 +387,7 @@ open_move(Move *m, Oid partition, const char *server, int batch_rows, bool keep_
 		refuse_taken(key, m->kept_name, "With keep_source, move_partition keeps the old table under that name.");
 	m->journal_q = partman_qualified_in(key->nspname, partman_helper_name(m->partname, "move_journal"));
 	m->capture_q = partman_qualified_in(key->nspname, partman_helper_name(m->partname, "move_capture"));
-	m->cursor = psprintf("partman_move_%u", partition);
+	m->cursor = partman_work_name("move", partition);
 	column_lists(m);
 
 	(void) partman_spi_select("SELECT pg_catalog.pg_get_expr(relpartbound, oid) FROM pg_catalog.pg_class "

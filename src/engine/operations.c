@@ -729,7 +729,7 @@ partman_op_split_hash(const PartmanSet *set, const PartmanPartition *part, Oid *
 	partman_read_template(key, set->managed ? &set->cfg : NULL, &tmpl);
 	partman_begin_ddl(key, &ddl);
 	/* free the name <parent>_h<r> for the new half */
-	old_name = psprintf("partman_split_%u", part->relid);
+	old_name = partman_work_name("split", part->relid);
 	partman_ddl_exec(partman_sql_rename("TABLE", partman_qualified_name(part->relid), old_name));
 	detach(key, part->relid);
 	for (int i = 0; i < 2; i++)

@@ -133,7 +133,7 @@ static char *
 key_index_begin(const PartmanSet *set, Oid deflt, int batch_rows, bool nonatomic,
 				MemoryContext callcxt)
 {
-	char	   *name = psprintf("partman_partition_data_%u", deflt);
+	char	   *name = partman_work_name("partition_data", deflt);
 	Oid			nspid = get_rel_namespace(deflt);
 	char	   *qualified;
 	Relation	rel;
@@ -211,7 +211,7 @@ cell_exclusions(const PartmanSet *set, const int64 *cells, int n, List **names,
 		memset(&cell, 0, sizeof(cell));
 		cell.lower = partman_grid_bound(&set->grid, cells[i]);
 		cell.upper = partman_grid_bound(&set->grid, cells[i] + 1);
-		*names = lappend(*names, psprintf("partman_batch_%d", i));
+		*names = lappend(*names, partman_work_name("batch", (uint32) i));
 		*conditions = lappend(*conditions, partman_range_exclusion(&set->key, &cell));
 	}
 }
@@ -245,7 +245,7 @@ move_through_staging(const PartmanSet *set, const PartmanTemplate *tmpl, const c
 {
 	const PartmanKey *key = &set->key;
 	char	   *parent = partman_qualified_name(key->parent);
-	char	   *staging_name = psprintf("partman_stage_%u", key->parent);
+	char	   *staging_name = partman_work_name("stage", key->parent);
 	char	   *staging_q = partman_qualified_in(key->nspname, staging_name);
 	PartmanKey	staging = *key;
 	char	  **cells = palloc(sizeof(char *) * Max(nmissing, 1));

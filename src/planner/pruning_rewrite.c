@@ -262,17 +262,10 @@ fixed_const(Build *b, Node *node)
 static bool
 const_integral(Const *c, int64 *result)
 {
+	if (partman_int_value(c->consttype, c->constvalue, result))
+		return true;
 	switch (c->consttype)
 	{
-		case INT2OID:
-			*result = DatumGetInt16(c->constvalue);
-			return true;
-		case INT4OID:
-			*result = DatumGetInt32(c->constvalue);
-			return true;
-		case INT8OID:
-			*result = DatumGetInt64(c->constvalue);
-			return true;
 		case FLOAT8OID:
 		case FLOAT4OID:
 			{

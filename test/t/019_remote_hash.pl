@@ -45,14 +45,10 @@ SET log_statement = none;
 };
 for my $i (1 .. 3)
 {
-	my $shard = $shards[ $i == 2 ? 1 : 0 ];
-	my ($host, $port) = ($shard->host, $shard->port);
+	$setup .= PartmanTest::server_sql("s$i", $shards[ $i == 2 ? 1 : 0 ], $db, 'alice', $password,
+		'alice', 'bob');
 	$setup .= qq{
-CREATE SERVER s$i FOREIGN DATA WRAPPER postgres_fdw
-    OPTIONS (host '$host', port '$port', dbname '$db');
 CREATE USER MAPPING FOR $superuser SERVER s$i OPTIONS (user '$superuser');
-CREATE USER MAPPING FOR alice SERVER s$i OPTIONS (user 'alice', password '$password');
-CREATE USER MAPPING FOR bob SERVER s$i OPTIONS (user 'alice', password '$password');
 CREATE USER MAPPING FOR carol SERVER s$i OPTIONS (user 'alice');};
 }
 $setup .= q{
@@ -63,17 +59,10 @@ $coord->safe_psql($db, $setup);
 sub fails
 {
 	my ($user, $sql, $sqlstate, $message, $name) = @_;
-	my ($ret, $stdout, $stderr) = $coord->psql($db,
-		"\\set VERBOSITY verbose\nSET ROLE $user;\n$sql");
-	isnt($ret, 0, "$name: fails");
-	like($stderr, qr/ERROR:\s+\Q$sqlstate\E: $message/, "$name: SQLSTATE $sqlstate");
-	unlike($stderr, qr/\Q$password\E/, "$name: no password in the error");
-	return $stderr;
+	return PartmanTest::fails_as($coord, $db, $user, $sql, $sqlstate, $message, $name, $password);
 }
 
-my $columns = q{SELECT string_agg(attname || ' ' || format_type(atttypid, atttypmod)
-    || CASE WHEN attnotnull THEN ' NOT NULL' ELSE '' END, ', ' ORDER BY attnum)
-  FROM pg_attribute WHERE attrelid = '%s'::regclass AND attnum > 0 AND NOT attisdropped};
+my $columns = $PartmanTest::COLUMNS_SQL;
 
 # --- alice's set: 4 partitions on 2 servers ---------------------------------
 $coord->safe_psql($db, q{SET ROLE alice;

@@ -44,13 +44,8 @@ SET log_statement = none;
 };
 for my $i (1 .. 2)
 {
-	my ($host, $port) = ($shards[ $i - 1 ]->host, $shards[ $i - 1 ]->port);
-	$setup .= qq{
-CREATE SERVER s$i FOREIGN DATA WRAPPER postgres_fdw
-    OPTIONS (host '$host', port '$port', dbname '$db');
-CREATE USER MAPPING FOR alice SERVER s$i OPTIONS (user 'alice', password '$password');
-CREATE USER MAPPING FOR bob SERVER s$i OPTIONS (user 'alice', password '$password');
-CREATE USER MAPPING FOR dave SERVER s$i OPTIONS (user 'alice', password '$password');};
+	$setup .= PartmanTest::server_sql("s$i", $shards[ $i - 1 ], $db, 'alice', $password,
+		'alice', 'bob', 'dave');
 }
 $setup .= q{
 GRANT USAGE ON FOREIGN SERVER s1, s2 TO alice, bob;};
@@ -60,12 +55,7 @@ $coord->safe_psql($db, $setup);
 sub fails
 {
 	my ($user, $sql, $sqlstate, $message, $name) = @_;
-	my ($ret, $stdout, $stderr) = $coord->psql($db,
-		"\\set VERBOSITY verbose\nSET ROLE $user;\n$sql");
-	isnt($ret, 0, "$name: fails");
-	like($stderr, qr/ERROR:\s+\Q$sqlstate\E: $message/, "$name: SQLSTATE $sqlstate");
-	unlike($stderr, qr/\Q$password\E/, "$name: no password in the error");
-	return $stderr;
+	return PartmanTest::fails_as($coord, $db, $user, $sql, $sqlstate, $message, $name, $password);
 }
 
 # Run CALL $sql as alice; returns (exit code, stderr).

@@ -55,6 +55,42 @@ GRANT CREATE ON DATABASE postgres TO $role;});
 	return $node;
 }
 
+# The SQL that makes postgres_fdw server $name for database $db of cluster
+# $shard, with a user mapping for each of @roles that logs in as $login with
+# $password (partman connects with the set owner's mapping).
+sub server_sql
+{
+	my ($name, $shard, $db, $login, $password, @roles) = @_;
+	my ($host, $port) = ($shard->host, $shard->port);
+	my $sql = qq{
+CREATE SERVER $name FOREIGN DATA WRAPPER postgres_fdw
+    OPTIONS (host '$host', port '$port', dbname '$db');};
+	$sql .= qq{
+CREATE USER MAPPING FOR $_ SERVER $name OPTIONS (user '$login', password '$password');}
+	  for @roles;
+	return $sql;
+}
+
+# Run $sql in $db on $node as $user; it must fail with $sqlstate and an
+# ERROR matching $message, and $secret (a password) must not appear in the
+# error.  Returns stderr.  Three tests.
+sub fails_as
+{
+	my ($node, $db, $user, $sql, $sqlstate, $message, $name, $secret) = @_;
+	my ($ret, $stdout, $stderr) = $node->psql($db,
+		"\\set VERBOSITY verbose\nSET ROLE $user;\n$sql");
+	isnt($ret, 0, "$name: fails");
+	like($stderr, qr/ERROR:\s+\Q$sqlstate\E: $message/, "$name: SQLSTATE $sqlstate");
+	unlike($stderr, qr/\Q$secret\E/, "$name: no password in the error");
+	return $stderr;
+}
+
+# A query giving table %s's columns as "name type [NOT NULL], ..." (sprintf
+# the table in), to compare a table on a server with its parent.
+our $COLUMNS_SQL = q{SELECT string_agg(attname || ' ' || format_type(atttypid, atttypmod)
+    || CASE WHEN attnotnull THEN ' NOT NULL' ELSE '' END, ', ' ORDER BY attnum)
+  FROM pg_attribute WHERE attrelid = '%s'::regclass AND attnum > 0 AND NOT attisdropped};
+
 # Poll $query in $db on $node until it returns $expected (default 't'), for
 # at most $timeout seconds.  Unlike poll_query_until the deadline is the
 # test's own, so "within one interval" can fail.  Returns 1 on success, else
