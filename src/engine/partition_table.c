@@ -55,8 +55,6 @@
 #include "utils/syscache.h"
 #include "utils/timestamp.h"
 
-PG_FUNCTION_INFO_V1(partman_partition_table);
-
 #define BOUND_CONSTRAINT "partman_partition_table_bound"
 
 /* What partition_table knows about the table it converts. */
@@ -847,37 +845,32 @@ cutover_locked(void *arg)
 }
 
 /* ---------------------------------------------------------------------
- * SQL entry point
+ * The engine: the four phases
  * ---------------------------------------------------------------------
  */
 
 /*
- * PROCEDURE partman.partition_table(source regclass, key text, "interval"
- *		text, premake int, default_partition bool, retention text,
- *		retention_action text, retention_schema name, time_zone text,
- *		INOUT partition regclass, INOUT partitions_created int,
- *		INOUT lock_ms float8)
- *
- * Turns source into a RANGE-partitioned table of the same name (see the
- * file header).  Returns the old table as a partition, the number of
- * partitions made, and the longest time an ACCESS EXCLUSIVE lock on the
- * table was held, from the lock request to the commit.  Must be called with
- * CALL outside a transaction block: it commits between its phases.
+ * partman_partition_table_run
+ *		Turn table into a RANGE-partitioned table of the same name (see the
+ *		file header), partitioned by column keycol with the settings of
+ *		settings (interval, premake, default_partition, retention...,
+ *		time_zone, epoch; the rest is filled in here).  Sets *created to the
+ *		number of partitions made and *lock_ms to the longest time an ACCESS
+ *		EXCLUSIVE lock on the table was held, from the lock request to the
+ *		commit.  Commits between its phases: the caller checked that it runs
+ *		at top level.
  */
-Datum
-partman_partition_table(PG_FUNCTION_ARGS)
+void
+partman_partition_table_run(Oid table, const char *keycol, const PartmanConfig *settings,
+							int *created, double *lock_ms)
 {
 	int			spi_level;
 	Conversion *c;
 	Cutover		cut;
 	ErrorData  *edata;
 	TimestampTz started;
-	double		lock_ms;
+	double		cut_ms;
 	double		prepare_ms;
-	TupleDesc	tupdesc;
-	Datum		values[3];
-	bool		nulls[3] = {false, false, false};
-	Oid			table;
 	PartmanDdlState ddl;
 	int64		rows;
 	PartmanProgress progress;
@@ -885,30 +878,13 @@ partman_partition_table(PG_FUNCTION_ARGS)
 	ListCell   *lc;
 	char	   *size;
 
-	partman_require_arg(fcinfo, 0, "source");
-	partman_require_arg(fcinfo, 1, "key");
-	partman_require_arg(fcinfo, 2, "interval");
-	partman_require_arg(fcinfo, 3, "premake");
-	partman_require_arg(fcinfo, 4, "default_partition");
-	partman_require_arg(fcinfo, 6, "retention_action");
-	partman_require_arg(fcinfo, 8, "time_zone");
-	partman_require_toplevel(fcinfo, "partition_table",
-							 "It commits between its phases, so that no lock is held across the scan that proves the bound.");
-
 	spi_level = partman_spi_connect(true);
 	c = palloc0(sizeof(Conversion));
-	table = PG_GETARG_OID(0);
-	read_table(c, table, text_to_cstring(PG_GETARG_TEXT_PP(1)));
+	read_table(c, table, keycol);
 
+	c->cfg = *settings;
 	c->cfg.strategy = "range";
 	c->cfg.key = c->key.attname;
-	c->cfg.interval = text_to_cstring(PG_GETARG_TEXT_PP(2));
-	c->cfg.premake = PG_GETARG_INT32(3);
-	c->cfg.default_partition = PG_GETARG_BOOL(4);
-	c->cfg.retention = PG_ARGISNULL(5) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(5));
-	c->cfg.retention_action = text_to_cstring(PG_GETARG_TEXT_PP(6));
-	c->cfg.retention_schema = PG_ARGISNULL(7) ? NULL : pstrdup(NameStr(*PG_GETARG_NAME(7)));
-	c->cfg.time_zone = text_to_cstring(PG_GETARG_TEXT_PP(8));
 	c->cfg.require_filter = "off";
 	partman_validate_config(&c->cfg, &c->key);
 	partman_parse_grid(&c->key, c->cfg.interval, c->cfg.time_zone, c->cfg.epoch, &c->grid);
@@ -959,11 +935,11 @@ partman_partition_table(PG_FUNCTION_ARGS)
 	if (edata != NULL)
 		fail_after_cleanup(c, edata);
 	partman_spi_commit();
-	lock_ms = elapsed_ms(started);
+	cut_ms = elapsed_ms(started);
 	report_phase(c, 3, "cut over", cut.created == 1 ? "created 1 partition" :
 				 psprintf("created %d partitions", cut.created),
 				 psprintf("ACCESS EXCLUSIVE lock held %s.",
-						  partman_progress_duration(lock_ms / 1000)));
+						  partman_progress_duration(cut_ms / 1000)));
 	ereport(NOTICE,
 			(errmsg("table \"%s\" is now partitioned; its rows stay in partition \"%s\"",
 					c->key.relname, c->legacy)));
@@ -983,13 +959,7 @@ partman_partition_table(PG_FUNCTION_ARGS)
 						  partman_progress_elapsed(&progress)));
 	partman_spi_finish(spi_level);
 
-	tupdesc = CreateTemplateTupleDesc(3);
-	TupleDescInitEntry(tupdesc, 1, "partition", REGCLASSOID, -1, 0);
-	TupleDescInitEntry(tupdesc, 2, "partitions_created", INT4OID, -1, 0);
-	TupleDescInitEntry(tupdesc, 3, "lock_ms", FLOAT8OID, -1, 0);
-	tupdesc = BlessTupleDesc(tupdesc);
-	values[0] = ObjectIdGetDatum(table);
-	values[1] = Int32GetDatum(cut.created);
-	values[2] = Float8GetDatum(Max(lock_ms, prepare_ms));
-	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
+
+	*created = cut.created;
+	*lock_ms = Max(cut_ms, prepare_ms);
 }

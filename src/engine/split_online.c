@@ -51,8 +51,6 @@
 #include "utils/timestamp.h"
 #include "access/relation.h"
 
-PG_FUNCTION_INFO_V1(partman_split_partition_online);
-
 #define CELL_CONSTRAINT "partman_bound_check"
 
 typedef struct Split
@@ -403,38 +401,30 @@ verify_step(void *arg)
 }
 
 /*
- * PROCEDURE partman.split_partition_online(partition regclass,
- *		batch_rows int DEFAULT 50000, INOUT partitions_created int,
- *		INOUT lock_ms float8)
- *
- * Returns the number of partitions made and the time the cut-over held its
- * ACCESS EXCLUSIVE locks, from the lock request to the commit.
+ * partman_split_online
+ *		Split partition into one partition per cell of its set's grid (see
+ *		the file header), copying batch_rows rows or so per transaction.
+ *		Returns the number of partitions made and sets *lock_ms to the time
+ *		the cut-over held its ACCESS EXCLUSIVE locks, from the lock request to
+ *		the commit.  Commits between its phases: the caller checked that it
+ *		runs at top level.
  */
-Datum
-partman_split_partition_online(PG_FUNCTION_ARGS)
+int
+partman_split_online(Oid partition, int batch_rows, double *lock_ms)
 {
 	int			spi_level;
 	Split	   *s;
 	ErrorData  *edata;
-	int			batch_rows;
 	BlockNumber nblocks;
 	BlockNumber per_batch;
 	PartmanProgress progress;
 	char	   *name;
 	TimestampTz started;
-	double		lock_ms;
-	TupleDesc	tupdesc;
-	Datum		values[2];
-	bool		nulls[2] = {false, false};
-
-	partman_require_arg(fcinfo, 0, "partition");
-	batch_rows = partman_positive_arg(fcinfo, 1, "batch_rows");
-	partman_require_toplevel(fcinfo, "split_partition_online",
-							 "It commits after each batch of rows it copies.");
+	int			created;
 
 	spi_level = partman_spi_connect(true);
 	s = palloc0(sizeof(Split));
-	open_split(s, PG_GETARG_OID(0));
+	open_split(s, partition);
 	name = get_rel_name(s->partition);
 
 	/* 1. prepare */
@@ -490,20 +480,14 @@ partman_split_partition_online(PG_FUNCTION_ARGS)
 	if (edata != NULL)
 		fail(s, edata);
 	partman_spi_commit();
-	lock_ms = (GetCurrentTimestamp() - started) / 1000.0;
+	*lock_ms = (GetCurrentTimestamp() - started) / 1000.0;
 	ereport(NOTICE,
 			(errmsg("split_partition_online \"%s\", phase 4 of 4 (cut over): partition split into %d partitions",
 					name, s->ncells),
-			 errdetail("ACCESS EXCLUSIVE locks held %s.", partman_progress_duration(lock_ms / 1000))));
+			 errdetail("ACCESS EXCLUSIVE locks held %s.", partman_progress_duration(*lock_ms / 1000))));
 	/* the re-pointed foreign keys, online */
 	partman_validate_fks(s->fks);
+	created = s->ncells;		/* s goes with SPI's memory */
 	partman_spi_finish(spi_level);
-
-	tupdesc = CreateTemplateTupleDesc(2);
-	TupleDescInitEntry(tupdesc, 1, "partitions_created", INT4OID, -1, 0);
-	TupleDescInitEntry(tupdesc, 2, "lock_ms", FLOAT8OID, -1, 0);
-	tupdesc = BlessTupleDesc(tupdesc);
-	values[0] = Int32GetDatum(s->ncells);
-	values[1] = Float8GetDatum(lock_ms);
-	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
+	return created;
 }
