@@ -68,31 +68,6 @@ typedef struct Split
 	List	   *fks;			/* PartmanForeignKey: re-pointed at the cut-over */
 } Split;
 
-/*
- * The parent's primary key, or else a unique index on NOT NULL columns,
- * as the condition that finds a row of the staging table by the unique key
- * of the record passed as $1.
- */
-static char *
-unique_key_match(Oid parent)
-{
-	Oid			argtypes[1] = {OIDOID};
-	Datum		values[1] = {ObjectIdGetDatum(parent)};
-
-	(void) partman_spi_select("SELECT pg_catalog.string_agg(pg_catalog.format('%1$I OPERATOR(pg_catalog.=) ($1).%1$I', a.attname), ' AND ') "
-							   "FROM (SELECT i.indexrelid, i.indkey FROM pg_catalog.pg_index i "
-							   "WHERE i.indrelid OPERATOR(pg_catalog.=) $1 AND i.indisunique AND i.indisvalid "
-							   "AND i.indexprs IS NULL AND i.indpred IS NULL "
-							   "AND NOT EXISTS (SELECT FROM pg_catalog.pg_attribute n WHERE n.attrelid OPERATOR(pg_catalog.=) $1 "
-							   "AND n.attnum OPERATOR(pg_catalog.=) ANY (i.indkey::pg_catalog.int2[]) AND NOT n.attnotnull) "
-							   "ORDER BY i.indisprimary DESC, i.indexrelid LIMIT 1) x "
-							   "JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) $1 "
-							   "AND a.attnum OPERATOR(pg_catalog.=) ANY (x.indkey::pg_catalog.int2[])",
-								 1, argtypes, values, "the unique key");
-	partman_spi_one_row("the unique key", 1);
-	return SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
-}
-
 /* The statements that remove what an interrupted run left. */
 static char *
 leftovers(const Split *s)
@@ -161,7 +136,7 @@ open_split(Split *s, Oid partition)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("partition \"%s\" spans one cell of the grid already", get_rel_name(partition))));
 
-	s->key_match = unique_key_match(parent);
+	s->key_match = partman_unique_key_match(parent);
 	if (s->key_match == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
@@ -174,24 +149,18 @@ open_split(Split *s, Oid partition)
 	 * must own the referencing tables.  PostgreSQL 15 cannot add a NOT VALID
 	 * foreign key to a partitioned table, so those are refused.
 	 */
-	(void) partman_spi_select("SELECT c.oid, c.relkind, con.conname FROM pg_catalog.pg_constraint con "
-							   "JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) con.conrelid "
-							   "WHERE con.contype OPERATOR(pg_catalog.=) 'f' "
-							   "AND con.confrelid OPERATOR(pg_catalog.=) $1 AND con.conparentid OPERATOR(pg_catalog.=) 0",
-								 1, (Oid[]) {OIDOID}, (Datum[]) {ObjectIdGetDatum(parent)}, "pg_constraint");
-	for (uint64 i = 0; i < SPI_processed; i++)
+	foreach(lc, partman_fks_referencing_set(parent))
 	{
-		Oid			referencing = atooid(SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1));
+		PartmanReference *ref = lfirst(lc);
 
-		if (SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2)[0] == RELKIND_PARTITIONED_TABLE)
+		if (ref->relkind == RELKIND_PARTITIONED_TABLE)
 			ereport(ERROR,
 					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 					 errmsg("partitioned table \"%s\" references table \"%s\" (foreign key \"%s\")",
-							get_rel_name(referencing), key->relname,
-							SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 3)),
+							get_rel_name(ref->relid), key->relname, ref->conname),
 					 errdetail("PostgreSQL checks the referencing rows when a referenced partition is detached, under the exclusive lock."),
 					 errhint("Drop the foreign key for the split and add it again afterwards.")));
-		partman_check_owner(referencing);
+		partman_check_owner(ref->relid);
 	}
 
 	s->partition = partition;
@@ -219,22 +188,16 @@ prepare(Split *s)
 	char	   *mirror_delete = partman_sql_mirror_delete(s->staging_q, s->key_match);
 	char	   *mirror_insert = partman_sql_mirror_insert(s->staging_q, s->columns);
 	Oid			rowtype = get_rel_type_id(s->partition);
+	ListCell   *lc;
 
 	partman_ddl_exec(partman_sql_create_staging(s->staging_q, parent_q, key->attname));
 	/* foreign keys, so that each cell has them when it is attached */
-	(void) partman_spi_select("SELECT conname, pg_catalog.pg_get_constraintdef(oid) FROM pg_catalog.pg_constraint "
-							   "WHERE conrelid OPERATOR(pg_catalog.=) $1 AND contype OPERATOR(pg_catalog.=) 'f' "
-							   "AND conparentid OPERATOR(pg_catalog.=) 0",
-								 1, (Oid[]) {OIDOID}, (Datum[]) {ObjectIdGetDatum(key->parent)}, "foreign keys");
+	foreach(lc, partman_fk_definitions(key->parent))
 	{
-		SPITupleTable *fks = SPI_tuptable;
-		uint64		nfks = SPI_processed;
+		PartmanConstraintDef *fk = lfirst(lc);
 
-		for (uint64 i = 0; i < nfks; i++)
-			partman_ddl_exec(partman_sql_add_constraint(s->staging_q,
-														SPI_getvalue(fks->vals[i], fks->tupdesc, 1),
-														SPI_getvalue(fks->vals[i], fks->tupdesc, 2),
-														false));
+		partman_ddl_exec(partman_sql_add_constraint(s->staging_q, fk->name, fk->definition,
+													false));
 	}
 
 	staging = *key;
