@@ -121,6 +121,7 @@ partman_inheritance_and_rules(Oid table, bool *inherits, bool *has_rules)
 	query_oid("SELECT EXISTS (SELECT FROM pg_catalog.pg_inherits "
 			  "WHERE inhrelid OPERATOR(pg_catalog.=) $1 OR inhparent OPERATOR(pg_catalog.=) $1), "
 			  "EXISTS (SELECT FROM pg_catalog.pg_rewrite WHERE ev_class OPERATOR(pg_catalog.=) $1)", table);
+	partman_spi_one_row("inheritance and rules", 2);
 	*inherits = col_bool(0, 1);
 	*has_rules = col_bool(0, 2);
 }
@@ -202,6 +203,7 @@ partman_row_security(Oid table)
 	query_oid("SELECT c.relrowsecurity OR EXISTS (SELECT FROM pg_catalog.pg_policy p "
 			  "WHERE p.polrelid OPERATOR(pg_catalog.=) $1) FROM pg_catalog.pg_class c "
 			  "WHERE c.oid OPERATOR(pg_catalog.=) $1", table);
+	partman_spi_one_row("row-level security", 1);
 	return col_bool(0, 1);
 }
 
@@ -490,6 +492,7 @@ partman_table_properties(Oid table, char *replident, char **comment, char **tabl
 	query_oid("SELECT c.relreplident, pg_catalog.obj_description(c.oid, 'pg_class'), t.spcname "
 			  "FROM pg_catalog.pg_class c LEFT JOIN pg_catalog.pg_tablespace t "
 			  "ON t.oid OPERATOR(pg_catalog.=) c.reltablespace WHERE c.oid OPERATOR(pg_catalog.=) $1", table);
+	partman_spi_one_row("the table's properties", 3);
 	*replident = col(0, 1)[0];
 	*comment = col(0, 2);
 	*tablespace = col(0, 3);

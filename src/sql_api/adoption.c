@@ -29,9 +29,11 @@ PG_FUNCTION_INFO_V1(partman_adopt_pg_partman);
  *		text, premake int, default_partition bool, retention text,
  *		retention_action text, retention_schema name, time_zone text,
  *		INOUT partition regclass, INOUT partitions_created int,
- *		INOUT lock_ms float8)
+ *		INOUT lock_ms float8, epoch text)
  *
- * Turns source into a RANGE-partitioned table of the same name.  Returns
+ * Turns source into a RANGE-partitioned table of the same name (by time,
+ * on an integer key holding Unix epoch time, with epoch 'seconds' or
+ * 'milliseconds', as create_parent).  Returns
  * the old table as a partition, the number of partitions made, and the
  * longest time an ACCESS EXCLUSIVE lock on the table was held, from the
  * lock request to the commit.  Must be called with CALL outside a
@@ -67,6 +69,8 @@ partman_partition_table(PG_FUNCTION_ARGS)
 	cfg.retention_action = text_to_cstring(PG_GETARG_TEXT_PP(6));
 	cfg.retention_schema = PG_ARGISNULL(7) ? NULL : pstrdup(NameStr(*PG_GETARG_NAME(7)));
 	cfg.time_zone = text_to_cstring(PG_GETARG_TEXT_PP(8));
+	/* after the INOUT results: added last, so positional calls keep working */
+	cfg.epoch = PG_ARGISNULL(12) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(12));
 	partman_partition_table_run(table, text_to_cstring(PG_GETARG_TEXT_PP(1)), &cfg,
 								&created, &lock_ms);
 
