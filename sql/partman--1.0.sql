@@ -468,7 +468,8 @@ CREATE PROCEDURE partman.partition_table(source pg_catalog.regclass, key pg_cata
     time_zone pg_catalog.text DEFAULT 'UTC',
     INOUT partition pg_catalog.regclass DEFAULT NULL,
     INOUT partitions_created pg_catalog.int4 DEFAULT NULL,
-    INOUT lock_ms pg_catalog.float8 DEFAULT NULL)
+    INOUT lock_ms pg_catalog.float8 DEFAULT NULL,
+    epoch pg_catalog.text DEFAULT NULL)
     LANGUAGE C AS 'MODULE_PATHNAME', 'partman_partition_table';
 COMMENT ON PROCEDURE partman.partition_table IS
     'Turn a plain table into a managed RANGE-partitioned table of the same name, online';

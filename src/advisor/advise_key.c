@@ -1,8 +1,9 @@
 /*-------------------------------------------------------------------------
  *
  * advise_key.c
- *	  partman.advise_key(source, purpose): which column to partition or
- *	  shard a table by, judged as the background document's Exercise 2
+ *	  The engine of partman.advise_key(source, purpose) (entry point in
+ *	  sql_api/advise.c): which column to partition or shard a table by,
+ *	  judged as the background document's Exercise 2
  *	  judges shard keys (distribution, query fit, cross-partition work) and
  *	  by its best practices (the key must be in most queries' WHERE clause;
  *	  fewer than 1000 partitions; RANGE by time for data that ages).
@@ -45,8 +46,6 @@
 #include "utils/rls.h"
 #include "utils/syscache.h"
 #include "utils/timestamp.h"
-
-PG_FUNCTION_INFO_V1(partman_advise_key);
 
 /* Shard balance is judged for the document's four servers (SHARD_COUNT). */
 #define SHARD_COUNT			4
@@ -961,41 +960,6 @@ candidate_cmp(const ListCell *a, const ListCell *b)
  * ---------------------------------------------------------------------
  */
 
-/* The source must be a table the caller may read the statistics of. */
-static void
-check_source(Oid relid)
-{
-	char		relkind;
-	char	   *name;
-
-	/* keep it from being dropped while its statistics are read */
-	LockRelationOid(relid, AccessShareLock);
-	if (!SearchSysCacheExists1(RELOID, ObjectIdGetDatum(relid)))
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_TABLE),
-				 errmsg("relation with OID %u does not exist", relid)));
-	relkind = get_rel_relkind(relid);
-	name = get_rel_name(relid);
-	if (relkind != RELKIND_RELATION && relkind != RELKIND_PARTITIONED_TABLE)
-		ereport(ERROR,
-				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
-				 errmsg("\"%s\" is not a table", name),
-				 errdetail("partman.advise_key judges a table by the statistics ANALYZE gathered of it."),
-				 relkind == RELKIND_VIEW || relkind == RELKIND_MATVIEW ?
-				 errhint("Pass the table the view reads.") : 0));
-	if (pg_class_aclcheck(relid, GetUserId(), ACL_SELECT) != ACLCHECK_OK &&
-		pg_attribute_aclcheck_all(relid, GetUserId(), ACL_SELECT, ACLMASK_ANY) != ACLCHECK_OK)
-		ereport(ERROR,
-				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-				 errmsg("permission denied for table %s", name),
-				 errdetail("pg_stats shows the statistics of a column only to roles that may read it.")));
-	if (check_enable_rls(relid, InvalidOid, true) == RLS_ENABLED)
-		ereport(ERROR,
-				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-				 errmsg("row-level security hides the statistics of table \"%s\"", name),
-				 errdetail("pg_stats shows no statistics of a table whose row security policies apply to you.")));
-}
-
 /* Statement weights: shares of calls and of total time (see the header). */
 static void
 weigh_statements(Advice *advice)
@@ -1026,35 +990,6 @@ weigh_statements(Advice *advice)
 		advice->weight[i] = (calls > 0 ? by_calls * stmt->calls / calls : 0) +
 			(time > 0 ? (1 - by_calls) * stmt->time_ms / time : 0);
 	}
-}
-
-static Datum
-text_array(List *strings)
-{
-	ArrayBuildState *state = NULL;
-	ListCell   *lc;
-
-	foreach(lc, strings)
-		state = accumArrayResult(state, CStringGetTextDatum(lfirst(lc)), false, TEXTOID,
-								 CurrentMemoryContext);
-	if (state == NULL)
-		return PointerGetDatum(construct_empty_array(TEXTOID));
-	return makeArrayResult(state, CurrentMemoryContext);
-}
-
-/* 'partition' or 'shard' */
-static Purpose
-read_purpose(const char *purpose)
-{
-	if (strcmp(purpose, "partition") == 0)
-		return PURPOSE_PARTITION;
-	if (strcmp(purpose, "shard") == 0)
-		return PURPOSE_SHARD;
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("unknown purpose \"%s\"", purpose),
-			 errhint("Use 'partition' (one server) or 'shard' (several servers).")));
-	pg_unreachable();
 }
 
 /* NOTICEs on what the workload could not tell. */
@@ -1114,9 +1049,10 @@ ranked_candidates(Advice *advice)
 }
 
 /* The result row of a candidate; the best one (first) says when the table is small. */
-static void
-candidate_row(const Advice *advice, Candidate *cand, bool first, Datum *values, bool *nulls)
+static AdviseRow *
+candidate_row(const Advice *advice, Candidate *cand, bool first)
 {
+	AdviseRow  *row = palloc0(sizeof(AdviseRow));
 	bool		shard = (advice->purpose == PURPOSE_SHARD);
 
 	if (first && advice->table.rows < TARGET_ROWS)
@@ -1124,80 +1060,61 @@ candidate_row(const Advice *advice, Candidate *cand, bool first, Datum *values, 
 								psprintf("\"%s\" holds about %s rows: %s pays off for much larger tables; this ranking is for when it grows",
 										 advice->table.name, about(advice->table.rows),
 										 shard ? "sharding" : "partitioning"));
-	values[0] = CStringGetTextDatum(cand->col2 ?
-									psprintf("%s, %s", quote_identifier(cand->col->name),
-											 quote_identifier(cand->col2->name)) :
-									quote_identifier(cand->col->name));
-	values[1] = CStringGetTextDatum(cand->sub_strategy ?
-									psprintf("%s + %s", strategy_name(cand->strategy),
-											 strategy_name(cand->sub_strategy)) :
-									strategy_name(cand->strategy));
-	if (cand->interval)
-		values[2] = CStringGetTextDatum(cand->interval);
-	else
-		nulls[2] = true;
-	values[3] = DirectFunctionCall3(numeric_in,
-									CStringGetDatum(psprintf("%.2f", cand->score)),
-									ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
-	values[4] = CStringGetTextDatum(cand->dist_label);
+	row->key = cand->col2 ?
+		psprintf("%s, %s", quote_identifier(cand->col->name),
+				 quote_identifier(cand->col2->name)) :
+		pstrdup(quote_identifier(cand->col->name));
+	row->strategy = cand->sub_strategy ?
+		psprintf("%s + %s", strategy_name(cand->strategy),
+				 strategy_name(cand->sub_strategy)) :
+		pstrdup(strategy_name(cand->strategy));
+	row->interval = cand->interval;
+	row->score = psprintf("%.2f", cand->score);
+	row->distribution = cand->dist_label;
 	if (advice->workload.known)
 	{
-		values[5] = CStringGetTextDatum(psprintf("%s: fits %d%% of the workload",
-												 cand->fit >= THRESHOLD_GOOD ? "good" :
-												 cand->fit >= 0.3 ? "partial" : "poor",
-												 percent(cand->fit)));
-		values[6] = CStringGetTextDatum(psprintf("%d%% of the workload %s",
-												 percent(cand->cross),
-												 shard ? "reaches every shard" :
-												 "scans every partition"));
+		row->query_fit = psprintf("%s: fits %d%% of the workload",
+								  cand->fit >= THRESHOLD_GOOD ? "good" :
+								  cand->fit >= 0.3 ? "partial" : "poor",
+								  percent(cand->fit));
+		row->cross_partition = psprintf("%d%% of the workload %s",
+										percent(cand->cross),
+										shard ? "reaches every shard" :
+										"scans every partition");
 	}
 	else
 	{
-		values[5] = CStringGetTextDatum("unknown");
-		values[6] = CStringGetTextDatum("unknown");
+		row->query_fit = "unknown";
+		row->cross_partition = "unknown";
 	}
-	values[7] = CStringGetTextDatum(verdict_names[cand->verdict]);
-	values[8] = text_array(cand->reasons);
+	row->verdict = verdict_names[cand->verdict];
+	row->reasons = cand->reasons;
+	return row;
 }
 
 /*
- * partman.advise_key(source regclass, purpose text DEFAULT 'partition')
- *	   RETURNS TABLE(key text, strategy text, "interval" text, score numeric,
- *	   distribution text, query_fit text, cross_partition text, verdict text,
- *	   reasons text[])
- *		One row per candidate key of source, best first.  Reads pg_stats,
- *		the catalog and pg_stat_statements; never table data.  Takes
- *		AccessShareLock on source, and for a moment (in a subtransaction
- *		rolled back at once) the locks parse analysis of each recorded
- *		statement takes.
+ * partman_advise
+ *		The candidate keys of table relid (checked by the caller: a table
+ *		whose statistics the caller may read, locked ACCESS SHARE), best
+ *		first, as AdviseRows, for partitioning, or sharding when shard.
+ *		Reads pg_stats, the catalog and pg_stat_statements; never table data.
+ *		Takes for a moment (in a subtransaction rolled back at once) the locks
+ *		parse analysis of each recorded statement takes.
  */
-Datum
-partman_advise_key(PG_FUNCTION_ARGS)
+List *
+partman_advise(Oid relid, bool shard)
 {
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	Advice		advice;
-	Oid			relid;
+	List	   *rows = NIL;
 	ListCell   *lc;
 
-	partman_require_arg(fcinfo, 0, "source");
-	partman_require_arg(fcinfo, 1, "purpose");
-	relid = PG_GETARG_OID(0);
 	memset(&advice, 0, sizeof(advice));
-	advice.purpose = read_purpose(text_to_cstring(PG_GETARG_TEXT_PP(1)));
-	check_source(relid);
-	InitMaterializedSRF(fcinfo, 0);
-
+	advice.purpose = shard ? PURPOSE_SHARD : PURPOSE_PARTITION;
 	partman_advise_read_table(relid, &advice.table);
 	partman_advise_read_workload(&advice.table, &advice.workload);
 	report_workload(&advice);
 	weigh_statements(&advice);
 	foreach(lc, ranked_candidates(&advice))
-	{
-		Datum		values[9];
-		bool		nulls[9] = {false};
-
-		candidate_row(&advice, lfirst(lc), foreach_current_index(lc) == 0, values, nulls);
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-	}
-	return (Datum) 0;
+		rows = lappend(rows, candidate_row(&advice, lfirst(lc), foreach_current_index(lc) == 0));
+	return rows;
 }

@@ -1,7 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * advisor.h
- *	  The key advisor (partman.advise_key): what it offers the SQL face.
+ *	  The key advisor (partman.advise_key): what it offers the SQL face
+ *	  (sql_api/advise.c).
  *
  *-------------------------------------------------------------------------
  */
@@ -88,5 +89,21 @@ typedef struct AdviseWorkload
 } AdviseWorkload;
 
 extern void partman_advise_read_workload(const AdviseTable *table, AdviseWorkload *workload);
+
+/* One candidate key, as a row of partman.advise_key. */
+typedef struct AdviseRow
+{
+	const char *key;			/* quoted column(s) */
+	const char *strategy;
+	const char *interval;		/* or NULL */
+	const char *score;			/* 0.00 to 1.00, as numeric input */
+	const char *distribution;
+	const char *query_fit;
+	const char *cross_partition;
+	const char *verdict;
+	List	   *reasons;		/* of char * */
+} AdviseRow;
+
+extern List *partman_advise(Oid relid, bool shard);
 
 #endif							/* PARTMAN_ADVISOR_H */

@@ -132,6 +132,122 @@ extern void partman_move_state_write(const PartmanMoveState *state);
 extern void partman_move_state_delete(Oid partition);
 
 /* ---------------------------------------------------------------------
+ * functions in relations.c: what PostgreSQL's catalogs say about a table
+ * partition_table converts or split_partition_online splits
+ * ---------------------------------------------------------------------
+ */
+/* the NOT VALID CHECK constraint partition_table bounds the table with */
+#define PARTMAN_TABLE_BOUND "partman_partition_table_bound"
+
+/* pg_class, of one relation */
+typedef struct PartmanRelation
+{
+	char	   *relname;
+	Oid			nspid;
+	Oid			owner;
+	char		relkind;
+	bool		relispartition;
+	char		relpersistence;
+	Oid			reloftype;
+} PartmanRelation;
+
+/* pg_attribute, of one column */
+typedef struct PartmanColumn
+{
+	AttrNumber	attnum;
+	char		attgenerated;
+	char	   *attname;
+	Oid			typid;
+	int32		typmod;
+	Oid			collation;
+} PartmanColumn;
+
+/* objects that refer to a table itself (partman_first_dependent) */
+typedef enum PartmanDependent
+{
+	PARTMAN_DEPENDENT_MATVIEW,
+	PARTMAN_DEPENDENT_FUNCTION, /* with a BEGIN ATOMIC body */
+	PARTMAN_DEPENDENT_PUBLICATION
+} PartmanDependent;
+
+/* a CHECK constraint or foreign key of a table */
+typedef struct PartmanConstraint
+{
+	char	   *name;
+	char		contype;		/* 'c' or 'f' */
+	bool		self_referencing;	/* a foreign key to its own table */
+	bool		validated;
+	bool		noinherit;
+} PartmanConstraint;
+
+/* a foreign key that references a table */
+typedef struct PartmanReference
+{
+	char	   *conname;
+	Oid			relid;			/* the referencing table */
+	char		relkind;
+} PartmanReference;
+
+typedef struct PartmanConstraintDef
+{
+	char	   *name;
+	char	   *definition;		/* pg_get_constraintdef */
+} PartmanConstraintDef;
+
+typedef struct PartmanIndexDef
+{
+	char	   *name;
+	char	   *definition;		/* pg_get_indexdef */
+	char	   *conname;		/* the constraint it backs, or NULL */
+	char	   *condef;			/* its pg_get_constraintdef, or NULL */
+	bool		replident;		/* the replica identity index */
+} PartmanIndexDef;
+
+typedef struct PartmanTriggerDef
+{
+	char	   *name;
+	char	   *definition;		/* pg_get_triggerdef */
+	char		enabled;		/* pg_trigger.tgenabled */
+} PartmanTriggerDef;
+
+typedef struct PartmanColumnSequence
+{
+	char	   *attname;
+	bool		identity;		/* an identity column's, else OWNED BY */
+	Oid			seq;
+} PartmanColumnSequence;
+
+typedef struct PartmanViewDef
+{
+	Oid			relid;
+	Oid			owner;
+	char	   *definition;		/* pg_get_viewdef */
+	char	   *options;		/* reloptions, comma-separated, or NULL */
+} PartmanViewDef;
+
+extern bool partman_read_relation(Oid relid, PartmanRelation *rel);
+extern bool partman_read_column(Oid relid, const char *name, PartmanColumn *column);
+extern void partman_inheritance_and_rules(Oid table, bool *inherits, bool *has_rules);
+extern char *partman_unique_index_without(Oid table, AttrNumber attnum, bool *primary,
+										  bool *exclusion, char **columns);
+extern char *partman_first_dependent(Oid table, PartmanDependent kind);
+extern bool partman_row_security(Oid table);
+extern List *partman_check_and_fk_constraints(Oid table);
+extern List *partman_fks_of_others(Oid table);
+extern List *partman_fks_referencing_set(Oid parent);
+extern List *partman_dependent_views(Oid table);
+extern List *partman_view_definitions(Oid table);
+extern List *partman_index_definitions(Oid table);
+extern List *partman_constraint_definitions(Oid table);
+extern List *partman_fk_definitions(Oid table);
+extern bool partman_bound_constraint_exists(Oid table);
+extern List *partman_trigger_definitions(Oid table);
+extern List *partman_column_sequences(Oid table);
+extern void partman_table_properties(Oid table, char *replident, char **comment,
+									 char **tablespace);
+extern char *partman_unique_key_match(Oid parent);
+
+/* ---------------------------------------------------------------------
  * functions in pg_partman.c: pg_partman's configuration, for adoption
  * ---------------------------------------------------------------------
  */

@@ -24,14 +24,11 @@
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
-#include "funcapi.h"
 #include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
 #include "utils/lsyscache.h"
-
-PG_FUNCTION_INFO_V1(partman_adopt_pg_partman);
 
 /* The pg_partman settings partman looks at, one set. */
 enum
@@ -329,59 +326,53 @@ adopt_one(void *arg)
 	}
 }
 
-static Datum
-text_array(List *items)
+/* The strings of items, copied into the current memory context. */
+static List *
+copy_strings(List *items)
 {
-	int			n = list_length(items);
-	Datum	   *elems = palloc(sizeof(Datum) * (n + 1));
-	int			i = 0;
+	List	   *copy = NIL;
 	ListCell   *lc;
 
 	foreach(lc, items)
-		elems[i++] = CStringGetTextDatum((char *) lfirst(lc));
-	return PointerGetDatum(construct_array(elems, n, TEXTOID, -1, false, TYPALIGN_INT));
+		copy = lappend(copy, pstrdup((char *) lfirst(lc)));
+	return copy;
 }
 
 /*
- * partman.adopt_pg_partman(schema name, disable_pg_partman bool) RETURNS
- *		TABLE(parent text, adopted bool, carried_over text[],
- *		not_carried_over text[])
- *
- * One row per set in <schema>.part_config.  Takes the locks
- * partman.create_parent would not: registering a set creates no partition,
- * so it only reads the parent (ACCESS SHARE).
+ * partman_adopt_sets
+ *		Register every set in <schema>.part_config (pg_partman's, or a copy
+ *		of it) with partman, each in its own subtransaction, and switch
+ *		pg_partman's maintenance off for those adopted when disable.  Returns
+ *		one PartmanAdoption per set, in the caller's memory context.  Takes
+ *		the locks partman.create_parent would not: registering a set creates
+ *		no partition, so it only reads the parent (ACCESS SHARE).
  */
-Datum
-partman_adopt_pg_partman(PG_FUNCTION_ARGS)
+List *
+partman_adopt_sets(const char *schema, bool disable)
 {
 	int			spi_level;
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	SPITupleTable *sets;
 	uint64		nsets;
 	MemoryContext cxt = CurrentMemoryContext;
 	Oid			config;
-
-	partman_require_arg(fcinfo, 0, "schema");
-	partman_require_arg(fcinfo, 1, "disable_pg_partman");
-	InitMaterializedSRF(fcinfo, 0);
+	List	   *result = NIL;
 
 	spi_level = partman_spi_connect(false);
 	/* pg_partman's configuration table, or a copy of it (see the README) */
-	config = partman_pg_partman_config(NameStr(*PG_GETARG_NAME(0)));
+	config = partman_pg_partman_config(schema);
 	sets = partman_pg_partman_sets(config, columns, lengthof(columns), &nsets);
 
 	for (uint64 i = 0; i < nsets; i++)
 	{
 		OldSet		old;
 		ErrorData  *edata;
-		Datum		values[4];
-		bool		nulls[4] = {false, false, false, false};
+		PartmanAdoption *adoption;
 
 		memset(&old, 0, sizeof(old));
 		for (int k = 0; k < F_COUNT; k++)
 			old.f[k] = SPI_getvalue(sets->vals[i], sets->tupdesc, k + 1);
 		old.config = config;
-		old.disable = PG_GETARG_BOOL(1);
+		old.disable = disable;
 		edata = partman_try_subtransaction(adopt_one, &old);
 		if (edata != NULL)
 		{
@@ -389,13 +380,15 @@ partman_adopt_pg_partman(PG_FUNCTION_ARGS)
 			old.not_carried = list_make1(edata->message);
 		}
 
+		/* SPI's memory goes at partman_spi_finish: the result is the caller's */
 		MemoryContextSwitchTo(cxt);
-		values[0] = CStringGetTextDatum(old.f[F_PARENT]);
-		values[1] = BoolGetDatum(edata == NULL);
-		values[2] = text_array(old.carried);
-		values[3] = text_array(old.not_carried);
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		adoption = palloc0(sizeof(PartmanAdoption));
+		adoption->parent = pstrdup(old.f[F_PARENT]);
+		adoption->adopted = (edata == NULL);
+		adoption->carried = copy_strings(old.carried);
+		adoption->not_carried = copy_strings(old.not_carried);
+		result = lappend(result, adoption);
 	}
 	partman_spi_finish(spi_level);
-	return (Datum) 0;
+	return result;
 }

@@ -2,11 +2,11 @@
  *
  * engine.h
  *	  The engines: what to do to a set.  The partition operations, RANGE
- *	  sets as a whole, LIST and HASH sets, composite sets.  (partition_data,
- *	  partition_table, split_partition_online and adopt_pg_partman are
- *	  procedures whose phases commit; each keeps its SQL entry point in its
- *	  own file and offers nothing else.)  Engines ask the catalog layer what
- *	  is there and the DDL layer to change it.
+ *	  sets as a whole, LIST and HASH sets, composite sets, and the engines
+ *	  of partition_table, split_partition_online and adopt_pg_partman (whose
+ *	  SQL entry points are in sql_api/adoption.c; partition_data keeps its
+ *	  own).  Engines ask the catalog layer what is there and the DDL layer
+ *	  to change it.
  *
  * Included by partman.h, after the types shared by every layer.
  *
@@ -91,6 +91,38 @@ extern Oid	partman_create_missing_sub(const PartmanTemplate *tmpl,
  */
 extern int	partman_create_set(const PartmanKey *key, const PartmanConfig *cfg,
 							   const char *start, int modulus, Datum list_values);
+
+/* ---------------------------------------------------------------------
+ * functions in partition_table.c: a plain table made a RANGE set, online
+ * (commits between its phases)
+ * ---------------------------------------------------------------------
+ */
+extern void partman_partition_data_run(Oid parent, int batch_rows, Oid source, bool nonatomic);
+extern void partman_partition_table_run(Oid table, const char *keycol,
+										const PartmanConfig *settings,
+										int *created, double *lock_ms);
+
+/* ---------------------------------------------------------------------
+ * functions in split_online.c: a partition split cell by cell, online
+ * (commits between its phases)
+ * ---------------------------------------------------------------------
+ */
+extern int	partman_split_online(Oid partition, int batch_rows, double *lock_ms);
+
+/* ---------------------------------------------------------------------
+ * functions in adopt.c: pg_partman's sets registered with partman
+ * ---------------------------------------------------------------------
+ */
+/* What became of one pg_partman set. */
+typedef struct PartmanAdoption
+{
+	char	   *parent;			/* as pg_partman names it */
+	bool		adopted;
+	List	   *carried;		/* of char *: settings carried over */
+	List	   *not_carried;	/* of char *: not carried over, or the error */
+} PartmanAdoption;
+
+extern List *partman_adopt_sets(const char *schema, bool disable);
 
 /* ---------------------------------------------------------------------
  * functions in progress.c: rows/s and time left in progress NOTICEs

@@ -59,7 +59,6 @@
 #include "utils/syscache.h"
 #include "utils/timestamp.h"
 
-PG_FUNCTION_INFO_V1(partman_partition_data);
 
 /* the CHECK constraint of a staged partition's bound, dropped once attached */
 #define STAGED_CELL_CHECK "partman_bound_check"
@@ -501,35 +500,30 @@ report_strays(const PartmanSet *set, Oid table)
 }
 
 /*
- * partman.partition_data(parent regclass, batch_rows int DEFAULT 50000,
- *		source regclass DEFAULT NULL) PROCEDURE
+ * partman_partition_data_run
+ *		partition_data's engine: move the rows of parent's default partition
+ *		(or of source, a plain table of the same shape) into partitions,
+ *		batch_rows at a time, committing after each batch when nonatomic.
  */
-Datum
-partman_partition_data(PG_FUNCTION_ARGS)
+void
+partman_partition_data_run(Oid parent, int batch_rows, Oid source, bool nonatomic)
 {
 	int			spi_level;
-	bool		nonatomic = partman_nonatomic(fcinfo);
 	PartmanSet	set;
 	PartmanTemplate tmpl;
-	int			batch_rows;
-	Oid			source = InvalidOid;
 	PartmanProgress report;
 	MemoryContext callcxt = CurrentMemoryContext;
 
-	partman_require_arg(fcinfo, 0, "parent");
-	batch_rows = partman_positive_arg(fcinfo, 1, "batch_rows");
-
 	spi_level = partman_spi_connect(nonatomic);
-	partman_open_set(PG_GETARG_OID(0), &set);
+	partman_open_set(parent, &set);
 	if (!set.has_grid)
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 				 errmsg("partition_data needs a RANGE set managed by partman, and \"%s\" is not one",
 						set.key.relname),
 				 errhint("For a LIST set, partman.create_partition makes the partition and moves the parked rows.")));
-	if (!PG_ARGISNULL(2))
+	if (OidIsValid(source))
 	{
-		source = PG_GETARG_OID(2);
 		if (get_rel_relkind(source) != RELKIND_RELATION || get_rel_relispartition(source))
 			ereport(ERROR,
 					(errcode(ERRCODE_WRONG_OBJECT_TYPE),
@@ -599,5 +593,4 @@ partman_partition_data(PG_FUNCTION_ARGS)
 	report_strays(&set, OidIsValid(source) ? source :
 				  partman_default_partition(set.key.parent));
 	partman_spi_finish(spi_level);
-	PG_RETURN_VOID();
 }

@@ -55,9 +55,8 @@
 #include "utils/syscache.h"
 #include "utils/timestamp.h"
 
-PG_FUNCTION_INFO_V1(partman_partition_table);
-
-#define BOUND_CONSTRAINT "partman_partition_table_bound"
+/* catalog/relations.c leaves it out of what it reads of the table */
+#define BOUND_CONSTRAINT PARTMAN_TABLE_BOUND
 
 /* What partition_table knows about the table it converts. */
 typedef struct Conversion
@@ -109,40 +108,6 @@ relation_size(Oid relid)
 															  Int64GetDatum(bytes))));
 }
 
-/* Run a catalog query with one oid parameter. */
-static void
-query_oid(const char *sql, Oid arg)
-{
-	Oid			argtypes[1] = {OIDOID};
-	Datum		values[1] = {ObjectIdGetDatum(arg)};
-	int			rc = SPI_execute_with_args(sql, 1, argtypes, values, NULL, true, 0);
-
-	if (rc != SPI_OK_SELECT)
-		elog(ERROR, "SPI_execute_with_args failed (%s): %s", SPI_result_code_string(rc), sql);
-}
-
-static char *
-col(int row, int column)
-{
-	return SPI_getvalue(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, column);
-}
-
-static Oid
-col_oid(int row, int column)
-{
-	char	   *value = col(row, column);
-
-	return value ? atooid(value) : InvalidOid;
-}
-
-static bool
-col_bool(int row, int column)
-{
-	char	   *value = col(row, column);
-
-	return value != NULL && value[0] == 't';
-}
-
 static void
 not_supported(const Conversion *c, const char *what, const char *detail, const char *hint)
 {
@@ -162,125 +127,104 @@ not_supported(const Conversion *c, const char *what, const char *detail, const c
 static void
 read_table(Conversion *c, Oid relid, const char *keycol)
 {
-	HeapTuple	tuple;
-	Form_pg_class form;
-	HeapTuple	atttuple;
-	Form_pg_attribute att;
+	PartmanRelation rel;
+	PartmanColumn att;
 
-	tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
-	if (!HeapTupleIsValid(tuple))
+	if (!partman_read_relation(relid, &rel))
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_TABLE),
 				 errmsg("relation with OID %u does not exist", relid)));
-	form = (Form_pg_class) GETSTRUCT(tuple);
-	if (form->relkind == RELKIND_PARTITIONED_TABLE)
+	if (rel.relkind == RELKIND_PARTITIONED_TABLE)
 	{
-		char	   *relname = pstrdup(NameStr(form->relname));
 		char	   *column = partman_key_column(relid);
 
-		ReleaseSysCache(tuple);
 		/* partman's own set, or a table partitioned by someone else */
 		if (partman_config_exists(relid))
 			ereport(ERROR,
 					(errcode(ERRCODE_DUPLICATE_OBJECT),
-					 errmsg("table \"%s\" is already managed by partman", relname),
+					 errmsg("table \"%s\" is already managed by partman", rel.relname),
 					 errdetail("partition_table converts plain tables; this one is a partman set already."),
 					 errhint("Change its settings with partman.set_config.")));
 		ereport(ERROR,
 				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
-				 errmsg("table \"%s\" is already partitioned, but not managed by partman", relname),
+				 errmsg("table \"%s\" is already partitioned, but not managed by partman", rel.relname),
 				 column ? errdetail("It is partitioned by column \"%s\".", column) : 0,
 				 errhint("Register it with partman.create_parent instead.")));
 	}
-	if (form->relkind != RELKIND_RELATION || form->relispartition)
+	if (rel.relkind != RELKIND_RELATION || rel.relispartition)
 		ereport(ERROR,
 				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
-				 errmsg("\"%s\" is not a plain table", NameStr(form->relname)),
+				 errmsg("\"%s\" is not a plain table", rel.relname),
 				 errdetail("partition_table takes an ordinary table that is not a partition.")));
-	if (form->relpersistence != RELPERSISTENCE_PERMANENT)
+	if (rel.relpersistence != RELPERSISTENCE_PERMANENT)
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("table \"%s\" is temporary or unlogged", NameStr(form->relname)),
+				 errmsg("table \"%s\" is temporary or unlogged", rel.relname),
 				 errdetail("partition_table converts permanent tables only.")));
-	if (OidIsValid(form->reloftype))
+	if (OidIsValid(rel.reloftype))
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("table \"%s\" is a typed table", NameStr(form->relname))));
+				 errmsg("table \"%s\" is a typed table", rel.relname)));
 
 	memset(&c->key, 0, sizeof(c->key));
 	c->table = relid;
 	c->key.parent = relid;
-	c->key.nspname = get_namespace_name(form->relnamespace);
-	c->key.relname = pstrdup(NameStr(form->relname));
-	c->key.owner = form->relowner;
+	c->key.nspname = get_namespace_name(rel.nspid);
+	c->key.relname = rel.relname;
+	c->key.owner = rel.owner;
 	c->key.strategy = PARTITION_STRATEGY_RANGE;
-	ReleaseSysCache(tuple);
 	c->qualified = partman_qualified_in(c->key.nspname, c->key.relname);
 
 	partman_check_owner(relid);
 
-	atttuple = SearchSysCacheAttName(relid, keycol);
-	if (!HeapTupleIsValid(atttuple))
+	if (!partman_read_column(relid, keycol, &att))
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_COLUMN),
 				 errmsg("column \"%s\" of table \"%s\" does not exist", keycol, c->key.relname)));
-	att = (Form_pg_attribute) GETSTRUCT(atttuple);
-	if (att->attnum <= 0)
+	if (att.attnum <= 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 				 errmsg("system column \"%s\" cannot be a partition key", keycol)));
-	if (att->attgenerated)
+	if (att.attgenerated)
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 				 errmsg("generated column \"%s\" cannot be a partition key", keycol)));
-	c->key.attnum = att->attnum;
-	c->key.attname = pstrdup(NameStr(att->attname));
-	c->key.typid = att->atttypid;
-	c->key.typmod = att->atttypmod;
-	c->key.collation = att->attcollation;
-	ReleaseSysCache(atttuple);
+	c->key.attnum = att.attnum;
+	c->key.attname = att.attname;
+	c->key.typid = att.typid;
+	c->key.typmod = att.typmod;
+	c->key.collation = att.collation;
 
 	c->legacy = partman_partition_name(&c->key, "legacy");
 }
 
 /*
  * Objects that depend on the table and would go on reading the old table:
- * each query returns the name of the first one, which what reports.
+ * partman_first_dependent names the first one of each kind, which what
+ * reports.
  */
 static const struct
 {
-	const char *query;
+	PartmanDependent kind;
 	const char *what;
 	const char *detail;
 	const char *hint;
 }			dependents[] =
 {
 	{
-		"SELECT v.relname FROM pg_catalog.pg_depend d "
-		"JOIN pg_catalog.pg_rewrite r ON r.oid OPERATOR(pg_catalog.=) d.objid "
-		"JOIN pg_catalog.pg_class v ON v.oid OPERATOR(pg_catalog.=) r.ev_class "
-		"WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_rewrite'::pg_catalog.regclass "
-		"AND d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass "
-		"AND d.refobjid OPERATOR(pg_catalog.=) $1 AND v.oid OPERATOR(pg_catalog.<>) $1 "
-		"AND v.relkind OPERATOR(pg_catalog.=) 'm' ORDER BY 1 LIMIT 1",
+		PARTMAN_DEPENDENT_MATVIEW,
 		"materialized view \"%s\" depends on it",
 		"A materialized view cannot be redefined in place; it would keep reading the old table only.",
 		"Drop the materialized view first and create it again afterwards."
 	},
 	{
-		"SELECT p.proname FROM pg_catalog.pg_depend d "
-		"JOIN pg_catalog.pg_proc p ON p.oid OPERATOR(pg_catalog.=) d.objid "
-		"WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_proc'::pg_catalog.regclass "
-		"AND d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass "
-		"AND d.refobjid OPERATOR(pg_catalog.=) $1 ORDER BY 1 LIMIT 1",
+		PARTMAN_DEPENDENT_FUNCTION,
 		"the SQL body of function \"%s\" depends on it",
 		"A function body written with BEGIN ATOMIC refers to the table itself and would keep reading the old table only.",
 		"Drop the function first and create it again afterwards."
 	},
 	{
-		"SELECT p.pubname FROM pg_catalog.pg_publication_rel r "
-		"JOIN pg_catalog.pg_publication p ON p.oid OPERATOR(pg_catalog.=) r.prpubid "
-		"WHERE r.prrelid OPERATOR(pg_catalog.=) $1 ORDER BY 1 LIMIT 1",
+		PARTMAN_DEPENDENT_PUBLICATION,
 		"it is in publication \"%s\"",
 		"New partitions would not be published, so replication would silently miss new rows.",
 		"Remove the table from the publication, partition it, then add the partitioned table (with publish_via_partition_root = true)."
@@ -297,6 +241,13 @@ check_table(Conversion *c)
 {
 	Oid			nsp = get_rel_namespace(c->table);
 	Oid			existing = get_relname_relid(c->legacy, nsp);
+	bool		inherits;
+	bool		has_rules;
+	bool		primary;
+	bool		exclusion;
+	char	   *columns;
+	char	   *index;
+	ListCell   *lc;
 
 	if (OidIsValid(existing) && existing != c->table)
 		ereport(ERROR,
@@ -305,106 +256,79 @@ check_table(Conversion *c)
 				 errdetail("partition_table renames table \"%s\" to \"%s\" to make it the first partition.",
 						   c->key.relname, c->legacy)));
 
-	query_oid("SELECT EXISTS (SELECT FROM pg_catalog.pg_inherits "
-			  "WHERE inhrelid OPERATOR(pg_catalog.=) $1 OR inhparent OPERATOR(pg_catalog.=) $1), "
-			  "EXISTS (SELECT FROM pg_catalog.pg_rewrite WHERE ev_class OPERATOR(pg_catalog.=) $1)", c->table);
-	if (col_bool(0, 1))
+	partman_inheritance_and_rules(c->table, &inherits, &has_rules);
+	if (inherits)
 		not_supported(c, "it takes part in table inheritance", NULL, NULL);
-	if (col_bool(0, 2))
+	if (has_rules)
 		not_supported(c, "it has rules", "A rule on a table cannot move to a partitioned table.",
 					  "Drop the rules, or replace them with triggers.");
 
-
 	/* unique indexes and exclusion constraints must include the key column */
-	query_oid(psprintf("SELECT c.relname, i.indisprimary, i.indisexclusion, "
-					   "(SELECT pg_catalog.string_agg(pg_catalog.quote_ident(a.attname), ', ' ORDER BY k.n) "
-					   "FROM pg_catalog.unnest((i.indkey::pg_catalog.int2[])[0:i.indnkeyatts - 1]) WITH ORDINALITY k(attnum, n) "
-					   "JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) i.indrelid "
-					   "AND a.attnum OPERATOR(pg_catalog.=) k.attnum) "
-					   "FROM pg_catalog.pg_index i "
-					   "JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) i.indexrelid "
-					   "WHERE i.indrelid OPERATOR(pg_catalog.=) $1 AND (i.indisunique OR i.indisexclusion) "
-					   "AND i.indisvalid AND NOT (%d OPERATOR(pg_catalog.=) ANY "
-					   "((i.indkey::pg_catalog.int2[])[0:i.indnkeyatts - 1])) ORDER BY 1 LIMIT 1",
-					   c->key.attnum), c->table);
-	if (SPI_processed > 0)
+	index = partman_unique_index_without(c->table, c->key.attnum, &primary, &exclusion, &columns);
+	if (index != NULL)
 	{
 		/* the hint names the index's own columns, with the key added */
-		char	   *columns = col(0, 4) ? psprintf("%s, %s", col(0, 4), quote_identifier(c->key.attname)) :
+		columns = columns ? psprintf("%s, %s", columns, quote_identifier(c->key.attname)) :
 			pstrdup(quote_identifier(c->key.attname));
 
 		not_supported(c, psprintf("unique index \"%s\" does not include column \"%s\"",
-								  col(0, 1), c->key.attname),
+								  index, c->key.attname),
 					  "PostgreSQL enforces uniqueness on a partitioned table only for keys that include the partition key.",
-					  col_bool(0, 3) ?
+					  exclusion ?
 					  psprintf("Replace the exclusion constraint by one that also includes column \"%s\" with operator =.",
 							   c->key.attname) :
 					  psprintf("Replace it by %s (%s), which includes the partition key.",
-							   col_bool(0, 2) ? "a primary key" : "a unique index on", columns));
+							   primary ? "a primary key" : "a unique index on", columns));
 	}
 
 	/* objects that would go on pointing at the old table */
 	for (int i = 0; i < lengthof(dependents); i++)
 	{
-		query_oid(dependents[i].query, c->table);
-		if (SPI_processed > 0)
-			not_supported(c, psprintf(dependents[i].what, col(0, 1)), dependents[i].detail,
+		char	   *name = partman_first_dependent(c->table, dependents[i].kind);
+
+		if (name != NULL)
+			not_supported(c, psprintf(dependents[i].what, name), dependents[i].detail,
 						  dependents[i].hint);
 	}
-	query_oid("SELECT c.relrowsecurity OR EXISTS (SELECT FROM pg_catalog.pg_policy p "
-			  "WHERE p.polrelid OPERATOR(pg_catalog.=) $1) FROM pg_catalog.pg_class c "
-			  "WHERE c.oid OPERATOR(pg_catalog.=) $1", c->table);
-	if (col_bool(0, 1))
+	if (partman_row_security(c->table))
 		not_supported(c, "it has row-level security", NULL,
 					  "Disable row-level security and drop its policies first; create them on the partitioned table afterwards.");
 
 	/* constraints */
-	query_oid("SELECT conname, contype, confrelid OPERATOR(pg_catalog.=) conrelid, convalidated, connoinherit "
-			  "FROM pg_catalog.pg_constraint WHERE conrelid OPERATOR(pg_catalog.=) $1 "
-			  "AND contype IN ('c', 'f') AND conname OPERATOR(pg_catalog.<>) '" BOUND_CONSTRAINT "' ORDER BY 1",
-			  c->table);
-	for (uint64 i = 0; i < SPI_processed; i++)
+	foreach(lc, partman_check_and_fk_constraints(c->table))
 	{
-		char	   *name = col(i, 1);
+		PartmanConstraint *con = lfirst(lc);
 
-		if (col(i, 2)[0] == 'c' && col_bool(i, 5))
-			not_supported(c, psprintf("check constraint \"%s\" is NO INHERIT", name),
+		if (con->contype == 'c' && con->noinherit)
+			not_supported(c, psprintf("check constraint \"%s\" is NO INHERIT", con->name),
 						  "A partitioned table cannot have NO INHERIT constraints.", NULL);
-		if (col(i, 2)[0] == 'f' && col_bool(i, 3))
-			not_supported(c, psprintf("foreign key \"%s\" references the table itself", name),
+		if (con->contype == 'f' && con->self_referencing)
+			not_supported(c, psprintf("foreign key \"%s\" references the table itself", con->name),
 						  "Moving a self-referencing foreign key to the partitioned table would check every row under the exclusive lock.",
 						  "Drop the foreign key first and add it to the partitioned table afterwards.");
-		if (col(i, 2)[0] == 'f' && !col_bool(i, 4))
-			not_supported(c, psprintf("foreign key \"%s\" is NOT VALID", name),
+		if (con->contype == 'f' && !con->validated)
+			not_supported(c, psprintf("foreign key \"%s\" is NOT VALID", con->name),
 						  "PostgreSQL 15 cannot add a NOT VALID foreign key to a partitioned table.",
 						  psprintf("Validate it first: %s;",
-								   partman_sql_validate_constraint(c->qualified, name)));
+								   partman_sql_validate_constraint(c->qualified, con->name)));
 	}
 
 	/* foreign keys of other tables: their owners' rights, and no partitioned referencing table */
-	query_oid("SELECT con.conname, c.oid, c.relkind FROM pg_catalog.pg_constraint con "
-			  "JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) con.conrelid "
-			  "WHERE con.contype OPERATOR(pg_catalog.=) 'f' AND con.confrelid OPERATOR(pg_catalog.=) $1 "
-			  "AND con.conrelid OPERATOR(pg_catalog.<>) $1 AND con.conparentid OPERATOR(pg_catalog.=) 0 ORDER BY 1",
-			  c->table);
-	for (uint64 i = 0; i < SPI_processed; i++)
+	foreach(lc, partman_fks_of_others(c->table))
 	{
-		if (col(i, 3)[0] == RELKIND_PARTITIONED_TABLE)
+		PartmanReference *ref = lfirst(lc);
+
+		if (ref->relkind == RELKIND_PARTITIONED_TABLE)
 			not_supported(c, psprintf("partitioned table \"%s\" references it (foreign key \"%s\")",
-									  get_rel_name(col_oid(i, 2)), col(i, 1)),
+									  get_rel_name(ref->relid), ref->conname),
 						  "Re-pointing that foreign key would check every row of the referencing table under the exclusive lock.",
 						  "Drop the foreign key first and add it again afterwards.");
-		partman_check_owner(col_oid(i, 2));
+		partman_check_owner(ref->relid);
 	}
 
 	/* dependent views are replaced by their owners */
-	query_oid("SELECT DISTINCT r.ev_class FROM pg_catalog.pg_depend d "
-			  "JOIN pg_catalog.pg_rewrite r ON r.oid OPERATOR(pg_catalog.=) d.objid "
-			  "WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_rewrite'::pg_catalog.regclass "
-			  "AND d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass "
-			  "AND d.refobjid OPERATOR(pg_catalog.=) $1 AND r.ev_class OPERATOR(pg_catalog.<>) $1", c->table);
-	for (uint64 i = 0; i < SPI_processed; i++)
-		partman_check_owner(col_oid(i, 1));
+	foreach(lc, partman_dependent_views(c->table))
+		partman_check_owner(lfirst_oid(lc));
 }
 
 /* ---------------------------------------------------------------------
@@ -594,133 +518,108 @@ typedef struct Carried
  * table's matching index without building anything.
  */
 static void
-read_indexes(const Conversion *c, Carried *carry)
+carry_indexes(const Conversion *c, Carried *carry)
 {
-	query_oid("SELECT c.relname, pg_catalog.pg_get_indexdef(i.indexrelid), con.conname, "
-			  "pg_catalog.pg_get_constraintdef(con.oid), i.indisreplident "
-			  "FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) i.indexrelid "
-			  "LEFT JOIN pg_catalog.pg_constraint con ON con.conindid OPERATOR(pg_catalog.=) i.indexrelid "
-			  "AND con.conrelid OPERATOR(pg_catalog.=) i.indrelid AND con.contype IN ('p', 'u', 'x') "
-			  "WHERE i.indrelid OPERATOR(pg_catalog.=) $1 AND i.indisvalid "
-			  "ORDER BY con.contype OPERATOR(pg_catalog.=) 'p' DESC NULLS LAST, c.relname", c->table);
-	for (uint64 i = 0; i < SPI_processed; i++)
+	ListCell   *lc;
+
+	foreach(lc, partman_index_definitions(c->table))
 	{
-		char	   *name = col(i, 1);
+		PartmanIndexDef *index = lfirst(lc);
 
 		carry->before = lappend(carry->before,
 								partman_sql_rename("INDEX",
-												   partman_qualified_in(c->key.nspname, name),
-												   legacy_object_name(c, name)));
-		if (col(i, 3) != NULL)
+												   partman_qualified_in(c->key.nspname, index->name),
+												   legacy_object_name(c, index->name)));
+		if (index->conname != NULL)
 			carry->parent_ddl = lappend(carry->parent_ddl,
-										partman_sql_add_constraint(c->qualified, col(i, 3),
-																   col(i, 4), false));
+										partman_sql_add_constraint(c->qualified, index->conname,
+																   index->condef, false));
 		else
-			carry->parent_ddl = lappend(carry->parent_ddl, col(i, 2));
-		if (col_bool(i, 5))
-			carry->replident_index = pstrdup(name);
+			carry->parent_ddl = lappend(carry->parent_ddl, index->definition);
+		if (index->replident)
+			carry->replident_index = pstrdup(index->name);
 	}
 }
 
 /* CHECK constraints and foreign keys, recreated on the parent. */
 static void
-read_constraints(const Conversion *c, Carried *carry)
+carry_constraints(const Conversion *c, Carried *carry)
 {
-	query_oid("SELECT conname, pg_catalog.pg_get_constraintdef(oid) FROM pg_catalog.pg_constraint "
-			  "WHERE conrelid OPERATOR(pg_catalog.=) $1 AND contype IN ('c', 'f') "
-			  "AND conname OPERATOR(pg_catalog.<>) '" BOUND_CONSTRAINT "' ORDER BY contype, conname", c->table);
-	for (uint64 i = 0; i < SPI_processed; i++)
+	ListCell   *lc;
+
+	foreach(lc, partman_constraint_definitions(c->table))
+	{
+		PartmanConstraintDef *con = lfirst(lc);
+
 		carry->parent_ddl = lappend(carry->parent_ddl,
-									partman_sql_add_constraint(c->qualified, col(i, 1), col(i, 2),
-															   false));
+									partman_sql_add_constraint(c->qualified, con->name,
+															   con->definition, false));
+	}
 }
 
 /* Triggers: dropped on the old table, made on the parent in the same state. */
 static void
-read_triggers(const Conversion *c, Carried *carry)
+carry_triggers(const Conversion *c, Carried *carry)
 {
-	query_oid("SELECT tgname, pg_catalog.pg_get_triggerdef(oid), tgenabled FROM pg_catalog.pg_trigger "
-			  "WHERE tgrelid OPERATOR(pg_catalog.=) $1 AND NOT tgisinternal ORDER BY tgname", c->table);
-	for (uint64 i = 0; i < SPI_processed; i++)
-	{
-		char	   *state = partman_sql_trigger_state(c->qualified, col(i, 1), col(i, 3)[0]);
+	ListCell   *lc;
 
-		carry->before = lappend(carry->before, partman_sql_drop_trigger(c->qualified, col(i, 1)));
-		carry->parent_ddl = lappend(carry->parent_ddl, col(i, 2));
+	foreach(lc, partman_trigger_definitions(c->table))
+	{
+		PartmanTriggerDef *trigger = lfirst(lc);
+		char	   *state = partman_sql_trigger_state(c->qualified, trigger->name, trigger->enabled);
+
+		carry->before = lappend(carry->before, partman_sql_drop_trigger(c->qualified, trigger->name));
+		carry->parent_ddl = lappend(carry->parent_ddl, trigger->definition);
 		if (state)
 			carry->parent_ddl = lappend(carry->parent_ddl, state);
 	}
 }
 
 /*
- * Sequences: an identity column's (deptype i) is renamed with the old table
- * and continued by the parent's own; a serial-style one (deptype a, OWNED
- * BY) becomes the parent's.
+ * Sequences: an identity column's is renamed with the old table and
+ * continued by the parent's own; a serial-style one (OWNED BY) becomes the
+ * parent's.
  */
 static void
-read_sequences(const Conversion *c, Carried *carry)
+carry_sequences(const Conversion *c, Carried *carry)
 {
-	query_oid("SELECT a.attname, d.deptype, d.objid FROM pg_catalog.pg_depend d "
-			  "JOIN pg_catalog.pg_class s ON s.oid OPERATOR(pg_catalog.=) d.objid "
-			  "JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) d.refobjid "
-			  "AND a.attnum OPERATOR(pg_catalog.=) d.refobjsubid "
-			  "WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass "
-			  "AND d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass "
-			  "AND d.refobjid OPERATOR(pg_catalog.=) $1 AND d.refobjsubid OPERATOR(pg_catalog.>) 0 "
-			  "AND s.relkind OPERATOR(pg_catalog.=) 'S' AND d.deptype IN ('i', 'a') ORDER BY 1", c->table);
-	for (uint64 i = 0; i < SPI_processed; i++)
-	{
-		char	   *attname = col(i, 1);
-		Oid			seq = col_oid(i, 3);
+	ListCell   *lc;
 
-		if (col(i, 2)[0] == 'i')
+	foreach(lc, partman_column_sequences(c->table))
+	{
+		PartmanColumnSequence *seq = lfirst(lc);
+
+		if (seq->identity)
 		{
-			carry->identity = lappend(carry->identity, attname);
-			carry->identity_seqs = lappend_oid(carry->identity_seqs, seq);
+			carry->identity = lappend(carry->identity, seq->attname);
+			carry->identity_seqs = lappend_oid(carry->identity_seqs, seq->seq);
 			carry->before = lappend(carry->before,
-									partman_sql_rename("SEQUENCE", partman_qualified_name(seq),
-													   legacy_object_name(c, get_rel_name(seq))));
+									partman_sql_rename("SEQUENCE", partman_qualified_name(seq->seq),
+													   legacy_object_name(c, get_rel_name(seq->seq))));
 		}
 		else
 			carry->serials = lappend(carry->serials,
-									 partman_sql_sequence_owned_by(partman_qualified_name(seq),
-																   c->qualified, attname));
+									 partman_sql_sequence_owned_by(partman_qualified_name(seq->seq),
+																   c->qualified, seq->attname));
 	}
 }
 
 /* Views, replaced by their owners: CREATE OR REPLACE keeps OIDs and grants. */
 static void
-read_views(const Conversion *c, Carried *carry)
+carry_views(const Conversion *c, Carried *carry)
 {
-	query_oid("SELECT DISTINCT v.oid, v.relowner, pg_catalog.pg_get_viewdef(v.oid), "
-			  "pg_catalog.array_to_string(v.reloptions, ', ') FROM pg_catalog.pg_depend d "
-			  "JOIN pg_catalog.pg_rewrite r ON r.oid OPERATOR(pg_catalog.=) d.objid "
-			  "JOIN pg_catalog.pg_class v ON v.oid OPERATOR(pg_catalog.=) r.ev_class "
-			  "WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_rewrite'::pg_catalog.regclass "
-			  "AND d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass "
-			  "AND d.refobjid OPERATOR(pg_catalog.=) $1 AND v.oid OPERATOR(pg_catalog.<>) $1 "
-			  "AND v.relkind OPERATOR(pg_catalog.=) 'v' ORDER BY 1", c->table);
-	for (uint64 i = 0; i < SPI_processed; i++)
+	ListCell   *lc;
+
+	foreach(lc, partman_view_definitions(c->table))
 	{
+		PartmanViewDef *def = lfirst(lc);
 		PartmanStatement *view = palloc0(sizeof(PartmanStatement));
 
-		view->role = col_oid(i, 2);
-		view->sql = partman_sql_replace_view(partman_qualified_name(col_oid(i, 1)), col(i, 4),
-											 col(i, 3));
+		view->role = def->owner;
+		view->sql = partman_sql_replace_view(partman_qualified_name(def->relid), def->options,
+											 def->definition);
 		carry->views = lappend(carry->views, view);
 	}
-}
-
-/* Replica identity, comment and tablespace of the table. */
-static void
-read_properties(const Conversion *c, Carried *carry)
-{
-	query_oid("SELECT c.relreplident, pg_catalog.obj_description(c.oid, 'pg_class'), t.spcname "
-			  "FROM pg_catalog.pg_class c LEFT JOIN pg_catalog.pg_tablespace t "
-			  "ON t.oid OPERATOR(pg_catalog.=) c.reltablespace WHERE c.oid OPERATOR(pg_catalog.=) $1", c->table);
-	carry->replident = col(0, 1)[0];
-	carry->comment = col(0, 2);
-	carry->tablespace = col(0, 3);
 }
 
 /*
@@ -794,14 +693,15 @@ cutover(void *arg)
 
 	partman_begin_ddl(key, &ddl);
 	memset(&carry, 0, sizeof(carry));
-	read_indexes(c, &carry);
-	read_constraints(c, &carry);
-	read_triggers(c, &carry);
-	read_sequences(c, &carry);
-	read_views(c, &carry);
+	carry_indexes(c, &carry);
+	carry_constraints(c, &carry);
+	carry_triggers(c, &carry);
+	carry_sequences(c, &carry);
+	carry_views(c, &carry);
 	/* foreign keys of other tables: dropped and added again, NOT VALID */
 	fks = partman_referencing_fks(c->table);
-	read_properties(c, &carry);
+	/* replica identity, comment and tablespace of the table */
+	partman_table_properties(c->table, &carry.replident, &carry.comment, &carry.tablespace);
 
 	key->parent = swap_tables(c, &carry);
 	foreach(lc, carry.views)
@@ -847,68 +747,47 @@ cutover_locked(void *arg)
 }
 
 /* ---------------------------------------------------------------------
- * SQL entry point
+ * The engine: the four phases
  * ---------------------------------------------------------------------
  */
 
 /*
- * PROCEDURE partman.partition_table(source regclass, key text, "interval"
- *		text, premake int, default_partition bool, retention text,
- *		retention_action text, retention_schema name, time_zone text,
- *		INOUT partition regclass, INOUT partitions_created int,
- *		INOUT lock_ms float8)
- *
- * Turns source into a RANGE-partitioned table of the same name (see the
- * file header).  Returns the old table as a partition, the number of
- * partitions made, and the longest time an ACCESS EXCLUSIVE lock on the
- * table was held, from the lock request to the commit.  Must be called with
- * CALL outside a transaction block: it commits between its phases.
+ * partman_partition_table_run
+ *		Turn table into a RANGE-partitioned table of the same name (see the
+ *		file header), partitioned by column keycol with the settings of
+ *		settings (interval, premake, default_partition, retention...,
+ *		time_zone, epoch; the rest is filled in here).  Sets *created to the
+ *		number of partitions made and *lock_ms to the longest time an ACCESS
+ *		EXCLUSIVE lock on the table was held, from the lock request to the
+ *		commit.  Commits between its phases: the caller checked that it runs
+ *		at top level.
  */
-Datum
-partman_partition_table(PG_FUNCTION_ARGS)
+void
+partman_partition_table_run(Oid table, const char *keycol, const PartmanConfig *settings,
+							int *created, double *lock_ms)
 {
 	int			spi_level;
 	Conversion *c;
 	Cutover		cut;
 	ErrorData  *edata;
 	TimestampTz started;
-	double		lock_ms;
+	double		cut_ms;
 	double		prepare_ms;
-	TupleDesc	tupdesc;
-	Datum		values[3];
-	bool		nulls[3] = {false, false, false};
-	Oid			table;
 	PartmanDdlState ddl;
 	int64		rows;
 	PartmanProgress progress;
 	int			nfks;
 	ListCell   *lc;
 	char	   *size;
-
-	partman_require_arg(fcinfo, 0, "source");
-	partman_require_arg(fcinfo, 1, "key");
-	partman_require_arg(fcinfo, 2, "interval");
-	partman_require_arg(fcinfo, 3, "premake");
-	partman_require_arg(fcinfo, 4, "default_partition");
-	partman_require_arg(fcinfo, 6, "retention_action");
-	partman_require_arg(fcinfo, 8, "time_zone");
-	partman_require_toplevel(fcinfo, "partition_table",
-							 "It commits between its phases, so that no lock is held across the scan that proves the bound.");
+	bool		replace;
 
 	spi_level = partman_spi_connect(true);
 	c = palloc0(sizeof(Conversion));
-	table = PG_GETARG_OID(0);
-	read_table(c, table, text_to_cstring(PG_GETARG_TEXT_PP(1)));
+	read_table(c, table, keycol);
 
+	c->cfg = *settings;
 	c->cfg.strategy = "range";
 	c->cfg.key = c->key.attname;
-	c->cfg.interval = text_to_cstring(PG_GETARG_TEXT_PP(2));
-	c->cfg.premake = PG_GETARG_INT32(3);
-	c->cfg.default_partition = PG_GETARG_BOOL(4);
-	c->cfg.retention = PG_ARGISNULL(5) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(5));
-	c->cfg.retention_action = text_to_cstring(PG_GETARG_TEXT_PP(6));
-	c->cfg.retention_schema = PG_ARGISNULL(7) ? NULL : pstrdup(NameStr(*PG_GETARG_NAME(7)));
-	c->cfg.time_zone = text_to_cstring(PG_GETARG_TEXT_PP(8));
 	c->cfg.require_filter = "off";
 	partman_validate_config(&c->cfg, &c->key);
 	partman_parse_grid(&c->key, c->cfg.interval, c->cfg.time_zone, c->cfg.epoch, &c->grid);
@@ -919,12 +798,11 @@ partman_partition_table(PG_FUNCTION_ARGS)
 	started = GetCurrentTimestamp();
 	partman_lock_relation(table, AccessExclusiveLock);
 	partman_begin_ddl(&c->key, &ddl);
-	query_oid("SELECT FROM pg_catalog.pg_constraint WHERE conrelid OPERATOR(pg_catalog.=) $1 "
-			  "AND conname OPERATOR(pg_catalog.=) '" BOUND_CONSTRAINT "'", table);
 	/* a constraint left by an earlier run that could not drop it is replaced */
+	replace = partman_bound_constraint_exists(table);
 	partman_ddl_exec(partman_sql_add_check(c->qualified, BOUND_CONSTRAINT,
 										   partman_bound_condition(&c->key, &c->bound),
-										   true, SPI_processed > 0));
+										   true, replace));
 	partman_end_ddl(&ddl);
 	partman_spi_commit();
 	prepare_ms = elapsed_ms(started);
@@ -959,11 +837,11 @@ partman_partition_table(PG_FUNCTION_ARGS)
 	if (edata != NULL)
 		fail_after_cleanup(c, edata);
 	partman_spi_commit();
-	lock_ms = elapsed_ms(started);
+	cut_ms = elapsed_ms(started);
 	report_phase(c, 3, "cut over", cut.created == 1 ? "created 1 partition" :
 				 psprintf("created %d partitions", cut.created),
 				 psprintf("ACCESS EXCLUSIVE lock held %s.",
-						  partman_progress_duration(lock_ms / 1000)));
+						  partman_progress_duration(cut_ms / 1000)));
 	ereport(NOTICE,
 			(errmsg("table \"%s\" is now partitioned; its rows stay in partition \"%s\"",
 					c->key.relname, c->legacy)));
@@ -983,13 +861,7 @@ partman_partition_table(PG_FUNCTION_ARGS)
 						  partman_progress_elapsed(&progress)));
 	partman_spi_finish(spi_level);
 
-	tupdesc = CreateTemplateTupleDesc(3);
-	TupleDescInitEntry(tupdesc, 1, "partition", REGCLASSOID, -1, 0);
-	TupleDescInitEntry(tupdesc, 2, "partitions_created", INT4OID, -1, 0);
-	TupleDescInitEntry(tupdesc, 3, "lock_ms", FLOAT8OID, -1, 0);
-	tupdesc = BlessTupleDesc(tupdesc);
-	values[0] = ObjectIdGetDatum(table);
-	values[1] = Int32GetDatum(cut.created);
-	values[2] = Float8GetDatum(Max(lock_ms, prepare_ms));
-	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
+
+	*created = cut.created;
+	*lock_ms = Max(cut_ms, prepare_ms);
 }

@@ -51,8 +51,6 @@
 #include "utils/timestamp.h"
 #include "access/relation.h"
 
-PG_FUNCTION_INFO_V1(partman_split_partition_online);
-
 #define CELL_CONSTRAINT "partman_bound_check"
 
 typedef struct Split
@@ -69,31 +67,6 @@ typedef struct Split
 	int			ncells;
 	List	   *fks;			/* PartmanForeignKey: re-pointed at the cut-over */
 } Split;
-
-/*
- * The parent's primary key, or else a unique index on NOT NULL columns,
- * as the condition that finds a row of the staging table by the unique key
- * of the record passed as $1.
- */
-static char *
-unique_key_match(Oid parent)
-{
-	Oid			argtypes[1] = {OIDOID};
-	Datum		values[1] = {ObjectIdGetDatum(parent)};
-
-	(void) partman_spi_select("SELECT pg_catalog.string_agg(pg_catalog.format('%1$I OPERATOR(pg_catalog.=) ($1).%1$I', a.attname), ' AND ') "
-							   "FROM (SELECT i.indexrelid, i.indkey FROM pg_catalog.pg_index i "
-							   "WHERE i.indrelid OPERATOR(pg_catalog.=) $1 AND i.indisunique AND i.indisvalid "
-							   "AND i.indexprs IS NULL AND i.indpred IS NULL "
-							   "AND NOT EXISTS (SELECT FROM pg_catalog.pg_attribute n WHERE n.attrelid OPERATOR(pg_catalog.=) $1 "
-							   "AND n.attnum OPERATOR(pg_catalog.=) ANY (i.indkey::pg_catalog.int2[]) AND NOT n.attnotnull) "
-							   "ORDER BY i.indisprimary DESC, i.indexrelid LIMIT 1) x "
-							   "JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) $1 "
-							   "AND a.attnum OPERATOR(pg_catalog.=) ANY (x.indkey::pg_catalog.int2[])",
-								 1, argtypes, values, "the unique key");
-	partman_spi_one_row("the unique key", 1);
-	return SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
-}
 
 /* The statements that remove what an interrupted run left. */
 static char *
@@ -163,7 +136,7 @@ open_split(Split *s, Oid partition)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("partition \"%s\" spans one cell of the grid already", get_rel_name(partition))));
 
-	s->key_match = unique_key_match(parent);
+	s->key_match = partman_unique_key_match(parent);
 	if (s->key_match == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
@@ -176,24 +149,18 @@ open_split(Split *s, Oid partition)
 	 * must own the referencing tables.  PostgreSQL 15 cannot add a NOT VALID
 	 * foreign key to a partitioned table, so those are refused.
 	 */
-	(void) partman_spi_select("SELECT c.oid, c.relkind, con.conname FROM pg_catalog.pg_constraint con "
-							   "JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) con.conrelid "
-							   "WHERE con.contype OPERATOR(pg_catalog.=) 'f' "
-							   "AND con.confrelid OPERATOR(pg_catalog.=) $1 AND con.conparentid OPERATOR(pg_catalog.=) 0",
-								 1, (Oid[]) {OIDOID}, (Datum[]) {ObjectIdGetDatum(parent)}, "pg_constraint");
-	for (uint64 i = 0; i < SPI_processed; i++)
+	foreach(lc, partman_fks_referencing_set(parent))
 	{
-		Oid			referencing = atooid(SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1));
+		PartmanReference *ref = lfirst(lc);
 
-		if (SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2)[0] == RELKIND_PARTITIONED_TABLE)
+		if (ref->relkind == RELKIND_PARTITIONED_TABLE)
 			ereport(ERROR,
 					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 					 errmsg("partitioned table \"%s\" references table \"%s\" (foreign key \"%s\")",
-							get_rel_name(referencing), key->relname,
-							SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 3)),
+							get_rel_name(ref->relid), key->relname, ref->conname),
 					 errdetail("PostgreSQL checks the referencing rows when a referenced partition is detached, under the exclusive lock."),
 					 errhint("Drop the foreign key for the split and add it again afterwards.")));
-		partman_check_owner(referencing);
+		partman_check_owner(ref->relid);
 	}
 
 	s->partition = partition;
@@ -221,22 +188,16 @@ prepare(Split *s)
 	char	   *mirror_delete = partman_sql_mirror_delete(s->staging_q, s->key_match);
 	char	   *mirror_insert = partman_sql_mirror_insert(s->staging_q, s->columns);
 	Oid			rowtype = get_rel_type_id(s->partition);
+	ListCell   *lc;
 
 	partman_ddl_exec(partman_sql_create_staging(s->staging_q, parent_q, key->attname));
 	/* foreign keys, so that each cell has them when it is attached */
-	(void) partman_spi_select("SELECT conname, pg_catalog.pg_get_constraintdef(oid) FROM pg_catalog.pg_constraint "
-							   "WHERE conrelid OPERATOR(pg_catalog.=) $1 AND contype OPERATOR(pg_catalog.=) 'f' "
-							   "AND conparentid OPERATOR(pg_catalog.=) 0",
-								 1, (Oid[]) {OIDOID}, (Datum[]) {ObjectIdGetDatum(key->parent)}, "foreign keys");
+	foreach(lc, partman_fk_definitions(key->parent))
 	{
-		SPITupleTable *fks = SPI_tuptable;
-		uint64		nfks = SPI_processed;
+		PartmanConstraintDef *fk = lfirst(lc);
 
-		for (uint64 i = 0; i < nfks; i++)
-			partman_ddl_exec(partman_sql_add_constraint(s->staging_q,
-														SPI_getvalue(fks->vals[i], fks->tupdesc, 1),
-														SPI_getvalue(fks->vals[i], fks->tupdesc, 2),
-														false));
+		partman_ddl_exec(partman_sql_add_constraint(s->staging_q, fk->name, fk->definition,
+													false));
 	}
 
 	staging = *key;
@@ -403,38 +364,30 @@ verify_step(void *arg)
 }
 
 /*
- * PROCEDURE partman.split_partition_online(partition regclass,
- *		batch_rows int DEFAULT 50000, INOUT partitions_created int,
- *		INOUT lock_ms float8)
- *
- * Returns the number of partitions made and the time the cut-over held its
- * ACCESS EXCLUSIVE locks, from the lock request to the commit.
+ * partman_split_online
+ *		Split partition into one partition per cell of its set's grid (see
+ *		the file header), copying batch_rows rows or so per transaction.
+ *		Returns the number of partitions made and sets *lock_ms to the time
+ *		the cut-over held its ACCESS EXCLUSIVE locks, from the lock request to
+ *		the commit.  Commits between its phases: the caller checked that it
+ *		runs at top level.
  */
-Datum
-partman_split_partition_online(PG_FUNCTION_ARGS)
+int
+partman_split_online(Oid partition, int batch_rows, double *lock_ms)
 {
 	int			spi_level;
 	Split	   *s;
 	ErrorData  *edata;
-	int			batch_rows;
 	BlockNumber nblocks;
 	BlockNumber per_batch;
 	PartmanProgress progress;
 	char	   *name;
 	TimestampTz started;
-	double		lock_ms;
-	TupleDesc	tupdesc;
-	Datum		values[2];
-	bool		nulls[2] = {false, false};
-
-	partman_require_arg(fcinfo, 0, "partition");
-	batch_rows = partman_positive_arg(fcinfo, 1, "batch_rows");
-	partman_require_toplevel(fcinfo, "split_partition_online",
-							 "It commits after each batch of rows it copies.");
+	int			created;
 
 	spi_level = partman_spi_connect(true);
 	s = palloc0(sizeof(Split));
-	open_split(s, PG_GETARG_OID(0));
+	open_split(s, partition);
 	name = get_rel_name(s->partition);
 
 	/* 1. prepare */
@@ -490,20 +443,14 @@ partman_split_partition_online(PG_FUNCTION_ARGS)
 	if (edata != NULL)
 		fail(s, edata);
 	partman_spi_commit();
-	lock_ms = (GetCurrentTimestamp() - started) / 1000.0;
+	*lock_ms = (GetCurrentTimestamp() - started) / 1000.0;
 	ereport(NOTICE,
 			(errmsg("split_partition_online \"%s\", phase 4 of 4 (cut over): partition split into %d partitions",
 					name, s->ncells),
-			 errdetail("ACCESS EXCLUSIVE locks held %s.", partman_progress_duration(lock_ms / 1000))));
+			 errdetail("ACCESS EXCLUSIVE locks held %s.", partman_progress_duration(*lock_ms / 1000))));
 	/* the re-pointed foreign keys, online */
 	partman_validate_fks(s->fks);
+	created = s->ncells;		/* s goes with SPI's memory */
 	partman_spi_finish(spi_level);
-
-	tupdesc = CreateTemplateTupleDesc(2);
-	TupleDescInitEntry(tupdesc, 1, "partitions_created", INT4OID, -1, 0);
-	TupleDescInitEntry(tupdesc, 2, "lock_ms", FLOAT8OID, -1, 0);
-	tupdesc = BlessTupleDesc(tupdesc);
-	values[0] = Int32GetDatum(s->ncells);
-	values[1] = Float8GetDatum(lock_ms);
-	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
+	return created;
 }

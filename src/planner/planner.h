@@ -96,4 +96,20 @@ extern void partman_pruning_stats_request(void);
 extern bool partman_pruning_stats_ready(void);
 extern void partman_pruning_stats_count(Oid relid, const PruningDiagnosis *diag);
 
+/* one table's pruning statistics, as the partman.pruning_stats view shows them */
+typedef struct PartmanPruningStats
+{
+	Oid			relid;
+	int64		queries;
+	int64		pruned_queries;
+	int64		full_scans;
+	double		avg_partitions_scanned;
+	PruningReason top_reason;	/* the most frequent, PRUNING_REASON_NULL if none */
+	int64		top_reason_count;
+} PartmanPruningStats;
+
+extern List *partman_pruning_stats_read(int64 *uncounted);
+extern void partman_pruning_stats_clear(void);
+extern List *partman_explain_query(const char *query);
+
 #endif							/* PARTMAN_PLANNER_H */

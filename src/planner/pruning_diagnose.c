@@ -4,9 +4,9 @@
  *	  What a plan does with each partitioned table it reads: how many leaf
  *	  partitions there are, how many the plan scans, and whether pruning
  *	  happened at plan time, when execution starts, or during execution.
- *	  Also the SQL function partman.explain_pruning, which plans (never runs)
- *	  a query and reports this together with the reason from
- *	  pruning_reasons.c.
+ *	  Also the engine of partman.explain_pruning (sql_api/pruning.c), which
+ *	  plans (never runs) a query and reports this together with the reason
+ *	  from pruning_reasons.c.
  *
  * Everything is read from the finished PlannedStmt: the scan nodes name the
  * leaves, appendRelations links each leaf to its partitioned ancestors, and
@@ -25,7 +25,6 @@
 #include "catalog/pg_inherits.h"
 #include "foreign/foreign.h"
 #include "executor/executor.h"
-#include "funcapi.h"
 #include "miscadmin.h"
 #include "nodes/pathnodes.h"
 #include "nodes/nodeFuncs.h"
@@ -37,8 +36,6 @@
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/partcache.h"
-
-PG_FUNCTION_INFO_V1(partman_explain_pruning);
 
 /* ---------------------------------------------------------------------
  * Per-backend cache of partition counts
@@ -587,27 +584,19 @@ servers_note(PlannedStmt *stmt, PruningDiagnosis *diag)
 }
 
 /*
- * partman.explain_pruning(query text) RETURNS TABLE(relation regclass,
- *	   partitions_total int, partitions_scanned int, pruning text,
- *	   reason text, hint text)
- *		Plans the query (nothing is executed) and reports, for each
- *		partitioned table it reads, what pruning does and why not more.
- *		The caller needs the privileges that running the query would need.
+ * partman_explain_query
+ *		Plan query (nothing is executed) and return, for each partitioned
+ *		table it reads, a PruningDiagnosis with its reason and hint filled
+ *		in.  Raises the errors running the query would for privileges the
+ *		caller lacks, as EXPLAIN does.
  */
-Datum
-partman_explain_pruning(PG_FUNCTION_ARGS)
+List *
+partman_explain_query(const char *query)
 {
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	char	   *query;
-	List	   *plans;
+	List	   *result = NIL;
 	ListCell   *lc;
 
-	partman_require_arg(fcinfo, 0, "query");
-	query = text_to_cstring(PG_GETARG_TEXT_PP(0));
-	InitMaterializedSRF(fcinfo, 0);
-
-	plans = plan_query_text(query);
-	foreach(lc, plans)
+	foreach(lc, plan_query_text(query))
 	{
 		PlannedStmt *stmt = lfirst(lc);
 		ListCell   *lc2;
@@ -618,26 +607,11 @@ partman_explain_pruning(PG_FUNCTION_ARGS)
 		foreach(lc2, partman_diagnose_plan(stmt))
 		{
 			PruningDiagnosis *diag = lfirst(lc2);
-			Datum		values[6];
-			bool		nulls[6] = {false};
 
 			partman_explain_reason(stmt, diag, query);
 			servers_note(stmt, diag);
-			values[0] = ObjectIdGetDatum(diag->relid);
-			values[1] = Int32GetDatum(diag->partitions_total);
-			values[2] = Int32GetDatum(diag->partitions_scanned);
-			values[3] = CStringGetTextDatum(partman_pruning_kind_name(diag->kind));
-			if (diag->reason == PRUNING_REASON_NULL)
-				nulls[4] = true;
-			else
-				values[4] = CStringGetTextDatum(partman_pruning_reason_name(diag->reason));
-			/* with no reason, a hint is only the note on servers */
-			if (diag->hint)
-				values[5] = CStringGetTextDatum(diag->hint);
-			else
-				nulls[5] = true;
-			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+			result = lappend(result, diag);
 		}
 	}
-	return (Datum) 0;
+	return result;
 }

@@ -3,8 +3,9 @@
  * pruning_stats.c
  *	  Pruning statistics in shared memory: per partitioned table, how many
  *	  plans read it, how many pruned it, how many scanned all of it, the
- *	  partitions they scanned and their reasons.  The partman.pruning_stats
- *	  view and partman.pruning_stats_reset().
+ *	  partitions they scanned and their reasons; what the partman.pruning_stats
+ *	  view reads and partman.pruning_stats_reset() forgets (their entry
+ *	  points are in sql_api/pruning.c).
  *
  * Locking, as in pg_stat_statements: the hash table is protected by one
  * LWLock; counting takes it shared to find an entry and then the entry's
@@ -20,16 +21,12 @@
  */
 #include "partman.h"
 
-#include "funcapi.h"
 #include "miscadmin.h"
 #include "storage/ipc.h"
 #include "storage/shmem.h"
 #include "storage/spin.h"
 #include "utils/builtins.h"
 #include "utils/hsearch.h"
-
-PG_FUNCTION_INFO_V1(partman_pruning_stats);
-PG_FUNCTION_INFO_V1(partman_pruning_stats_reset);
 
 typedef struct StatsKey
 {
@@ -188,27 +185,26 @@ require_stats(void)
 }
 
 /*
- * partman.pruning_stats() backs the partman.pruning_stats view: this
- * database's tables.
+ * partman_pruning_stats_read
+ *		This database's statistics, one PartmanPruningStats per table (in
+ *		the caller's memory context), and in *uncounted the plans that found
+ *		no free entry.  Takes the hash table's lock shared, and each entry's
+ *		spinlock to copy it.
  */
-Datum
-partman_pruning_stats(PG_FUNCTION_ARGS)
+List *
+partman_pruning_stats_read(int64 *uncounted)
 {
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	HASH_SEQ_STATUS seq;
 	StatsEntry *entry;
-	int64		uncounted;
+	List	   *result = NIL;
 
 	require_stats();
-	InitMaterializedSRF(fcinfo, 0);
-
 	LWLockAcquire(stats_shared->lock, LW_SHARED);
 	hash_seq_init(&seq, stats_hash);
 	while ((entry = hash_seq_search(&seq)) != NULL)
 	{
 		StatsEntry	copy;
-		Datum		values[7];
-		bool		nulls[7] = {false};
+		PartmanPruningStats *row;
 		int			best = 0;
 
 		if (entry->key.dbid != MyDatabaseId)
@@ -220,38 +216,32 @@ partman_pruning_stats(PG_FUNCTION_ARGS)
 		for (int r = 1; r < PRUNING_REASON_COUNT; r++)
 			if (copy.reasons[r] > 0 && (best == 0 || copy.reasons[r] > copy.reasons[best]))
 				best = r;
-		values[0] = ObjectIdGetDatum(copy.key.relid);
-		values[1] = Int64GetDatum(copy.queries);
-		values[2] = Int64GetDatum(copy.pruned_queries);
-		values[3] = Int64GetDatum(copy.full_scans);
-		values[4] = Float8GetDatum(copy.queries > 0 ?
-								   (double) copy.partitions_scanned / copy.queries : 0.0);
-		if (best > 0)
-			values[5] = CStringGetTextDatum(partman_pruning_reason_name(best));
-		else
-			nulls[5] = true;
-		values[6] = Int64GetDatum(best > 0 ? copy.reasons[best] : 0);
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		row = palloc0(sizeof(PartmanPruningStats));
+		row->relid = copy.key.relid;
+		row->queries = copy.queries;
+		row->pruned_queries = copy.pruned_queries;
+		row->full_scans = copy.full_scans;
+		row->avg_partitions_scanned = copy.queries > 0 ?
+			(double) copy.partitions_scanned / copy.queries : 0.0;
+		row->top_reason = (PruningReason) best;
+		row->top_reason_count = best > 0 ? copy.reasons[best] : 0;
+		result = lappend(result, row);
 	}
 	LWLockRelease(stats_shared->lock);
 
 	SpinLockAcquire(&stats_shared->mutex);
-	uncounted = stats_shared->uncounted;
+	*uncounted = stats_shared->uncounted;
 	SpinLockRelease(&stats_shared->mutex);
-	if (uncounted > 0)
-		ereport(NOTICE,
-				(errmsg("%lld plans were not counted because partman.pruning_stats_max tables are tracked",
-						(long long) uncounted),
-				 errhint("Raise partman.pruning_stats_max, or call partman.pruning_stats_reset().")));
-	return (Datum) 0;
+	return result;
 }
 
 /*
- * partman.pruning_stats_reset() RETURNS void
- *		Forget this database's statistics.
+ * partman_pruning_stats_clear
+ *		Forget this database's statistics.  Takes the hash table's lock
+ *		exclusive.
  */
-Datum
-partman_pruning_stats_reset(PG_FUNCTION_ARGS)
+void
+partman_pruning_stats_clear(void)
 {
 	HASH_SEQ_STATUS seq;
 	StatsEntry *entry;
@@ -266,5 +256,4 @@ partman_pruning_stats_reset(PG_FUNCTION_ARGS)
 	SpinLockAcquire(&stats_shared->mutex);
 	stats_shared->uncounted = 0;
 	SpinLockRelease(&stats_shared->mutex);
-	PG_RETURN_VOID();
 }

@@ -1,8 +1,9 @@
 /*-------------------------------------------------------------------------
  *
  * launcher.c
- *	  The background worker launcher, the workers' shared state, and the SQL
- *	  functions that read and poke it (wake_worker, the workers view).
+ *	  The background worker launcher, the workers' shared state, and what
+ *	  the SQL functions that read and poke it (wake_worker, the workers
+ *	  view; entry points in sql_api/workers.c) ask of it.
  *
  * The launcher is a static background worker, registered when partman is in
  * shared_preload_libraries.  It connects to no database (it only reads the
@@ -56,9 +57,6 @@
 #include "utils/snapmgr.h"
 #include "utils/timestamp.h"
 #include "utils/varlena.h"
-
-PG_FUNCTION_INFO_V1(partman_wake_worker);
-PG_FUNCTION_INFO_V1(partman_workers);
 
 PGDLLEXPORT void partman_launcher_main(Datum arg);
 
@@ -214,8 +212,9 @@ partman_require_shared(void)
 	return partman_shared;
 }
 
-static const char *
-state_name(PartmanWorkerState state)
+/* The state as the partman.workers view shows it. */
+const char *
+partman_worker_state_name(PartmanWorkerState state)
 {
 	switch (state)
 	{
@@ -563,17 +562,18 @@ partman_launcher_main(Datum arg)
 }
 
 /* ---------------------------------------------------------------------
- * SQL functions
+ * What the SQL functions ask of the workers
  * ---------------------------------------------------------------------
  */
 
 /*
- * partman.wake_worker() RETURNS boolean
- *		Make this database's worker run maintenance now.  False when the
- *		database has no running worker.
+ * partman_wake_database_worker
+ *		Make this database's worker run maintenance now (its slot's wake
+ *		flag, and its latch).  False when the database has no running
+ *		worker.  Takes the slots' lock exclusive.
  */
-Datum
-partman_wake_worker(PG_FUNCTION_ARGS)
+bool
+partman_wake_database_worker(void)
 {
 	PartmanShared *shared = partman_require_shared();
 	pid_t		pid = 0;
@@ -599,40 +599,20 @@ partman_wake_worker(PG_FUNCTION_ARGS)
 		else
 			SetLatch(&proc->procLatch);
 	}
-	PG_RETURN_BOOL(pid != 0);
+	return pid != 0;
 }
 
-/* partman.workers(): the rows of the partman.workers view */
-Datum
-partman_workers(PG_FUNCTION_ARGS)
+/*
+ * partman_copy_worker_slots
+ *		A consistent copy of every slot (free ones included) into copy.
+ *		Takes the slots' lock shared.
+ */
+void
+partman_copy_worker_slots(PartmanWorkerSlot copy[PARTMAN_MAX_DATABASES])
 {
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	PartmanShared *shared = partman_require_shared();
-	PartmanWorkerSlot copy[PARTMAN_MAX_DATABASES];
 
-	InitMaterializedSRF(fcinfo, 0);
 	LWLockAcquire(shared->lock, LW_SHARED);
-	memcpy(copy, shared->slots, sizeof(copy));
+	memcpy(copy, shared->slots, sizeof(PartmanWorkerSlot) * PARTMAN_MAX_DATABASES);
 	LWLockRelease(shared->lock);
-
-	for (int i = 0; i < PARTMAN_MAX_DATABASES; i++)
-	{
-		Datum		values[6];
-		bool		nulls[6] = {false, false, false, false, false, false};
-
-		if (copy[i].state == WORKER_FREE)
-			continue;
-		values[0] = CStringGetTextDatum(copy[i].dbname);
-		values[1] = Int32GetDatum(copy[i].pid);
-		nulls[1] = copy[i].pid == 0;
-		values[2] = CStringGetTextDatum(state_name(copy[i].state));
-		values[3] = TimestampTzGetDatum(copy[i].last_run);
-		nulls[3] = copy[i].last_run == 0;
-		values[4] = TimestampTzGetDatum(copy[i].next_run);
-		nulls[4] = copy[i].next_run == 0;
-		values[5] = CStringGetTextDatum(copy[i].last_error);
-		nulls[5] = copy[i].last_error[0] == '\0';
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-	}
-	return (Datum) 0;
 }

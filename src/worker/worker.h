@@ -65,6 +65,9 @@ extern PartmanShared *partman_shared;
 
 extern void partman_register_launcher(void);
 extern PartmanShared *partman_require_shared(void);
+extern const char *partman_worker_state_name(PartmanWorkerState state);
+extern bool partman_wake_database_worker(void);
+extern void partman_copy_worker_slots(PartmanWorkerSlot copy[PARTMAN_MAX_DATABASES]);
 
 extern int	partman_maintenance_round(char *last_error, Size len);
 

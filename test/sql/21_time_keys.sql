@@ -207,5 +207,73 @@ SELECT partman.create_parent('tk.later', '1 day', premake => 0, start_partition 
 SELECT partition, from_local FROM tk.parts('tk.later', 'UTC');
 SELECT partman.partition_for('tk.later', '2024-11-10T25:00');
 
+-- 10. partition_table with epoch: plain tables whose integer keys hold epoch
+-- milliseconds (bigint) and seconds (int), converted online into daily
+-- partitions.  No row moves (count and checksum before and after are equal),
+-- the bounds are the epoch values of midnights (UTC), and the set keeps its
+-- epoch.  The same bad epochs as create_parent's are refused, with nothing
+-- changed.
+CREATE TABLE tk.pt_ms (at_ms bigint NOT NULL, v int);
+INSERT INTO tk.pt_ms SELECT (extract(epoch FROM timestamptz '2024-06-10 00:00+00') * 1000)::bigint + g * 2220000, g
+  FROM generate_series(0, 300) g;                  -- every 37 minutes from 2024-06-10
+CREATE TABLE tk.pt_s (at int NOT NULL, v text);
+INSERT INTO tk.pt_s SELECT extract(epoch FROM timestamptz '2024-06-12 00:00+00')::int + g * 3599, g::text
+  FROM generate_series(0, 99) g;
+CREATE TABLE tk.pt_before AS
+SELECT 'ms' AS t, count(*) AS n, md5(string_agg(r::text, ',' ORDER BY r.at_ms, r.v)) AS sum FROM tk.pt_ms r
+UNION ALL
+SELECT 's', count(*), md5(string_agg(r::text, ',' ORDER BY r.at, r.v)) FROM tk.pt_s r;
+-- bad epochs (the messages and SQLSTATEs of create_parent): the tables stay plain
+\set VERBOSITY terse
+CALL partman.partition_table('tk.pt_s', 'at', '1 day', epoch => 'minutes');
+\echo :LAST_ERROR_SQLSTATE
+CALL partman.partition_table('tk.pt_s', 'at', '1 day', epoch => 'milliseconds');
+\echo :LAST_ERROR_SQLSTATE
+CALL partman.partition_table('tk.pt_ms', 'at_ms', '100000', epoch => 'milliseconds');
+\echo :LAST_ERROR_SQLSTATE
+CALL partman.partition_table('tk.pt_ms', 'at_ms', '1 day');
+\echo :LAST_ERROR_SQLSTATE
+CREATE TABLE tk.pt_ts (ts timestamptz NOT NULL);
+CALL partman.partition_table('tk.pt_ts', 'ts', '1 day', epoch => 'seconds');
+\echo :LAST_ERROR_SQLSTATE
+\set VERBOSITY default
+SELECT relname, relkind, (SELECT count(*) FROM pg_constraint WHERE conrelid = c.oid) AS constraints
+  FROM pg_class c WHERE relnamespace = 'tk'::regnamespace AND relname LIKE 'pt\_%' AND relkind IN ('r', 'p') ORDER BY 1;
+-- with a good epoch it converts (named, and positional after the INOUT results)
+SET client_min_messages = warning;
+CALL partman.partition_table('tk.pt_ms', 'at_ms', '1 day', premake => 2, epoch => 'milliseconds') \gset ms_
+CALL partman.partition_table('tk.pt_s', 'at', '1 day', 2, true, NULL, 'drop', NULL, 'UTC', NULL, NULL, NULL, 'seconds') \gset s_
+RESET client_min_messages;
+-- the legacy partition, premake partitions and the default (lock_ms varies)
+SELECT :'ms_partition' AS ms_partition, :ms_partitions_created AS ms_created,
+       :'s_partition' AS s_partition, :s_partitions_created AS s_created;
+SELECT parent, key, "interval", time_zone, epoch FROM partman.part_config
+ WHERE parent IN ('tk.pt_ms'::regclass, 'tk.pt_s'::regclass) ORDER BY 1;
+SELECT b.t, b.n, a.n = b.n AS same_count, a.sum = b.sum AS same_checksum
+  FROM tk.pt_before b JOIN (
+    SELECT 'ms' AS t, count(*) AS n, md5(string_agg(r::text, ',' ORDER BY r.at_ms, r.v)) AS sum FROM tk.pt_ms r
+    UNION ALL
+    SELECT 's', count(*), md5(string_agg(r::text, ',' ORDER BY r.at, r.v)) FROM tk.pt_s r) a USING (t)
+ ORDER BY 1;
+-- the legacy partition starts at the midnight of the oldest row; every bound is a midnight
+SELECT 'tk.pt_ms' AS parent, partition, range_from, to_timestamp(range_from::numeric / 1000) AT TIME ZONE 'UTC' AS from_utc
+  FROM partman.show_partitions('tk.pt_ms') WHERE partition::text LIKE '%legacy'
+UNION ALL
+SELECT 'tk.pt_s', partition, range_from, to_timestamp(range_from::numeric) AT TIME ZONE 'UTC'
+  FROM partman.show_partitions('tk.pt_s') WHERE partition::text LIKE '%legacy';
+SELECT 'tk.pt_ms' AS parent, count(*) AS bounded_partitions,
+       bool_and(range_from::bigint % 86400000 = 0 AND range_to::bigint % 86400000 = 0) AS midnights,
+       bool_and(range_to::bigint - range_from::bigint = 86400000) FILTER (WHERE partition::text NOT LIKE '%legacy') AS one_day_each
+  FROM partman.show_partitions('tk.pt_ms') WHERE range_from IS NOT NULL
+UNION ALL
+SELECT 'tk.pt_s', count(*),
+       bool_and(range_from::bigint % 86400 = 0 AND range_to::bigint % 86400 = 0),
+       bool_and(range_to::bigint - range_from::bigint = 86400) FILTER (WHERE partition::text NOT LIKE '%legacy')
+  FROM partman.show_partitions('tk.pt_s') WHERE range_from IS NOT NULL;
+-- a new row at the legacy partition's upper bound goes to the next day's partition
+INSERT INTO tk.pt_ms SELECT range_to::bigint, -1 FROM partman.show_partitions('tk.pt_ms') WHERE partition::text LIKE '%legacy';
+SELECT p.partition <> 'tk.pt_ms_legacy'::regclass AS not_legacy, p.range_to::bigint - p.range_from::bigint AS width_ms
+  FROM tk.pt_ms r JOIN partman.show_partitions('tk.pt_ms') p ON p.partition = r.tableoid WHERE r.v = -1;
+
 SET client_min_messages = warning;
 DROP SCHEMA tk CASCADE;
