@@ -1061,9 +1061,9 @@ candidate_row(const Advice *advice, Candidate *cand, bool first)
 										 advice->table.name, about(advice->table.rows),
 										 shard ? "sharding" : "partitioning"));
 	row->key = cand->col2 ?
-		psprintf("%s, %s", quote_identifier(cand->col->name),
-				 quote_identifier(cand->col2->name)) :
-		pstrdup(quote_identifier(cand->col->name));
+		psprintf("%s, %s", partman_quote_name(cand->col->name),
+				 partman_quote_name(cand->col2->name)) :
+		pstrdup(partman_quote_name(cand->col->name));
 	row->strategy = cand->sub_strategy ?
 		psprintf("%s + %s", strategy_name(cand->strategy),
 				 strategy_name(cand->sub_strategy)) :

@@ -322,9 +322,9 @@ partman_advise_read_table(Oid relid, AdviseTable *table)
 						   table->name, partitioned ? " as a whole" : ""),
 				 partitioned ?
 				 errhint("Run ANALYZE %s; autovacuum analyzes only the partitions, not the partitioned table.",
-						 quote_identifier(table->name)) :
+						 partman_quote_name(table->name)) :
 				 errhint("Run ANALYZE %s, then call partman.advise_key again.",
-						 quote_identifier(table->name))));
+						 partman_quote_name(table->name))));
 	}
 
 	MemoryContextSwitchTo(cxt);

@@ -161,7 +161,7 @@ recorded_statements(const AdviseTable *table, AdviseWorkload *workload)
 					 "AND (pg_catalog.strpos(pg_catalog.lower(s.query), pg_catalog.lower($2)) OPERATOR(pg_catalog.>) 0 "
 					 "OR s.query OPERATOR(pg_catalog.=) '" HIDDEN_TEXT "') "
 					 "ORDER BY s.queryid, s.userid",
-					 quote_identifier(schema));
+					 partman_quote_name(schema));
 	memset(&args, 0, sizeof(args));
 	args.sql = sql.data;
 	args.values[0] = ObjectIdGetDatum(MyDatabaseId);

@@ -48,6 +48,7 @@ extern char *partman_partition_name(const PartmanKey *key, const char *suffix);
 extern char *partman_helper_name(const char *relname, const char *suffix);
 extern char *partman_qualified_name(Oid relid);
 extern char *partman_qualified_in(const char *nspname, const char *relname);
+extern const char *partman_quote_name(const char *name);
 extern char *partman_temp_name(const char *prefix, Oid relid);
 extern char *partman_work_name(const char *what, uint32 n);
 extern char *partman_range_name(const PartmanKey *key, const char *suffix);

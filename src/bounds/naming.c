@@ -53,6 +53,13 @@ partman_qualified_name(Oid relid)
 									  relname);
 }
 
+/* A name (a column, a role, a server) quoted for SQL text or a message. */
+const char *
+partman_quote_name(const char *name)
+{
+	return quote_identifier(name);
+}
+
 /* nspname.relname, quoted: a table that may not exist yet */
 char *
 partman_qualified_in(const char *nspname, const char *relname)

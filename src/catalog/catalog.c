@@ -42,7 +42,7 @@ not_partitioned_hint(Relation rel)
 {
 	TupleDesc	desc = RelationGetDescr(rel);
 	Form_pg_attribute integer = NULL;
-	char	   *table = quote_qualified_identifier(get_namespace_name(RelationGetNamespace(rel)),
+	char	   *table = partman_qualified_in(get_namespace_name(RelationGetNamespace(rel)),
 												   RelationGetRelationName(rel));
 
 	for (int i = 0; i < desc->natts; i++)

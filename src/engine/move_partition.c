@@ -244,7 +244,7 @@ column_lists(Move *m)
 
 		if (att->attisdropped)
 			continue;
-		name = quote_identifier(NameStr(att->attname));
+		name = partman_quote_name(NameStr(att->attname));
 		appendStringInfo(&cols, "%s%s", cols.len ? ", " : "", name);
 		appendStringInfo(&jcols, "%s(j.r).%s", jcols.len ? ", " : "", name);
 	}
@@ -273,7 +273,7 @@ foreign_table_target(Oid relid, char **server, char **table_q)
 			table = defGetString(def);
 	}
 	*server = GetForeignServer(ft->serverid)->servername;
-	*table_q = quote_qualified_identifier(schema, table);
+	*table_q = partman_qualified_in(schema, table);
 }
 
 static void
@@ -318,7 +318,7 @@ open_move(Move *m, Oid partition, const char *server, int batch_rows, bool keep_
 	m->batch_rows = batch_rows;
 	m->keep_source = keep_source;
 	m->nonatomic = nonatomic;
-	m->key_q = pstrdup(quote_identifier(key->attname));
+	m->key_q = pstrdup(partman_quote_name(key->attname));
 
 	has_state = partman_move_state_read(partition, &m->state);
 	if (has_state &&

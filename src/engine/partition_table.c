@@ -268,8 +268,8 @@ check_table(Conversion *c)
 	if (index != NULL)
 	{
 		/* the hint names the index's own columns, with the key added */
-		columns = columns ? psprintf("%s, %s", columns, quote_identifier(c->key.attname)) :
-			pstrdup(quote_identifier(c->key.attname));
+		columns = columns ? psprintf("%s, %s", columns, partman_quote_name(c->key.attname)) :
+			pstrdup(partman_quote_name(c->key.attname));
 
 		not_supported(c, psprintf("unique index \"%s\" does not include column \"%s\"",
 								  index, c->key.attname),

@@ -573,7 +573,7 @@ servers_note(PlannedStmt *stmt, PruningDiagnosis *diag)
 	initStringInfo(&names);
 	foreach(lc, all)
 		appendStringInfo(&names, "%s%s", names.len ? ", " : "",
-						 quote_identifier(GetForeignServer(lfirst_oid(lc))->servername));
+						 partman_quote_name(GetForeignServer(lfirst_oid(lc))->servername));
 	note = psprintf("The query reaches every server of the table (%s): each must answer.", names.data);
 	if (diag->hint == NULL)
 		diag->hint = note;

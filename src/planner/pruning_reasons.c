@@ -149,7 +149,7 @@ read_leaf_key(PlannedStmt *stmt, const PruningDiagnosis *diag, LeafKey *key)
 			char	   *name = get_attname(diag->relid, pk->partattrs[i], false);
 
 			key->attno[i] = get_attnum(key->leaf_relid, name);
-			key->name[i] = pstrdup(quote_identifier(name));
+			key->name[i] = pstrdup(partman_quote_name(name));
 		}
 		else
 		{

@@ -421,9 +421,9 @@ verify(ReasonContext *ctx, Rewrite *rw)
 	rw->replaced_text = partman_deparse_fixed(ctx, (Node *) make_ands_explicit(rw->replaced));
 
 	sql = psprintf("SELECT 1 FROM %s AS %s WHERE %s",
-				   quote_qualified_identifier(get_namespace_name(get_rel_namespace(ctx->key.relid)),
+				   partman_qualified_in(get_namespace_name(get_rel_namespace(ctx->key.relid)),
 											  relname),
-				   quote_identifier(ctx->refname ? ctx->refname : relname), rw->text);
+				   partman_quote_name(ctx->refname ? ctx->refname : relname), rw->text);
 	query = analyze_probe(sql);
 	for (int i = 0; i < 2; i++)
 	{
