@@ -205,15 +205,8 @@ echo
 echo "$final"
 
 # Results file, committed so the README can cite it.
-machine=$(bench_machine)
-rev=$(git -C "$BENCH_ROOT" describe --always --dirty 2>/dev/null || echo "no commit yet")
 {
-  echo "# create_parent: $NPART daily partitions + default"
-  echo
-  echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
-  echo "- machine: $machine"
-  echo "- partman: ${rev}${PGP_VERSION:+; pg_partman $PGP_VERSION}"
-  echo "- command: \`$BENCH_COMMAND\` ($ROUNDS rounds, order rotated each round, median shown)"
+  bench_results_head "create_parent: $NPART daily partitions + default" "" "${PGP_VERSION:+; pg_partman $PGP_VERSION}" " ($ROUNDS rounds, order rotated each round, median shown)"
   echo "- method: a throwaway cluster with default durability settings (fsync on), autovacuum off;"
   echo "  before each run the parent is dropped and created again, then VACUUM and CHECKPOINT;"
   echo "  each run is one query message \`BEGIN \\; ... \\; COMMIT\` in a new session, timed by psql's"

@@ -242,15 +242,8 @@ echo "$table"
 echo
 echo "$final"
 
-machine=$(bench_machine)
-rev=$(git -C "$BENCH_ROOT" describe --always --dirty 2>/dev/null || echo "no commit yet")
 {
-  echo "# fanout_count: count(*) over 4 foreign partitions on 2 servers, with and without async"
-  echo
-  echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
-  echo "- machine: $machine (coordinator and both shards on it)"
-  echo "- partman: $rev"
-  echo "- command: \`$BENCH_COMMAND\` ($ROUNDS rounds, order rotated each round, median shown)"
+  bench_results_head "fanout_count: count(*) over 4 foreign partitions on 2 servers, with and without async" " (coordinator and both shards on it)" "" " ($ROUNDS rounds, order rotated each round, median shown)"
   echo "- method: three throwaway clusters on this machine (coordinator from run.sh, two shards from"
   echo "  bench_extra_cluster; unix sockets, default durability settings, autovacuum off). On the"
   echo "  coordinator, postgres_fdw servers s1, s2 and \`partman.create_parent('public.t', modulus => 4,"

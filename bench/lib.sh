@@ -63,6 +63,20 @@ bench_machine() {
     "$(bpsql -d postgres -c 'SHOW server_version')"
 }
 
+# bench_results_head TITLE [MACHINE_NOTE] [PARTMAN_NOTE] [COMMAND_NOTE]: the head every results file
+# starts with: its title, then date, machine, partman's commit and the command, each line followed by
+# its note (e.g. "; pg_partman 4.7.2", " (7 rounds, median shown)").
+bench_results_head() {
+  local rev
+  rev=$(git -C "$BENCH_ROOT" describe --always --dirty 2>/dev/null || echo "no commit yet")
+  echo "# $1"
+  echo
+  echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo "- machine: $(bench_machine)${2:-}"
+  echo "- partman: ${rev}${3:-}"
+  echo "- command: \`$BENCH_COMMAND\`${4:-}"
+}
+
 # bench_restart: restart the cluster (after ALTER SYSTEM of a setting that needs it).
 bench_restart() {
   local run_as=()

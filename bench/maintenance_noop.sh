@@ -172,15 +172,8 @@ echo
 echo "$goal"
 echo "$final"
 
-machine=$(bench_machine)
-rev=$(git -C "$BENCH_ROOT" describe --always --dirty 2>/dev/null || echo "no commit yet")
 {
-  echo "# maintenance_noop: $NSETS daily sets, nothing to do"
-  echo
-  echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
-  echo "- machine: $machine"
-  echo "- partman: ${rev}; pg_partman $PGP_VERSION"
-  echo "- command: \`$BENCH_COMMAND\` ($ROUNDS rounds, order rotated each round, median shown)"
+  bench_results_head "maintenance_noop: $NSETS daily sets, nothing to do" "" "; pg_partman $PGP_VERSION" " ($ROUNDS rounds, order rotated each round, median shown)"
   echo "- method: a throwaway cluster with default durability settings (fsync on), autovacuum off;"
   echo "  $NSETS daily sets (timestamptz key) per contender, each in its own database, made by each"
   echo "  tool's create_parent with premake $PREMAKE from today (UTC): today + $PREMAKE days ahead + default"

@@ -85,15 +85,8 @@ goal="goal $m: pg_partman/partman = ${RATIO}x in instructions (goal: at least ${
 final="maintenance_noop_instructions $NSETS sets: partman $P, pg_partman $G instructions, pg_partman/partman ${RATIO}x"
 echo; echo "$goal"; echo "$final"
 
-machine=$(bench_machine)
-rev=$(git -C "$BENCH_ROOT" describe --always --dirty 2>/dev/null || echo "no commit yet")
 {
-  echo "# maintenance_noop_instructions: $NSETS daily sets, nothing to do, in CPU instructions"
-  echo
-  echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
-  echo "- machine: $machine; $(valgrind --version)"
-  echo "- partman: ${rev}; pg_partman $PGP_VERSION"
-  echo "- command: \`$BENCH_COMMAND\` ($ROUNDS runs each, median shown)"
+  bench_results_head "maintenance_noop_instructions: $NSETS daily sets, nothing to do, in CPU instructions" "; $(valgrind --version)" "; pg_partman $PGP_VERSION" " ($ROUNDS runs each, median shown)"
   echo "- method: the sets of maintenance_noop ($NSETS daily sets, premake $PREMAKE from today, maintained"
   echo "  once, VACUUM), one database per tool; each CALL in \`postgres --single\` (a new backend, as"
   echo "  pg_cron's call) under callgrind; the count is the inclusive instructions of ExecuteCallStmt"

@@ -127,15 +127,8 @@ RATIO=$(bench_median_fmt %.2f "${RATIOS[@]}")
 final="move_partition $ROWS rows: ${MED_MOVE} ms, floor (COPY pipe) ${MED_FLOOR} ms, move/floor ${RATIO}x, cut-over lock ${MED_LOCK} ms"
 echo "$final"
 
-machine=$(bench_machine)
-rev=$(git -C "$BENCH_ROOT" describe --always --dirty 2>/dev/null || echo "no commit yet")
 {
-  echo "# move_partition: $ROWS rows to another server, against a COPY pipe"
-  echo
-  echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
-  echo "- machine: $machine"
-  echo "- partman: ${rev}"
-  echo "- command: \`$BENCH_COMMAND\` ($ROUNDS rounds, median shown)"
+  bench_results_head "move_partition: $ROWS rows to another server, against a COPY pipe" "" "" " ($ROUNDS rounds, median shown)"
   echo "- method: two throwaway clusters on this machine with default durability settings, autovacuum"
   echo "  off: the coordinator (partman, postgres_fdw) and a shard, reached over the unix socket with"
   echo "  the superuser's user mapping. The set: \`public.t (id bigint NOT NULL, at timestamptz NOT NULL,"

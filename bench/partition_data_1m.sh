@@ -243,15 +243,8 @@ echo
 printf '%s\n' "${goals[@]}"
 echo "$final"
 
-machine=$(bench_machine)
-rev=$(git -C "$BENCH_ROOT" describe --always --dirty 2>/dev/null || echo "no commit yet")
 {
-  echo "# $RESULT_NAME: 1,000,000 default-partition rows into 30 new daily partitions$([[ $KEY_INDEX == 0 ]] && echo ", no index on the key")"
-  echo
-  echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
-  echo "- machine: $machine"
-  echo "- partman: ${rev}${PGP_VERSION:+; pg_partman $PGP_VERSION}"
-  echo "- command: \`$BENCH_COMMAND\` ($ROUNDS rounds, order rotated each round, median shown)"
+  bench_results_head "$RESULT_NAME: 1,000,000 default-partition rows into 30 new daily partitions$([[ $KEY_INDEX == 0 ]] && echo ", no index on the key")" "" "${PGP_VERSION:+; pg_partman $PGP_VERSION}" " ($ROUNDS rounds, order rotated each round, median shown)"
   echo "- method: a throwaway cluster with default durability settings (fsync on), autovacuum off."
   echo "  The set: \`public.events (id bigint, created_at timestamptz NOT NULL, payload text)\`,"
   if [[ $KEY_INDEX == 0 ]]; then

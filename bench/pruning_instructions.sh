@@ -91,15 +91,8 @@ echo "$table"
 echo
 echo "$final"
 
-machine=$(bench_machine)
-rev=$(git -C "$BENCH_ROOT" describe --always --dirty 2>/dev/null || echo "no commit yet")
 {
-  echo "# pruning_instructions: the planner hook's cost in CPU instructions"
-  echo
-  echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
-  echo "- machine: $machine; $(valgrind --version)"
-  echo "- partman: $rev"
-  echo "- command: \`$BENCH_COMMAND\`"
+  bench_results_head "pruning_instructions: the planner hook's cost in CPU instructions" "; $(valgrind --version)"
   echo "- method: $QUERIES point queries on a $PARTITIONS-partition table (simple protocol: each is planned)"
   echo "  in \`postgres --single\` under callgrind; start-up subtracted (a run without queries); the"
   echo "  count is deterministic, so other load on the machine does not change it."

@@ -149,15 +149,8 @@ echo
 echo "$goals"
 echo "$final"
 
-machine=$(bench_machine)
-rev=$(git -C "$BENCH_ROOT" describe --always --dirty 2>/dev/null || echo "no commit yet")
 {
-  echo "# pruning_overhead: the planner hook's cost on point queries"
-  echo
-  echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
-  echo "- machine: $machine"
-  echo "- partman: $rev"
-  echo "- command: \`$BENCH_COMMAND\` ($ROUNDS rounds, order rotated each round, median TPS shown)"
+  bench_results_head "pruning_overhead: the planner hook's cost on point queries" "" "" " ($ROUNDS rounds, order rotated each round, median TPS shown)"
   echo "- method: one throwaway cluster restarted for each configuration; a table of $NPARTS partitions"
   echo "  ($ROWS_PER rows each, primary key); pgbench \`SELECT * FROM pts WHERE id = :id\` with a random"
   echo "  id, $CLIENTS clients, ${SECONDS_PER}s per run after a 2s warm-up, simple protocol (planned every"

@@ -230,15 +230,8 @@ echo
 echo "$goal"
 echo "$final"
 
-machine=$(bench_machine)
-rev=$(git -C "$BENCH_ROOT" describe --always --dirty 2>/dev/null || echo "no commit yet")
 {
-  echo "# scale: one set of $NBIG partitions, $NSETS sets of $PER"
-  echo
-  echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
-  echo "- machine: $machine"
-  echo "- partman: ${rev}; pg_partman $PGP_VERSION"
-  echo "- command: \`$BENCH_COMMAND\` ($ROUNDS rounds of the repeatable measures, median shown; create and retention once)"
+  bench_results_head "scale: one set of $NBIG partitions, $NSETS sets of $PER" "" "; pg_partman $PGP_VERSION" " ($ROUNDS rounds of the repeatable measures, median shown; create and retention once)"
   echo "- method: a throwaway cluster with default settings (fsync on, max_locks_per_transaction 64),"
   echo "  autovacuum off; VACUUM and CHECKPOINT before each repeated measure; every timed statement runs"
   printf '%s\n' "  in a new session, timed by psql's \\timing (connection start-up excluded)."
