@@ -20,35 +20,19 @@ ROWS=${BENCH_MOVE_ROWS:-1000000}
 ROUNDS=${BENCH_ROUNDS:-3}
 ((ROUNDS > 5)) && ROUNDS=5
 DB=bench
-SHARD_PORT=$((PGPORT + 1))
-SHARD_DATA=$BENCH_WORK/shard
-RUN_AS=()
-[[ -n ${BENCH_PG_USER:-} ]] && RUN_AS=(runuser -u "$BENCH_PG_USER" --)
 
-shard_stop() { "${RUN_AS[@]}" "$BENCH_BINDIR/pg_ctl" stop -D "$SHARD_DATA" -m fast -w >/dev/null 2>&1 || true; }
-trap shard_stop EXIT
-
-echo "-- setup: a shard cluster on port $SHARD_PORT, $ROWS rows in one partition"
-[[ -n ${BENCH_PG_USER:-} ]] && chown "$BENCH_PG_USER": "$BENCH_WORK"
-"${RUN_AS[@]}" "$BENCH_BINDIR/initdb" -D "$SHARD_DATA" -U postgres -A trust -E UTF8 --no-locale \
-  >"$BENCH_WORK/shard-initdb.log" 2>&1 || { cat "$BENCH_WORK/shard-initdb.log" >&2; exit 1; }
-"${RUN_AS[@]}" tee -a "$SHARD_DATA/postgresql.conf" >/dev/null <<EOF
-listen_addresses = ''
-port = $SHARD_PORT
-unix_socket_directories = '$PGHOST'
-timezone = 'UTC'
-autovacuum = off
-EOF
-"${RUN_AS[@]}" "$BENCH_BINDIR/pg_ctl" start -D "$SHARD_DATA" -l "$BENCH_WORK/shard.log" -w -t 60 >/dev/null ||
-  { tail -n 30 "$BENCH_WORK/shard.log" >&2; exit 1; }
-spsql() { PGPORT=$SHARD_PORT bpsql -d postgres "$@"; }
+echo "-- setup: a shard cluster, $ROWS rows in one partition"
+bench_extra_cluster shard
+SHARD_HOST=$BENCH_EXTRA_HOST
+SHARD_PORT=$BENCH_EXTRA_PORT
+spsql() { PGHOST=$SHARD_HOST PGPORT=$SHARD_PORT bpsql -d postgres "$@"; }
 
 bpsql -d postgres -c "CREATE DATABASE $DB"
 bpsql -d "$DB" >/dev/null <<SQL || bench_die "setup failed"
 CREATE EXTENSION postgres_fdw;
 CREATE EXTENSION partman;
 CREATE SERVER shard FOREIGN DATA WRAPPER postgres_fdw
-    OPTIONS (host '$PGHOST', port '$SHARD_PORT', dbname 'postgres');
+    OPTIONS (host '$SHARD_HOST', port '$SHARD_PORT', dbname 'postgres');
 CREATE USER MAPPING FOR postgres SERVER shard OPTIONS (user 'postgres');
 CREATE TABLE public.t (id bigint NOT NULL, at timestamptz NOT NULL, payload text)
     PARTITION BY RANGE (at);
@@ -77,7 +61,7 @@ for ((r = 1; r <= ROUNDS; r++)); do
   bpsql -d "$DB" -c CHECKPOINT >/dev/null
   t0=$(now_ms)
   "$BENCH_BINDIR/psql" -X -q -d "$DB" -c "COPY (SELECT * FROM $PART) TO STDOUT" |
-    PGPORT=$SHARD_PORT "$BENCH_BINDIR/psql" -X -q -v ON_ERROR_STOP=1 -d postgres -c "COPY floor.t FROM STDIN"
+    PGHOST=$SHARD_HOST PGPORT=$SHARD_PORT "$BENCH_BINDIR/psql" -X -q -v ON_ERROR_STOP=1 -d postgres -c "COPY floor.t FROM STDIN"
   t1=$(now_ms)
   floor=$((t1 - t0))
   # shellcheck disable=SC2059
