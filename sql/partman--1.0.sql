@@ -100,19 +100,23 @@ CREATE INDEX ON partman.maintenance_log (logged_at);
 COMMENT ON TABLE partman.maintenance_log IS 'partman: what maintenance did';
 GRANT SELECT ON partman.maintenance_log TO PUBLIC;
 
--- Moves of partitions to and from other servers (move_partition) that have
--- not cut over yet: what a rerun resumes.  Written only by partman itself.
+-- Online copies that have not cut over yet: moves of partitions to and from
+-- other servers (move_partition), and tables being sharded (shard_table).
+-- What a rerun resumes.  Written only by partman itself.
 CREATE TABLE partman.moves (
-    partition   pg_catalog.regclass PRIMARY KEY,
-    parent      pg_catalog.regclass NOT NULL,
-    server      pg_catalog.name,            -- where it goes (NULL: back to local)
+    partition   pg_catalog.regclass PRIMARY KEY, -- the partition moved, or the table sharded
+    parent      pg_catalog.regclass NOT NULL,    -- its set, or the sharded table being built
+    server      pg_catalog.name,            -- where it goes (NULL: back to local, or a sharding)
     phase       pg_catalog.text NOT NULL,   -- 'preparing' | 'copying' | 'copied'
     snapshot    pg_catalog.text,            -- the copy's snapshot (pg_snapshot)
     rows_copied pg_catalog.int8 NOT NULL DEFAULT 0,
     started_at  pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now(),
-    updated_at  pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now()
+    updated_at  pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    shard_key   pg_catalog.text,            -- shard_table: the key, servers and modulus
+    servers     pg_catalog.name[],
+    modulus     pg_catalog.int4
 );
-COMMENT ON TABLE partman.moves IS 'partman: moves of partitions between servers not yet cut over';
+COMMENT ON TABLE partman.moves IS 'partman: moves of partitions between servers, and shardings of tables, not yet cut over';
 GRANT SELECT ON partman.moves TO PUBLIC;
 
 -------------------------------------------------------------------------------
@@ -489,6 +493,15 @@ CREATE PROCEDURE partman.move_partition(partition pg_catalog.regclass,
     LANGUAGE C AS 'MODULE_PATHNAME', 'partman_move_partition';
 COMMENT ON PROCEDURE partman.move_partition IS
     'Move a partition to a postgres_fdw server (server NULL: back to a local table), copying in batches while writes go on, verified, cut over under a short lock; rerun to resume';
+
+CREATE PROCEDURE partman.shard_table(source pg_catalog.regclass,
+    key pg_catalog.text,
+    servers pg_catalog.name[],
+    modulus pg_catalog.int4 DEFAULT NULL,
+    batch_rows pg_catalog.int4 DEFAULT 50000)
+    LANGUAGE C AS 'MODULE_PATHNAME', 'partman_shard_table';
+COMMENT ON PROCEDURE partman.shard_table IS
+    'Turn a table into a HASH set on key whose partitions live on the servers, copying in batches while writes go on, verified, cut over under a short lock; rerun to resume';
 
 CREATE PROCEDURE partman.split_partition_online(partition pg_catalog.regclass,
     batch_rows pg_catalog.int4 DEFAULT 50000,

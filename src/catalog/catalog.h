@@ -125,6 +125,10 @@ typedef struct PartmanMoveState
 	char	   *phase;			/* 'preparing' | 'copying' | 'copied' */
 	char	   *snapshot;		/* the copy's snapshot, or NULL */
 	int64		rows_copied;
+	/* shard_table: partition is the table, parent the sharded table built */
+	char	   *shard_key;		/* NULL for a move */
+	char	   *servers;		/* name[] as text */
+	int			modulus;
 } PartmanMoveState;
 
 extern bool partman_move_state_read(Oid partition, PartmanMoveState *state);

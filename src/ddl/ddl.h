@@ -108,6 +108,7 @@ extern char *partman_sql_create_key_index(const char *name, const char *table_q,
 extern char *partman_sql_drop_index(const char *index_q, bool if_exists);
 extern char *partman_sql_create_temp_like(const char *temp_q, const char *table_q);
 extern char *partman_sql_create_parent_like(const char *table_q, const char *like_q,
+											 const char *strategy,
 											const char *column, const char *tablespace);
 extern char *partman_sql_example_parent(const char *relname);
 extern char *partman_sql_call_partition_table(const char *table_q, const char *column,
@@ -160,7 +161,8 @@ extern char *partman_sql_call_partition_data(const char *parent_q);
 
 /* move_partition's statements (statements.c); cols: the parent's columns, quoted */
 extern char *partman_sql_move_journal(const char *journal_q, const char *rowtype_q);
-extern char *partman_sql_move_capture_function(const char *function_q, const char *journal_q);
+extern char *partman_sql_move_capture_function(const char *function_q, const char *journal_q,
+											   const char *by_name_q, const char *procedure);
 extern List *partman_sql_move_capture_triggers(const char *table_q, const char *function_q,
 											   bool truncate_guard);
 extern char *partman_sql_move_applied(const char *applied_q, bool if_not_exists);
@@ -171,8 +173,14 @@ extern char *partman_sql_move_apply(const char *target_q, const char *applied_q,
 									const char *key_q);
 extern char *partman_sql_move_reset(const char *target_q, const char *applied_q);
 extern char *partman_sql_move_cursor(const char *cursor, const char *source_q,
-									 const char *cols, bool as_image);
-extern char *partman_sql_move_journal_batch(const char *journal_q, const char *image, int limit);
+									 const char *cols, bool as_image, bool partitioned);
+extern char *partman_sql_move_journal_batch(const char *journal_q, const char *image,
+											 const char *key_q, int limit);
+extern char *partman_sql_shard_source_fingerprint(const char *source_q, bool partitioned,
+												  const char *journal_q, const char *image,
+												  const char *journal_image, Oid parent,
+												  int modulus, const char *key_q);
+extern char *partman_sql_shard_source_count(const char *source_q, bool partitioned);
 extern char *partman_sql_move_journal_forget(const char *journal_q);
 extern char *partman_sql_move_source_fingerprint(const char *source_q, const char *journal_q,
 												 const char *image, const char *journal_image);

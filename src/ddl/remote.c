@@ -735,22 +735,33 @@ partman_remote_unreachable(void)
 
 /*
  * The statement that makes index indexid of key's parent on the remote
- * table schema.name: pg_get_indexdef's text with "CREATE INDEX <name> ON
- * [ONLY] <parent>" replaced by "CREATE INDEX ON <remote table>" (the
- * server names the index).  NULL if the text is not of that form.
+ * table schema.name: pg_get_indexdef's text with "CREATE [UNIQUE] INDEX
+ * <name> ON [ONLY] <parent>" replaced by "CREATE [UNIQUE] INDEX <as> ON
+ * <remote table>" (as NULL: the server names the index).  NULL if the text
+ * is not of that form.
  */
 static char *
-remote_index_sql(const PartmanKey *key, Oid indexid, const char *name)
+remote_index_sql(const PartmanKey *key, Oid indexid, const char *name, const char *as)
 {
 	char	   *def = text_to_cstring(DatumGetTextPP(DirectFunctionCall1(pg_get_indexdef,
 																	   ObjectIdGetDatum(indexid))));
-	char	   *head = psprintf("CREATE INDEX %s ON ", quote_identifier(get_rel_name(indexid)));
-	const char *rest;
+	const char *rest = NULL;
 	const char *tables[2];
+	bool		unique = false;
 
-	if (strncmp(def, head, strlen(head)) != 0)
+	for (int u = 0; u < 2 && rest == NULL; u++)
+	{
+		char	   *head = psprintf("CREATE %sINDEX %s ON ", u ? "UNIQUE " : "",
+									quote_identifier(get_rel_name(indexid)));
+
+		if (strncmp(def, head, strlen(head)) == 0)
+		{
+			rest = def + strlen(head);
+			unique = u;
+		}
+	}
+	if (rest == NULL)
 		return NULL;
-	rest = def + strlen(head);
 	if (strncmp(rest, "ONLY ", 5) == 0)
 		rest += 5;
 	/* qualified unless the parent's schema is in the search_path */
@@ -761,29 +772,34 @@ remote_index_sql(const PartmanKey *key, Oid indexid, const char *name)
 		size_t		len = strlen(tables[i]);
 
 		if (strncmp(rest, tables[i], len) == 0 && strncmp(rest + len, " USING ", 7) == 0)
-			return psprintf("CREATE INDEX ON %s%s", quote_qualified_identifier(key->nspname, name),
-							rest + len);
+			return psprintf("CREATE %sINDEX %s%sON %s%s", unique ? "UNIQUE " : "",
+							as ? quote_identifier(as) : "", as ? " " : "",
+							quote_qualified_identifier(key->nspname, name), rest + len);
 	}
 	return NULL;
 }
 
 /*
- * Make the parent's indexes on the remote table name: PostgreSQL makes no
- * index on a foreign partition, so the server gets them from partman.
- * Unique indexes cannot be there (partman_remote_check_parent).
+ * Make the indexes of key's parent on the remote table name: PostgreSQL
+ * makes no index on a foreign partition, so the server gets them from
+ * partman.  A set's parent has no unique index (partman_remote_check_parent);
+ * shard_table's source may, and each server enforces it on its own table
+ * (the primary key as a primary key there).
  */
 static void
 remote_create_indexes(RemoteConnection *rc, const PartmanKey *key, const char *name)
 {
 	Relation	rel = relation_open(key->parent, NoLock);
 	List	   *indexes = RelationGetIndexList(rel);
+	Oid			primary = rel->rd_pkindex;
 	ListCell   *lc;
 
 	relation_close(rel, NoLock);
 	foreach(lc, indexes)
 	{
 		Oid			indexid = lfirst_oid(lc);
-		char	   *sql = remote_index_sql(key, indexid, name);
+		char	   *as = indexid == primary ? partman_helper_name(name, "pkey") : NULL;
+		char	   *sql = remote_index_sql(key, indexid, name, as);
 
 		if (sql == NULL)
 			ereport(ERROR,
@@ -791,6 +807,10 @@ remote_create_indexes(RemoteConnection *rc, const PartmanKey *key, const char *n
 					 errmsg("cannot make index \"%s\" of table \"%s\" on server \"%s\"",
 							get_rel_name(indexid), key->relname, rc->servername)));
 		remote_exec(rc, sql);
+		if (as)
+			remote_exec(rc, psprintf("ALTER TABLE %s ADD PRIMARY KEY USING INDEX %s",
+									 quote_qualified_identifier(key->nspname, name),
+									 quote_identifier(as)));
 	}
 }
 

@@ -132,12 +132,12 @@ partman_sql_create_temp_like(const char *temp_q, const char *table_q)
  * compression and comments, partitioned by RANGE on column.
  */
 char *
-partman_sql_create_parent_like(const char *table_q, const char *like_q, const char *column,
-							   const char *tablespace)
+partman_sql_create_parent_like(const char *table_q, const char *like_q, const char *strategy,
+							   const char *column, const char *tablespace)
 {
 	return psprintf("CREATE TABLE %s (LIKE %s INCLUDING DEFAULTS INCLUDING IDENTITY "
 					"INCLUDING GENERATED INCLUDING STORAGE INCLUDING COMPRESSION INCLUDING COMMENTS) "
-					"PARTITION BY RANGE (%s)%s%s", table_q, like_q, quote_identifier(column),
+					"PARTITION BY %s (%s)%s%s", table_q, like_q, strategy, quote_identifier(column),
 					tablespace ? " TABLESPACE " : "", tablespace ? quote_identifier(tablespace) : "");
 }
 
@@ -500,26 +500,33 @@ partman_sql_move_journal(const char *journal_q, const char *rowtype_q)
  * partition moves: the journal holds rows, not "all rows".
  */
 char *
-partman_sql_move_capture_function(const char *function_q, const char *journal_q)
+partman_sql_move_capture_function(const char *function_q, const char *journal_q,
+								   const char *by_name_q, const char *procedure)
 {
+	/* a partitioned table's partitions may order their columns otherwise */
+	const char *old_row = by_name_q ?
+		psprintf("pg_catalog.jsonb_populate_record(NULL::%s, pg_catalog.to_jsonb(OLD))", by_name_q) : "OLD";
+	const char *new_row = by_name_q ?
+		psprintf("pg_catalog.jsonb_populate_record(NULL::%s, pg_catalog.to_jsonb(NEW))", by_name_q) : "NEW";
+
 	return psprintf("CREATE FUNCTION %s() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER "
 					"SET search_path = pg_catalog, pg_temp AS %s",
 					function_q,
 					quote_literal_cstr(psprintf("BEGIN\n"
 												"    IF TG_OP = 'TRUNCATE' THEN\n"
-												"        RAISE EXCEPTION 'table %% is being moved by partman.move_partition', TG_TABLE_NAME\n"
+												"        RAISE EXCEPTION 'table %% is being copied by %s', TG_TABLE_NAME\n"
 												"            USING ERRCODE = 'object_in_use',\n"
-												"                  HINT = 'Delete its rows instead, or truncate it after the move.';\n"
+												"                  HINT = 'Delete its rows instead, or truncate it after the copy.';\n"
 												"    END IF;\n"
 												"    IF TG_OP IN ('UPDATE', 'DELETE') THEN\n"
-												"        INSERT INTO %s (sign, r) VALUES (-1, OLD);\n"
+												"        INSERT INTO %s (sign, r) VALUES (-1, %s);\n"
 												"    END IF;\n"
 												"    IF TG_OP IN ('UPDATE', 'INSERT') THEN\n"
-												"        INSERT INTO %s (sign, r) VALUES (1, NEW);\n"
+												"        INSERT INTO %s (sign, r) VALUES (1, %s);\n"
 												"    END IF;\n"
 												"    RETURN NULL;\n"
 												"END",
-												journal_q, journal_q)));
+												procedure, journal_q, old_row, journal_q, new_row)));
 }
 
 /* The function's grants and the triggers that call it on table_q. */
@@ -572,18 +579,16 @@ partman_sql_move_stage_arrays(void)
  * Apply the staged journal entries to target_q, on the target's side, in
  * one transaction: entries applied before are dropped; per row image the
  * net count (inserts minus deletes) is applied, since rows need not have a
- * key: a positive count inserts that many copies, a negative one deletes
- * that many rows equal to the image (found through the partition key,
- * compared as the target renders them).
+ * key: a negative count deletes that many rows equal to the image (found
+ * through the partition key, compared as the target renders them), then a
+ * positive one inserts that many copies (deletes first: an updated row's
+ * new image may carry the unique key of its old one).
  */
 char *
 partman_sql_move_apply(const char *target_q, const char *applied_q, const char *key_q)
 {
 	return psprintf("DELETE FROM pg_temp.partman_move_stage s USING %2$s a WHERE s.seq OPERATOR(pg_catalog.=) a.seq; "
 					"INSERT INTO %2$s (seq) SELECT seq FROM pg_temp.partman_move_stage WHERE seq IS NOT NULL; "
-					"INSERT INTO %1$s SELECT (y.r).* FROM (SELECT s.img::%1$s AS r, s.n FROM "
-					"(SELECT img, pg_catalog.sum(sign) AS n FROM pg_temp.partman_move_stage GROUP BY img) s "
-					"WHERE s.n OPERATOR(pg_catalog.>) 0 OFFSET 0) y, pg_catalog.generate_series(1, y.n) g; "
 					"WITH d AS MATERIALIZED (SELECT (s.r)::pg_catalog.text AS img, (s.r).%3$s AS k, "
 					"OPERATOR(pg_catalog.-) s.n AS n FROM (SELECT img::%1$s AS r, pg_catalog.sum(sign) AS n "
 					"FROM pg_temp.partman_move_stage GROUP BY img) s WHERE s.n OPERATOR(pg_catalog.<) 0) "
@@ -592,6 +597,9 @@ partman_sql_move_apply(const char *target_q, const char *applied_q, const char *
 					"pg_catalog.row_number() OVER (PARTITION BY t2::pg_catalog.text) AS rn FROM %1$s t2 "
 					"WHERE t2.%3$s IN (SELECT d.k FROM d)) m JOIN d ON d.img OPERATOR(pg_catalog.=) m.img "
 					"WHERE m.rn OPERATOR(pg_catalog.<=) d.n)); "
+					"INSERT INTO %1$s SELECT (y.r).* FROM (SELECT s.img::%1$s AS r, s.n FROM "
+					"(SELECT img, pg_catalog.sum(sign) AS n FROM pg_temp.partman_move_stage GROUP BY img) s "
+					"WHERE s.n OPERATOR(pg_catalog.>) 0 OFFSET 0) y, pg_catalog.generate_series(1, y.n) g; "
 					"TRUNCATE pg_temp.partman_move_stage",
 					target_q, applied_q, key_q);
 }
@@ -610,23 +618,24 @@ partman_sql_move_reset(const char *target_q, const char *applied_q)
  * record (rendered when fetched, under the move's settings).
  */
 char *
-partman_sql_move_cursor(const char *cursor, const char *source_q, const char *cols, bool as_image)
+partman_sql_move_cursor(const char *cursor, const char *source_q, const char *cols, bool as_image,
+						bool partitioned)
 {
 	return psprintf("DECLARE %s NO SCROLL CURSOR WITH HOLD FOR "
 					"SELECT pg_catalog.pg_current_snapshot()::pg_catalog.text, \"partman row\" IS NOT NULL, %s%s%s "
-					"FROM (SELECT true AS \"partman row\", %s FROM ONLY %s) x "
+					"FROM (SELECT true AS \"partman row\", %s FROM %s%s) x "
 					"RIGHT JOIN (VALUES (1)) \"partman one\"(\"partman one\") ON true",
 					quote_identifier(cursor), as_image ? "ROW(" : "", cols,
-					as_image ? ")" : "", cols, source_q);
+					as_image ? ")" : "", cols, partitioned ? "" : "ONLY ", source_q);
 }
 
 /* Journal entries the copy's snapshot ($1) does not show, oldest first. */
 char *
-partman_sql_move_journal_batch(const char *journal_q, const char *image, int limit)
+partman_sql_move_journal_batch(const char *journal_q, const char *image, const char *key_q, int limit)
 {
-	return psprintf("SELECT j.seq, j.sign, %s FROM %s j "
+	return psprintf("SELECT j.seq, j.sign, %s%s%s FROM %s j "
 					"WHERE NOT pg_catalog.pg_visible_in_snapshot(j.xid, $1::pg_catalog.pg_snapshot) "
-					"ORDER BY j.seq%s", image, journal_q,
+					"ORDER BY j.seq%s", image, key_q ? ", (j.r)." : "", key_q ? key_q : "", journal_q,
 					limit > 0 ? psprintf(" LIMIT %d", limit) : "");
 }
 
@@ -661,6 +670,48 @@ partman_sql_move_target_fingerprint(const char *target_q)
 {
 	return psprintf("SELECT pg_catalog.count(*), coalesce(pg_catalog.sum(" ROW_HASH("t::pg_catalog.text") "), 0) "
 					"FROM ONLY %s t", target_q);
+}
+
+/*
+ * The HASH remainder (modulus m) of parent's partition that key_expr routes
+ * to, as PostgreSQL computes it.
+ */
+static char *
+hash_remainder(Oid parent, int modulus, const char *key_expr)
+{
+	return psprintf("(SELECT r FROM pg_catalog.generate_series(0, %2$d) r "
+					"WHERE pg_catalog.satisfies_hash_partition(%1$u::pg_catalog.oid, %3$d, r, %4$s) LIMIT 1)",
+					parent, modulus - 1, modulus, key_expr);
+}
+
+/*
+ * shard_table's verification, by remainder of the sharded table parent (one
+ * row each, in order): the source's rows and checksum, and those of the
+ * journal entries not applied yet, in one snapshot ($1: the copy's).
+ */
+char *
+partman_sql_shard_source_fingerprint(const char *source_q, bool partitioned, const char *journal_q,
+									 const char *image, const char *journal_image,
+									 Oid parent, int modulus, const char *key_q)
+{
+	return psprintf("SELECT g.r, coalesce(s.n, 0), coalesce(s.h, 0), coalesce(j.n, 0), coalesce(j.h, 0) "
+					"FROM pg_catalog.generate_series(0, %1$d) g(r) "
+					"LEFT JOIN (SELECT %2$s AS r, pg_catalog.count(*) AS n, pg_catalog.sum(" ROW_HASH("%3$s") ") AS h "
+					"FROM %4$s%5$s GROUP BY 1) s ON s.r OPERATOR(pg_catalog.=) g.r "
+					"LEFT JOIN (SELECT %6$s AS r, pg_catalog.sum(j.sign) AS n, "
+					"pg_catalog.sum(j.sign OPERATOR(pg_catalog.*) " ROW_HASH("%7$s") ") AS h FROM %8$s j "
+					"WHERE NOT pg_catalog.pg_visible_in_snapshot(j.xid, $1::pg_catalog.pg_snapshot) GROUP BY 1) j "
+					"ON j.r OPERATOR(pg_catalog.=) g.r ORDER BY g.r",
+					modulus - 1, hash_remainder(parent, modulus, key_q), image,
+					partitioned ? "" : "ONLY ", source_q,
+					hash_remainder(parent, modulus, psprintf("(j.r).%s", key_q)), journal_image, journal_q);
+}
+
+/* shard_table's cut-over: the source's rows, its partitions' included */
+char *
+partman_sql_shard_source_count(const char *source_q, bool partitioned)
+{
+	return psprintf("SELECT pg_catalog.count(*) FROM %s%s", partitioned ? "" : "ONLY ", source_q);
 }
 
 char *

@@ -152,6 +152,26 @@ extern double partman_move_partition_run(Oid partition, const char *server, int 
 extern double partman_retention_move(const PartmanKey *key, Oid relid, const char *server);
 
 /* ---------------------------------------------------------------------
+ * functions in copy_rows.c: what the online copies share
+ * ---------------------------------------------------------------------
+ */
+extern void partman_render_rows_here(void);
+extern char *partman_render_rows_there(void);
+extern uint64 partman_fresh_select(const char *sql, int nargs, Oid *argtypes, Datum *values,
+								   const char *what);
+extern void partman_append_copy_field(StringInfo buf, const char *value);
+extern Datum partman_text_array(char **values, int n);
+extern int	partman_row_columns(Oid relid, const char *key, char **cols, char **image,
+								char **journal_image);
+
+/* ---------------------------------------------------------------------
+ * functions in shard_table.c: a table made a HASH set on other servers
+ * ---------------------------------------------------------------------
+ */
+extern double partman_shard_table_run(Oid source, const char *key, List *servers, int modulus,
+									  int batch_rows, bool nonatomic);
+
+/* ---------------------------------------------------------------------
  * functions in health.c: the figures behind partman.sets
  * ---------------------------------------------------------------------
  */

@@ -98,42 +98,13 @@ typedef struct Move
  * ---------------------------------------------------------------------
  */
 
-/*
- * Rows rendered as text the same way here and on the server (images are
- * parsed there, checksums compared): until the end of the DDL level.
- */
-static const char *const rendering[][2] = {
-	{"DateStyle", "ISO, YMD"},
-	{"IntervalStyle", "postgres"},
-	{"extra_float_digits", "1"},
-	{"TimeZone", "UTC"},
-	{"lc_monetary", "C"},
-	{"bytea_output", "hex"},
-};
-
 static void
 begin_step(Move *m)
 {
 	partman_begin_ddl(&m->set.key, &m->ddl);
-	for (int i = 0; i < lengthof(rendering); i++)
-		(void) set_config_option(rendering[i][0], rendering[i][1], PGC_USERSET, PGC_S_SESSION,
-								 GUC_ACTION_SAVE, true, 0, false);
+	partman_render_rows_here();
 	if (m->to_remote)
-	{
-		List	   *names = NIL;
-		List	   *values = NIL;
-
-		for (int i = 0; i < lengthof(rendering); i++)
-		{
-			names = lappend(names, (char *) rendering[i][0]);
-			values = lappend(values, (char *) rendering[i][1]);
-		}
-		/* a batch or a checksum of a big partition may take longer than remote_timeout */
-		names = lappend(names, "statement_timeout");
-		values = lappend(values, "0");
-		partman_remote_command(m->remote_server, m->set.key.owner,
-							   partman_sql_set_local(names, values));
-	}
+		partman_remote_command(m->remote_server, m->set.key.owner, partman_render_rows_there());
 }
 
 /* End the step; in a procedure, commit it (here and on the server). */
@@ -143,20 +114,6 @@ end_step(Move *m)
 	partman_end_ddl(&m->ddl);
 	if (m->nonatomic)
 		partman_spi_commit();
-}
-
-/*
- * A query that must see everything committed before it (a new snapshot:
- * SPI's read-only mode would reuse the transaction's first one).
- */
-static uint64
-fresh_select(const char *sql, int nargs, Oid *argtypes, Datum *values, const char *what)
-{
-	int			rc = SPI_execute_with_args(sql, nargs, argtypes, values, NULL, false, 0);
-
-	if (rc != SPI_OK_SELECT)
-		elog(ERROR, "could not read %s: %s", what, SPI_result_code_string(rc));
-	return SPI_processed;
 }
 
 /* Run sql (one or more statements) where the target is. */
@@ -182,7 +139,7 @@ target_row(Move *m, const char *sql, int n)
 			elog(ERROR, "no row from server \"%s\": %s", m->remote_server, sql);
 		return values;
 	}
-	(void) fresh_select(sql, 0, NULL, NULL, "the copy");
+	(void) partman_fresh_select(sql, 0, NULL, NULL, "the copy");
 	partman_spi_one_row("the copy", n);
 	values = palloc(sizeof(char *) * n);
 	for (int i = 0; i < n; i++)
@@ -190,69 +147,10 @@ target_row(Move *m, const char *sql, int n)
 	return values;
 }
 
-/* value as a field of COPY's text format */
-static void
-append_copy_field(StringInfo buf, const char *value)
-{
-	if (value == NULL)
-	{
-		appendStringInfoString(buf, "\\N");
-		return;
-	}
-	for (const char *c = value; *c; c++)
-	{
-		const char *escaped = *c == '\\' ? "\\\\" : *c == '\n' ? "\\n" :
-			*c == '\r' ? "\\r" : *c == '\t' ? "\\t" : NULL;
-
-		if (escaped)
-			appendStringInfoString(buf, escaped);
-		else
-			appendStringInfoChar(buf, *c);
-	}
-}
-
-static Datum
-text_array(char **values, int n)
-{
-	Datum	   *elems = palloc(sizeof(Datum) * Max(n, 1));
-
-	for (int i = 0; i < n; i++)
-		elems[i] = CStringGetTextDatum(values[i]);
-	return PointerGetDatum(construct_array(elems, n, TEXTOID, -1, false, TYPALIGN_INT));
-}
-
 /* ---------------------------------------------------------------------
  * Opening a move: checks and names
  * ---------------------------------------------------------------------
  */
-
-/* The parent's columns: quoted list, and the images of a row and of j.r */
-static void
-column_lists(Move *m)
-{
-	Relation	rel = relation_open(m->set.key.parent, NoLock);
-	TupleDesc	desc = RelationGetDescr(rel);
-	StringInfoData cols;
-	StringInfoData jcols;
-
-	initStringInfo(&cols);
-	initStringInfo(&jcols);
-	for (int i = 0; i < desc->natts; i++)
-	{
-		Form_pg_attribute att = TupleDescAttr(desc, i);
-		const char *name;
-
-		if (att->attisdropped)
-			continue;
-		name = partman_quote_name(NameStr(att->attname));
-		appendStringInfo(&cols, "%s%s", cols.len ? ", " : "", name);
-		appendStringInfo(&jcols, "%s(j.r).%s", jcols.len ? ", " : "", name);
-	}
-	relation_close(rel, NoLock);
-	m->cols = cols.data;
-	m->image = psprintf("ROW(%s)::pg_catalog.text", cols.data);
-	m->journal_image = psprintf("ROW(%s)::pg_catalog.text", jcols.data);
-}
 
 /* The remote table a foreign table reads: its server and qualified name. */
 static void
@@ -388,7 +286,7 @@ open_move(Move *m, Oid partition, const char *server, int batch_rows, bool keep_
 	m->journal_q = partman_qualified_in(key->nspname, partman_helper_name(m->partname, "move_journal"));
 	m->capture_q = partman_qualified_in(key->nspname, partman_helper_name(m->partname, "move_capture"));
 	m->cursor = partman_work_name("move", partition);
-	column_lists(m);
+	(void) partman_row_columns(key->parent, NULL, &m->cols, &m->image, &m->journal_image);
 
 	(void) partman_spi_select("SELECT pg_catalog.pg_get_expr(relpartbound, oid) FROM pg_catalog.pg_class "
 							  "WHERE oid OPERATOR(pg_catalog.=) $1", 1, (Oid[]) {OIDOID},
@@ -449,7 +347,8 @@ prepare(void *arg)
 	}
 	target_exec(m, partman_sql_move_applied(m->applied_q, false));
 	partman_ddl_exec(partman_sql_move_journal(m->journal_q, m->source_q));
-	partman_ddl_exec(partman_sql_move_capture_function(m->capture_q, m->journal_q));
+	partman_ddl_exec(partman_sql_move_capture_function(m->capture_q, m->journal_q, NULL,
+																  "partman.move_partition"));
 	partman_ddl_exec_list(partman_sql_move_capture_triggers(m->source_q, m->capture_q,
 															m->to_remote));
 	m->state.phase = "copying";
@@ -488,7 +387,7 @@ load_batch(Move *m, SPITupleTable *tuptable, uint64 n)
 			{
 				if (c > 3)
 					appendStringInfoChar(&data, '\t');
-				append_copy_field(&data, SPI_getvalue(tuptable->vals[i], desc, c));
+				partman_append_copy_field(&data, SPI_getvalue(tuptable->vals[i], desc, c));
 			}
 			appendStringInfoChar(&data, '\n');
 			rows++;
@@ -512,7 +411,7 @@ load_batch(Move *m, SPITupleTable *tuptable, uint64 n)
 		}
 		if (rows > 0 &&
 			SPI_execute_with_args(partman_sql_move_load_images(m->target_q), 1,
-								  (Oid[]) {TEXTARRAYOID}, (Datum[]) {text_array(images, rows)},
+								  (Oid[]) {TEXTARRAYOID}, (Datum[]) {partman_text_array(images, rows)},
 								  NULL, false, 0) != SPI_OK_INSERT)
 			elog(ERROR, "could not load a batch into \"%s\"", m->target_name);
 	}
@@ -541,7 +440,7 @@ copy_rows(Move *m)
 		partman_lock_relation(m->partition, ExclusiveLock);
 	begin_step(m);
 	target_exec(m, partman_sql_move_reset(m->target_q, m->applied_q));
-	partman_ddl_exec(partman_sql_move_cursor(m->cursor, m->source_q, m->cols, !m->to_remote));
+	partman_ddl_exec(partman_sql_move_cursor(m->cursor, m->source_q, m->cols, !m->to_remote, false));
 	end_step(m);				/* the cursor reads its rows now */
 
 	for (;;)
@@ -604,7 +503,7 @@ apply_round(Move *m, int limit)
 	Datum	   *seq_datums;
 	SPITupleTable *tuptable;
 
-	n = fresh_select(partman_sql_move_journal_batch(m->journal_q, m->journal_image, limit),
+	n = partman_fresh_select(partman_sql_move_journal_batch(m->journal_q, m->journal_image, NULL, limit),
 						   1, (Oid[]) {TEXTOID}, &snap, "the journal");
 	tuptable = SPI_tuptable;
 	seqs = palloc(sizeof(int64) * Max(n, 1));
@@ -628,7 +527,7 @@ apply_round(Move *m, int limit)
 			{
 				appendStringInfo(&data, INT64_FORMAT "\t%s\t", seqs[i],
 								 SPI_getvalue(tuptable->vals[i], tuptable->tupdesc, 2));
-				append_copy_field(&data, SPI_getvalue(tuptable->vals[i], tuptable->tupdesc, 3));
+				partman_append_copy_field(&data, SPI_getvalue(tuptable->vals[i], tuptable->tupdesc, 3));
 				appendStringInfoChar(&data, '\n');
 			}
 			partman_remote_copy_in(m->remote_server, m->set.key.owner,
@@ -653,7 +552,7 @@ apply_round(Move *m, int limit)
 					sd[i] = Int32GetDatum(pg_strtoint32(signs[i]));
 				args[1] = PointerGetDatum(construct_array(sd, n, INT4OID, 4, true, TYPALIGN_INT));
 			}
-			args[2] = text_array(images, n);
+			args[2] = partman_text_array(images, n);
 			if (SPI_execute_with_args(partman_sql_move_stage_arrays(), 3,
 									  (Oid[]) {INT8ARRAYOID, INT4ARRAYOID, TEXTARRAYOID},
 									  args, NULL, false, 0) != SPI_OK_INSERT)
@@ -693,7 +592,7 @@ verify(Move *m, char **detail, int64 *rows)
 	/* the server computes its side while the local side is read */
 	if (m->to_remote)
 		partman_remote_send(m->remote_server, m->set.key.owner, target_sql);
-	(void) fresh_select(partman_sql_move_source_fingerprint(m->source_q, m->journal_q,
+	(void) partman_fresh_select(partman_sql_move_source_fingerprint(m->source_q, m->journal_q,
 																  m->image, m->journal_image),
 							  1, (Oid[]) {TEXTOID}, &snap, "the partition's checksum");
 	partman_spi_one_row("the partition's checksum", 4);
@@ -747,7 +646,7 @@ cutover(Move *m)
 	/* both counts at once: the server's while the local one runs */
 	if (m->to_remote)
 		partman_remote_send(m->remote_server, key->owner, partman_sql_move_count(m->target_q));
-	(void) fresh_select(partman_sql_move_count(m->source_q), 0, NULL, NULL, "the partition's rows");
+	(void) partman_fresh_select(partman_sql_move_count(m->source_q), 0, NULL, NULL, "the partition's rows");
 	partman_spi_one_row("the partition's rows", 1);
 	source_rows = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
 	if (m->to_remote)

@@ -641,7 +641,7 @@ swap_tables(Conversion *c, const Carried *carry)
 
 	partman_ddl_exec_list(carry->before);
 	partman_ddl_exec(partman_sql_rename("TABLE", c->qualified, c->legacy));
-	partman_ddl_exec(partman_sql_create_parent_like(c->qualified, legacy_q, key->attname,
+	partman_ddl_exec(partman_sql_create_parent_like(c->qualified, legacy_q, "RANGE", key->attname,
 													carry->tablespace));
 	parent = get_relname_relid(key->relname, get_rel_namespace(c->table));
 	if (!OidIsValid(parent))

@@ -31,6 +31,7 @@ PG_FUNCTION_INFO_V1(partman_split_partition);
 PG_FUNCTION_INFO_V1(partman_merge_partitions);
 PG_FUNCTION_INFO_V1(partman_split_hash_partition);
 PG_FUNCTION_INFO_V1(partman_move_partition);
+PG_FUNCTION_INFO_V1(partman_shard_table);
 
 /* ---------------------------------------------------------------------
  * Bounds from arguments
@@ -531,6 +532,51 @@ partman_move_partition(PG_FUNCTION_ARGS)
 	spi_level = partman_spi_connect(nonatomic);
 	(void) partman_move_partition_run(PG_GETARG_OID(0), server, batch_rows, PG_GETARG_BOOL(3),
 									  nonatomic);
+	partman_spi_finish(spi_level);
+	PG_RETURN_VOID();
+}
+
+/*
+ * PROCEDURE partman.shard_table(source regclass, key text, servers name[],
+ *		modulus int DEFAULT NULL, batch_rows int DEFAULT 50000)
+ *
+ * Makes source a HASH set on key whose partition r lives on
+ * servers[r % n], online and resumable (engine/shard_table.c).
+ */
+Datum
+partman_shard_table(PG_FUNCTION_ARGS)
+{
+	int			spi_level;
+	bool		nonatomic = partman_nonatomic(fcinfo);
+	Datum	   *names;
+	bool	   *nulls;
+	int			n;
+	List	   *servers = NIL;
+	int			batch_rows;
+
+	partman_require_arg(fcinfo, 0, "source");
+	partman_require_arg(fcinfo, 1, "key");
+	partman_require_arg(fcinfo, 2, "servers");
+	batch_rows = partman_positive_arg(fcinfo, 4, "batch_rows");
+	if (!PG_ARGISNULL(3))
+		(void) partman_positive_arg(fcinfo, 3, "modulus");
+	deconstruct_array(PG_GETARG_ARRAYTYPE_P(2), NAMEOID, NAMEDATALEN, false, TYPALIGN_CHAR,
+					  &names, &nulls, &n);
+	for (int i = 0; i < n; i++)
+	{
+		if (nulls[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("servers cannot contain NULL")));
+		servers = lappend(servers, pstrdup(NameStr(*DatumGetName(names[i]))));
+	}
+	if (servers == NIL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("servers must name at least one server")));
+	spi_level = partman_spi_connect(nonatomic);
+	(void) partman_shard_table_run(PG_GETARG_OID(0), text_to_cstring(PG_GETARG_TEXT_PP(1)), servers,
+								   PG_ARGISNULL(3) ? 0 : PG_GETARG_INT32(3), batch_rows, nonatomic);
 	partman_spi_finish(spi_level);
 	PG_RETURN_VOID();
 }

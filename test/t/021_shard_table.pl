@@ -1,0 +1,281 @@
+# shard_table: an existing table becomes a HASH set whose partitions live on
+# two other servers, while the application goes on writing it.
+# Three clusters: a coordinator and two shard servers.
+#  - a 1,000,000-row table with a bigserial primary key, a view and a grant,
+#    sharded into 4 partitions on 2 servers while another session inserts,
+#    updates and deletes rows (and writes the same changes to a shadow table
+#    in the same transactions): afterwards the table equals the shadow
+#    (count and md5 of the ordered rows), every row is on the server and in
+#    the partition its hash names, no write was refused, the cut-over's lock
+#    time is printed and under 1 s, the primary key holds on each server,
+#    the sequence and view and grant were carried over, the old table kept.
+#  - a partitioned table sharded with its backend killed mid-copy (SIGKILL,
+#    the cluster restarts), then run again: no row lost or doubled.
+#  - refused, changing nothing: a non-owner, a unique key without the shard
+#    key, a foreign key of another table, a modulus below the number of
+#    servers, a server named twice.
+#  - no password in any log, error or view.
+use strict;
+use warnings;
+
+use PostgreSQL::Test::Cluster;
+use PostgreSQL::Test::Utils;
+use Test::More;
+use IPC::Run;
+use Time::HiRes qw(time usleep);
+use PartmanTest;
+
+my $password = 'Pw-sh4rd-not-leak-9e2';
+my $db = 'postgres';
+
+my $coord = PartmanTest::node('coord', conf => "restart_after_crash = on\n");
+my @shards;
+push @shards, PartmanTest::shard_node("shard$_", 'alice', $password) for 1 .. 2;
+
+my $setup = q{CREATE EXTENSION postgres_fdw; CREATE EXTENSION partman;
+CREATE ROLE alice LOGIN; CREATE ROLE bob LOGIN;
+CREATE SCHEMA app AUTHORIZATION alice;
+GRANT USAGE ON SCHEMA app TO bob;
+SET log_statement = none;
+};
+for my $i (1 .. 2)
+{
+	$setup .= PartmanTest::server_sql("s$i", $shards[ $i - 1 ], $db, 'alice', $password,
+		'alice', 'bob');
+}
+$setup .= q{
+GRANT USAGE ON FOREIGN SERVER s1, s2 TO alice, bob;};
+$coord->safe_psql($db, $setup);
+
+sub fails
+{
+	my ($user, $sql, $sqlstate, $message, $name) = @_;
+	return PartmanTest::fails_as($coord, $db, $user, $sql, $sqlstate, $message, $name, $password);
+}
+
+# count and md5 of the ordered rows of a query's result
+sub fingerprint
+{
+	my ($node, $from, $cols) = @_;
+	$cols //= 'id, customer, amount, note, at';
+	return $node->safe_psql($db, qq{SET ROLE alice;
+SELECT count(*) || ' ' || md5(coalesce(string_agg(r::text, ',' ORDER BY r::text), ''))
+  FROM (SELECT $cols FROM $from) r});
+}
+
+$coord->safe_psql($db, q{SET ROLE alice;
+CREATE TABLE app.orders (id bigserial PRIMARY KEY, customer int NOT NULL, amount numeric(12,2),
+    note text, at timestamptz NOT NULL DEFAULT now());
+CREATE INDEX ON app.orders (customer);
+INSERT INTO app.orders (customer, amount, note, at)
+  SELECT g % 5000, (g % 100000) / 100.0, CASE WHEN g % 7 = 0 THEN E'tab\there "q" \\\\ back' END,
+         timestamptz '2026-01-01' + g * interval '1 second'
+    FROM generate_series(1, 1000000) g;
+CREATE TABLE app.shadow AS SELECT * FROM app.orders;
+CREATE UNIQUE INDEX ON app.shadow (id);
+CREATE VIEW app.big_orders AS SELECT id, amount FROM app.orders WHERE amount > 900;
+GRANT SELECT ON app.orders, app.big_orders TO bob;
+CREATE TABLE app.stop (x int);
+ANALYZE app.orders;});
+
+# --- refusals first: each changes nothing ----------------------------------
+my $state_sql = q{SELECT (SELECT relkind::text FROM pg_class WHERE oid = 'app.orders'::regclass)
+  || ' ' || (SELECT count(*) FROM partman.moves) || ' ' || (SELECT count(*) FROM pg_class WHERE relname LIKE 'orders%')};
+my $state = $coord->safe_psql($db, $state_sql);
+fails('bob', q{CALL partman.shard_table('app.orders', 'id', '{s1,s2}')},
+	'42501', 'must be owner of table orders', 'a non-owner');
+fails('alice', q{CALL partman.shard_table('app.orders', 'customer', '{s1,s2}')},
+	'0A000', 'table "orders" cannot be sharded: primary key "orders_pkey" does not include column "customer"',
+	'a primary key without the shard key');
+fails('alice', q{CALL partman.shard_table('app.orders', 'id', '{s1,s2}', modulus => 1)},
+	'22023', 'modulus must be between the number of servers \(2\) and 4096, not 1',
+	'a modulus below the number of servers');
+fails('alice', q{CALL partman.shard_table('app.orders', 'id', '{s1,s1}')},
+	'22023', 'server "s1" is named twice in servers', 'a server named twice');
+fails('alice', q{CALL partman.shard_table('app.orders', 'nope', '{s1,s2}')},
+	'42703', 'column "nope" of table "orders" does not exist', 'an unknown column');
+$coord->safe_psql($db, q{SET ROLE alice;
+CREATE TABLE app.lines (order_id bigint REFERENCES app.orders (id));});
+fails('alice', q{CALL partman.shard_table('app.orders', 'id', '{s1,s2}')},
+	'0A000', 'table "orders" cannot be sharded: foreign key "lines_order_id_fkey" of another table references it',
+	'a foreign key of another table');
+$coord->safe_psql($db, q{DROP TABLE app.lines});
+is($coord->safe_psql($db, $state_sql), $state, 'the refused calls changed nothing');
+like($state, qr/^r 0 \d+$/, 'the table is a plain table, no sharding recorded');
+is($shards[0]->safe_psql($db, q{SELECT count(*) FROM pg_tables WHERE schemaname = 'app'}),
+	'0', 'nothing was made on shard1');
+
+# --- 1. the sharding under writes --------------------------------------------
+my $before = fingerprint($coord, 'app.orders');
+is($before, fingerprint($coord, 'app.shadow'), 'the shadow starts as the table');
+
+my $writer_sql = q{DO $$
+DECLARE
+    i int := 0;
+    k bigint;
+    new_id bigint;
+BEGIN
+    LOOP
+        i := i + 1;
+        INSERT INTO app.orders (customer, amount, note, at)
+          VALUES (i % 5000, i / 100.0, 'new', timestamptz '2026-06-01' + i * interval '1 ms')
+          RETURNING id INTO new_id;
+        INSERT INTO app.shadow SELECT new_id, i % 5000, i / 100.0, 'new', timestamptz '2026-06-01' + i * interval '1 ms';
+        k := (i * 7919) % 1000000 + 1;
+        UPDATE app.orders SET amount = amount + 1, note = 'upd' WHERE id = k;
+        UPDATE app.shadow SET amount = amount + 1, note = 'upd' WHERE id = k;
+        IF i % 5 = 0 THEN
+            k := (i * 104729) % 1000000 + 1;
+            DELETE FROM app.orders WHERE id = k;
+            DELETE FROM app.shadow WHERE id = k;
+        END IF;
+        COMMIT;
+        EXIT WHEN EXISTS (SELECT FROM app.stop);
+        PERFORM pg_sleep(0.002);
+    END LOOP;
+    RAISE NOTICE 'writer: % transactions', i;
+END $$;};
+
+my ($wout, $werr) = ('', '');
+my $writer = IPC::Run::start(
+	[ 'psql', '-X', '-v', 'ON_ERROR_STOP=1', '-d', $coord->connstr($db), '-c', 'SET ROLE alice', '-c',
+	  $writer_sql ],
+	'>', \$wout, '2>', \$werr);
+usleep(500_000);
+my $t0 = time();
+my ($ret, $stdout, $stderr) = $coord->psql($db,
+	q{SET ROLE alice;
+CALL partman.shard_table('app.orders', 'id', '{s1,s2}', modulus => 4, batch_rows => 100000)});
+my $seconds = time() - $t0;
+is($ret, 0, 'shard_table under writes succeeds') or diag $stderr;
+unlike($stderr, qr/\Q$password\E/, 'no password in its messages');
+usleep(300_000);
+$coord->safe_psql($db, 'INSERT INTO app.stop VALUES (1)');
+$writer->finish;
+is($writer->result(0), 0, 'the writer ended without error: no write was refused') or diag $werr;
+my ($writes) = $werr =~ /writer: (\d+) transactions/;
+ok(defined $writes && $writes > 10, 'the writer committed ' . ($writes // 0) . ' transactions during the call');
+diag sprintf('shard_table of 1,000,000 rows took %.1f s', $seconds);
+like($stderr, qr/verified: table "orders" and its shards hold the same \d+ rows and checksums/,
+	'the copy was verified before the cut-over');
+my ($lock_ms) = $stderr =~ /held its lock for ([\d.]+) ms/;
+ok(defined $lock_ms && $lock_ms < 1000,
+	'the cut-over lock was printed and under 1 s: ' . ($lock_ms // 'none') . ' ms');
+
+my $after = fingerprint($coord, 'app.orders');
+is($after, fingerprint($coord, 'app.shadow'),
+	'the sharded table equals the shadow: nothing lost, doubled or stale');
+is( $coord->safe_psql(
+		$db, q{SELECT c.relkind::text || ' ' || pg_get_partkeydef(c.oid) FROM pg_class c WHERE c.oid = 'app.orders'::regclass}),
+	'p HASH (id)', 'app.orders is now partitioned by HASH (id)');
+is( $coord->safe_psql(
+		$db, q{SELECT string_agg(c.relname || '@' || s.srvname || ':' || pg_get_expr(c.relpartbound, c.oid), ' ' ORDER BY c.relname)
+  FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+  JOIN pg_foreign_table f ON f.ftrelid = c.oid JOIN pg_foreign_server s ON s.oid = f.ftserver
+  WHERE i.inhparent = 'app.orders'::regclass}),
+	'orders_h0@s1:FOR VALUES WITH (modulus 4, remainder 0) orders_h1@s2:FOR VALUES WITH (modulus 4, remainder 1) '
+	  . 'orders_h2@s1:FOR VALUES WITH (modulus 4, remainder 2) orders_h3@s2:FOR VALUES WITH (modulus 4, remainder 3)',
+	'partition r is a foreign table on servers[r % 2]');
+for my $r (0 .. 3)
+{
+	is( $coord->safe_psql(
+			$db, qq{SET ROLE alice; SELECT count(*) FROM (SELECT id FROM app.orders_h$r OFFSET 0) x
+  WHERE NOT satisfies_hash_partition('app.orders'::regclass, 4, $r, id)}),
+		'0', "every row of orders_h$r belongs to remainder $r");
+}
+my ($n) = split / /, $after;
+is( $shards[0]->safe_psql($db, q{SELECT count(*) FROM app.orders_h0})
+	  + $shards[0]->safe_psql($db, q{SELECT count(*) FROM app.orders_h2})
+	  + $shards[1]->safe_psql($db, q{SELECT count(*) FROM app.orders_h1})
+	  + $shards[1]->safe_psql($db, q{SELECT count(*) FROM app.orders_h3}),
+	$n, 'the shards hold every row once');
+is( $shards[1]->safe_psql(
+		$db, q{SELECT string_agg(indexdef, '; ' ORDER BY indexdef) FROM pg_indexes WHERE tablename = 'orders_h1'}),
+	'CREATE INDEX orders_h1_customer_idx ON app.orders_h1 USING btree (customer); '
+	  . 'CREATE UNIQUE INDEX orders_h1_pkey ON app.orders_h1 USING btree (id)',
+	"the source's indexes and primary key are on the shard");
+is( $shards[1]->safe_psql(
+		$db, q{SELECT contype FROM pg_constraint WHERE conrelid = 'app.orders_h1'::regclass}),
+	'p', 'as a primary key');
+my $some_id = $shards[1]->safe_psql($db, q{SELECT min(id) FROM app.orders_h1});
+my ($sret, $sout, $serr) = $shards[1]->psql($db,
+	qq{INSERT INTO app.orders_h1 (id, customer, at) VALUES ($some_id, 1, now())});
+like($serr, qr/duplicate key value violates unique constraint "orders_h1_pkey"/,
+	'the shard enforces the primary key');
+is( $coord->safe_psql($db, q{SELECT strategy || ' ' || servers::text FROM partman.part_config WHERE parent = 'app.orders'::regclass}),
+	'hash {s1,s2}', 'the sharded table is a HASH set on s1 and s2');
+is($coord->safe_psql($db, q{SELECT count(*) FROM app.orders_unsharded}) > 0 ? 'kept' : 'gone',
+	'kept', 'the old table is kept as orders_unsharded');
+is( $coord->safe_psql($db, q{SELECT pg_get_serial_sequence('app.orders', 'id')}),
+	'app.orders_id_seq', "the id sequence belongs to the sharded table's column");
+$coord->safe_psql($db, q{DROP TABLE app.orders_unsharded});
+is( $coord->safe_psql(
+		$db, q{SET ROLE alice; INSERT INTO app.orders (customer) VALUES (1) RETURNING id > 1000000}),
+	't', 'after the old table is dropped, inserts go on numbering from its sequence');
+is( $coord->safe_psql($db, q{SET ROLE bob; SELECT count(*) > 0 FROM app.big_orders}),
+	't', 'the view reads the sharded table, and bob keeps his grant on it');
+is( $coord->safe_psql(
+		$db, q{SELECT string_agg(DISTINCT d.refobjid::regclass::text, ',') FROM pg_depend d JOIN pg_rewrite r ON r.oid = d.objid
+  WHERE r.ev_class = 'app.big_orders'::regclass AND d.refobjid <> 'app.big_orders'::regclass}),
+	'app.orders', 'the view depends on the sharded table alone');
+my $plan = $coord->safe_psql($db, q{SET ROLE alice; EXPLAIN (COSTS OFF) SELECT * FROM app.orders WHERE id = 42});
+is(scalar(() = $plan =~ /Foreign Scan/g), 1, 'a point query on the key reaches one server');
+is($coord->safe_psql($db, 'SELECT count(*) FROM partman.moves'), '0', 'partman.moves is empty');
+is($shards[0]->safe_psql($db, q{SELECT count(*) FROM pg_tables WHERE tablename LIKE '%applied%'}),
+	'0', 'no applied list is left on shard1');
+is( $coord->safe_psql(
+		$db, q{SELECT count(*) FROM pg_class WHERE relname LIKE 'orders_shard%' OR relname = 'orders_sharding'}),
+	'0', 'no journal or working table is left');
+
+# --- 2. a partitioned table, the backend killed mid-copy -----------------------
+$coord->safe_psql($db, q{SET ROLE alice;
+CREATE TABLE app.events (id int NOT NULL, tenant int NOT NULL, at date NOT NULL, v float8, tags text[])
+    PARTITION BY RANGE (at);
+CREATE TABLE app.events_2025 PARTITION OF app.events FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+CREATE TABLE app.events_2026 (tags text[], v float8, at date NOT NULL, tenant int NOT NULL, id int NOT NULL);
+ALTER TABLE app.events ATTACH PARTITION app.events_2026 FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
+INSERT INTO app.events SELECT g, g % 97, date '2025-06-01' + (g % 400), g / 3.0, ARRAY['a' || g % 3, NULL]
+  FROM generate_series(1, 200000) g;
+INSERT INTO app.events SELECT 5, 5, '2026-02-02', 1.5, NULL FROM generate_series(1, 20);});
+my $ecols = 'id, tenant, at, v, tags';
+my $ebefore = fingerprint($coord, 'app.events', $ecols);
+my ($kout, $kerr) = ('', '');
+my $killed = IPC::Run::start(
+	[ 'psql', '-X', '-d', $coord->connstr($db), '-c', 'SET ROLE alice', '-c',
+	  q{CALL partman.shard_table('app.events', 'tenant', '{s1,s2}', batch_rows => 5000)} ],
+	'>', \$kout, '2>', \$kerr);
+ok( PartmanTest::wait_until(
+		$coord, $db, q{SELECT rows_copied >= 40000 FROM partman.moves
+  WHERE partition = 'app.events'::regclass}, 120),
+	'the sharding of app.events is copying');
+my $pid = $coord->safe_psql($db,
+	q{SELECT pid FROM pg_stat_activity WHERE query LIKE 'CALL partman.shard_table%' AND pid <> pg_backend_pid()});
+kill 'KILL', $pid if $pid;
+$killed->finish;
+ok(PartmanTest::wait_until($coord, $db, 'SELECT 1', 60, '1'), 'the coordinator is back');
+is($coord->safe_psql($db, q{SELECT phase FROM partman.moves WHERE partition = 'app.events'::regclass}),
+	'copying', 'the interrupted sharding is recorded');
+is($coord->safe_psql($db, q{SELECT relkind FROM pg_class WHERE oid = 'app.events'::regclass}),
+	'p', 'the source is still the table');
+is(fingerprint($coord, 'app.events', $ecols), $ebefore, 'the source holds every row still');
+fails('alice', q{CALL partman.shard_table('app.events', 'tenant', '{s2,s1}')},
+	'55000', 'table "events" is being sharded with other arguments', 'a rerun with other servers');
+($ret, $stdout, $stderr) = $coord->psql($db,
+	q{SET ROLE alice; CALL partman.shard_table('app.events', 'tenant', '{s1,s2}', batch_rows => 50000)});
+is($ret, 0, 'the rerun finishes the sharding') or diag $stderr;
+is(fingerprint($coord, 'app.events', $ecols), $ebefore, 'the sharded table holds the same rows: none lost or doubled');
+is( $shards[0]->safe_psql($db, q{SELECT count(*) FROM app.events_h0})
+	  + $shards[1]->safe_psql($db, q{SELECT count(*) FROM app.events_h1}),
+	'200020', 'each row is once on the shards');
+is($coord->safe_psql($db, q{SELECT count(*) FROM app.events_unsharded}), '200020',
+	'the old partitioned table is kept as events_unsharded');
+
+# --- no password anywhere ------------------------------------------------------
+my $log = PostgreSQL::Test::Utils::slurp_file($coord->logfile);
+unlike($log, qr/\Q$password\E/, 'no password in the coordinator log');
+is( $coord->safe_psql(
+		$db, qq{SELECT count(*) FROM partman.moves m, partman.part_config c
+  WHERE m::text LIKE '%$password%' OR c::text LIKE '%$password%'}),
+	'0', 'no password in partman.moves or part_config');
+
+done_testing();
