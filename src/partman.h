@@ -231,6 +231,8 @@ extern void partman_spi_finish(int level);
 extern void partman_spi_exec(const char *sql, int expected);
 extern uint64 partman_spi_select(const char *sql, int nargs, Oid *argtypes, Datum *values,
 								 const char *what);
+extern uint64 partman_fresh_select(const char *sql, int nargs, Oid *argtypes, Datum *values,
+								   const char *what);
 extern void partman_spi_one_row(const char *what, int ncolumns);
 
 #include "bounds/bounds.h"

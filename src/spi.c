@@ -79,6 +79,17 @@ partman_spi_exec(const char *sql, int expected)
 		elog(ERROR, "SPI_execute failed (%s): %s", SPI_result_code_string(rc), sql);
 }
 
+static uint64
+spi_select(const char *sql, int nargs, Oid *argtypes, Datum *values, const char *what,
+		   bool read_only)
+{
+	int			rc = SPI_execute_with_args(sql, nargs, argtypes, values, NULL, read_only, 0);
+
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "could not read %s: %s", what, SPI_result_code_string(rc));
+	return SPI_processed;
+}
+
 /*
  * partman_spi_select
  *		Run a read-only query with nargs parameters and check that it ran;
@@ -87,11 +98,19 @@ partman_spi_exec(const char *sql, int expected)
 uint64
 partman_spi_select(const char *sql, int nargs, Oid *argtypes, Datum *values, const char *what)
 {
-	int			rc = SPI_execute_with_args(sql, nargs, argtypes, values, NULL, true, 0);
+	return spi_select(sql, nargs, argtypes, values, what, true);
+}
 
-	if (rc != SPI_OK_SELECT)
-		elog(ERROR, "could not read %s: %s", what, SPI_result_code_string(rc));
-	return SPI_processed;
+/*
+ * partman_fresh_select
+ *		The same for a query that must see everything committed before it (a
+ *		new snapshot: SPI's read-only mode would reuse the transaction's
+ *		first one).
+ */
+uint64
+partman_fresh_select(const char *sql, int nargs, Oid *argtypes, Datum *values, const char *what)
+{
+	return spi_select(sql, nargs, argtypes, values, what, false);
 }
 
 /*

@@ -155,10 +155,51 @@ extern double partman_retention_move(const PartmanKey *key, Oid relid, const cha
  * functions in copy_rows.c: what the online copies share
  * ---------------------------------------------------------------------
  */
+
+/* An online copy's own steps, for the shared phases (partman_online_copy_run) */
+typedef struct PartmanCopySteps
+{
+	const char *kind;			/* "partition" or "table", for messages */
+	const char *copy_noun;		/* "its copy" or "its shards" */
+	const char *procedure;		/* what to run again */
+	void		(*prepare) (void *arg);
+	void		(*restart) (void *arg); /* empty the targets, declare the cursor */
+	void		(*load) (void *arg, struct SPITupleTable *tuptable, uint64 n);
+	uint64		(*apply_round) (void *arg, int limit);
+	bool		(*verify) (void *arg, char **detail, int64 *rows);
+	void		(*cutover) (void *arg);
+} PartmanCopySteps;
+
+/* One online copy under way */
+typedef struct PartmanOnlineCopy
+{
+	const PartmanCopySteps *steps;
+	void	   *arg;			/* the move or sharding, passed to each step */
+	const PartmanKey *key;		/* its owner acts */
+	List	   *servers;		/* the servers it writes to */
+	PartmanMoveState *state;	/* its row of partman.moves */
+	const char *name;			/* of what is copied, for messages */
+	const char *cursor;
+	int			batch_rows;
+	bool		nonatomic;		/* each step commits */
+	bool		again;			/* set: an interrupted prepare is redone */
+	MemoryContext life_cxt;		/* outlives the transactions */
+	MemoryContext batch_cxt;
+	PartmanDdlState ddl;
+} PartmanOnlineCopy;
+
+extern void partman_online_copy_init(PartmanOnlineCopy *c, const PartmanCopySteps *steps, void *arg,
+									 const PartmanKey *key, List *servers, PartmanMoveState *state,
+									 const char *name, const char *cursor, int batch_rows,
+									 bool nonatomic);
+extern void partman_copy_step_begin(PartmanOnlineCopy *c);
+extern void partman_copy_step_end(PartmanOnlineCopy *c);
+extern void partman_copy_start_journal(PartmanOnlineCopy *c, const char *source_q,
+									   const char *journal_q, const char *capture_q, bool by_name,
+									   bool truncate_guard);
+extern double partman_online_copy_run(PartmanOnlineCopy *c);
 extern void partman_render_rows_here(void);
 extern char *partman_render_rows_there(void);
-extern uint64 partman_fresh_select(const char *sql, int nargs, Oid *argtypes, Datum *values,
-								   const char *what);
 extern void partman_append_copy_field(StringInfo buf, const char *value);
 extern Datum partman_text_array(char **values, int n);
 extern int	partman_row_columns(Oid relid, const char *key, char **cols, char **image,

@@ -86,35 +86,9 @@ typedef struct Move
 	char	   *cursor;
 	char	   *bound;			/* FOR VALUES ... */
 	char	   *bound_condition;	/* the bound as a condition on the key */
-	bool		again;			/* an interrupted prepare is redone */
-	MemoryContext life_cxt;		/* outlives the transactions */
+	PartmanOnlineCopy copy;		/* the shared phases, with the steps below */
 	PartmanMoveState state;
-	MemoryContext batch_cxt;
-	PartmanDdlState ddl;
 } Move;
-
-/* ---------------------------------------------------------------------
- * Transactions, rendering, the target's side
- * ---------------------------------------------------------------------
- */
-
-static void
-begin_step(Move *m)
-{
-	partman_begin_ddl(&m->set.key, &m->ddl);
-	partman_render_rows_here();
-	if (m->to_remote)
-		partman_remote_command(m->remote_server, m->set.key.owner, partman_render_rows_there());
-}
-
-/* End the step; in a procedure, commit it (here and on the server). */
-static void
-end_step(Move *m)
-{
-	partman_end_ddl(&m->ddl);
-	if (m->nonatomic)
-		partman_spi_commit();
-}
 
 /* Run sql (one or more statements) where the target is. */
 static void
@@ -329,8 +303,8 @@ prepare(void *arg)
 
 	/* the trigger waits for the partition's writers, within lock_timeout */
 	partman_lock_relation(m->partition, ShareRowExclusiveLock);
-	begin_step(m);
-	if (m->again)
+	partman_copy_step_begin(&m->copy);
+	if (m->copy.again)
 		remove_prepared(m);
 	if (m->to_remote)
 	{
@@ -346,29 +320,17 @@ prepare(void *arg)
 											   m->bound_condition, false, false));
 	}
 	target_exec(m, partman_sql_move_applied(m->applied_q, false));
-	partman_ddl_exec(partman_sql_move_journal(m->journal_q, m->source_q));
-	partman_ddl_exec(partman_sql_move_capture_function(m->capture_q, m->journal_q, NULL,
-																  "partman.move_partition"));
-	partman_ddl_exec_list(partman_sql_move_capture_triggers(m->source_q, m->capture_q,
-															m->to_remote));
-	m->state.phase = "copying";
-	m->state.snapshot = NULL;
-	m->state.rows_copied = 0;
-	partman_move_state_write(&m->state);
-	partman_end_ddl(&m->ddl);
-}
-
-/* A failed prepare leaves nothing behind (its transaction rolled back). */
-static void
-forget_move(void *arg)
-{
-	partman_move_state_delete(((Move *) arg)->partition);
+	/* foreign tables take no TRUNCATE triggers */
+	partman_copy_start_journal(&m->copy, m->source_q, m->journal_q, m->capture_q, false,
+							   m->to_remote);
+	partman_end_ddl(&m->copy.ddl);
 }
 
 /* Load one fetched batch of the cursor into the target. */
 static void
-load_batch(Move *m, SPITupleTable *tuptable, uint64 n)
+load_batch(void *arg, SPITupleTable *tuptable, uint64 n)
 {
+	Move	   *m = arg;
 	TupleDesc	desc = tuptable->tupdesc;
 	uint64		rows = 0;
 
@@ -418,18 +380,12 @@ load_batch(Move *m, SPITupleTable *tuptable, uint64 n)
 	m->state.rows_copied += rows;
 }
 
-/* 2. copy: (again) from the start, in one snapshot, batch by batch */
+/* 2. copy, from the start: the target emptied, the cursor declared */
 static void
-copy_rows(Move *m)
+restart_copy(void *arg)
 {
-	Portal		portal = SPI_cursor_find(m->cursor);
-	uint64		batches = 0;
-	instr_time	start;
-	instr_time	now;
+	Move	   *m = arg;
 
-	if (portal != NULL)
-		SPI_cursor_close(portal);
-	INSTR_TIME_SET_CURRENT(start);
 	/*
 	 * A foreign source is read through postgres_fdw in a snapshot of its
 	 * server taken when the cursor runs, at commit: its writers wait until
@@ -438,65 +394,19 @@ copy_rows(Move *m)
 	 */
 	if (!m->to_remote)
 		partman_lock_relation(m->partition, ExclusiveLock);
-	begin_step(m);
 	target_exec(m, partman_sql_move_reset(m->target_q, m->applied_q));
 	partman_ddl_exec(partman_sql_move_cursor(m->cursor, m->source_q, m->cols, !m->to_remote, false));
-	end_step(m);				/* the cursor reads its rows now */
-
-	for (;;)
-	{
-		MemoryContext old;
-		uint64		n;
-
-		CHECK_FOR_INTERRUPTS();
-		begin_step(m);
-		MemoryContextReset(m->batch_cxt);
-		old = MemoryContextSwitchTo(m->batch_cxt);
-		portal = SPI_cursor_find(m->cursor);
-		if (portal == NULL)
-			elog(ERROR, "cursor \"%s\" of the move is gone", m->cursor);
-		SPI_cursor_fetch(portal, true, m->batch_rows);
-		n = SPI_processed;
-		if (batches == 0)
-		{
-			if (n == 0)
-				elog(ERROR, "cursor \"%s\" returned no snapshot", m->cursor);
-			m->state.snapshot = MemoryContextStrdup(m->life_cxt,
-													SPI_getvalue(SPI_tuptable->vals[0],
-																 SPI_tuptable->tupdesc, 1));
-			m->state.rows_copied = 0;
-		}
-		load_batch(m, SPI_tuptable, n);
-		SPI_freetuptable(SPI_tuptable);
-		MemoryContextSwitchTo(old);
-		batches++;
-		if (n < (uint64) m->batch_rows)
-			m->state.phase = "copied";
-		/* the snapshot outlives this transaction in the state row */
-		partman_move_state_write(&m->state);
-		INSTR_TIME_SET_CURRENT(now);
-		INSTR_TIME_SUBTRACT(now, start);
-		if (m->nonatomic)
-			ereport(NOTICE,
-					(errmsg("copied " INT64_FORMAT " rows of \"%s\" (%.0f rows/s)",
-							m->state.rows_copied, m->partname,
-							m->state.rows_copied / Max(INSTR_TIME_GET_DOUBLE(now), 0.001))));
-		if (strcmp(m->state.phase, "copied") == 0)
-			break;
-		end_step(m);
-	}
-	SPI_cursor_close(SPI_cursor_find(m->cursor));
-	end_step(m);
 }
 
 /*
  * 3. catch up: one batch (limit 0: all) of the journal entries the copy's
  * snapshot did not show, applied to the target.  Returns how many.  Caller
- * is inside begin_step.
+ * is inside a step.
  */
 static uint64
-apply_round(Move *m, int limit)
+apply_round(void *arg, int limit)
 {
+	Move	   *m = arg;
 	Datum		snap = CStringGetTextDatum(m->state.snapshot);
 	uint64		n;
 	int64	   *seqs;
@@ -576,8 +486,9 @@ apply_round(Move *m, int limit)
  * match; detail gets the figures.
  */
 static bool
-verify(Move *m, char **detail, int64 *rows)
+verify(void *arg, char **detail, int64 *rows)
 {
+	Move	   *m = arg;
 	Datum		snap = CStringGetTextDatum(m->state.snapshot);
 	char	  **target;
 	Numeric		src_rows,
@@ -588,6 +499,10 @@ verify(Move *m, char **detail, int64 *rows)
 	char	   *want_sum;
 	bool		isnull;
 	char	   *target_sql = partman_sql_move_target_fingerprint(m->target_q);
+
+	/* a foreign source: its server's snapshot and ours agree while writes wait */
+	if (!m->to_remote)
+		partman_lock_relation(m->partition, ExclusiveLock);
 
 	/* the server computes its side while the local side is read */
 	if (m->to_remote)
@@ -624,8 +539,9 @@ verify(Move *m, char **detail, int64 *rows)
 
 /* 5. cut over */
 static void
-cutover(Move *m)
+cutover(void *arg)
 {
+	Move	   *m = arg;
 	PartmanKey *key = &m->set.key;
 	char	   *parent_q = partman_qualified_name(key->parent);
 	char	   *kept_q = partman_qualified_in(key->nspname, m->kept_name);
@@ -640,7 +556,7 @@ cutover(Move *m)
 	deflt = partman_default_partition(key->parent);
 	if (OidIsValid(deflt))
 		partman_lock_relation(deflt, AccessExclusiveLock);
-	begin_step(m);
+	partman_copy_step_begin(&m->copy);
 	/* the journal's tail: no writer is left */
 	(void) apply_round(m, 0);
 	/* both counts at once: the server's while the local one runs */
@@ -691,7 +607,7 @@ cutover(Move *m)
 		partman_ddl_exec(m->to_remote ? partman_sql_drop_table(kept_q, false) :
 						 partman_sql_drop_foreign_table(kept_q));
 	partman_move_state_delete(m->partition);
-	partman_end_ddl(&m->ddl);
+	partman_end_ddl(&m->copy.ddl);
 }
 
 /* The statement that removes what is left on the server after the cut-over. */
@@ -710,9 +626,9 @@ cleanup_step(void *arg)
 {
 	Move	   *m = arg;
 
-	begin_step(m);
+	partman_copy_step_begin(&m->copy);
 	partman_remote_command(m->remote_server, m->set.key.owner, remote_leftover(m));
-	partman_end_ddl(&m->ddl);
+	partman_end_ddl(&m->copy.ddl);
 }
 
 /*
@@ -737,6 +653,10 @@ cleanup_remote(Move *m)
 		partman_spi_commit();
 }
 
+/* kind, copy noun, procedure; prepare, restart, load, apply_round, verify, cutover */
+static const PartmanCopySteps move_steps = {"partition", "its copy", "move_partition",
+prepare, restart_copy, load_batch, apply_round, verify, cutover};
+
 /* ---------------------------------------------------------------------
  * The move
  * ---------------------------------------------------------------------
@@ -757,91 +677,14 @@ partman_move_partition_run(Oid partition, const char *server, int batch_rows, bo
 						   bool nonatomic)
 {
 	Move	   *m = palloc0(sizeof(Move));
-	ErrorData  *edata;
-	char	   *detail = NULL;
-	int64		rows = 0;
-	instr_time	started;
-	instr_time	ended;
+	PartmanOnlineCopy *c = &m->copy;
 	double		lock_ms;
-	bool		matched = false;
 
 	open_move(m, partition, server, batch_rows, keep_source, nonatomic);
-	m->life_cxt = CurrentMemoryContext;
-	m->batch_cxt = AllocSetContextCreate(CurrentMemoryContext, "partman move batch",
-										 ALLOCSET_DEFAULT_SIZES);
-
-	/* 1. prepare: the state row first, so a crash leaves a trace to clean */
-	if (m->state.phase == NULL || strcmp(m->state.phase, "preparing") == 0)
-	{
-		m->again = m->state.phase != NULL;
-		m->state.phase = "preparing";
-		partman_move_state_write(&m->state);
-		if (nonatomic)
-			partman_spi_commit();
-		edata = partman_try_subtransaction(prepare, m);
-		if (edata != NULL)
-		{
-			if (nonatomic)
-			{
-				(void) partman_try_subtransaction(forget_move, m);
-				partman_spi_commit();
-			}
-			ReThrowError(edata);
-		}
-		if (nonatomic)
-			partman_spi_commit();
-	}
-
-	/* 2. copy */
-	if (strcmp(m->state.phase, "copying") == 0)
-		copy_rows(m);
-
-	/* 3. catch up, 4. verify */
-	for (int attempt = 0; attempt < 1 && !matched; attempt++)
-	{
-		for (int round = 0; round < 50; round++)
-		{
-			uint64		n;
-
-			begin_step(m);
-			n = apply_round(m, m->batch_rows);
-			end_step(m);
-			if (n < (uint64) Max(m->batch_rows / 10, 100))
-				break;
-		}
-		/* a foreign source: its server's snapshot and ours agree while writes wait */
-		if (!m->to_remote)
-			partman_lock_relation(m->partition, ExclusiveLock);
-		begin_step(m);
-		matched = verify(m, &detail, &rows);
-		end_step(m);
-	}
-	if (!matched)
-	{
-		/* the next run copies again */
-		begin_step(m);
-		m->state.phase = "copying";
-		partman_move_state_write(&m->state);
-		end_step(m);
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("the copy of partition \"%s\" does not match it", m->partname),
-				 errdetail("In one snapshot, %s.", detail),
-				 errhint("Nothing was switched.  Run move_partition again to copy it anew.")));
-	}
-	if (nonatomic)
-		ereport(NOTICE,
-				(errmsg("verified: partition \"%s\" and its copy hold the same " INT64_FORMAT " rows and checksum",
-						m->partname, rows)));
-
-	/* 5. cut over */
-	INSTR_TIME_SET_CURRENT(started);
-	cutover(m);
-	if (nonatomic)
-		partman_spi_commit();
-	INSTR_TIME_SET_CURRENT(ended);
-	INSTR_TIME_SUBTRACT(ended, started);
-	lock_ms = INSTR_TIME_GET_MILLISEC(ended);
+	partman_online_copy_init(c, &move_steps, m, &m->set.key,
+							 m->to_remote ? list_make1(m->remote_server) : NIL, &m->state,
+							 m->partname, m->cursor, batch_rows, nonatomic);
+	lock_ms = partman_online_copy_run(c);
 	ereport(NOTICE,
 			(errmsg("partition \"%s\" moved %s%s%s; the cut-over held its lock for %.1f ms",
 					m->partname, server ? "to server \"" : "back to a local table",

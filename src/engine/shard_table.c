@@ -48,7 +48,6 @@
 #include "executor/spi.h"
 #include "miscadmin.h"
 #include "partitioning/partbounds.h"
-#include "portability/instr_time.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
@@ -84,41 +83,17 @@ typedef struct Shard
 	char	   *journal_q;
 	char	   *capture_q;
 	char	   *cursor;
-	bool		again;			/* an interrupted prepare is redone */
 	bool		routing;		/* hash_fn is set */
 	FmgrInfo	hash_fn;
 	Oid			hash_collation;
-	MemoryContext life_cxt;
-	MemoryContext batch_cxt;
+	PartmanOnlineCopy copy;		/* the shared phases, with the steps below */
 	PartmanMoveState state;
-	PartmanDdlState ddl;
 } Shard;
 
 /* ---------------------------------------------------------------------
  * Steps and routing
  * ---------------------------------------------------------------------
  */
-
-/* As the owner, rows rendered alike here and on every server */
-static void
-begin_step(Shard *s)
-{
-	ListCell   *lc;
-
-	partman_begin_ddl(&s->key, &s->ddl);
-	partman_render_rows_here();
-	foreach(lc, s->servers)
-		partman_remote_command(lfirst(lc), s->key.owner, partman_render_rows_there());
-}
-
-/* End the step; in a procedure, commit it (here and on the servers). */
-static void
-end_step(Shard *s)
-{
-	partman_end_ddl(&s->ddl);
-	if (s->nonatomic)
-		partman_spi_commit();
-}
 
 /*
  * The remainder a key value routes to: the sharded table's own hash
@@ -138,7 +113,7 @@ remainder_of(Shard *s, Datum value, bool isnull)
 			elog(ERROR, "sharded table \"%s\" not found", s->target_name);
 		rel = relation_open(target, AccessShareLock);
 		partkey = RelationGetPartitionKey(rel);
-		fmgr_info_copy(&s->hash_fn, &partkey->partsupfunc[0], s->life_cxt);
+		fmgr_info_copy(&s->hash_fn, &partkey->partsupfunc[0], s->copy.life_cxt);
 		s->hash_collation = partkey->partcollation[0];
 		relation_close(rel, AccessShareLock);
 		s->routing = true;
@@ -427,8 +402,8 @@ prepare(void *arg)
 
 	/* the trigger waits for the source's writers, within lock_timeout */
 	partman_lock_relation(key->parent, ShareRowExclusiveLock);
-	begin_step(s);
-	if (s->again)
+	partman_copy_step_begin(&s->copy);
+	if (s->copy.again)
 		remove_prepared(s);
 	partman_ddl_exec(partman_sql_create_parent_like(s->target_q, s->source_q, "HASH",
 													key->attname, NULL));
@@ -449,29 +424,16 @@ prepare(void *arg)
 															  partman_remote_table_options(key, s->part_name[r],
 																						   s->server_of[r])));
 	}
-	partman_ddl_exec(partman_sql_move_journal(s->journal_q, s->source_q));
-	partman_ddl_exec(partman_sql_move_capture_function(s->capture_q, s->journal_q,
-													   s->partitioned ? s->source_q : NULL,
-													   "partman.shard_table"));
-	partman_ddl_exec_list(partman_sql_move_capture_triggers(s->source_q, s->capture_q, true));
-	s->state.phase = "copying";
-	s->state.snapshot = NULL;
-	s->state.rows_copied = 0;
-	partman_move_state_write(&s->state);
-	partman_end_ddl(&s->ddl);
-}
-
-/* A failed prepare leaves nothing behind (its transaction rolled back). */
-static void
-forget_shard(void *arg)
-{
-	partman_move_state_delete(((Shard *) arg)->key.parent);
+	partman_copy_start_journal(&s->copy, s->source_q, s->journal_q, s->capture_q, s->partitioned,
+							   true);
+	partman_end_ddl(&s->copy.ddl);
 }
 
 /* One fetched batch of the cursor, each row to its remainder's table */
 static void
-load_batch(Shard *s, SPITupleTable *tuptable, uint64 n)
+load_batch(void *arg, SPITupleTable *tuptable, uint64 n)
 {
+	Shard	   *s = arg;
 	TupleDesc	desc = tuptable->tupdesc;
 	StringInfo	data = buffers(s);
 
@@ -501,73 +463,28 @@ load_batch(Shard *s, SPITupleTable *tuptable, uint64 n)
 								   data[r].data, data[r].len);
 }
 
-/* 2. copy: (again) from the start, in one snapshot, batch by batch */
+/* 2. copy, from the start: the servers' tables emptied, the cursor declared */
 static void
-copy_rows(Shard *s)
+restart_copy(void *arg)
 {
-	Portal		portal = SPI_cursor_find(s->cursor);
-	PartmanProgress progress;
+	Shard	   *s = arg;
 
-	if (portal != NULL)
-		SPI_cursor_close(portal);
-	partman_progress_start(&progress, 0);
-	begin_step(s);
 	for (int r = 0; r < s->modulus; r++)
 		partman_remote_command(s->server_of[r], s->key.owner,
 							   partman_sql_move_reset(s->part_q[r], s->applied_q[r]));
 	partman_ddl_exec(partman_sql_move_cursor(s->cursor, s->source_q, s->cols, false, s->partitioned));
-	end_step(s);				/* the cursor reads its rows now */
-
-	for (bool first = true;; first = false)
-	{
-		MemoryContext old;
-		uint64		n;
-
-		CHECK_FOR_INTERRUPTS();
-		begin_step(s);
-		MemoryContextReset(s->batch_cxt);
-		old = MemoryContextSwitchTo(s->batch_cxt);
-		portal = SPI_cursor_find(s->cursor);
-		if (portal == NULL)
-			elog(ERROR, "cursor \"%s\" of shard_table is gone", s->cursor);
-		SPI_cursor_fetch(portal, true, s->batch_rows);
-		n = SPI_processed;
-		if (first)
-		{
-			if (n == 0)
-				elog(ERROR, "cursor \"%s\" returned no snapshot", s->cursor);
-			s->state.snapshot = MemoryContextStrdup(s->life_cxt,
-													SPI_getvalue(SPI_tuptable->vals[0],
-																 SPI_tuptable->tupdesc, 1));
-			s->state.rows_copied = 0;
-		}
-		load_batch(s, SPI_tuptable, n);
-		SPI_freetuptable(SPI_tuptable);
-		MemoryContextSwitchTo(old);
-		if (n < (uint64) s->batch_rows)
-			s->state.phase = "copied";
-		partman_move_state_write(&s->state);
-		if (s->nonatomic)
-			ereport(NOTICE,
-					(errmsg("copied " INT64_FORMAT " rows of \"%s\" (%s)", s->state.rows_copied,
-							s->key.relname, partman_progress_rate(&progress, s->state.rows_copied, "rows"))));
-		if (strcmp(s->state.phase, "copied") == 0)
-			break;
-		end_step(s);
-	}
-	SPI_cursor_close(SPI_cursor_find(s->cursor));
-	end_step(s);
 }
 
 /*
  * 3. catch up: one batch (limit 0: all) of the journal entries the copy's
  * snapshot did not show, each applied on its remainder's server with the
- * list there of what it applied.  Returns how many.  Caller is inside
- * begin_step.
+ * list there of what it applied.  Returns how many.  Caller is inside a
+ * step.
  */
 static uint64
-apply_round(Shard *s, int limit)
+apply_round(void *arg, int limit)
 {
+	Shard	   *s = arg;
 	Datum		snap = CStringGetTextDatum(s->state.snapshot);
 	SPITupleTable *tuptable;
 	StringInfo	data = buffers(s);
@@ -630,8 +547,9 @@ difference(SPITupleTable *t, uint64 row, int a, int b)
  * Returns whether all match; detail names the first that does not.
  */
 static bool
-verify(Shard *s, char **detail, int64 *rows)
+verify(void *arg, char **detail, int64 *rows)
 {
+	Shard	   *s = arg;
 	Datum		snap = CStringGetTextDatum(s->state.snapshot);
 	char	  **target = palloc(sizeof(char *) * s->modulus * 2);
 	SPITupleTable *tuptable;
@@ -716,8 +634,9 @@ register_set(Shard *s, Oid sharded)
 
 /* 5. cut over */
 static void
-cutover(Shard *s)
+cutover(void *arg)
 {
+	Shard	   *s = arg;
 	PartmanKey *key = &s->key;
 	List	   *views;
 	List	   *sequences;
@@ -729,7 +648,7 @@ cutover(Shard *s)
 
 	partman_lock_relation(key->parent, AccessExclusiveLock);
 	partman_lock_relation(sharded, AccessExclusiveLock);
-	begin_step(s);
+	partman_copy_step_begin(&s->copy);
 	/* the journal's tail: no writer is left */
 	(void) apply_round(s, 0);
 	/*
@@ -776,7 +695,7 @@ cutover(Shard *s)
 	}
 	register_set(s, sharded);
 	partman_move_state_delete(key->parent);
-	partman_end_ddl(&s->ddl);
+	partman_end_ddl(&s->copy.ddl);
 }
 
 /* After the cut-over: the applied lists on the servers go (a WARNING if one cannot). */
@@ -785,83 +704,21 @@ drop_applied(void *arg)
 {
 	Shard	   *s = arg;
 
-	begin_step(s);
+	partman_copy_step_begin(&s->copy);
 	for (int r = 0; r < s->modulus; r++)
 		partman_remote_command(s->server_of[r], s->key.owner,
 							   partman_sql_drop_table(s->applied_q[r], true));
-	partman_end_ddl(&s->ddl);
+	partman_end_ddl(&s->copy.ddl);
 }
+
+/* kind, copy noun, procedure; prepare, restart, load, apply_round, verify, cutover */
+static const PartmanCopySteps shard_steps = {"table", "its shards", "shard_table",
+prepare, restart_copy, load_batch, apply_round, verify, cutover};
 
 /* ---------------------------------------------------------------------
  * The sharding
  * ---------------------------------------------------------------------
  */
-
-/* 1. prepare, unless done: the state row first, so a crash leaves a trace */
-static void
-prepare_once(Shard *s)
-{
-	ErrorData  *edata;
-
-	if (s->state.phase != NULL && strcmp(s->state.phase, "preparing") != 0)
-		return;
-	s->again = s->state.phase != NULL;
-	s->state.phase = "preparing";
-	s->state.parent = s->key.parent;
-	partman_move_state_write(&s->state);
-	if (s->nonatomic)
-		partman_spi_commit();
-	edata = partman_try_subtransaction(prepare, s);
-	if (edata != NULL)
-	{
-		if (s->nonatomic)
-		{
-			(void) partman_try_subtransaction(forget_shard, s);
-			partman_spi_commit();
-		}
-		ReThrowError(edata);
-	}
-	if (s->nonatomic)
-		partman_spi_commit();
-}
-
-/* 3. catch up until the journal is short, 4. verify; a mismatch copies again next run */
-static void
-catch_up_and_verify(Shard *s)
-{
-	char	   *detail = NULL;
-	int64		rows = 0;
-	bool		matched;
-
-	for (int round = 0; round < 50; round++)
-	{
-		uint64		n;
-
-		begin_step(s);
-		n = apply_round(s, s->batch_rows);
-		end_step(s);
-		if (n < (uint64) Max(s->batch_rows / 10, 100))
-			break;
-	}
-	begin_step(s);
-	matched = verify(s, &detail, &rows);
-	if (!matched)
-	{
-		s->state.phase = "copying";
-		partman_move_state_write(&s->state);
-	}
-	end_step(s);
-	if (!matched)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("the copy of table \"%s\" does not match it", s->key.relname),
-				 errdetail("In one snapshot, %s.", detail),
-				 errhint("Nothing was switched.  Run shard_table again to copy it anew.")));
-	if (s->nonatomic)
-		ereport(NOTICE,
-				(errmsg("verified: table \"%s\" and its shards hold the same " INT64_FORMAT " rows and checksums",
-						s->key.relname, rows)));
-}
 
 /*
  * partman_shard_table_run
@@ -877,27 +734,17 @@ partman_shard_table_run(Oid source, const char *key, List *servers, int modulus,
 						int batch_rows, bool nonatomic)
 {
 	Shard	   *s = palloc0(sizeof(Shard));
-	instr_time	started;
-	instr_time	ended;
+	PartmanOnlineCopy *c = &s->copy;
 	double		lock_ms;
 	ErrorData  *edata;
 
 	open_shard(s, source, key, servers, modulus, batch_rows, nonatomic);
-	s->life_cxt = CurrentMemoryContext;
-	s->batch_cxt = AllocSetContextCreate(CurrentMemoryContext, "partman shard batch",
-										 ALLOCSET_DEFAULT_SIZES);
-	prepare_once(s);
-	if (strcmp(s->state.phase, "copying") == 0)
-		copy_rows(s);
-	catch_up_and_verify(s);
-
-	INSTR_TIME_SET_CURRENT(started);
-	cutover(s);
-	if (nonatomic)
-		partman_spi_commit();
-	INSTR_TIME_SET_CURRENT(ended);
-	INSTR_TIME_SUBTRACT(ended, started);
-	lock_ms = INSTR_TIME_GET_MILLISEC(ended);
+	partman_online_copy_init(c, &shard_steps, s, &s->key, s->servers, &s->state,
+							 s->key.relname, s->cursor, batch_rows, nonatomic);
+	/* the state row's parent until the sharded table exists */
+	if (s->state.phase == NULL)
+		s->state.parent = source;
+	lock_ms = partman_online_copy_run(c);
 	ereport(NOTICE,
 			(errmsg("table \"%s\" is sharded over %d partitions on %d servers; the old table is \"%s\"; the cut-over held its lock for %.1f ms",
 					s->key.relname, s->modulus, list_length(servers), s->kept_name, lock_ms)));

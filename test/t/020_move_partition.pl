@@ -71,9 +71,7 @@ sub call
 sub fingerprint
 {
 	my ($node, $from) = @_;
-	return $node->safe_psql($db, qq{SET ROLE alice;
-SELECT count(*) || ' ' || md5(coalesce(string_agg(r::text, ',' ORDER BY r::text), ''))
-  FROM (SELECT id, at, v, note FROM $from) r});
+	return PartmanTest::fingerprint($node, $db, 'alice', 'id, at, v, note', $from);
 }
 
 # A daily set: the key is indexed, so is id; no primary key (PostgreSQL 15
@@ -102,13 +100,7 @@ ANALYZE app.m;});
 my $before = fingerprint($coord, 'app.m_p20260102');
 is($before, fingerprint($coord, 'app.shadow'), 'the shadow starts as the partition');
 
-my $writer_sql = q{DO $$
-DECLARE
-    i int := 0;
-    k int;
-BEGIN
-    LOOP
-        i := i + 1;
+my $writer_sql = PartmanTest::writer_sql(q{
         INSERT INTO app.m VALUES (1000000 + i, timestamptz '2026-01-02 12:00+00' + i * interval '1 ms', i, 'new');
         INSERT INTO app.shadow VALUES (1000000 + i, timestamptz '2026-01-02 12:00+00' + i * interval '1 ms', i, 'new');
         k := (i * 7919) % 200000 + 1;
@@ -123,40 +115,23 @@ BEGIN
             -- one of the duplicates changes
             UPDATE app.m SET v = v + 1 WHERE ctid = (SELECT ctid FROM app.m_p20260102 WHERE id = 7 AND note = 'dup' LIMIT 1);
             UPDATE app.shadow SET v = v + 1 WHERE ctid = (SELECT ctid FROM app.shadow WHERE id = 7 AND note = 'dup' LIMIT 1);
-        END IF;
-        COMMIT;
-        EXIT WHEN EXISTS (SELECT FROM app.stop);
-        PERFORM pg_sleep(0.002);
-    END LOOP;
-    RAISE NOTICE 'writer: % transactions', i;
-END $$;};
+        END IF;}, 'app.stop');
 
 # the duplicate update goes through the partition, so it must run before the move only
 (my $writer_after = $writer_sql) =~ s/IF i % 50 = 0 THEN/IF false THEN/;
 
 sub start_writer
 {
-	my ($sql) = @_;
-	my ($out, $err) = ('', '');
-	my $h = IPC::Run::start(
-		[ 'psql', '-X', '-v', 'ON_ERROR_STOP=1', '-d', $coord->connstr($db), '-c', 'SET ROLE alice', '-c', $sql ],
-		'>', \$out, '2>', \$err);
-	return ($h, \$out, \$err);
+	return PartmanTest::start_writer($coord, $db, 'alice', $_[0]);
 }
 
 sub stop_writer
 {
 	my ($h, $err, $name) = @_;
-	$coord->safe_psql($db, 'INSERT INTO app.stop VALUES (1)');
-	$h->finish;
-	is($h->result(0), 0, "$name: the writer ended without error") or diag $$err;
-	like($$err, qr/writer: \d+ transactions/, "$name: the writer wrote");
-	my ($n) = $$err =~ /writer: (\d+) transactions/;
-	$coord->safe_psql($db, 'DELETE FROM app.stop');
-	return $n;
+	return PartmanTest::stop_writer($coord, $db, 'app.stop', $h, $err, $name);
 }
 
-my ($h, $wout, $werr) = start_writer($writer_after);
+my ($h, $werr) = start_writer($writer_after);
 usleep(500_000);
 my ($ret, $stderr) = call(q{CALL partman.move_partition('app.m_p20260102', 's1', batch_rows => 20000)});
 is($ret, 0, 'move_partition to s1 under writes succeeds') or diag $stderr;
@@ -255,7 +230,7 @@ is($coord->safe_psql($db, 'SELECT count(*) FROM partman.moves'), '0', 'no refuse
 
 # --- 5. back to a local table, under writes; keep_source ----------------------
 $before = fingerprint($coord, q{app.m WHERE at >= '2026-01-02' AND at < '2026-01-03'});
-($h, $wout, $werr) = start_writer($writer_after);
+($h, $werr) = start_writer($writer_after);
 usleep(300_000);
 ($ret, $stderr) = call(q{CALL partman.move_partition('app.m_p20260102', NULL, batch_rows => 30000)});
 is($ret, 0, 'move_partition back to a local table succeeds') or diag $stderr;

@@ -57,10 +57,7 @@ sub fails
 sub fingerprint
 {
 	my ($node, $from, $cols) = @_;
-	$cols //= 'id, customer, amount, note, at';
-	return $node->safe_psql($db, qq{SET ROLE alice;
-SELECT count(*) || ' ' || md5(coalesce(string_agg(r::text, ',' ORDER BY r::text), ''))
-  FROM (SELECT $cols FROM $from) r});
+	return PartmanTest::fingerprint($node, $db, 'alice', $cols // 'id, customer, amount, note, at', $from);
 }
 
 $coord->safe_psql($db, q{SET ROLE alice;
@@ -109,14 +106,7 @@ is($shards[0]->safe_psql($db, q{SELECT count(*) FROM pg_tables WHERE schemaname 
 my $before = fingerprint($coord, 'app.orders');
 is($before, fingerprint($coord, 'app.shadow'), 'the shadow starts as the table');
 
-my $writer_sql = q{DO $$
-DECLARE
-    i int := 0;
-    k bigint;
-    new_id bigint;
-BEGIN
-    LOOP
-        i := i + 1;
+my $writer_sql = PartmanTest::writer_sql(q{
         INSERT INTO app.orders (customer, amount, note, at)
           VALUES (i % 5000, i / 100.0, 'new', timestamptz '2026-06-01' + i * interval '1 ms')
           RETURNING id INTO new_id;
@@ -128,19 +118,9 @@ BEGIN
             k := (i * 104729) % 1000000 + 1;
             DELETE FROM app.orders WHERE id = k;
             DELETE FROM app.shadow WHERE id = k;
-        END IF;
-        COMMIT;
-        EXIT WHEN EXISTS (SELECT FROM app.stop);
-        PERFORM pg_sleep(0.002);
-    END LOOP;
-    RAISE NOTICE 'writer: % transactions', i;
-END $$;};
+        END IF;}, 'app.stop');
 
-my ($wout, $werr) = ('', '');
-my $writer = IPC::Run::start(
-	[ 'psql', '-X', '-v', 'ON_ERROR_STOP=1', '-d', $coord->connstr($db), '-c', 'SET ROLE alice', '-c',
-	  $writer_sql ],
-	'>', \$wout, '2>', \$werr);
+my ($writer, $werr) = PartmanTest::start_writer($coord, $db, 'alice', $writer_sql);
 usleep(500_000);
 my $t0 = time();
 my ($ret, $stdout, $stderr) = $coord->psql($db,
@@ -150,13 +130,10 @@ my $seconds = time() - $t0;
 is($ret, 0, 'shard_table under writes succeeds') or diag $stderr;
 unlike($stderr, qr/\Q$password\E/, 'no password in its messages');
 usleep(300_000);
-$coord->safe_psql($db, 'INSERT INTO app.stop VALUES (1)');
-$writer->finish;
-is($writer->result(0), 0, 'the writer ended without error: no write was refused') or diag $werr;
-my ($writes) = $werr =~ /writer: (\d+) transactions/;
+my $writes = PartmanTest::stop_writer($coord, $db, 'app.stop', $writer, $werr, 'shard_table');
 ok(defined $writes && $writes > 10, 'the writer committed ' . ($writes // 0) . ' transactions during the call');
 diag sprintf('shard_table of 1,000,000 rows took %.1f s', $seconds);
-like($stderr, qr/verified: table "orders" and its shards hold the same \d+ rows and checksums/,
+like($stderr, qr/verified: table "orders" and its shards hold the same \d+ rows and checksum/,
 	'the copy was verified before the cut-over');
 my ($lock_ms) = $stderr =~ /held its lock for ([\d.]+) ms/;
 ok(defined $lock_ms && $lock_ms < 1000,

@@ -8,6 +8,7 @@ use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
 use Time::HiRes qw(time usleep);
+use IPC::Run;
 
 # A new cluster called $name, started, with partman in shared_preload_libraries.
 # Options:
@@ -124,6 +125,67 @@ sub settled
 			$db, q{SELECT count(*) FROM partman.part_config WHERE last_error IS NOT NULL}),
 		'0', 'no set is failing');
 	return;
+}
+
+# count and md5 of the ordered rows of "SELECT $cols FROM $from" in $db on
+# $node, read as $role: what a moved or copied table is compared by.
+sub fingerprint
+{
+	my ($node, $db, $role, $cols, $from) = @_;
+	return $node->safe_psql($db, qq{SET ROLE $role;
+SELECT count(*) || ' ' || md5(coalesce(string_agg(r::text, ',' ORDER BY r::text), ''))
+  FROM (SELECT $cols FROM $from) r});
+}
+
+# A DO block that runs $body (which may use i, the iteration, k and
+# new_id) as one transaction after another until a row appears in table
+# $stop, then says "writer: N transactions": the application writing while
+# an online operation runs.
+sub writer_sql
+{
+	my ($body, $stop) = @_;
+	return qq{DO \$\$
+DECLARE
+    i int := 0;
+    k bigint;
+    new_id bigint;
+BEGIN
+    LOOP
+        i := i + 1;
+$body
+        COMMIT;
+        EXIT WHEN EXISTS (SELECT FROM $stop);
+        PERFORM pg_sleep(0.002);
+    END LOOP;
+    RAISE NOTICE 'writer: % transactions', i;
+END \$\$;};
+}
+
+# Start psql running $sql as $role in $db on $node, in the background.
+# Returns the IPC::Run harness and a reference to its stderr.
+sub start_writer
+{
+	my ($node, $db, $role, $sql) = @_;
+	my ($out, $err) = ('', '');
+	my $h = IPC::Run::start(
+		[ 'psql', '-X', '-v', 'ON_ERROR_STOP=1', '-d', $node->connstr($db), '-c', "SET ROLE $role",
+		  '-c', $sql ],
+		'>', \$out, '2>', \$err);
+	return ($h, \$err);
+}
+
+# Stop a writer of writer_sql by a row in table $stop (emptied again): it
+# must end without error, having written.  Returns its transactions.  Two tests.
+sub stop_writer
+{
+	my ($node, $db, $stop, $h, $err, $name) = @_;
+	$node->safe_psql($db, "INSERT INTO $stop VALUES (1)");
+	$h->finish;
+	is($h->result(0), 0, "$name: the writer ended without error: no write was refused") or diag $$err;
+	like($$err, qr/writer: \d+ transactions/, "$name: the writer wrote");
+	my ($n) = $$err =~ /writer: (\d+) transactions/;
+	$node->safe_psql($db, "DELETE FROM $stop");
+	return $n;
 }
 
 1;
