@@ -247,6 +247,29 @@ is( $shards[0]->safe_psql($db, q{SELECT count(*) FROM app.events_h0})
 is($coord->safe_psql($db, q{SELECT count(*) FROM app.events_unsharded}), '200020',
 	'the old partitioned table is kept as events_unsharded');
 
+# --- 3. an identity key, in a transaction block, then maintained ----------------
+$coord->safe_psql($db, q{SET ROLE alice;
+CREATE TABLE app.tickets (id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY, title text NOT NULL);
+INSERT INTO app.tickets (title) SELECT 't' || g FROM generate_series(1, 1000) g;});
+my $tbefore = fingerprint($coord, 'app.tickets', 'id, title');
+($ret, $stdout, $stderr) = $coord->psql($db,
+	q{SET ROLE alice; BEGIN; CALL partman.shard_table('app.tickets', 'id', '{s2,s1}'); COMMIT;});
+is($ret, 0, 'shard_table inside a transaction block runs in it') or diag $stderr;
+is(fingerprint($coord, 'app.tickets', 'id, title'), $tbefore, 'the same rows');
+is( $coord->safe_psql(
+		$db, q{SET ROLE alice; INSERT INTO app.tickets (title) VALUES ('next') RETURNING id}),
+	'1001', 'the identity continues where the old table stopped');
+is( $coord->safe_psql(
+		$db, q{SELECT s.srvname FROM pg_foreign_table f JOIN pg_foreign_server s ON s.oid = f.ftserver
+  WHERE f.ftrelid = 'app.tickets_h0'::regclass}),
+	's2', 'remainder 0 is on the first server named');
+($ret, $stdout, $stderr) = $coord->psql($db, q{SET ROLE alice; CALL partman.run_maintenance('app.tickets')});
+is($ret, 0, 'the sharded set is maintained') or diag $stderr;
+is( $coord->safe_psql(
+		$db, q{SET ROLE alice; SELECT s.status || ' ' || s.servers::text || ' ' || c.servers::text
+  FROM partman.sets s JOIN partman.part_config c ON c.parent = s.parent WHERE s.parent = 'app.tickets'::regclass}),
+	'ok {s1,s2} {s2,s1}', 'partman.sets shows it healthy, on its servers; part_config keeps their order');
+
 # --- no password anywhere ------------------------------------------------------
 my $log = PostgreSQL::Test::Utils::slurp_file($coord->logfile);
 unlike($log, qr/\Q$password\E/, 'no password in the coordinator log');
