@@ -60,9 +60,9 @@ SOURCE_FP=$(bpsql -d "$DB" -c "$(printf "$FP" public.t)")
 # count and md5 of the rows of tables schema.t_h0..3 on the servers, merged
 servers_fp() {
   local schema=$1 r
+  # shellcheck disable=SC2059
   for r in $(seq 0 $((MODULUS - 1))); do
     spsql "$(db_of "$r")" -c "COPY (SELECT id, customer, at, payload FROM $schema.t_h$r) TO STDOUT"
-  # shellcheck disable=SC2059
   done | bpsql -d "$DB" -c "CREATE TEMP TABLE merged (id bigint, customer int, at timestamptz, payload text)" \
     -c "COPY merged FROM STDIN" -c "$(printf "$FP" merged)" | tail -n 1
 }
