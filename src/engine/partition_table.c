@@ -408,21 +408,25 @@ drop_bound(void *arg)
 	partman_end_ddl(&ddl);
 }
 
+/* After a failed step, when dropping the constraint failed too. */
+static void
+warn_bound_left(void *arg, ErrorData *cleanup)
+{
+	Conversion *c = arg;
+
+	ereport(WARNING,
+			(errmsg("check constraint \"%s\" was left on table \"%s\"", BOUND_CONSTRAINT,
+					get_rel_name(c->table)),
+			 errdetail("Dropping it failed: %s", cleanup->message),
+			 errhint("%s;", partman_sql_drop_constraint(partman_qualified_name(c->table),
+														BOUND_CONSTRAINT, false))));
+}
+
 /* After a failed step: drop the constraint, commit that, then raise edata. */
 static void
 fail_after_cleanup(Conversion *c, ErrorData *edata)
 {
-	ErrorData  *cleanup = partman_try_subtransaction(drop_bound, c);
-
-	partman_spi_commit();
-	if (cleanup != NULL)
-		ereport(WARNING,
-				(errmsg("check constraint \"%s\" was left on table \"%s\"", BOUND_CONSTRAINT,
-						get_rel_name(c->table)),
-				 errdetail("Dropping it failed: %s", cleanup->message),
-				 errhint("%s;", partman_sql_drop_constraint(partman_qualified_name(c->table),
-															BOUND_CONSTRAINT, false))));
-	ReThrowError(edata);
+	partman_fail_after_cleanup(edata, drop_bound, warn_bound_left, c);
 }
 
 static void
