@@ -516,6 +516,14 @@ typedef struct Carried
 	char	   *tablespace;
 } Carried;
 
+/* Constraint name (as definition) to be added to the parent. */
+static void
+carry_constraint(const Conversion *c, Carried *carry, const char *name, const char *definition)
+{
+	carry->parent_ddl = lappend(carry->parent_ddl,
+								partman_sql_add_constraint(c->qualified, name, definition, false));
+}
+
 /*
  * Indexes: renamed on the old table (it keeps them), and recreated on the
  * parent (as constraints where they back one), where each attaches the old
@@ -535,9 +543,7 @@ carry_indexes(const Conversion *c, Carried *carry)
 												   partman_qualified_in(c->key.nspname, index->name),
 												   legacy_object_name(c, index->name)));
 		if (index->conname != NULL)
-			carry->parent_ddl = lappend(carry->parent_ddl,
-										partman_sql_add_constraint(c->qualified, index->conname,
-																   index->condef, false));
+			carry_constraint(c, carry, index->conname, index->condef);
 		else
 			carry->parent_ddl = lappend(carry->parent_ddl, index->definition);
 		if (index->replident)
@@ -555,9 +561,7 @@ carry_constraints(const Conversion *c, Carried *carry)
 	{
 		PartmanConstraintDef *con = lfirst(lc);
 
-		carry->parent_ddl = lappend(carry->parent_ddl,
-									partman_sql_add_constraint(c->qualified, con->name,
-															   con->definition, false));
+		carry_constraint(c, carry, con->name, con->definition);
 	}
 }
 
