@@ -97,6 +97,7 @@ extern void partman_arg_name(Datum *values, char *nulls, int i, const char *str)
 extern void partman_catalog_write(const char *relname, const char *sql, int nargs,
 								  Oid *argtypes, Datum *values, const char *nulls,
 								  int expected);
+extern void partman_catalog_delete(const char *relname, const char *sql, Oid argtype, Datum arg);
 extern void partman_config_record_outcome(Oid parent, const char *error);
 extern void partman_config_record_unreachable(Oid parent, List *servers);
 extern void partman_config_record_idle(List *parents);

@@ -107,6 +107,17 @@ partman_catalog_write(const char *relname, const char *sql, int nargs, Oid *argt
 		elog(ERROR, "could not write partman.%s: %s", relname, SPI_result_code_string(rc));
 }
 
+/*
+ * partman_catalog_delete
+ *		Run sql, a DELETE from partman.relname with one parameter (arg, of
+ *		type argtype), as partman_catalog_write does.
+ */
+void
+partman_catalog_delete(const char *relname, const char *sql, Oid argtype, Datum arg)
+{
+	partman_catalog_write(relname, sql, 1, &argtype, &arg, NULL, SPI_OK_DELETE);
+}
+
 /* Argument i of a catalog write: str as text, or NULL. */
 void
 partman_arg_text(Datum *values, char *nulls, int i, const char *str)
@@ -657,17 +668,20 @@ partman_config_exists(Oid parent)
 	return partman_config_read(parent, &cfg);
 }
 
-/* servers (a List of char *) as name[] */
-static Datum
-servers_array(List *servers)
+/* Argument i of a catalog write: servers (a List of char *) as name[], NIL as NULL. */
+static void
+arg_servers(Datum *values, char *nulls, int i, List *servers)
 {
-	Datum	   *names = palloc(sizeof(Datum) * list_length(servers));
-	int			i = 0;
+	Datum	   *names = palloc(sizeof(Datum) * (list_length(servers) + 1));
+	int			n = 0;
 	ListCell   *lc;
 
+	nulls[i] = servers != NIL ? ' ' : 'n';
 	foreach(lc, servers)
-		names[i++] = DirectFunctionCall1(namein, CStringGetDatum(lfirst(lc)));
-	return PointerGetDatum(construct_array(names, i, NAMEOID, NAMEDATALEN, false, TYPALIGN_CHAR));
+		names[n++] = DirectFunctionCall1(namein, CStringGetDatum(lfirst(lc)));
+	if (servers != NIL)
+		values[i] = PointerGetDatum(construct_array(names, n, NAMEOID, NAMEDATALEN, false,
+													TYPALIGN_CHAR));
 }
 
 void
@@ -698,10 +712,7 @@ partman_config_insert(const PartmanConfig *cfg)
 	else
 		nulls[13] = 'n';
 	partman_arg_text(values, nulls, 14, cfg->epoch);
-	if (cfg->servers != NIL)
-		values[15] = servers_array(cfg->servers);
-	else
-		nulls[15] = 'n';
+	arg_servers(values, nulls, 15, cfg->servers);
 	partman_arg_name(values, nulls, 16, cfg->retention_server);
 
 	/* the caller's ownership of the parent is checked: PUBLIC may not INSERT */
@@ -717,12 +728,9 @@ partman_config_insert(const PartmanConfig *cfg)
 void
 partman_config_delete(Oid parent)
 {
-	Oid			argtypes[1] = {REGCLASSOID};
-	Datum		values[1] = {ObjectIdGetDatum(parent)};
-
-	partman_catalog_write("part_config", "DELETE FROM partman.part_config "
-						  "WHERE parent OPERATOR(pg_catalog.=) $1",
-						  1, argtypes, values, NULL, SPI_OK_DELETE);
+	partman_catalog_delete("part_config", "DELETE FROM partman.part_config "
+						   "WHERE parent OPERATOR(pg_catalog.=) $1",
+						   REGCLASSOID, ObjectIdGetDatum(parent));
 }
 
 /*
@@ -861,10 +869,7 @@ partman_config_record_unreachable(Oid parent, List *servers)
 	char		nulls[2] = {' ', ' '};
 
 	values[0] = ObjectIdGetDatum(parent);
-	if (servers != NIL)
-		values[1] = servers_array(servers);
-	else
-		nulls[1] = 'n';
+	arg_servers(values, nulls, 1, servers);
 	partman_catalog_write("part_config", "UPDATE partman.part_config SET unreachable_servers = $2 "
 						  "WHERE parent OPERATOR(pg_catalog.=) $1",
 						  2, argtypes, values, nulls, SPI_OK_UPDATE);

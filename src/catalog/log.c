@@ -118,8 +118,6 @@ log_has_rows_before(TimestampTz cutoff)
 void
 partman_prune_log(void)
 {
-	Oid			argtypes[1] = {INT4OID};
-	Datum		values[1] = {Int32GetDatum(partman_maintenance_log_days)};
 	/* now() - make_interval(days => n), as the DELETE computes it */
 	Interval   *days = palloc0(sizeof(Interval));
 	TimestampTz cutoff;
@@ -130,7 +128,7 @@ partman_prune_log(void)
 													 IntervalPGetDatum(days)));
 	if (!log_has_rows_before(cutoff))
 		return;
-	partman_catalog_write("maintenance_log", "DELETE FROM partman.maintenance_log WHERE logged_at OPERATOR(pg_catalog.<) "
-						  "(pg_catalog.now() OPERATOR(pg_catalog.-) pg_catalog.make_interval(days => $1))",
-						  1, argtypes, values, NULL, SPI_OK_DELETE);
+	partman_catalog_delete("maintenance_log", "DELETE FROM partman.maintenance_log WHERE logged_at OPERATOR(pg_catalog.<) "
+						   "(pg_catalog.now() OPERATOR(pg_catalog.-) pg_catalog.make_interval(days => $1))",
+						   INT4OID, Int32GetDatum(partman_maintenance_log_days));
 }
