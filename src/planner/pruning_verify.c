@@ -89,44 +89,13 @@ pop_settings(int level)
  * Conditions as SQL
  * ---------------------------------------------------------------------
  */
-typedef struct LevelMap
-{
-	ReasonContext *ctx;
-	bool		ok;
-} LevelMap;
-
-/* Leaf Vars as Vars (varno 1) of the diagnosed table. */
-static Node *
-leaf_to_level(Node *node, LevelMap *map)
-{
-	if (node == NULL)
-		return NULL;
-	if (IsA(node, Var))
-	{
-		Var		   *var = copyObject((Var *) node);
-		const LeafKey *key = &map->ctx->key;
-		char	   *name;
-
-		if (var->varno != key->leaf_rti || var->varlevelsup != 0 || var->varattno <= 0)
-		{
-			map->ok = false;
-			return (Node *) var;
-		}
-		name = get_attname(key->leaf_relid, var->varattno, false);
-		var->varno = 1;
-		var->varattno = get_attnum(key->relid, name);
-		var->varnosyn = 1;
-		var->varattnosyn = var->varattno;
-		return (Node *) var;
-	}
-	return expression_tree_mutator(node, leaf_to_level, (void *) map);
-}
-
+/* node's leaf Vars as Vars (varno 1) of the diagnosed table, or NULL when it has others. */
 static Node *
 to_level(ReasonContext *ctx, Node *node)
 {
-	LevelMap	map = {ctx, true};
-	Node	   *result = leaf_to_level(node, &map);
+	PartmanVarMap map = {.from_rti = ctx->key.leaf_rti, .from = ctx->key.leaf_relid,
+	.to_rti = 1, .to = ctx->key.relid, .syn = true, .ok = true};
+	Node	   *result = partman_map_vars(node, &map);
 
 	return map.ok ? result : NULL;
 }
