@@ -61,10 +61,14 @@ check_source(Oid relid)
 				 errdetail("pg_stats shows no statistics of a table whose row security policies apply to you.")));
 }
 
-/* 'partition' (false) or 'shard' (true) */
+/* Argument argno, purpose: 'partition' (false) or 'shard' (true). */
 static bool
-read_purpose(const char *purpose)
+purpose_arg(FunctionCallInfo fcinfo, int argno)
 {
+	const char *purpose;
+
+	partman_require_arg(fcinfo, argno, "purpose");
+	purpose = text_to_cstring(PG_GETARG_TEXT_PP(argno));
 	if (strcmp(purpose, "partition") == 0)
 		return false;
 	if (strcmp(purpose, "shard") == 0)
@@ -95,9 +99,8 @@ partman_advise_key(PG_FUNCTION_ARGS)
 	ListCell   *lc;
 
 	partman_require_arg(fcinfo, 0, "source");
-	partman_require_arg(fcinfo, 1, "purpose");
 	relid = PG_GETARG_OID(0);
-	shard = read_purpose(text_to_cstring(PG_GETARG_TEXT_PP(1)));
+	shard = purpose_arg(fcinfo, 1);
 	check_source(relid);
 	InitMaterializedSRF(fcinfo, 0);
 
