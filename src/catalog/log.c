@@ -42,23 +42,22 @@ void
 partman_log_step(Oid parent, const char *action, const char *partition, const char *outcome,
 				 const char *detail, TimestampTz started)
 {
-	Oid			argtypes[6] = {REGCLASSOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, INTERVALOID};
-	Datum		values[6];
-	char		nulls[6] = {' ', ' ', ' ', ' ', ' ', ' '};
+	PartmanArgs args = {0};
 
-	values[0] = ObjectIdGetDatum(parent);
-	values[1] = CStringGetTextDatum(action);
-	partman_arg_text(values, nulls, 2, partition);
-	values[3] = CStringGetTextDatum(outcome);
-	partman_arg_text(values, nulls, 4, detail);
-	values[5] = DirectFunctionCall2(timestamp_mi, TimestampTzGetDatum(GetCurrentTimestamp()),
-									TimestampTzGetDatum(started));
+	partman_args_add(&args, REGCLASSOID, ObjectIdGetDatum(parent));
+	partman_args_text(&args, action);
+	partman_args_text(&args, partition);
+	partman_args_text(&args, outcome);
+	partman_args_text(&args, detail);
+	partman_args_add(&args, INTERVALOID,
+					 DirectFunctionCall2(timestamp_mi, TimestampTzGetDatum(GetCurrentTimestamp()),
+										 TimestampTzGetDatum(started)));
 
 	/* the log is partman's, not the caller's: nobody else may write it */
-	partman_catalog_write("maintenance_log", "INSERT INTO partman.maintenance_log "
-						  "(parent, action, partition, outcome, detail, duration) "
-						  "VALUES ($1, $2, $3, $4, $5, $6)",
-						  6, argtypes, values, nulls, SPI_OK_INSERT);
+	partman_catalog_write_args("maintenance_log", "INSERT INTO partman.maintenance_log "
+							   "(parent, action, partition, outcome, detail, duration) "
+							   "VALUES ($1, $2, $3, $4, $5, $6)",
+							   &args, SPI_OK_INSERT);
 }
 
 /* Delete log rows older than partman.maintenance_log_days, as the log's owner. */
