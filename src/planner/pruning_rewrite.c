@@ -649,28 +649,38 @@ is_trunc_of_key(Node *node, void *arg)
 	return partman_match_key(&((Build *) arg)->ctx->key, x) >= 0;
 }
 
+/* The date_trunc units a rewrite knows, with their length. */
+static const struct
+{
+	const char *name;
+	int			months;
+	int			days;
+	int64		usecs;
+}			trunc_units[] =
+{
+	{"year", 12, 0, 0},
+	{"quarter", 3, 0, 0},
+	{"month", 1, 0, 0},
+	{"week", 0, 7, 0},
+	{"day", 0, 1, 0},
+	{"hour", 0, 0, USECS_PER_HOUR},
+	{"minute", 0, 0, USECS_PER_MINUTE},
+};
+
 /* The length of a date_trunc unit as an interval (months, days or microseconds). */
 static bool
 trunc_unit(const char *unit, Interval *span)
 {
 	memset(span, 0, sizeof(*span));
-	if (pg_strcasecmp(unit, "year") == 0)
-		span->month = 12;
-	else if (pg_strcasecmp(unit, "quarter") == 0)
-		span->month = 3;
-	else if (pg_strcasecmp(unit, "month") == 0)
-		span->month = 1;
-	else if (pg_strcasecmp(unit, "week") == 0)
-		span->day = 7;
-	else if (pg_strcasecmp(unit, "day") == 0)
-		span->day = 1;
-	else if (pg_strcasecmp(unit, "hour") == 0)
-		span->time = USECS_PER_HOUR;
-	else if (pg_strcasecmp(unit, "minute") == 0)
-		span->time = USECS_PER_MINUTE;
-	else
-		return false;
-	return true;
+	for (int i = 0; i < lengthof(trunc_units); i++)
+		if (pg_strcasecmp(unit, trunc_units[i].name) == 0)
+		{
+			span->month = trunc_units[i].months;
+			span->day = trunc_units[i].days;
+			span->time = trunc_units[i].usecs;
+			return true;
+		}
+	return false;
 }
 
 /*
