@@ -137,8 +137,12 @@ read_leaf_key(PlannedStmt *stmt, const PruningDiagnosis *diag, LeafKey *key)
 	key->nkeys = pk->partnatts;
 	key->has_default = OidIsValid(get_default_oid_from_partdesc(desc));
 	/* the key expressions' parent Vars (varno 1) as Vars of the leaf */
-	map = (PartmanVarMap) {.from_rti = 1, .from = diag->relid, .to_rti = key->leaf_rti,
-	.to = key->leaf_relid, .ok = true};
+	memset(&map, 0, sizeof(map));
+	map.from_rti = 1;
+	map.from = diag->relid;
+	map.to_rti = key->leaf_rti;
+	map.to = key->leaf_relid;
+	map.ok = true;
 	for (int i = 0; i < pk->partnatts; i++)
 	{
 		key->opfamily[i] = pk->partopfamily[i];

@@ -439,9 +439,11 @@ unit_call_arg(Node *node, const Oid *funcs, int nfuncs)
 	return partman_strip_relabel(lsecond(f->args));
 }
 
-static const Oid extract_funcs[] = {F_EXTRACT_TEXT_DATE, F_EXTRACT_TEXT_TIMESTAMP,
-	F_EXTRACT_TEXT_TIMESTAMPTZ, F_DATE_PART_TEXT_TIMESTAMP, F_DATE_PART_TEXT_TIMESTAMPTZ,
-F_DATE_PART_TEXT_DATE};
+/* extract(unit FROM x) and date_part('unit', x) */
+static const Oid extract_funcs[] = {
+	F_EXTRACT_TEXT_DATE, F_EXTRACT_TEXT_TIMESTAMP, F_EXTRACT_TEXT_TIMESTAMPTZ,
+	F_DATE_PART_TEXT_TIMESTAMP, F_DATE_PART_TEXT_TIMESTAMPTZ, F_DATE_PART_TEXT_DATE
+};
 
 static bool
 is_extract_of_key(Node *node, void *arg)
@@ -634,6 +636,7 @@ is_key(Node *node, void *arg)
 	return partman_match_key(&((Build *) arg)->ctx->key, node) >= 0;
 }
 
+/* date_trunc('unit', x) */
 static const Oid trunc_funcs[] = {F_DATE_TRUNC_TEXT_TIMESTAMP, F_DATE_TRUNC_TEXT_TIMESTAMPTZ};
 
 static bool

@@ -93,10 +93,16 @@ pop_settings(int level)
 static Node *
 to_level(ReasonContext *ctx, Node *node)
 {
-	PartmanVarMap map = {.from_rti = ctx->key.leaf_rti, .from = ctx->key.leaf_relid,
-	.to_rti = 1, .to = ctx->key.relid, .syn = true, .ok = true};
-	Node	   *result = partman_map_vars(node, &map);
+	PartmanVarMap map;
+	Node	   *result;
 
+	map.from_rti = ctx->key.leaf_rti;
+	map.from = ctx->key.leaf_relid;
+	map.to_rti = 1;
+	map.to = ctx->key.relid;
+	map.syn = true;
+	map.ok = true;
+	result = partman_map_vars(node, &map);
 	return map.ok ? result : NULL;
 }
 
