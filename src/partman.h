@@ -14,7 +14,8 @@
  *	  worker/worker.h            launcher, workers, the worker's round
  *	  planner/planner.h          planner hook, explain_pruning, guard, statistics
  *
- *	  (sql_api/ holds the SQL entry points, which offer nothing to others.)
+ *	  (sql_api/ holds the SQL entry points, which offer nothing to others;
+ *	  sql_api/sql_api.h is what they share among themselves.)
  *
  *-------------------------------------------------------------------------
  */

@@ -767,23 +767,50 @@ judge_column(const Advice *advice, AdviseColumn *col)
 }
 
 /*
- * Partitioning: a RANGE set on the best time column with LIST or HASH
- * sub-partitions on the column the workload most often filters on
- * together with it (partman's composite sets).  A statement that filters
- * on one of the two prunes one level of the two.
+ * judge_two_columns
+ *		The end of judging a two-column candidate: its fit and the workload
+ *		it crosses, from served[i] (how much of statement i it serves, 0 to
+ *		1; one it does not serve at all crosses every partition), then its
+ *		unique indexes, score and verdict.
  */
 static Candidate *
-composite_candidate(const Advice *advice, List *singles)
+judge_two_columns(const Advice *advice, Candidate *cand, const double *served)
+{
+	bool	   *mask = palloc0(sizeof(bool) * advice->nstatements);
+
+	for (int i = 0; i < advice->nstatements; i++)
+	{
+		cand->fit += advice->weight[i] * served[i];
+		if (served[i] == 0)
+		{
+			cand->cross += advice->weight[i];
+			mask[i] = true;
+		}
+	}
+	judge_unique_indexes(advice, cand);
+	describe_cross(advice, cand, mask);
+	score_and_verdict(advice, cand);
+	return cand;
+}
+
+/* A new candidate: a key of col and col2, partitioned by strategy. */
+static Candidate *
+two_column_candidate(AdviseColumn *col, AdviseColumn *col2, char strategy)
+{
+	Candidate  *cand = palloc0(sizeof(Candidate));
+
+	cand->col = col;
+	cand->col2 = col2;
+	cand->strategy = strategy;
+	return cand;
+}
+
+/* The best RANGE candidate on a time column whose values follow the rows' order, or NULL. */
+static Candidate *
+best_time_candidate(List *singles)
 {
 	Candidate  *time = NULL;
-	Candidate  *sub = NULL;
-	Candidate  *cand;
-	double		best_share = 0;
 	ListCell   *lc;
-	bool	   *mask;
-	int			t;
-	int			s;
-	double		nparts;
 
 	foreach(lc, singles)
 	{
@@ -793,9 +820,22 @@ composite_candidate(const Advice *advice, List *singles)
 			(time == NULL || c->score > time->score))
 			time = c;
 	}
-	if (time == NULL)
-		return NULL;
-	t = time->col->attnum - 1;
+	return time;
+}
+
+/*
+ * The LIST or HASH candidate that the largest share of the workload (in
+ * *best_share) filters on with = together with a condition that prunes
+ * time, or NULL.
+ */
+static Candidate *
+best_sub_candidate(const Advice *advice, List *singles, const Candidate *time, double *best_share)
+{
+	Candidate  *sub = NULL;
+	int			t = time->col->attnum - 1;
+	ListCell   *lc;
+
+	*best_share = 0;
 	foreach(lc, singles)
 	{
 		Candidate  *c = lfirst(lc);
@@ -807,39 +847,53 @@ composite_candidate(const Advice *advice, List *singles)
 			if (prunes(advice->statements[i]->access[t]) &&
 				advice->statements[i]->access[c->col->attnum - 1] == ADVISE_EQUAL)
 				share += advice->weight[i];
-		if (share > best_share)
+		if (share > *best_share)
 		{
-			best_share = share;
+			*best_share = share;
 			sub = c;
 		}
 	}
+	return sub;
+}
+
+/*
+ * Partitioning: a RANGE set on the best time column with LIST or HASH
+ * sub-partitions on the column the workload most often filters on
+ * together with it (partman's composite sets).  A statement that filters
+ * on one of the two prunes one level of the two.
+ */
+static Candidate *
+composite_candidate(const Advice *advice, List *singles)
+{
+	Candidate  *time = best_time_candidate(singles);
+	Candidate  *sub;
+	Candidate  *cand;
+	double		best_share;
+	double	   *served;
+	int			t;
+	int			s;
+	double		nparts;
+
+	if (time == NULL)
+		return NULL;
+	sub = best_sub_candidate(advice, singles, time, &best_share);
 	if (sub == NULL || best_share < PAIR_MIN_SHARE)
 		return NULL;
 
-	cand = palloc0(sizeof(Candidate));
-	cand->col = time->col;
-	cand->col2 = sub->col;
-	cand->strategy = 'r';
+	cand = two_column_candidate(time->col, sub->col, 'r');
 	cand->sub_strategy = sub->strategy;
 	cand->interval = time->interval;
 	cand->parts = sub->parts;
 	cand->manage = time->manage;
 	cand->dist = Min(time->dist, sub->dist);
 	cand->dist_label = time->dist < sub->dist ? time->dist_label : sub->dist_label;
+	t = time->col->attnum - 1;
 	s = sub->col->attnum - 1;
-	mask = palloc0(sizeof(bool) * advice->nstatements);
+	/* a statement that prunes one level is half served */
+	served = palloc0(sizeof(double) * advice->nstatements);
 	for (int i = 0; i < advice->nstatements; i++)
-	{
-		bool		on_time = prunes(advice->statements[i]->access[t]);
-		bool		on_sub = advice->statements[i]->access[s] == ADVISE_EQUAL;
-
-		cand->fit += advice->weight[i] * ((on_time ? 0.5 : 0) + (on_sub ? 0.5 : 0));
-		if (!on_time && !on_sub)
-		{
-			cand->cross += advice->weight[i];
-			mask[i] = true;
-		}
-	}
+		served[i] = (prunes(advice->statements[i]->access[t]) ? 0.5 : 0) +
+			(advice->statements[i]->access[s] == ADVISE_EQUAL ? 0.5 : 0);
 	reason(cand, "a RANGE set on %s with %s sub-partitions on %s: %d%% of the workload "
 		   "filters on both and reaches one sub-partition; a statement that filters on one "
 		   "of them prunes one level only",
@@ -855,29 +909,19 @@ composite_candidate(const Advice *advice, List *singles)
 		   about(nparts), sub->parts);
 	if (nparts > MAX_PARTITIONS)
 		cand->disqualified = true;
-	judge_unique_indexes(advice, cand);
-	describe_cross(advice, cand, mask);
-	score_and_verdict(advice, cand);
-	return cand;
+	return judge_two_columns(advice, cand, served);
 }
 
 /*
- * Sharding: a HASH key of the two columns the workload most often
- * restricts together by equality.  Such a key routes only statements that
- * give both.
+ * The two HASH-able candidates the largest share of the workload
+ * (returned) restricts together by equality, the more useful first.
  */
-static Candidate *
-pair_candidate(const Advice *advice, List *singles)
+static double
+best_pair(const Advice *advice, List *singles, Candidate **first, Candidate **second)
 {
-	Candidate  *first = NULL;
-	Candidate  *second = NULL;
 	double		best_share = 0;
 	ListCell   *la;
 	ListCell   *lb;
-	Candidate  *cand;
-	bool	   *mask;
-	int			a;
-	int			b;
 
 	foreach(la, singles)
 	{
@@ -900,42 +944,48 @@ pair_candidate(const Advice *advice, List *singles)
 			{
 				best_share = share;
 				/* the more useful column first */
-				first = x->fit >= y->fit ? x : y;
-				second = x->fit >= y->fit ? y : x;
+				*first = x->fit >= y->fit ? x : y;
+				*second = x->fit >= y->fit ? y : x;
 			}
 		}
 	}
+	return best_share;
+}
+
+/*
+ * Sharding: a HASH key of the two columns the workload most often
+ * restricts together by equality.  Such a key routes only statements that
+ * give both.
+ */
+static Candidate *
+pair_candidate(const Advice *advice, List *singles)
+{
+	Candidate  *first = NULL;
+	Candidate  *second = NULL;
+	double		best_share = best_pair(advice, singles, &first, &second);
+	Candidate  *cand;
+	double	   *served;
+	int			a;
+	int			b;
+
 	if (first == NULL || best_share < PAIR_MIN_SHARE)
 		return NULL;
 
-	cand = palloc0(sizeof(Candidate));
-	cand->col = first->col;
-	cand->col2 = second->col;
-	cand->strategy = 'h';
+	cand = two_column_candidate(first->col, second->col, 'h');
 	cand->parts = SHARD_COUNT;
 	cand->dist = Max(first->dist, second->dist);
 	cand->dist_label = first->dist >= second->dist ? first->dist_label : second->dist_label;
 	a = first->col->attnum - 1;
 	b = second->col->attnum - 1;
-	mask = palloc0(sizeof(bool) * advice->nstatements);
+	/* a statement that does not give both reaches every shard */
+	served = palloc0(sizeof(double) * advice->nstatements);
 	for (int i = 0; i < advice->nstatements; i++)
-	{
-		if (advice->statements[i]->access[a] == ADVISE_EQUAL &&
-			advice->statements[i]->access[b] == ADVISE_EQUAL)
-			cand->fit += advice->weight[i];
-		else
-		{
-			cand->cross += advice->weight[i];
-			mask[i] = true;
-		}
-	}
+		served[i] = advice->statements[i]->access[a] == ADVISE_EQUAL &&
+			advice->statements[i]->access[b] == ADVISE_EQUAL ? 1 : 0;
 	reason(cand, "HASH on both columns: %d%% of the workload gives both with = or IN and "
 		   "reaches one shard; a statement that gives only one reaches every shard",
 		   percent(best_share));
-	judge_unique_indexes(advice, cand);
-	describe_cross(advice, cand, mask);
-	score_and_verdict(advice, cand);
-	return cand;
+	return judge_two_columns(advice, cand, served);
 }
 
 static int

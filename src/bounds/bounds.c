@@ -160,6 +160,33 @@ wall_to_instant(Timestamp wall, pg_tz *tz)
  * ---------------------------------------------------------------------
  */
 
+/*
+ * integer_datum
+ *		value as a Datum of integer key type typid (a bound out of the
+ *		type's range is an error).
+ */
+static Datum
+integer_datum(Oid typid, int64 value)
+{
+	switch (typid)
+	{
+		case INT2OID:
+			if (value < PG_INT16_MIN || value > PG_INT16_MAX)
+				bound_out_of_range();
+			return Int16GetDatum((int16) value);
+		case INT4OID:
+			if (value < PG_INT32_MIN || value > PG_INT32_MAX)
+				bound_out_of_range();
+			return Int32GetDatum((int32) value);
+		case INT8OID:
+			return Int64GetDatum(value);
+		case NUMERICOID:
+			return NumericGetDatum(int64_to_numeric(value));
+	}
+	elog(ERROR, "unsupported key type %u", typid);
+	return (Datum) 0;
+}
+
 /* Key units (seconds or milliseconds) per microsecond divisor. */
 static int64
 encoding_scale(const RangeGrid *grid)
@@ -191,17 +218,8 @@ encode_instant(const RangeGrid *grid, TimestampTz t)
 					uuid->data[i] = (unsigned char) (units >> (8 * (5 - i)));
 				return UUIDPGetDatum(uuid);
 			}
-		case INT4OID:
-			if (units < PG_INT32_MIN || units > PG_INT32_MAX)
-				bound_out_of_range();
-			return Int32GetDatum((int32) units);
-		case INT8OID:
-			return Int64GetDatum(units);
-		case NUMERICOID:
-			return NumericGetDatum(int64_to_numeric(units));
 	}
-	elog(ERROR, "unsupported key type %u", grid->keytype);
-	return (Datum) 0;
+	return integer_datum(grid->keytype, units);
 }
 
 /*
@@ -656,23 +674,7 @@ partman_grid_bound(const RangeGrid *grid, int64 cell)
 
 	if (pg_mul_s64_overflow(cell, grid->step, &value))
 		bound_out_of_range();
-	switch (grid->keytype)
-	{
-		case INT2OID:
-			if (value < PG_INT16_MIN || value > PG_INT16_MAX)
-				bound_out_of_range();
-			return Int16GetDatum((int16) value);
-		case INT4OID:
-			if (value < PG_INT32_MIN || value > PG_INT32_MAX)
-				bound_out_of_range();
-			return Int32GetDatum((int32) value);
-		case INT8OID:
-			return Int64GetDatum(value);
-		case NUMERICOID:
-			return NumericGetDatum(int64_to_numeric(value));
-	}
-	elog(ERROR, "unsupported key type %u", grid->keytype);
-	return (Datum) 0;
+	return integer_datum(grid->keytype, value);
 }
 
 /*

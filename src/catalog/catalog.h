@@ -92,11 +92,29 @@ extern void partman_config_change(PartmanConfig *cfg, int n, const int *setting,
 								  const Datum *values, const bool *isnull);
 extern const char *partman_strategy_name(char strategy);
 extern const char *partman_strategy_keyword(char strategy);
+
+/* The parameters of a catalog write, added in order: $1, $2, ... */
+#define PARTMAN_MAX_ARGS 20
+typedef struct PartmanArgs
+{
+	int			n;
+	Oid			types[PARTMAN_MAX_ARGS];
+	Datum		values[PARTMAN_MAX_ARGS];
+	char		nulls[PARTMAN_MAX_ARGS];
+} PartmanArgs;
+
+extern void partman_args_add_if(PartmanArgs *args, Oid type, bool present, Datum value);
+extern void partman_args_add(PartmanArgs *args, Oid type, Datum value);
+extern void partman_args_text(PartmanArgs *args, const char *str);
+extern void partman_args_name(PartmanArgs *args, const char *str);
+extern void partman_catalog_write_args(const char *relname, const char *sql, PartmanArgs *args,
+									   int expected);
 extern void partman_arg_text(Datum *values, char *nulls, int i, const char *str);
 extern void partman_arg_name(Datum *values, char *nulls, int i, const char *str);
 extern void partman_catalog_write(const char *relname, const char *sql, int nargs,
 								  Oid *argtypes, Datum *values, const char *nulls,
 								  int expected);
+extern void partman_catalog_delete(const char *relname, const char *sql, Oid argtype, Datum arg);
 extern void partman_config_record_outcome(Oid parent, const char *error);
 extern void partman_config_record_unreachable(Oid parent, List *servers);
 extern void partman_config_record_idle(List *parents);

@@ -107,6 +107,57 @@ partman_catalog_write(const char *relname, const char *sql, int nargs, Oid *argt
 		elog(ERROR, "could not write partman.%s: %s", relname, SPI_result_code_string(rc));
 }
 
+/*
+ * partman_catalog_delete
+ *		Run sql, a DELETE from partman.relname with one parameter (arg, of
+ *		type argtype), as partman_catalog_write does.
+ */
+void
+partman_catalog_delete(const char *relname, const char *sql, Oid argtype, Datum arg)
+{
+	partman_catalog_write(relname, sql, 1, &argtype, &arg, NULL, SPI_OK_DELETE);
+}
+
+/* partman_args_add_if: the next parameter, of type, value or NULL when not present */
+void
+partman_args_add_if(PartmanArgs *args, Oid type, bool present, Datum value)
+{
+	if (args->n >= PARTMAN_MAX_ARGS)
+		elog(ERROR, "a catalog write has more than %d parameters", PARTMAN_MAX_ARGS);
+	args->types[args->n] = type;
+	args->values[args->n] = present ? value : (Datum) 0;
+	args->nulls[args->n] = present ? ' ' : 'n';
+	args->n++;
+}
+
+void
+partman_args_add(PartmanArgs *args, Oid type, Datum value)
+{
+	partman_args_add_if(args, type, true, value);
+}
+
+/* partman_args_text: str as text, or NULL */
+void
+partman_args_text(PartmanArgs *args, const char *str)
+{
+	partman_args_add_if(args, TEXTOID, str != NULL, str ? CStringGetTextDatum(str) : (Datum) 0);
+}
+
+/* partman_args_name: str as name, or NULL */
+void
+partman_args_name(PartmanArgs *args, const char *str)
+{
+	partman_args_add_if(args, NAMEOID, str != NULL,
+						str ? DirectFunctionCall1(namein, CStringGetDatum(str)) : (Datum) 0);
+}
+
+/* partman_catalog_write_args: partman_catalog_write with args as its parameters */
+void
+partman_catalog_write_args(const char *relname, const char *sql, PartmanArgs *args, int expected)
+{
+	partman_catalog_write(relname, sql, args->n, args->types, args->values, args->nulls, expected);
+}
+
 /* Argument i of a catalog write: str as text, or NULL. */
 void
 partman_arg_text(Datum *values, char *nulls, int i, const char *str)
@@ -657,72 +708,60 @@ partman_config_exists(Oid parent)
 	return partman_config_read(parent, &cfg);
 }
 
-/* servers (a List of char *) as name[] */
-static Datum
-servers_array(List *servers)
+/* The next parameter: servers (a List of char *) as name[], NIL as NULL. */
+static void
+args_servers(PartmanArgs *args, List *servers)
 {
-	Datum	   *names = palloc(sizeof(Datum) * list_length(servers));
-	int			i = 0;
+	Datum	   *names = palloc(sizeof(Datum) * (list_length(servers) + 1));
+	int			n = 0;
 	ListCell   *lc;
 
 	foreach(lc, servers)
-		names[i++] = DirectFunctionCall1(namein, CStringGetDatum(lfirst(lc)));
-	return PointerGetDatum(construct_array(names, i, NAMEOID, NAMEDATALEN, false, TYPALIGN_CHAR));
+		names[n++] = DirectFunctionCall1(namein, CStringGetDatum(lfirst(lc)));
+	partman_args_add_if(args, NAMEARRAYOID, servers != NIL,
+						PointerGetDatum(construct_array(names, n, NAMEOID, NAMEDATALEN, false,
+														TYPALIGN_CHAR)));
 }
 
 void
 partman_config_insert(const PartmanConfig *cfg)
 {
-	Oid			argtypes[17] = {REGCLASSOID, TEXTOID, TEXTOID, TEXTOID, INT4OID,
-	TEXTOID, TEXTOID, NAMEOID, TEXTOID, BOOLOID, TEXTOID, TEXTOID, TEXTOID, INT4OID, TEXTOID,
-	NAMEARRAYOID, NAMEOID};
-	Datum		values[17];
-	char		nulls[17];
+	PartmanArgs args = {0};
 
-	memset(nulls, ' ', sizeof(nulls));
-	values[0] = ObjectIdGetDatum(cfg->parent);
-	values[1] = CStringGetTextDatum(cfg->strategy);
-	values[2] = CStringGetTextDatum(cfg->key);
-	partman_arg_text(values, nulls, 3, cfg->interval);
-	values[4] = Int32GetDatum(cfg->premake);
-	partman_arg_text(values, nulls, 5, cfg->retention);
-	values[6] = CStringGetTextDatum(cfg->retention_action);
-	partman_arg_name(values, nulls, 7, cfg->retention_schema);
-	values[8] = CStringGetTextDatum(cfg->time_zone);
-	values[9] = BoolGetDatum(cfg->default_partition);
-	partman_arg_text(values, nulls, 10, cfg->sub_strategy);
-	partman_arg_text(values, nulls, 11, cfg->sub_key);
-	partman_arg_text(values, nulls, 12, cfg->sub_list_values);
-	if (cfg->has_sub_modulus)
-		values[13] = Int32GetDatum(cfg->sub_modulus);
-	else
-		nulls[13] = 'n';
-	partman_arg_text(values, nulls, 14, cfg->epoch);
-	if (cfg->servers != NIL)
-		values[15] = servers_array(cfg->servers);
-	else
-		nulls[15] = 'n';
-	partman_arg_name(values, nulls, 16, cfg->retention_server);
+	partman_args_add(&args, REGCLASSOID, ObjectIdGetDatum(cfg->parent));
+	partman_args_text(&args, cfg->strategy);
+	partman_args_text(&args, cfg->key);
+	partman_args_text(&args, cfg->interval);
+	partman_args_add(&args, INT4OID, Int32GetDatum(cfg->premake));
+	partman_args_text(&args, cfg->retention);
+	partman_args_text(&args, cfg->retention_action);
+	partman_args_name(&args, cfg->retention_schema);
+	partman_args_text(&args, cfg->time_zone);
+	partman_args_add(&args, BOOLOID, BoolGetDatum(cfg->default_partition));
+	partman_args_text(&args, cfg->sub_strategy);
+	partman_args_text(&args, cfg->sub_key);
+	partman_args_text(&args, cfg->sub_list_values);
+	partman_args_add_if(&args, INT4OID, cfg->has_sub_modulus, Int32GetDatum(cfg->sub_modulus));
+	partman_args_text(&args, cfg->epoch);
+	args_servers(&args, cfg->servers);
+	partman_args_name(&args, cfg->retention_server);
 
 	/* the caller's ownership of the parent is checked: PUBLIC may not INSERT */
-	partman_catalog_write("part_config", "INSERT INTO partman.part_config (parent, strategy, key, \"interval\", "
+	partman_catalog_write_args("part_config", "INSERT INTO partman.part_config (parent, strategy, key, \"interval\", "
 						  "premake, retention, retention_action, retention_schema, time_zone, "
 						  "default_partition, sub_strategy, sub_key, sub_list_values, sub_modulus, epoch, servers, "
 						  "retention_server) "
 						  "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::pg_catalog.jsonb, $14, $15, $16, $17)",
-						  17, argtypes, values, nulls, SPI_OK_INSERT);
+						  &args, SPI_OK_INSERT);
 }
 
 /* Delete parent's row; the caller checked its ownership (PUBLIC may not DELETE). */
 void
 partman_config_delete(Oid parent)
 {
-	Oid			argtypes[1] = {REGCLASSOID};
-	Datum		values[1] = {ObjectIdGetDatum(parent)};
-
-	partman_catalog_write("part_config", "DELETE FROM partman.part_config "
-						  "WHERE parent OPERATOR(pg_catalog.=) $1",
-						  1, argtypes, values, NULL, SPI_OK_DELETE);
+	partman_catalog_delete("part_config", "DELETE FROM partman.part_config "
+						   "WHERE parent OPERATOR(pg_catalog.=) $1",
+						   REGCLASSOID, ObjectIdGetDatum(parent));
 }
 
 /*
@@ -834,17 +873,15 @@ partman_config_read_maintained(MemoryContext cxt)
 void
 partman_config_record_outcome(Oid parent, const char *error)
 {
-	Oid			argtypes[3] = {REGCLASSOID, TEXTOID, TIMESTAMPTZOID};
-	Datum		values[3];
-	char		nulls[3] = {' ', ' ', ' '};
+	PartmanArgs args = {0};
 
-	values[0] = ObjectIdGetDatum(parent);
-	partman_arg_text(values, nulls, 1, error);
-	values[2] = TimestampTzGetDatum(partman_now());
+	partman_args_add(&args, REGCLASSOID, ObjectIdGetDatum(parent));
+	partman_args_text(&args, error);
+	partman_args_add(&args, TIMESTAMPTZOID, TimestampTzGetDatum(partman_now()));
 	/* maintenance's own columns: PUBLIC may not write them */
-	partman_catalog_write("part_config", "UPDATE partman.part_config SET last_maintenance = $3, last_error = $2, "
-						  "unreachable_servers = NULL WHERE parent OPERATOR(pg_catalog.=) $1",
-						  3, argtypes, values, nulls, SPI_OK_UPDATE);
+	partman_catalog_write_args("part_config", "UPDATE partman.part_config SET last_maintenance = $3, last_error = $2, "
+							   "unreachable_servers = NULL WHERE parent OPERATOR(pg_catalog.=) $1",
+							   &args, SPI_OK_UPDATE);
 }
 
 /*
@@ -856,18 +893,13 @@ partman_config_record_outcome(Oid parent, const char *error)
 void
 partman_config_record_unreachable(Oid parent, List *servers)
 {
-	Oid			argtypes[2] = {REGCLASSOID, NAMEARRAYOID};
-	Datum		values[2];
-	char		nulls[2] = {' ', ' '};
+	PartmanArgs args = {0};
 
-	values[0] = ObjectIdGetDatum(parent);
-	if (servers != NIL)
-		values[1] = servers_array(servers);
-	else
-		nulls[1] = 'n';
-	partman_catalog_write("part_config", "UPDATE partman.part_config SET unreachable_servers = $2 "
-						  "WHERE parent OPERATOR(pg_catalog.=) $1",
-						  2, argtypes, values, nulls, SPI_OK_UPDATE);
+	partman_args_add(&args, REGCLASSOID, ObjectIdGetDatum(parent));
+	args_servers(&args, servers);
+	partman_catalog_write_args("part_config", "UPDATE partman.part_config SET unreachable_servers = $2 "
+							   "WHERE parent OPERATOR(pg_catalog.=) $1",
+							   &args, SPI_OK_UPDATE);
 }
 
 /* Stamp last_maintenance on sets that needed nothing, in one statement. */

@@ -42,23 +42,22 @@ void
 partman_log_step(Oid parent, const char *action, const char *partition, const char *outcome,
 				 const char *detail, TimestampTz started)
 {
-	Oid			argtypes[6] = {REGCLASSOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, INTERVALOID};
-	Datum		values[6];
-	char		nulls[6] = {' ', ' ', ' ', ' ', ' ', ' '};
+	PartmanArgs args = {0};
 
-	values[0] = ObjectIdGetDatum(parent);
-	values[1] = CStringGetTextDatum(action);
-	partman_arg_text(values, nulls, 2, partition);
-	values[3] = CStringGetTextDatum(outcome);
-	partman_arg_text(values, nulls, 4, detail);
-	values[5] = DirectFunctionCall2(timestamp_mi, TimestampTzGetDatum(GetCurrentTimestamp()),
-									TimestampTzGetDatum(started));
+	partman_args_add(&args, REGCLASSOID, ObjectIdGetDatum(parent));
+	partman_args_text(&args, action);
+	partman_args_text(&args, partition);
+	partman_args_text(&args, outcome);
+	partman_args_text(&args, detail);
+	partman_args_add(&args, INTERVALOID,
+					 DirectFunctionCall2(timestamp_mi, TimestampTzGetDatum(GetCurrentTimestamp()),
+										 TimestampTzGetDatum(started)));
 
 	/* the log is partman's, not the caller's: nobody else may write it */
-	partman_catalog_write("maintenance_log", "INSERT INTO partman.maintenance_log "
-						  "(parent, action, partition, outcome, detail, duration) "
-						  "VALUES ($1, $2, $3, $4, $5, $6)",
-						  6, argtypes, values, nulls, SPI_OK_INSERT);
+	partman_catalog_write_args("maintenance_log", "INSERT INTO partman.maintenance_log "
+							   "(parent, action, partition, outcome, detail, duration) "
+							   "VALUES ($1, $2, $3, $4, $5, $6)",
+							   &args, SPI_OK_INSERT);
 }
 
 /* Delete log rows older than partman.maintenance_log_days, as the log's owner. */
@@ -118,8 +117,6 @@ log_has_rows_before(TimestampTz cutoff)
 void
 partman_prune_log(void)
 {
-	Oid			argtypes[1] = {INT4OID};
-	Datum		values[1] = {Int32GetDatum(partman_maintenance_log_days)};
 	/* now() - make_interval(days => n), as the DELETE computes it */
 	Interval   *days = palloc0(sizeof(Interval));
 	TimestampTz cutoff;
@@ -130,7 +127,7 @@ partman_prune_log(void)
 													 IntervalPGetDatum(days)));
 	if (!log_has_rows_before(cutoff))
 		return;
-	partman_catalog_write("maintenance_log", "DELETE FROM partman.maintenance_log WHERE logged_at OPERATOR(pg_catalog.<) "
-						  "(pg_catalog.now() OPERATOR(pg_catalog.-) pg_catalog.make_interval(days => $1))",
-						  1, argtypes, values, NULL, SPI_OK_DELETE);
+	partman_catalog_delete("maintenance_log", "DELETE FROM partman.maintenance_log WHERE logged_at OPERATOR(pg_catalog.<) "
+						   "(pg_catalog.now() OPERATOR(pg_catalog.-) pg_catalog.make_interval(days => $1))",
+						   INT4OID, Int32GetDatum(partman_maintenance_log_days));
 }

@@ -55,6 +55,20 @@ col_bool(uint64 row, int column)
 	return value != NULL && value[0] == 't';
 }
 
+/* Makes one struct of row of the last query's result. */
+typedef void *(*RowReader) (uint64 row);
+
+/* Each row of the last query's result, as read_row makes it, in a list. */
+static List *
+read_rows(RowReader read_row)
+{
+	List	   *result = NIL;
+
+	for (uint64 i = 0; i < SPI_processed; i++)
+		result = lappend(result, read_row(i));
+	return result;
+}
+
 /* ---------------------------------------------------------------------
  * The table and its columns
  * ---------------------------------------------------------------------
@@ -212,27 +226,27 @@ partman_row_security(Oid table)
  *		table's CHECK constraints and foreign keys but partition_table's
  *		bound, by name, as PartmanConstraint.
  */
+static void *
+constraint_row(uint64 i)
+{
+	PartmanConstraint *con = palloc0(sizeof(PartmanConstraint));
+
+	con->name = col(i, 1);
+	con->contype = col(i, 2)[0];
+	con->self_referencing = col_bool(i, 3);
+	con->validated = col_bool(i, 4);
+	con->noinherit = col_bool(i, 5);
+	return con;
+}
+
 List *
 partman_check_and_fk_constraints(Oid table)
 {
-	List	   *result = NIL;
-
 	query_oid("SELECT conname, contype, confrelid OPERATOR(pg_catalog.=) conrelid, convalidated, connoinherit "
 			  "FROM pg_catalog.pg_constraint WHERE conrelid OPERATOR(pg_catalog.=) $1 "
 			  "AND contype IN ('c', 'f') AND conname OPERATOR(pg_catalog.<>) '" PARTMAN_TABLE_BOUND "' ORDER BY 1",
 			  table);
-	for (uint64 i = 0; i < SPI_processed; i++)
-	{
-		PartmanConstraint *con = palloc0(sizeof(PartmanConstraint));
-
-		con->name = col(i, 1);
-		con->contype = col(i, 2)[0];
-		con->self_referencing = col_bool(i, 3);
-		con->validated = col_bool(i, 4);
-		con->noinherit = col_bool(i, 5);
-		result = lappend(result, con);
-	}
-	return result;
+	return read_rows(constraint_row);
 }
 
 /*
@@ -240,26 +254,27 @@ partman_check_and_fk_constraints(Oid table)
  *		The foreign keys of other tables that reference table (top-level
  *		ones, not their partitions' clones), by name, as PartmanReference.
  */
+/* (conname, relid, relkind) */
+static void *
+reference_row(uint64 i)
+{
+	PartmanReference *ref = palloc0(sizeof(PartmanReference));
+
+	ref->conname = col(i, 1);
+	ref->relid = col_oid(i, 2);
+	ref->relkind = col(i, 3)[0];
+	return ref;
+}
+
 List *
 partman_fks_of_others(Oid table)
 {
-	List	   *result = NIL;
-
 	query_oid("SELECT con.conname, c.oid, c.relkind FROM pg_catalog.pg_constraint con "
 			  "JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) con.conrelid "
 			  "WHERE con.contype OPERATOR(pg_catalog.=) 'f' AND con.confrelid OPERATOR(pg_catalog.=) $1 "
 			  "AND con.conrelid OPERATOR(pg_catalog.<>) $1 AND con.conparentid OPERATOR(pg_catalog.=) 0 ORDER BY 1",
 			  table);
-	for (uint64 i = 0; i < SPI_processed; i++)
-	{
-		PartmanReference *ref = palloc0(sizeof(PartmanReference));
-
-		ref->conname = col(i, 1);
-		ref->relid = col_oid(i, 2);
-		ref->relkind = col(i, 3)[0];
-		result = lappend(result, ref);
-	}
-	return result;
+	return read_rows(reference_row);
 }
 
 /*
@@ -267,26 +282,27 @@ partman_fks_of_others(Oid table)
  *		The top-level foreign keys that reference parent (its own included),
  *		as PartmanReference, in no particular order.
  */
+/* (relid, relkind, conname) */
+static void *
+referencing_row(uint64 i)
+{
+	PartmanReference *ref = palloc0(sizeof(PartmanReference));
+
+	ref->relid = col_oid(i, 1);
+	ref->relkind = col(i, 2)[0];
+	ref->conname = col(i, 3);
+	return ref;
+}
+
 List *
 partman_fks_referencing_set(Oid parent)
 {
-	List	   *result = NIL;
-
 	(void) partman_spi_select("SELECT c.oid, c.relkind, con.conname FROM pg_catalog.pg_constraint con "
 							   "JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) con.conrelid "
 							   "WHERE con.contype OPERATOR(pg_catalog.=) 'f' "
 							   "AND con.confrelid OPERATOR(pg_catalog.=) $1 AND con.conparentid OPERATOR(pg_catalog.=) 0",
 								 1, (Oid[]) {OIDOID}, (Datum[]) {ObjectIdGetDatum(parent)}, "pg_constraint");
-	for (uint64 i = 0; i < SPI_processed; i++)
-	{
-		PartmanReference *ref = palloc0(sizeof(PartmanReference));
-
-		ref->relid = col_oid(i, 1);
-		ref->relkind = col(i, 2)[0];
-		ref->conname = col(i, 3);
-		result = lappend(result, ref);
-	}
-	return result;
+	return read_rows(referencing_row);
 }
 
 /* partman_dependent_views: the relations whose rules refer to table (views), by OID */
@@ -310,11 +326,21 @@ partman_dependent_views(Oid table)
  *		The plain views that refer to table, by OID, with their owner,
  *		definition and options, as PartmanViewDef.
  */
+static void *
+view_row(uint64 i)
+{
+	PartmanViewDef *view = palloc0(sizeof(PartmanViewDef));
+
+	view->relid = col_oid(i, 1);
+	view->owner = col_oid(i, 2);
+	view->definition = col(i, 3);
+	view->options = col(i, 4);
+	return view;
+}
+
 List *
 partman_view_definitions(Oid table)
 {
-	List	   *result = NIL;
-
 	query_oid("SELECT DISTINCT v.oid, v.relowner, pg_catalog.pg_get_viewdef(v.oid), "
 			  "pg_catalog.array_to_string(v.reloptions, ', ') FROM pg_catalog.pg_depend d "
 			  "JOIN pg_catalog.pg_rewrite r ON r.oid OPERATOR(pg_catalog.=) d.objid "
@@ -323,17 +349,7 @@ partman_view_definitions(Oid table)
 			  "AND d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass "
 			  "AND d.refobjid OPERATOR(pg_catalog.=) $1 AND v.oid OPERATOR(pg_catalog.<>) $1 "
 			  "AND v.relkind OPERATOR(pg_catalog.=) 'v' ORDER BY 1", table);
-	for (uint64 i = 0; i < SPI_processed; i++)
-	{
-		PartmanViewDef *view = palloc0(sizeof(PartmanViewDef));
-
-		view->relid = col_oid(i, 1);
-		view->owner = col_oid(i, 2);
-		view->definition = col(i, 3);
-		view->options = col(i, 4);
-		result = lappend(result, view);
-	}
-	return result;
+	return read_rows(view_row);
 }
 
 /* ---------------------------------------------------------------------
@@ -346,11 +362,22 @@ partman_view_definitions(Oid table)
  *		table's valid indexes, the primary key's first, then by name, as
  *		PartmanIndexDef (with the constraint each backs, if any).
  */
+static void *
+index_row(uint64 i)
+{
+	PartmanIndexDef *index = palloc0(sizeof(PartmanIndexDef));
+
+	index->name = col(i, 1);
+	index->definition = col(i, 2);
+	index->conname = col(i, 3);
+	index->condef = col(i, 4);
+	index->replident = col_bool(i, 5);
+	return index;
+}
+
 List *
 partman_index_definitions(Oid table)
 {
-	List	   *result = NIL;
-
 	query_oid("SELECT c.relname, pg_catalog.pg_get_indexdef(i.indexrelid), con.conname, "
 			  "pg_catalog.pg_get_constraintdef(con.oid), i.indisreplident "
 			  "FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) i.indexrelid "
@@ -358,35 +385,18 @@ partman_index_definitions(Oid table)
 			  "AND con.conrelid OPERATOR(pg_catalog.=) i.indrelid AND con.contype IN ('p', 'u', 'x') "
 			  "WHERE i.indrelid OPERATOR(pg_catalog.=) $1 AND i.indisvalid "
 			  "ORDER BY con.contype OPERATOR(pg_catalog.=) 'p' DESC NULLS LAST, c.relname", table);
-	for (uint64 i = 0; i < SPI_processed; i++)
-	{
-		PartmanIndexDef *index = palloc0(sizeof(PartmanIndexDef));
-
-		index->name = col(i, 1);
-		index->definition = col(i, 2);
-		index->conname = col(i, 3);
-		index->condef = col(i, 4);
-		index->replident = col_bool(i, 5);
-		result = lappend(result, index);
-	}
-	return result;
+	return read_rows(index_row);
 }
 
-/* The (name, definition) rows of the last query, as PartmanConstraintDef. */
-static List *
-constraint_defs(void)
+/* (name, definition) */
+static void *
+constraint_def_row(uint64 i)
 {
-	List	   *result = NIL;
+	PartmanConstraintDef *con = palloc0(sizeof(PartmanConstraintDef));
 
-	for (uint64 i = 0; i < SPI_processed; i++)
-	{
-		PartmanConstraintDef *con = palloc0(sizeof(PartmanConstraintDef));
-
-		con->name = col(i, 1);
-		con->definition = col(i, 2);
-		result = lappend(result, con);
-	}
-	return result;
+	con->name = col(i, 1);
+	con->definition = col(i, 2);
+	return con;
 }
 
 /*
@@ -400,7 +410,7 @@ partman_constraint_definitions(Oid table)
 	query_oid("SELECT conname, pg_catalog.pg_get_constraintdef(oid) FROM pg_catalog.pg_constraint "
 			  "WHERE conrelid OPERATOR(pg_catalog.=) $1 AND contype IN ('c', 'f') "
 			  "AND conname OPERATOR(pg_catalog.<>) '" PARTMAN_TABLE_BOUND "' ORDER BY contype, conname", table);
-	return constraint_defs();
+	return read_rows(constraint_def_row);
 }
 
 /*
@@ -415,7 +425,7 @@ partman_fk_definitions(Oid table)
 							   "WHERE conrelid OPERATOR(pg_catalog.=) $1 AND contype OPERATOR(pg_catalog.=) 'f' "
 							   "AND conparentid OPERATOR(pg_catalog.=) 0",
 								 1, (Oid[]) {OIDOID}, (Datum[]) {ObjectIdGetDatum(table)}, "foreign keys");
-	return constraint_defs();
+	return read_rows(constraint_def_row);
 }
 
 /* partman_bound_constraint_exists: partition_table's bound is on table */
@@ -432,23 +442,23 @@ partman_bound_constraint_exists(Oid table)
  *		table's user triggers, by name, with their enabled state
  *		(pg_trigger.tgenabled), as PartmanTriggerDef.
  */
+static void *
+trigger_row(uint64 i)
+{
+	PartmanTriggerDef *trigger = palloc0(sizeof(PartmanTriggerDef));
+
+	trigger->name = col(i, 1);
+	trigger->definition = col(i, 2);
+	trigger->enabled = col(i, 3)[0];
+	return trigger;
+}
+
 List *
 partman_trigger_definitions(Oid table)
 {
-	List	   *result = NIL;
-
 	query_oid("SELECT tgname, pg_catalog.pg_get_triggerdef(oid), tgenabled FROM pg_catalog.pg_trigger "
 			  "WHERE tgrelid OPERATOR(pg_catalog.=) $1 AND NOT tgisinternal ORDER BY tgname", table);
-	for (uint64 i = 0; i < SPI_processed; i++)
-	{
-		PartmanTriggerDef *trigger = palloc0(sizeof(PartmanTriggerDef));
-
-		trigger->name = col(i, 1);
-		trigger->definition = col(i, 2);
-		trigger->enabled = col(i, 3)[0];
-		result = lappend(result, trigger);
-	}
-	return result;
+	return read_rows(trigger_row);
 }
 
 /*
@@ -456,11 +466,20 @@ partman_trigger_definitions(Oid table)
  *		The sequences of table's columns, by column: identity (deptype i)
  *		and serial-style, OWNED BY (deptype a), as PartmanColumnSequence.
  */
+static void *
+sequence_row(uint64 i)
+{
+	PartmanColumnSequence *seq = palloc0(sizeof(PartmanColumnSequence));
+
+	seq->attname = col(i, 1);
+	seq->identity = col(i, 2)[0] == 'i';
+	seq->seq = col_oid(i, 3);
+	return seq;
+}
+
 List *
 partman_column_sequences(Oid table)
 {
-	List	   *result = NIL;
-
 	query_oid("SELECT a.attname, d.deptype, d.objid FROM pg_catalog.pg_depend d "
 			  "JOIN pg_catalog.pg_class s ON s.oid OPERATOR(pg_catalog.=) d.objid "
 			  "JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) d.refobjid "
@@ -469,16 +488,7 @@ partman_column_sequences(Oid table)
 			  "AND d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass "
 			  "AND d.refobjid OPERATOR(pg_catalog.=) $1 AND d.refobjsubid OPERATOR(pg_catalog.>) 0 "
 			  "AND s.relkind OPERATOR(pg_catalog.=) 'S' AND d.deptype IN ('i', 'a') ORDER BY 1", table);
-	for (uint64 i = 0; i < SPI_processed; i++)
-	{
-		PartmanColumnSequence *seq = palloc0(sizeof(PartmanColumnSequence));
-
-		seq->attname = col(i, 1);
-		seq->identity = col(i, 2)[0] == 'i';
-		seq->seq = col_oid(i, 3);
-		result = lappend(result, seq);
-	}
-	return result;
+	return read_rows(sequence_row);
 }
 
 /*

@@ -321,6 +321,26 @@ partman_try_subtransaction(void (*fn) (void *), void *arg)
 }
 
 /*
+ * partman_fail_after_cleanup
+ *		How an online operation (a nonatomic CALL that commits between its
+ *		steps) ends when a step failed with edata: cleanup(arg) removes what
+ *		the operation left, in a subtransaction, and that is committed; when
+ *		the cleanup fails too, warn(arg, its error) says what is left.  Then
+ *		edata is raised.
+ */
+void
+partman_fail_after_cleanup(ErrorData *edata, void (*cleanup) (void *),
+						   void (*warn) (void *, ErrorData *), void *arg)
+{
+	ErrorData  *failed = partman_try_subtransaction(cleanup, arg);
+
+	partman_spi_commit();
+	if (failed != NULL)
+		warn(arg, failed);
+	ReThrowError(edata);
+}
+
+/*
  * The storage parameters of the newest non-default partition as
  * "name=value, ...", or NULL: without a storage_parameters setting, new
  * partitions continue what the DBA last tuned.

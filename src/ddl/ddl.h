@@ -61,6 +61,8 @@ extern void partman_sub_template(const PartmanTemplate *tmpl, Oid partition,
 
 /* ddl.c, continued */
 extern ErrorData *partman_try_subtransaction(void (*fn) (void *), void *arg);
+extern void partman_fail_after_cleanup(ErrorData *edata, void (*cleanup) (void *),
+									   void (*warn) (void *, ErrorData *), void *arg) pg_attribute_noreturn();
 extern int	partman_lock_batch(void);
 extern int	partman_locks_per_partition(Oid parent, const PartmanTemplate *tmpl);
 extern void partman_check_lock_budget(Oid parent, const PartmanTemplate *tmpl, int64 partitions,

@@ -408,21 +408,25 @@ drop_bound(void *arg)
 	partman_end_ddl(&ddl);
 }
 
+/* After a failed step, when dropping the constraint failed too. */
+static void
+warn_bound_left(void *arg, ErrorData *cleanup)
+{
+	Conversion *c = arg;
+
+	ereport(WARNING,
+			(errmsg("check constraint \"%s\" was left on table \"%s\"", BOUND_CONSTRAINT,
+					get_rel_name(c->table)),
+			 errdetail("Dropping it failed: %s", cleanup->message),
+			 errhint("%s;", partman_sql_drop_constraint(partman_qualified_name(c->table),
+														BOUND_CONSTRAINT, false))));
+}
+
 /* After a failed step: drop the constraint, commit that, then raise edata. */
 static void
 fail_after_cleanup(Conversion *c, ErrorData *edata)
 {
-	ErrorData  *cleanup = partman_try_subtransaction(drop_bound, c);
-
-	partman_spi_commit();
-	if (cleanup != NULL)
-		ereport(WARNING,
-				(errmsg("check constraint \"%s\" was left on table \"%s\"", BOUND_CONSTRAINT,
-						get_rel_name(c->table)),
-				 errdetail("Dropping it failed: %s", cleanup->message),
-				 errhint("%s;", partman_sql_drop_constraint(partman_qualified_name(c->table),
-															BOUND_CONSTRAINT, false))));
-	ReThrowError(edata);
+	partman_fail_after_cleanup(edata, drop_bound, warn_bound_left, c);
 }
 
 static void
@@ -512,6 +516,14 @@ typedef struct Carried
 	char	   *tablespace;
 } Carried;
 
+/* Constraint name (as definition) to be added to the parent. */
+static void
+carry_constraint(const Conversion *c, Carried *carry, const char *name, const char *definition)
+{
+	carry->parent_ddl = lappend(carry->parent_ddl,
+								partman_sql_add_constraint(c->qualified, name, definition, false));
+}
+
 /*
  * Indexes: renamed on the old table (it keeps them), and recreated on the
  * parent (as constraints where they back one), where each attaches the old
@@ -531,9 +543,7 @@ carry_indexes(const Conversion *c, Carried *carry)
 												   partman_qualified_in(c->key.nspname, index->name),
 												   legacy_object_name(c, index->name)));
 		if (index->conname != NULL)
-			carry->parent_ddl = lappend(carry->parent_ddl,
-										partman_sql_add_constraint(c->qualified, index->conname,
-																   index->condef, false));
+			carry_constraint(c, carry, index->conname, index->condef);
 		else
 			carry->parent_ddl = lappend(carry->parent_ddl, index->definition);
 		if (index->replident)
@@ -551,9 +561,7 @@ carry_constraints(const Conversion *c, Carried *carry)
 	{
 		PartmanConstraintDef *con = lfirst(lc);
 
-		carry->parent_ddl = lappend(carry->parent_ddl,
-									partman_sql_add_constraint(c->qualified, con->name,
-															   con->definition, false));
+		carry_constraint(c, carry, con->name, con->definition);
 	}
 }
 

@@ -314,17 +314,25 @@ remove_staging(void *arg)
 	partman_end_ddl(&ddl);
 }
 
+/* After a failed step, when removing the staging table failed too. */
 static void
-fail(Split *s, ErrorData *edata)
+warn_staging_left(void *arg, ErrorData *cleanup)
 {
-	ErrorData  *cleanup = partman_try_subtransaction(remove_staging, s);
+	Split	   *s = arg;
 
-	partman_spi_commit();
-	if (cleanup != NULL)
-		ereport(WARNING,
-				(errmsg("the staging table \"%s\" could not be removed: %s", s->staging_name, cleanup->message),
-				 errhint("%s;", leftovers(s))));
-	ReThrowError(edata);
+	ereport(WARNING,
+			(errmsg("the staging table \"%s\" could not be removed: %s", s->staging_name, cleanup->message),
+			 errhint("%s;", leftovers(s))));
+}
+
+/* Run step(arg); when it fails, remove the staging table, commit that, then raise its error. */
+static void
+run_step(Split *s, void (*step) (void *), void *arg)
+{
+	ErrorData  *edata = partman_try_subtransaction(step, arg);
+
+	if (edata != NULL)
+		partman_fail_after_cleanup(edata, remove_staging, warn_staging_left, s);
 }
 
 static void
@@ -377,7 +385,6 @@ partman_split_online(Oid partition, int batch_rows, double *lock_ms)
 {
 	int			spi_level;
 	Split	   *s;
-	ErrorData  *edata;
 	BlockNumber nblocks;
 	BlockNumber per_batch;
 	PartmanProgress progress;
@@ -392,9 +399,7 @@ partman_split_online(Oid partition, int batch_rows, double *lock_ms)
 
 	/* 1. prepare */
 	partman_progress_start(&progress, 0);
-	edata = partman_try_subtransaction(prepare_step, s);
-	if (edata != NULL)
-		fail(s, edata);
+	run_step(s, prepare_step, s);
 	partman_spi_commit();
 	ereport(NOTICE,
 			(errmsg("split_partition_online \"%s\", phase 1 of 4 (prepare): staging table \"%s\" with %d partitions, changes to the partition written through",
@@ -421,9 +426,7 @@ partman_split_online(Oid partition, int batch_rows, double *lock_ms)
 		char	   *report;
 
 		CHECK_FOR_INTERRUPTS();
-		edata = partman_try_subtransaction(backfill_step, &step);
-		if (edata != NULL)
-			fail(s, edata);
+		run_step(s, backfill_step, &step);
 		partman_spi_commit();
 		/* the rows to copy, extrapolated from the blocks done: for the time left */
 		progress.total = (uint64) ((double) (progress.done + step.copied) * nblocks / step.to);
@@ -435,13 +438,9 @@ partman_split_online(Oid partition, int batch_rows, double *lock_ms)
 	}
 
 	/* 3. verify, 4. cut over */
-	edata = partman_try_subtransaction(verify_step, s);
-	if (edata != NULL)
-		fail(s, edata);
+	run_step(s, verify_step, s);
 	started = GetCurrentTimestamp();
-	edata = partman_try_subtransaction(cutover, s);
-	if (edata != NULL)
-		fail(s, edata);
+	run_step(s, cutover, s);
 	partman_spi_commit();
 	*lock_ms = (GetCurrentTimestamp() - started) / 1000.0;
 	ereport(NOTICE,

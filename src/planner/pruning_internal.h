@@ -67,7 +67,23 @@ typedef struct Rewrite
 	PruningKind kind;
 } Rewrite;
 
+/*
+ * How partman_map_vars re-points Vars: those of range table entry from_rti
+ * (relation from) become Vars of the column of the same name of relation
+ * to, range table entry to_rti; with syn, they also print as such.
+ */
+typedef struct PartmanVarMap
+{
+	Index		from_rti;
+	Oid			from;
+	Index		to_rti;
+	Oid			to;
+	bool		syn;
+	bool		ok;				/* set false when a Var could not be mapped */
+} PartmanVarMap;
+
 /* in pruning_reasons.c */
+extern Node *partman_map_vars(Node *node, PartmanVarMap *map);
 extern Node *partman_strip_relabel(Node *node);
 extern int	partman_match_key(const LeafKey *key, Node *node);
 extern bool partman_mentions_key(const LeafKey *key, Node *node);

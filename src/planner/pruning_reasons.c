@@ -91,31 +91,33 @@ typedef struct Findings
  * Recognising the key
  * ---------------------------------------------------------------------
  */
-typedef struct VarMap
-{
-	Index		leaf_rti;
-	Oid			parent;
-	Oid			leaf;
-} VarMap;
-
-/* Parent Vars (varno 1) of a key expression as Vars of the leaf. */
-static Node *
-parent_to_leaf(Node *node, VarMap *map)
+/*
+ * partman_map_vars
+ *		A copy of node whose Vars are re-pointed as map says (see
+ *		PartmanVarMap).  A Var of another relation, of an outer query or a
+ *		system or whole-row Var cannot be: it stays, and map->ok turns false.
+ */
+Node *
+partman_map_vars(Node *node, PartmanVarMap *map)
 {
 	if (node == NULL)
 		return NULL;
 	if (IsA(node, Var))
 	{
 		Var		   *var = copyObject((Var *) node);
-		char	   *name = get_attname(map->parent, var->varattno, false);
 
-		var->varno = map->leaf_rti;
-		var->varattno = get_attnum(map->leaf, name);
-		var->varnosyn = 0;
-		var->varattnosyn = 0;
+		if (var->varno != map->from_rti || var->varlevelsup != 0 || var->varattno <= 0)
+			map->ok = false;
+		else
+		{
+			var->varno = map->to_rti;
+			var->varattno = get_attnum(map->to, get_attname(map->from, var->varattno, false));
+			var->varnosyn = map->syn ? var->varno : 0;
+			var->varattnosyn = map->syn ? var->varattno : 0;
+		}
 		return (Node *) var;
 	}
-	return expression_tree_mutator(node, parent_to_leaf, (void *) map);
+	return expression_tree_mutator(node, partman_map_vars, (void *) map);
 }
 
 static void
@@ -125,7 +127,7 @@ read_leaf_key(PlannedStmt *stmt, const PruningDiagnosis *diag, LeafKey *key)
 	PartitionKey pk = RelationGetPartitionKey(rel);
 	PartitionDesc desc = RelationGetPartitionDesc(rel, true);
 	ListCell   *exprs = list_head(pk->partexprs);
-	VarMap		map;
+	PartmanVarMap map;
 
 	memset(key, 0, sizeof(*key));
 	key->relid = diag->relid;
@@ -134,9 +136,13 @@ read_leaf_key(PlannedStmt *stmt, const PruningDiagnosis *diag, LeafKey *key)
 	key->strategy = pk->strategy;
 	key->nkeys = pk->partnatts;
 	key->has_default = OidIsValid(get_default_oid_from_partdesc(desc));
-	map.leaf_rti = key->leaf_rti;
-	map.parent = diag->relid;
-	map.leaf = key->leaf_relid;
+	/* the key expressions' parent Vars (varno 1) as Vars of the leaf */
+	memset(&map, 0, sizeof(map));
+	map.from_rti = 1;
+	map.from = diag->relid;
+	map.to_rti = key->leaf_rti;
+	map.to = key->leaf_relid;
+	map.ok = true;
 	for (int i = 0; i < pk->partnatts; i++)
 	{
 		key->opfamily[i] = pk->partopfamily[i];
@@ -156,7 +162,7 @@ read_leaf_key(PlannedStmt *stmt, const PruningDiagnosis *diag, LeafKey *key)
 			Node	   *expr = lfirst(exprs);
 
 			exprs = lnext(pk->partexprs, exprs);
-			key->expr[i] = parent_to_leaf(expr, &map);
+			key->expr[i] = partman_map_vars(expr, &map);
 			key->name[i] = deparse_expression(expr,
 											  deparse_context_for(get_rel_name(diag->relid),
 																  diag->relid),

@@ -173,6 +173,33 @@ key_range(Build *b, int keyno, Datum *lo, Datum *hi)
 	return and2(l, h);
 }
 
+/*
+ * span_range
+ *		The key range of f(key) <strategy> C, where f maps the keys from lo
+ *		up to hi to C and keeps their order: = is [lo, hi), >= is [lo, ...)
+ *		and <= is (..., hi); > is [above, ...) and < is (..., below), where
+ *		above and below are hi and lo unless a margin widens the range.
+ *		NULL for another strategy, or when a bound cannot be compared.
+ */
+static Node *
+span_range(Build *b, int keyno, int strategy, Datum lo, Datum hi, Datum above, Datum below)
+{
+	switch (strategy)
+	{
+		case BTEqualStrategyNumber:
+			return key_range(b, keyno, &lo, &hi);
+		case BTGreaterEqualStrategyNumber:
+			return key_range(b, keyno, &lo, NULL);
+		case BTGreaterStrategyNumber:
+			return key_range(b, keyno, &above, NULL);
+		case BTLessStrategyNumber:
+			return key_range(b, keyno, NULL, &below);
+		case BTLessEqualStrategyNumber:
+			return key_range(b, keyno, NULL, &hi);
+	}
+	return NULL;
+}
+
 static void
 note(Build *b, PruningReason reason, bool tight, Node *clause, int keyno)
 {
@@ -244,6 +271,53 @@ split_sides(OpExpr *op, bool (*want) (Node *, void *), void *arg, Sides *s)
 		return false;
 	s->strategy = comparison_strategy(op->opno, s->key_on_right);
 	return s->strategy != 0;
+}
+
+/*
+ * A comparison of a key side (which want() accepts, or else the left
+ * argument) with another: an OpExpr of two arguments, either side, or
+ * key op ANY (array).
+ */
+typedef struct Comparison
+{
+	Node	   *keyside;
+	Node	   *other;
+	Oid			opno;
+	Oid			inputcollid;
+	bool		list;			/* op ANY (other) */
+} Comparison;
+
+static bool
+split_comparison(Node *node, bool (*want) (Node *, void *), void *arg, Comparison *cmp)
+{
+	if (IsA(node, OpExpr) && list_length(((OpExpr *) node)->args) == 2)
+	{
+		OpExpr	   *op = (OpExpr *) node;
+
+		cmp->keyside = linitial(op->args);
+		cmp->other = lsecond(op->args);
+		if (!want(cmp->keyside, arg))
+		{
+			cmp->keyside = lsecond(op->args);
+			cmp->other = linitial(op->args);
+		}
+		cmp->opno = op->opno;
+		cmp->inputcollid = op->inputcollid;
+		cmp->list = false;
+	}
+	else if (IsA(node, ScalarArrayOpExpr) && ((ScalarArrayOpExpr *) node)->useOr)
+	{
+		ScalarArrayOpExpr *sa = (ScalarArrayOpExpr *) node;
+
+		cmp->keyside = linitial(sa->args);
+		cmp->other = lsecond(sa->args);
+		cmp->opno = sa->opno;
+		cmp->inputcollid = sa->inputcollid;
+		cmp->list = true;
+	}
+	else
+		return false;
+	return true;
 }
 
 /* A Const of the query whose value a rewrite may use. */
@@ -341,25 +415,44 @@ typedef struct ExtractCmp
 	int64		value;
 } ExtractCmp;
 
+/*
+ * unit_call_arg
+ *		When node is a call of one of the nfuncs functions funcs with a unit
+ *		(a constant, not NULL) and one more argument, that argument (with
+ *		relabelings stripped); else NULL.
+ */
+static Node *
+unit_call_arg(Node *node, const Oid *funcs, int nfuncs)
+{
+	FuncExpr   *f;
+	bool		found = false;
+
+	node = partman_strip_relabel(node);
+	if (node == NULL || !IsA(node, FuncExpr))
+		return NULL;
+	f = (FuncExpr *) node;
+	for (int i = 0; i < nfuncs; i++)
+		found |= f->funcid == funcs[i];
+	if (!found || list_length(f->args) != 2 || !IsA(linitial(f->args), Const) ||
+		((Const *) linitial(f->args))->constisnull)
+		return NULL;
+	return partman_strip_relabel(lsecond(f->args));
+}
+
+/* extract(unit FROM x) and date_part('unit', x) */
+static const Oid extract_funcs[] = {
+	F_EXTRACT_TEXT_DATE, F_EXTRACT_TEXT_TIMESTAMP, F_EXTRACT_TEXT_TIMESTAMPTZ,
+	F_DATE_PART_TEXT_TIMESTAMP, F_DATE_PART_TEXT_TIMESTAMPTZ, F_DATE_PART_TEXT_DATE
+};
+
 static bool
 is_extract_of_key(Node *node, void *arg)
 {
 	Build	   *b = arg;
-	FuncExpr   *f;
-	Node	   *x;
+	Node	   *x = unit_call_arg(node, extract_funcs, lengthof(extract_funcs));
 
-	node = partman_strip_relabel(node);
-	if (node == NULL || !IsA(node, FuncExpr))
+	if (x == NULL)
 		return false;
-	f = (FuncExpr *) node;
-	if (f->funcid != F_EXTRACT_TEXT_DATE && f->funcid != F_EXTRACT_TEXT_TIMESTAMP &&
-		f->funcid != F_EXTRACT_TEXT_TIMESTAMPTZ && f->funcid != F_DATE_PART_TEXT_TIMESTAMP &&
-		f->funcid != F_DATE_PART_TEXT_TIMESTAMPTZ && f->funcid != F_DATE_PART_TEXT_DATE)
-		return false;
-	if (list_length(f->args) != 2 || !IsA(linitial(f->args), Const) ||
-		((Const *) linitial(f->args))->constisnull)
-		return false;
-	x = partman_strip_relabel(lsecond(f->args));
 	/* a date key reaches date_part(text, timestamp) through the immutable cast */
 	if (IsA(x, FuncExpr) && ((FuncExpr *) x)->funcid == F_TIMESTAMP_DATE)
 		x = linitial(((FuncExpr *) x)->args);
@@ -543,49 +636,54 @@ is_key(Node *node, void *arg)
 	return partman_match_key(&((Build *) arg)->ctx->key, node) >= 0;
 }
 
+/* date_trunc('unit', x) */
+static const Oid trunc_funcs[] = {F_DATE_TRUNC_TEXT_TIMESTAMP, F_DATE_TRUNC_TEXT_TIMESTAMPTZ};
+
 static bool
 is_trunc_of_key(Node *node, void *arg)
 {
-	FuncExpr   *f;
-	Node	   *x;
+	Node	   *x = unit_call_arg(node, trunc_funcs, lengthof(trunc_funcs));
 
-	node = partman_strip_relabel(node);
-	if (node == NULL || !IsA(node, FuncExpr))
+	if (x == NULL)
 		return false;
-	f = (FuncExpr *) node;
-	if ((f->funcid != F_DATE_TRUNC_TEXT_TIMESTAMP && f->funcid != F_DATE_TRUNC_TEXT_TIMESTAMPTZ) ||
-		list_length(f->args) != 2 || !IsA(linitial(f->args), Const) ||
-		((Const *) linitial(f->args))->constisnull)
-		return false;
-	x = partman_strip_relabel(lsecond(f->args));
 	if (IsA(x, FuncExpr) && (((FuncExpr *) x)->funcid == F_TIMESTAMP_DATE ||
 							 ((FuncExpr *) x)->funcid == F_TIMESTAMPTZ_DATE))
 		x = linitial(((FuncExpr *) x)->args);
 	return partman_match_key(&((Build *) arg)->ctx->key, x) >= 0;
 }
 
+/* The date_trunc units a rewrite knows, with their length. */
+static const struct
+{
+	const char *name;
+	int			months;
+	int			days;
+	int64		usecs;
+}			trunc_units[] =
+{
+	{"year", 12, 0, 0},
+	{"quarter", 3, 0, 0},
+	{"month", 1, 0, 0},
+	{"week", 0, 7, 0},
+	{"day", 0, 1, 0},
+	{"hour", 0, 0, USECS_PER_HOUR},
+	{"minute", 0, 0, USECS_PER_MINUTE},
+};
+
 /* The length of a date_trunc unit as an interval (months, days or microseconds). */
 static bool
 trunc_unit(const char *unit, Interval *span)
 {
 	memset(span, 0, sizeof(*span));
-	if (pg_strcasecmp(unit, "year") == 0)
-		span->month = 12;
-	else if (pg_strcasecmp(unit, "quarter") == 0)
-		span->month = 3;
-	else if (pg_strcasecmp(unit, "month") == 0)
-		span->month = 1;
-	else if (pg_strcasecmp(unit, "week") == 0)
-		span->day = 7;
-	else if (pg_strcasecmp(unit, "day") == 0)
-		span->day = 1;
-	else if (pg_strcasecmp(unit, "hour") == 0)
-		span->time = USECS_PER_HOUR;
-	else if (pg_strcasecmp(unit, "minute") == 0)
-		span->time = USECS_PER_MINUTE;
-	else
-		return false;
-	return true;
+	for (int i = 0; i < lengthof(trunc_units); i++)
+		if (pg_strcasecmp(unit, trunc_units[i].name) == 0)
+		{
+			span->month = trunc_units[i].months;
+			span->day = trunc_units[i].days;
+			span->time = trunc_units[i].usecs;
+			return true;
+		}
+	return false;
 }
 
 /*
@@ -690,26 +788,7 @@ rewrite_trunc(Build *b, OpExpr *op)
 		lo = TimestampGetDatum(t);
 		hi = TimestampGetDatum(next);
 	}
-	switch (s.strategy)
-	{
-		case BTEqualStrategyNumber:
-			range = key_range(b, keyno, &lo, &hi);
-			break;
-		case BTGreaterEqualStrategyNumber:
-			range = key_range(b, keyno, &lo, NULL);
-			break;
-		case BTGreaterStrategyNumber:
-			range = key_range(b, keyno, &hi, NULL);
-			break;
-		case BTLessStrategyNumber:
-			range = key_range(b, keyno, NULL, &lo);
-			break;
-		case BTLessEqualStrategyNumber:
-			range = key_range(b, keyno, NULL, &hi);
-			break;
-		default:
-			range = NULL;
-	}
+	range = span_range(b, keyno, s.strategy, lo, hi, hi, lo);
 	if (range)
 		note(b, PRUNING_REASON_KEY_IN_EXPRESSION, true, (Node *) op, keyno);
 	return range;
@@ -742,8 +821,6 @@ rewrite_date_cast(Build *b, OpExpr *op)
 	Oid			type;
 	Const	   *c;
 	DateADT		d;
-	Datum		lo,
-				hi;
 	bool		tz;
 	int64		margin;
 	Node	   *range;
@@ -760,30 +837,12 @@ rewrite_date_cast(Build *b, OpExpr *op)
 	d = DatumGetDateADT(c->constvalue);
 	if (DATE_NOT_FINITE(d) || d < -(POSTGRES_EPOCH_JDATE - 2) || d > 2900000)
 		return NULL;
-	lo = TimestampGetDatum((Timestamp) d * USECS_PER_DAY - margin);
-	hi = TimestampGetDatum((Timestamp) (d + 1) * USECS_PER_DAY + margin);
-	switch (s.strategy)
-	{
-		case BTEqualStrategyNumber:
-			range = key_range(b, keyno, &lo, &hi);
-			break;
-		case BTGreaterEqualStrategyNumber:
-			range = key_range(b, keyno, &lo, NULL);
-			break;
-		case BTGreaterStrategyNumber:
-			lo = TimestampGetDatum((Timestamp) (d + 1) * USECS_PER_DAY - margin);
-			range = key_range(b, keyno, &lo, NULL);
-			break;
-		case BTLessStrategyNumber:
-			hi = TimestampGetDatum((Timestamp) d * USECS_PER_DAY + margin);
-			range = key_range(b, keyno, NULL, &hi);
-			break;
-		case BTLessEqualStrategyNumber:
-			range = key_range(b, keyno, NULL, &hi);
-			break;
-		default:
-			range = NULL;
-	}
+	/* the margin widens every bound outwards */
+	range = span_range(b, keyno, s.strategy,
+					   TimestampGetDatum((Timestamp) d * USECS_PER_DAY - margin),
+					   TimestampGetDatum((Timestamp) (d + 1) * USECS_PER_DAY + margin),
+					   TimestampGetDatum((Timestamp) (d + 1) * USECS_PER_DAY - margin),
+					   TimestampGetDatum((Timestamp) d * USECS_PER_DAY + margin));
 	if (range == NULL)
 		return NULL;
 	note(b, PRUNING_REASON_KEY_IN_EXPRESSION, !tz, (Node *) op, keyno);
@@ -863,11 +922,8 @@ static Node *
 rewrite_text_cast(Build *b, Node *node)
 {
 	const LeafKey *key = &b->ctx->key;
-	Node	   *keyside;
+	Comparison	cmp;
 	Node	   *other;
-	Oid			inputcollid;
-	Oid			opno;
-	bool		list;
 	int			keyno;
 	Oid			type;
 	bool		implicit;
@@ -875,42 +931,16 @@ rewrite_text_cast(Build *b, Node *node)
 	int			n = 0;
 	Node	   *result;
 
-	if (IsA(node, OpExpr) && list_length(((OpExpr *) node)->args) == 2)
-	{
-		OpExpr	   *op = (OpExpr *) node;
-
-		keyside = linitial(op->args);
-		other = lsecond(op->args);
-		if (!is_text_of_key(keyside, b))
-		{
-			keyside = lsecond(op->args);
-			other = linitial(op->args);
-		}
-		opno = op->opno;
-		inputcollid = op->inputcollid;
-		list = false;
-	}
-	else if (IsA(node, ScalarArrayOpExpr) && ((ScalarArrayOpExpr *) node)->useOr)
-	{
-		ScalarArrayOpExpr *sa = (ScalarArrayOpExpr *) node;
-
-		keyside = linitial(sa->args);
-		other = lsecond(sa->args);
-		opno = sa->opno;
-		inputcollid = sa->inputcollid;
-		list = true;
-	}
-	else
+	if (!split_comparison(node, is_text_of_key, b, &cmp) || !is_text_of_key(cmp.keyside, b) ||
+		cmp.opno != TextEqualOperator ||
+		(OidIsValid(cmp.inputcollid) && !get_collation_isdeterministic(cmp.inputcollid)))
 		return NULL;
-	if (!is_text_of_key(keyside, b) || opno != TextEqualOperator ||
-		(OidIsValid(inputcollid) && !get_collation_isdeterministic(inputcollid)))
-		return NULL;
-	keyno = partman_cast_of_key(key, keyside, &type, &implicit);
+	keyno = partman_cast_of_key(key, cmp.keyside, &type, &implicit);
 	type = key->opcintype[keyno];
-	other = partman_strip_relabel(other);
+	other = partman_strip_relabel(cmp.other);
 	if (!IsA(other, Const) || ((Const *) other)->constisnull)
 		return NULL;
-	if (!list)
+	if (!cmp.list)
 	{
 		values = palloc(sizeof(Datum));
 		if (value_of_text(type, TextDatumGetCString(((Const *) other)->constvalue), &values[0]))
@@ -1145,54 +1175,30 @@ static Node *
 rewrite_collation(Build *b, Node *node)
 {
 	const LeafKey *key = &b->ctx->key;
-	Node	   *keyside,
-			   *value;
-	Oid			opno,
-				inputcollid,
-				keycoll,
+	Comparison	cmp;
+	Node	   *value;
+	Oid			keycoll,
 				colcoll;
 	int			keyno;
 	Node	   *result;
 
-	if (IsA(node, OpExpr) && list_length(((OpExpr *) node)->args) == 2)
-	{
-		OpExpr	   *op = (OpExpr *) node;
-
-		keyside = linitial(op->args);
-		value = lsecond(op->args);
-		if (partman_match_key(key, keyside) < 0)
-		{
-			keyside = lsecond(op->args);
-			value = linitial(op->args);
-		}
-		opno = op->opno;
-		inputcollid = op->inputcollid;
-	}
-	else if (IsA(node, ScalarArrayOpExpr) && ((ScalarArrayOpExpr *) node)->useOr)
-	{
-		ScalarArrayOpExpr *sa = (ScalarArrayOpExpr *) node;
-
-		keyside = linitial(sa->args);
-		value = lsecond(sa->args);
-		opno = sa->opno;
-		inputcollid = sa->inputcollid;
-	}
-	else
+	if (!split_comparison(node, is_key, b, &cmp))
 		return NULL;
-	keyno = partman_match_key(key, keyside);
+	keyno = partman_match_key(key, cmp.keyside);
+	value = cmp.other;
 	if (keyno < 0 || partman_mentions_key(key, value))
 		return NULL;
 	keycoll = key->collation[keyno];
-	if (!OidIsValid(keycoll) || !OidIsValid(inputcollid) || inputcollid == keycoll ||
-		!get_collation_isdeterministic(keycoll) || !get_collation_isdeterministic(inputcollid) ||
-		!op_in_opfamily(opno, key->opfamily[keyno]) ||
-		comparison_strategy(opno, false) != BTEqualStrategyNumber)
+	if (!OidIsValid(keycoll) || !OidIsValid(cmp.inputcollid) || cmp.inputcollid == keycoll ||
+		!get_collation_isdeterministic(keycoll) || !get_collation_isdeterministic(cmp.inputcollid) ||
+		!op_in_opfamily(cmp.opno, key->opfamily[keyno]) ||
+		comparison_strategy(cmp.opno, false) != BTEqualStrategyNumber)
 		return NULL;
 	if (contain_volatile_functions(value))
 		return NULL;
 
 	/* the collation a plain column reference gives the comparison */
-	colcoll = exprCollation(partman_strip_relabel(keyside));
+	colcoll = exprCollation(partman_strip_relabel(cmp.keyside));
 	value = partman_strip_relabel(value);
 	if (IsA(value, CollateExpr))
 		value = (Node *) ((CollateExpr *) value)->arg;
@@ -1217,7 +1223,7 @@ rewrite_collation(Build *b, Node *node)
 	}
 	if (IsA(node, OpExpr))
 	{
-		OpExpr	   *op = (OpExpr *) make_opclause(opno, BOOLOID, false,
+		OpExpr	   *op = (OpExpr *) make_opclause(cmp.opno, BOOLOID, false,
 												  (Expr *) key_operand(key, keyno), (Expr *) value,
 												  InvalidOid, keycoll);
 

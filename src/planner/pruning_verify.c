@@ -89,45 +89,20 @@ pop_settings(int level)
  * Conditions as SQL
  * ---------------------------------------------------------------------
  */
-typedef struct LevelMap
-{
-	ReasonContext *ctx;
-	bool		ok;
-} LevelMap;
-
-/* Leaf Vars as Vars (varno 1) of the diagnosed table. */
-static Node *
-leaf_to_level(Node *node, LevelMap *map)
-{
-	if (node == NULL)
-		return NULL;
-	if (IsA(node, Var))
-	{
-		Var		   *var = copyObject((Var *) node);
-		const LeafKey *key = &map->ctx->key;
-		char	   *name;
-
-		if (var->varno != key->leaf_rti || var->varlevelsup != 0 || var->varattno <= 0)
-		{
-			map->ok = false;
-			return (Node *) var;
-		}
-		name = get_attname(key->leaf_relid, var->varattno, false);
-		var->varno = 1;
-		var->varattno = get_attnum(key->relid, name);
-		var->varnosyn = 1;
-		var->varattnosyn = var->varattno;
-		return (Node *) var;
-	}
-	return expression_tree_mutator(node, leaf_to_level, (void *) map);
-}
-
+/* node's leaf Vars as Vars (varno 1) of the diagnosed table, or NULL when it has others. */
 static Node *
 to_level(ReasonContext *ctx, Node *node)
 {
-	LevelMap	map = {ctx, true};
-	Node	   *result = leaf_to_level(node, &map);
+	PartmanVarMap map;
+	Node	   *result;
 
+	map.from_rti = ctx->key.leaf_rti;
+	map.from = ctx->key.leaf_relid;
+	map.to_rti = 1;
+	map.to = ctx->key.relid;
+	map.syn = true;
+	map.ok = true;
+	result = partman_map_vars(node, &map);
 	return map.ok ? result : NULL;
 }
 

@@ -22,6 +22,8 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 
+#include "sql_api.h"
+
 PG_FUNCTION_INFO_V1(partman_partition_data);
 PG_FUNCTION_INFO_V1(partman_partition_table);
 PG_FUNCTION_INFO_V1(partman_split_partition_online);
@@ -137,20 +139,6 @@ partman_split_partition_online(PG_FUNCTION_ARGS)
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
 }
 
-/* A text[] of the strings in items. */
-static Datum
-text_array(List *items)
-{
-	int			n = list_length(items);
-	Datum	   *elems = palloc(sizeof(Datum) * (n + 1));
-	int			i = 0;
-	ListCell   *lc;
-
-	foreach(lc, items)
-		elems[i++] = CStringGetTextDatum((char *) lfirst(lc));
-	return PointerGetDatum(construct_array(elems, n, TEXTOID, -1, false, TYPALIGN_INT));
-}
-
 /*
  * partman.adopt_pg_partman(schema name, disable_pg_partman bool) RETURNS
  *		TABLE(parent text, adopted bool, carried_over text[],
@@ -162,7 +150,6 @@ text_array(List *items)
 Datum
 partman_adopt_pg_partman(PG_FUNCTION_ARGS)
 {
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	List	   *adoptions;
 	ListCell   *lc;
 
@@ -174,14 +161,13 @@ partman_adopt_pg_partman(PG_FUNCTION_ARGS)
 	foreach(lc, adoptions)
 	{
 		PartmanAdoption *a = lfirst(lc);
-		Datum		values[4];
-		bool		nulls[4] = {false, false, false, false};
+		PartmanRow	row = {0};
 
-		values[0] = CStringGetTextDatum(a->parent);
-		values[1] = BoolGetDatum(a->adopted);
-		values[2] = text_array(a->carried);
-		values[3] = text_array(a->not_carried);
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		partman_row_add_text(&row, a->parent);
+		partman_row_add(&row, BoolGetDatum(a->adopted));
+		partman_row_add(&row, partman_text_array(a->carried));
+		partman_row_add(&row, partman_text_array(a->not_carried));
+		partman_row_put(fcinfo, &row);
 	}
 	return (Datum) 0;
 }

@@ -22,6 +22,8 @@
 #include "utils/rls.h"
 #include "utils/syscache.h"
 
+#include "sql_api.h"
+
 PG_FUNCTION_INFO_V1(partman_advise_key);
 
 /* The source must be a table the caller may read the statistics of. */
@@ -59,24 +61,14 @@ check_source(Oid relid)
 				 errdetail("pg_stats shows no statistics of a table whose row security policies apply to you.")));
 }
 
-static Datum
-text_array(List *strings)
-{
-	ArrayBuildState *state = NULL;
-	ListCell   *lc;
-
-	foreach(lc, strings)
-		state = accumArrayResult(state, CStringGetTextDatum(lfirst(lc)), false, TEXTOID,
-								 CurrentMemoryContext);
-	if (state == NULL)
-		return PointerGetDatum(construct_empty_array(TEXTOID));
-	return makeArrayResult(state, CurrentMemoryContext);
-}
-
-/* 'partition' (false) or 'shard' (true) */
+/* Argument argno, purpose: 'partition' (false) or 'shard' (true). */
 static bool
-read_purpose(const char *purpose)
+purpose_arg(FunctionCallInfo fcinfo, int argno)
 {
+	const char *purpose;
+
+	partman_require_arg(fcinfo, argno, "purpose");
+	purpose = text_to_cstring(PG_GETARG_TEXT_PP(argno));
 	if (strcmp(purpose, "partition") == 0)
 		return false;
 	if (strcmp(purpose, "shard") == 0)
@@ -102,38 +94,32 @@ read_purpose(const char *purpose)
 Datum
 partman_advise_key(PG_FUNCTION_ARGS)
 {
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	Oid			relid;
 	bool		shard;
 	ListCell   *lc;
 
 	partman_require_arg(fcinfo, 0, "source");
-	partman_require_arg(fcinfo, 1, "purpose");
 	relid = PG_GETARG_OID(0);
-	shard = read_purpose(text_to_cstring(PG_GETARG_TEXT_PP(1)));
+	shard = purpose_arg(fcinfo, 1);
 	check_source(relid);
 	InitMaterializedSRF(fcinfo, 0);
 
 	foreach(lc, partman_advise(relid, shard))
 	{
-		AdviseRow  *row = lfirst(lc);
-		Datum		values[9];
-		bool		nulls[9] = {false};
+		AdviseRow  *advice = lfirst(lc);
+		PartmanRow	row = {0};
 
-		values[0] = CStringGetTextDatum(row->key);
-		values[1] = CStringGetTextDatum(row->strategy);
-		if (row->interval)
-			values[2] = CStringGetTextDatum(row->interval);
-		else
-			nulls[2] = true;
-		values[3] = DirectFunctionCall3(numeric_in, CStringGetDatum(row->score),
-										ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
-		values[4] = CStringGetTextDatum(row->distribution);
-		values[5] = CStringGetTextDatum(row->query_fit);
-		values[6] = CStringGetTextDatum(row->cross_partition);
-		values[7] = CStringGetTextDatum(row->verdict);
-		values[8] = text_array(row->reasons);
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		partman_row_add_text(&row, advice->key);
+		partman_row_add_text(&row, advice->strategy);
+		partman_row_add_text(&row, advice->interval);
+		partman_row_add(&row, DirectFunctionCall3(numeric_in, CStringGetDatum(advice->score),
+												  ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1)));
+		partman_row_add_text(&row, advice->distribution);
+		partman_row_add_text(&row, advice->query_fit);
+		partman_row_add_text(&row, advice->cross_partition);
+		partman_row_add_text(&row, advice->verdict);
+		partman_row_add(&row, partman_text_array(advice->reasons));
+		partman_row_put(fcinfo, &row);
 	}
 	return (Datum) 0;
 }

@@ -20,6 +20,8 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 
+#include "sql_api.h"
+
 PG_FUNCTION_INFO_V1(partman_run_maintenance);
 PG_FUNCTION_INFO_V1(partman_maintenance_plan);
 
@@ -98,7 +100,6 @@ Datum
 partman_maintenance_plan(PG_FUNCTION_ARGS)
 {
 	int			spi_level;
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	List	   *parents;
 	ListCell   *lc;
 
@@ -113,17 +114,16 @@ partman_maintenance_plan(PG_FUNCTION_ARGS)
 
 		foreach(rc, partman_plan_rows(cfg))
 		{
-			PartmanPlanRow *row = lfirst(rc);
-			Datum		values[6];
-			bool		nulls[6] = {false, false, false, false, false, false};
+			PartmanPlanRow *step = lfirst(rc);
+			PartmanRow	row = {0};
 
-			values[0] = ObjectIdGetDatum(cfg->parent);
-			values[1] = CStringGetTextDatum(row->action);
-			values[2] = CStringGetTextDatum(row->partition);
-			values[3] = CStringGetTextDatum(row->statement);
-			values[4] = CStringGetTextDatum(row->lock_mode);
-			values[5] = CStringGetTextDatum(row->reason);
-			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+			partman_row_add(&row, ObjectIdGetDatum(cfg->parent));
+			partman_row_add_text(&row, step->action);
+			partman_row_add_text(&row, step->partition);
+			partman_row_add_text(&row, step->statement);
+			partman_row_add_text(&row, step->lock_mode);
+			partman_row_add_text(&row, step->reason);
+			partman_row_put(fcinfo, &row);
 		}
 	}
 	partman_spi_finish(spi_level);

@@ -15,9 +15,18 @@
 #include "funcapi.h"
 #include "utils/builtins.h"
 
+#include "sql_api.h"
+
 PG_FUNCTION_INFO_V1(partman_explain_pruning);
 PG_FUNCTION_INFO_V1(partman_pruning_stats);
 PG_FUNCTION_INFO_V1(partman_pruning_stats_reset);
+
+/* The name of reason, NULL for none. */
+static const char *
+reason_name(PruningReason reason)
+{
+	return reason == PRUNING_REASON_NULL ? NULL : partman_pruning_reason_name(reason);
+}
 
 /*
  * partman.explain_pruning(query text) RETURNS TABLE(relation regclass,
@@ -30,7 +39,6 @@ PG_FUNCTION_INFO_V1(partman_pruning_stats_reset);
 Datum
 partman_explain_pruning(PG_FUNCTION_ARGS)
 {
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	char	   *query;
 	ListCell   *lc;
 
@@ -41,23 +49,16 @@ partman_explain_pruning(PG_FUNCTION_ARGS)
 	foreach(lc, partman_explain_query(query))
 	{
 		PruningDiagnosis *diag = lfirst(lc);
-		Datum		values[6];
-		bool		nulls[6] = {false};
+		PartmanRow	row = {0};
 
-		values[0] = ObjectIdGetDatum(diag->relid);
-		values[1] = Int32GetDatum(diag->partitions_total);
-		values[2] = Int32GetDatum(diag->partitions_scanned);
-		values[3] = CStringGetTextDatum(partman_pruning_kind_name(diag->kind));
-		if (diag->reason == PRUNING_REASON_NULL)
-			nulls[4] = true;
-		else
-			values[4] = CStringGetTextDatum(partman_pruning_reason_name(diag->reason));
+		partman_row_add(&row, ObjectIdGetDatum(diag->relid));
+		partman_row_add(&row, Int32GetDatum(diag->partitions_total));
+		partman_row_add(&row, Int32GetDatum(diag->partitions_scanned));
+		partman_row_add_text(&row, partman_pruning_kind_name(diag->kind));
+		partman_row_add_text(&row, reason_name(diag->reason));
 		/* with no reason, a hint is only the note on servers */
-		if (diag->hint)
-			values[5] = CStringGetTextDatum(diag->hint);
-		else
-			nulls[5] = true;
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		partman_row_add_text(&row, diag->hint);
+		partman_row_put(fcinfo, &row);
 	}
 	return (Datum) 0;
 }
@@ -69,7 +70,6 @@ partman_explain_pruning(PG_FUNCTION_ARGS)
 Datum
 partman_pruning_stats(PG_FUNCTION_ARGS)
 {
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	List	   *stats;
 	int64		uncounted;
 	ListCell   *lc;
@@ -78,21 +78,17 @@ partman_pruning_stats(PG_FUNCTION_ARGS)
 	InitMaterializedSRF(fcinfo, 0);
 	foreach(lc, stats)
 	{
-		PartmanPruningStats *row = lfirst(lc);
-		Datum		values[7];
-		bool		nulls[7] = {false};
+		PartmanPruningStats *stat = lfirst(lc);
+		PartmanRow	row = {0};
 
-		values[0] = ObjectIdGetDatum(row->relid);
-		values[1] = Int64GetDatum(row->queries);
-		values[2] = Int64GetDatum(row->pruned_queries);
-		values[3] = Int64GetDatum(row->full_scans);
-		values[4] = Float8GetDatum(row->avg_partitions_scanned);
-		if (row->top_reason != PRUNING_REASON_NULL)
-			values[5] = CStringGetTextDatum(partman_pruning_reason_name(row->top_reason));
-		else
-			nulls[5] = true;
-		values[6] = Int64GetDatum(row->top_reason_count);
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		partman_row_add(&row, ObjectIdGetDatum(stat->relid));
+		partman_row_add(&row, Int64GetDatum(stat->queries));
+		partman_row_add(&row, Int64GetDatum(stat->pruned_queries));
+		partman_row_add(&row, Int64GetDatum(stat->full_scans));
+		partman_row_add(&row, Float8GetDatum(stat->avg_partitions_scanned));
+		partman_row_add_text(&row, reason_name(stat->top_reason));
+		partman_row_add(&row, Int64GetDatum(stat->top_reason_count));
+		partman_row_put(fcinfo, &row);
 	}
 	if (uncounted > 0)
 		ereport(NOTICE,

@@ -35,6 +35,8 @@
 #include "utils/syscache.h"
 #include "utils/uuid.h"
 
+#include "sql_api.h"
+
 PG_FUNCTION_INFO_V1(partman_create_parent);
 PG_FUNCTION_INFO_V1(partman_undo_parent);
 PG_FUNCTION_INFO_V1(partman_show_partitions);
@@ -287,7 +289,7 @@ level_key(Oid relid, char *strategy, Oid *typid)
  * partitions, one level down.
  */
 static void
-show_level(ReturnSetInfo *rsinfo, Oid parent, int level)
+show_level(FunctionCallInfo fcinfo, Oid parent, int level)
 {
 	List	   *parts = partman_list_partitions(parent);
 	char		strategy;
@@ -298,60 +300,36 @@ show_level(ReturnSetInfo *rsinfo, Oid parent, int level)
 	foreach(lc, parts)
 	{
 		PartmanPartition *part = lfirst(lc);
-		Datum		values[13];
-		bool		nulls[13];
+		PartmanRow	row = {0};
 		char	   *server = partman_partition_server(part->relid);
 		double		reltuples = partman_class_reltuples(part->relid);
+		bool		range = !part->is_default && strategy == PARTITION_STRATEGY_RANGE;
+		bool		list = !part->is_default && strategy == PARTITION_STRATEGY_LIST;
+		bool		hash = !part->is_default && strategy == PARTITION_STRATEGY_HASH;
 
-		memset(nulls, true, sizeof(nulls));
-		values[0] = ObjectIdGetDatum(part->relid);
-		nulls[0] = false;
-		values[1] = bound_expression(part->relid);
-		nulls[1] = false;
-		if (!part->is_default && strategy == PARTITION_STRATEGY_RANGE)
-		{
-			values[2] = CStringGetTextDatum(part->lower_unbounded ? "MINVALUE" :
-											partman_value_to_text(typid, part->lower));
-			values[3] = CStringGetTextDatum(part->upper_unbounded ? "MAXVALUE" :
-											partman_value_to_text(typid, part->upper));
-			nulls[2] = nulls[3] = false;
-		}
-		if (!part->is_default && strategy == PARTITION_STRATEGY_LIST)
-		{
-			values[4] = list_values_array(typid, part->list_values);
-			nulls[4] = false;
-		}
-		if (!part->is_default && strategy == PARTITION_STRATEGY_HASH)
-		{
-			values[5] = Int32GetDatum(part->modulus);
-			values[6] = Int32GetDatum(part->remainder);
-			nulls[5] = nulls[6] = false;
-		}
-		values[7] = BoolGetDatum(part->is_default);
-		nulls[7] = false;
-		if (reltuples >= 0)
-		{
-			values[8] = Int64GetDatum((int64) reltuples);
-			nulls[8] = false;
-		}
-		values[9] = DirectFunctionCall1(pg_total_relation_size,
-										ObjectIdGetDatum(part->relid));
-		nulls[9] = false;
-		values[10] = Int32GetDatum(level);
-		nulls[10] = false;
-		values[11] = ObjectIdGetDatum(parent);
-		nulls[11] = false;
-		if (server != NULL)
-		{
-			values[12] = DirectFunctionCall1(namein, CStringGetDatum(server));
-			nulls[12] = false;
-		}
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		partman_row_add(&row, ObjectIdGetDatum(part->relid));
+		partman_row_add(&row, bound_expression(part->relid));
+		partman_row_add_text(&row, !range ? NULL : part->lower_unbounded ? "MINVALUE" :
+							 partman_value_to_text(typid, part->lower));
+		partman_row_add_text(&row, !range ? NULL : part->upper_unbounded ? "MAXVALUE" :
+							 partman_value_to_text(typid, part->upper));
+		partman_row_add_if(&row, list, list ? list_values_array(typid, part->list_values) : (Datum) 0);
+		partman_row_add_if(&row, hash, Int32GetDatum(part->modulus));
+		partman_row_add_if(&row, hash, Int32GetDatum(part->remainder));
+		partman_row_add(&row, BoolGetDatum(part->is_default));
+		partman_row_add_if(&row, reltuples >= 0, Int64GetDatum((int64) reltuples));
+		partman_row_add(&row, DirectFunctionCall1(pg_total_relation_size,
+												  ObjectIdGetDatum(part->relid)));
+		partman_row_add(&row, Int32GetDatum(level));
+		partman_row_add(&row, ObjectIdGetDatum(parent));
+		partman_row_add_if(&row, server != NULL,
+						   server ? DirectFunctionCall1(namein, CStringGetDatum(server)) : (Datum) 0);
+		partman_row_put(fcinfo, &row);
 
 		if (get_rel_relkind(part->relid) == RELKIND_PARTITIONED_TABLE)
 		{
 			partman_lock_relation(part->relid, AccessShareLock);
-			show_level(rsinfo, part->relid, level + 1);
+			show_level(fcinfo, part->relid, level + 1);
 		}
 	}
 }
@@ -370,13 +348,12 @@ show_level(ReturnSetInfo *rsinfo, Oid parent, int level)
 Datum
 partman_show_partitions(PG_FUNCTION_ARGS)
 {
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	PartmanKey	key;
 
 	partman_require_arg(fcinfo, 0, "parent");
 	partman_read_key(PG_GETARG_OID(0), &key);
 	InitMaterializedSRF(fcinfo, 0);
-	show_level(rsinfo, key.parent, 1);
+	show_level(fcinfo, key.parent, 1);
 	return (Datum) 0;
 }
 
@@ -471,55 +448,34 @@ bounds_array(Oid typid, const Datum *bounds, int n)
 	return PointerGetDatum(construct_array(items, n, TEXTOID, -1, false, TYPALIGN_INT));
 }
 
-static void
-set_value(Datum *values, bool *nulls, int i, Datum value)
-{
-	values[i] = value;
-	nulls[i] = false;
-}
-
 Datum
 partman_set_health_sql(PG_FUNCTION_ARGS)
 {
-	TupleDesc	tupdesc;
 	PartmanHealth health;
-	Datum		values[13];
-	bool		nulls[13];
+	PartmanRow	row = {0};
+	bool		gaps;
 
 	partman_require_arg(fcinfo, 0, "parent");
-	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "return type must be a row type");
 	partman_set_health(PG_GETARG_OID(0), &health);
 
-	memset(nulls, true, sizeof(nulls));
-	values[0] = Int32GetDatum(health.partitions);
-	nulls[0] = false;
-	if (health.oldest_bound)
-		set_value(values, nulls, 1, CStringGetTextDatum(health.oldest_bound));
-	if (health.newest_bound)
-		set_value(values, nulls, 2, CStringGetTextDatum(health.newest_bound));
+	partman_row_add(&row, Int32GetDatum(health.partitions));
+	partman_row_add_text(&row, health.oldest_bound);
+	partman_row_add_text(&row, health.newest_bound);
 	/* counts that do not apply to the set are -1, shown as NULL */
-	if (health.future_partitions >= 0)
-		set_value(values, nulls, 3, Int32GetDatum(health.future_partitions));
-	if (health.has_default_rows)
-		set_value(values, nulls, 4, Int64GetDatum(health.default_rows));
-	if (health.sub_partitions >= 0)
-		set_value(values, nulls, 5, Int32GetDatum(health.sub_partitions));
-	if (health.missing_sub_partitions >= 0)
-		set_value(values, nulls, 6, Int32GetDatum(health.missing_sub_partitions));
-	if (health.gaps >= 0)
-	{
-		set_value(values, nulls, 7, Int32GetDatum(health.gaps));
-		set_value(values, nulls, 8, bounds_array(health.typid, health.gap_from, health.listed_gaps));
-		set_value(values, nulls, 9, bounds_array(health.typid, health.gap_to, health.listed_gaps));
-	}
-	values[10] = BoolGetDatum(health.has_default);
-	nulls[10] = false;
-	if (health.has_default_rows)
-		set_value(values, nulls, 11, BoolGetDatum(health.default_rows_exact));
-	if (health.has_default_rows_as_of)
-		set_value(values, nulls, 12, TimestampTzGetDatum(health.default_rows_as_of));
-	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
+	partman_row_add_if(&row, health.future_partitions >= 0, Int32GetDatum(health.future_partitions));
+	partman_row_add_if(&row, health.has_default_rows, Int64GetDatum(health.default_rows));
+	partman_row_add_if(&row, health.sub_partitions >= 0, Int32GetDatum(health.sub_partitions));
+	partman_row_add_if(&row, health.missing_sub_partitions >= 0,
+					   Int32GetDatum(health.missing_sub_partitions));
+	gaps = health.gaps >= 0;
+	partman_row_add_if(&row, gaps, Int32GetDatum(health.gaps));
+	partman_row_add_if(&row, gaps, gaps ? bounds_array(health.typid, health.gap_from, health.listed_gaps) : 0);
+	partman_row_add_if(&row, gaps, gaps ? bounds_array(health.typid, health.gap_to, health.listed_gaps) : 0);
+	partman_row_add(&row, BoolGetDatum(health.has_default));
+	partman_row_add_if(&row, health.has_default_rows, BoolGetDatum(health.default_rows_exact));
+	partman_row_add_if(&row, health.has_default_rows_as_of,
+					   TimestampTzGetDatum(health.default_rows_as_of));
+	PG_RETURN_DATUM(partman_row_datum(fcinfo, &row));
 }
 
 /* Rows of a default partition: counted, or estimated from statistics. */
@@ -529,6 +485,18 @@ default_rows(Oid deflt, bool exact)
 	if (exact)
 		return (int64) partman_count_rows(partman_qualified_name(deflt), NULL);
 	return partman_estimated_rows(deflt);
+}
+
+/* One row of check_default. */
+static void
+put_default_rows(FunctionCallInfo fcinfo, Oid parent, Oid deflt, int64 rows)
+{
+	PartmanRow	row = {0};
+
+	partman_row_add(&row, ObjectIdGetDatum(parent));
+	partman_row_add(&row, ObjectIdGetDatum(deflt));
+	partman_row_add(&row, Int64GetDatum(rows));
+	partman_row_put(fcinfo, &row);
 }
 
 /*
@@ -545,7 +513,6 @@ Datum
 partman_check_default(PG_FUNCTION_ARGS)
 {
 	int			spi_level;
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	List	   *parents = NIL;
 	ListCell   *lc;
 	bool		exact;
@@ -563,8 +530,6 @@ partman_check_default(PG_FUNCTION_ARGS)
 	{
 		PartmanKey	key;
 		Oid			deflt;
-		Datum		values[3];
-		bool		nulls[3] = {false, false, false};
 		ListCell   *pc;
 
 		partman_read_key(lfirst_oid(lc), &key);
@@ -574,12 +539,7 @@ partman_check_default(PG_FUNCTION_ARGS)
 			pg_class_aclcheck(deflt, GetUserId(), ACL_SELECT) != ACLCHECK_OK)
 			continue;
 		if (OidIsValid(deflt))
-		{
-			values[0] = ObjectIdGetDatum(key.parent);
-			values[1] = ObjectIdGetDatum(deflt);
-			values[2] = Int64GetDatum(default_rows(deflt, exact));
-			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-		}
+			put_default_rows(fcinfo, key.parent, deflt, default_rows(deflt, exact));
 
 		/* a composite set's default sub-partitions, when they hold rows */
 		foreach(pc, partman_list_partitions(key.parent))
@@ -594,10 +554,7 @@ partman_check_default(PG_FUNCTION_ARGS)
 			subdeflt = partman_default_partition(part->relid);
 			if (!OidIsValid(subdeflt) || (rows = default_rows(subdeflt, exact)) == 0)
 				continue;
-			values[0] = ObjectIdGetDatum(key.parent);
-			values[1] = ObjectIdGetDatum(subdeflt);
-			values[2] = Int64GetDatum(rows);
-			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+			put_default_rows(fcinfo, key.parent, subdeflt, rows);
 		}
 	}
 	partman_spi_finish(spi_level);

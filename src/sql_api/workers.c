@@ -14,6 +14,8 @@
 #include "utils/builtins.h"
 #include "utils/timestamp.h"
 
+#include "sql_api.h"
+
 PG_FUNCTION_INFO_V1(partman_wake_worker);
 PG_FUNCTION_INFO_V1(partman_workers);
 
@@ -32,7 +34,6 @@ partman_wake_worker(PG_FUNCTION_ARGS)
 Datum
 partman_workers(PG_FUNCTION_ARGS)
 {
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	PartmanWorkerSlot copy[PARTMAN_MAX_DATABASES];
 
 	/* before InitMaterializedSRF: without shared memory, its error first */
@@ -42,22 +43,17 @@ partman_workers(PG_FUNCTION_ARGS)
 
 	for (int i = 0; i < PARTMAN_MAX_DATABASES; i++)
 	{
-		Datum		values[6];
-		bool		nulls[6] = {false, false, false, false, false, false};
+		PartmanRow	row = {0};
 
 		if (copy[i].state == WORKER_FREE)
 			continue;
-		values[0] = CStringGetTextDatum(copy[i].dbname);
-		values[1] = Int32GetDatum(copy[i].pid);
-		nulls[1] = copy[i].pid == 0;
-		values[2] = CStringGetTextDatum(partman_worker_state_name(copy[i].state));
-		values[3] = TimestampTzGetDatum(copy[i].last_run);
-		nulls[3] = copy[i].last_run == 0;
-		values[4] = TimestampTzGetDatum(copy[i].next_run);
-		nulls[4] = copy[i].next_run == 0;
-		values[5] = CStringGetTextDatum(copy[i].last_error);
-		nulls[5] = copy[i].last_error[0] == '\0';
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		partman_row_add_text(&row, copy[i].dbname);
+		partman_row_add_if(&row, copy[i].pid != 0, Int32GetDatum(copy[i].pid));
+		partman_row_add_text(&row, partman_worker_state_name(copy[i].state));
+		partman_row_add_if(&row, copy[i].last_run != 0, TimestampTzGetDatum(copy[i].last_run));
+		partman_row_add_if(&row, copy[i].next_run != 0, TimestampTzGetDatum(copy[i].next_run));
+		partman_row_add_text(&row, copy[i].last_error[0] != '\0' ? copy[i].last_error : NULL);
+		partman_row_put(fcinfo, &row);
 	}
 	return (Datum) 0;
 }
