@@ -267,3 +267,20 @@ _PG_init(void)
 		partman_pruning_stats_request();
 	}
 }
+
+/*
+ * partman_refuse_table
+ *		ERROR (0A000) for an online conversion of table relname that cannot
+ *		go ahead: "table ... cannot be <change>: <why>", with what to know
+ *		(detail) and to do (hint), each optional.
+ */
+void
+partman_refuse_table(const char *relname, const char *change, const char *why,
+					 const char *detail, const char *hint)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+			 errmsg("table \"%s\" cannot be %s: %s", relname, change, why),
+			 detail ? errdetail("%s", detail) : 0,
+			 hint ? errhint("%s", hint) : 0));
+}

@@ -216,6 +216,8 @@ extern int	partman_maintenance_log_days;
 
 extern TimestampTz partman_now(void);
 extern int32 partman_positive_arg(FunctionCallInfo fcinfo, int argno, const char *name);
+extern void partman_refuse_table(const char *relname, const char *change, const char *why,
+								 const char *detail, const char *hint) pg_attribute_noreturn();
 extern void partman_require_arg(FunctionCallInfo fcinfo, int argno, const char *name);
 extern bool partman_nonatomic(FunctionCallInfo fcinfo);
 extern void partman_require_toplevel(FunctionCallInfo fcinfo, const char *procedure,

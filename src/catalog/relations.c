@@ -125,6 +125,33 @@ partman_read_column(Oid relid, const char *name, PartmanColumn *column)
 }
 
 /*
+ * partman_read_key_column
+ *		Column keycol of key->parent as the future partition key: key's
+ *		attnum, attname, type, typmod and collation.  ERROR when there is no
+ *		such column (42703), or it is a system or generated one (0A000).
+ */
+void
+partman_read_key_column(PartmanKey *key, const char *keycol)
+{
+	PartmanColumn att;
+
+	if (!partman_read_column(key->parent, keycol, &att))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_COLUMN),
+				 errmsg("column \"%s\" of table \"%s\" does not exist", keycol, key->relname)));
+	if (att.attnum <= 0 || att.attgenerated)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("%s column \"%s\" cannot be a partition key",
+						att.attnum <= 0 ? "system" : "generated", keycol)));
+	key->attnum = att.attnum;
+	key->attname = att.attname;
+	key->typid = att.typid;
+	key->typmod = att.typmod;
+	key->collation = att.collation;
+}
+
+/*
  * partman_inheritance_and_rules
  *		Whether table takes part in table inheritance (as child or parent),
  *		and whether it has rules.

@@ -182,12 +182,11 @@ extern char *partman_sql_shard_source_fingerprint(const char *source_q, bool par
 												  const char *journal_q, const char *image,
 												  const char *journal_image, Oid parent,
 												  int modulus, const char *key_q);
-extern char *partman_sql_shard_source_count(const char *source_q, bool partitioned);
 extern char *partman_sql_move_journal_forget(const char *journal_q);
 extern char *partman_sql_move_source_fingerprint(const char *source_q, const char *journal_q,
 												 const char *image, const char *journal_image);
 extern char *partman_sql_move_target_fingerprint(const char *target_q);
-extern char *partman_sql_move_count(const char *table_q);
+extern char *partman_sql_move_count(const char *table_q, bool with_partitions);
 extern char *partman_sql_move_load_copy(const char *target_q, const char *cols);
 extern char *partman_sql_move_load_images(const char *target_q);
 extern char *partman_sql_move_local_target(const char *target_q, const char *parent_q);

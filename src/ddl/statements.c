@@ -707,17 +707,11 @@ partman_sql_shard_source_fingerprint(const char *source_q, bool partitioned, con
 					hash_remainder(parent, modulus, psprintf("(j.r).%s", key_q)), journal_image, journal_q);
 }
 
-/* shard_table's cut-over: the source's rows, its partitions' included */
+/* The rows of table_q; with_partitions: a partitioned table's, its partitions' included */
 char *
-partman_sql_shard_source_count(const char *source_q, bool partitioned)
+partman_sql_move_count(const char *table_q, bool with_partitions)
 {
-	return psprintf("SELECT pg_catalog.count(*) FROM %s%s", partitioned ? "" : "ONLY ", source_q);
-}
-
-char *
-partman_sql_move_count(const char *table_q)
-{
-	return psprintf("SELECT pg_catalog.count(*) FROM ONLY %s", table_q);
+	return psprintf("SELECT pg_catalog.count(*) FROM %s%s", with_partitions ? "" : "ONLY ", table_q);
 }
 
 /* A batch of rows into a table on a server, in COPY's text format. */

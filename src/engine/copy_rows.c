@@ -86,14 +86,14 @@ partman_append_copy_field(StringInfo buf, const char *value)
 	}
 }
 
-/* A text[] of n C strings */
+/* A text[] of n row images, for a local target's batch */
 Datum
-partman_text_array(char **values, int n)
+partman_images_array(char **images, int n)
 {
 	Datum	   *elems = palloc(sizeof(Datum) * Max(n, 1));
 
 	for (int i = 0; i < n; i++)
-		elems[i] = CStringGetTextDatum(values[i]);
+		elems[i] = CStringGetTextDatum(images[i]);
 	return PointerGetDatum(construct_array(elems, n, TEXTOID, -1, false, TYPALIGN_INT));
 }
 

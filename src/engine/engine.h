@@ -201,7 +201,7 @@ extern double partman_online_copy_run(PartmanOnlineCopy *c);
 extern void partman_render_rows_here(void);
 extern char *partman_render_rows_there(void);
 extern void partman_append_copy_field(StringInfo buf, const char *value);
-extern Datum partman_text_array(char **values, int n);
+extern Datum partman_images_array(char **images, int n);
 extern int	partman_row_columns(Oid relid, const char *key, char **cols, char **image,
 								char **journal_image);
 

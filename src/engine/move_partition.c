@@ -373,7 +373,7 @@ load_batch(void *arg, SPITupleTable *tuptable, uint64 n)
 		}
 		if (rows > 0 &&
 			SPI_execute_with_args(partman_sql_move_load_images(m->target_q), 1,
-								  (Oid[]) {TEXTARRAYOID}, (Datum[]) {partman_text_array(images, rows)},
+								  (Oid[]) {TEXTARRAYOID}, (Datum[]) {partman_images_array(images, rows)},
 								  NULL, false, 0) != SPI_OK_INSERT)
 			elog(ERROR, "could not load a batch into \"%s\"", m->target_name);
 	}
@@ -462,7 +462,7 @@ apply_round(void *arg, int limit)
 					sd[i] = Int32GetDatum(pg_strtoint32(signs[i]));
 				args[1] = PointerGetDatum(construct_array(sd, n, INT4OID, 4, true, TYPALIGN_INT));
 			}
-			args[2] = partman_text_array(images, n);
+			args[2] = partman_images_array(images, n);
 			if (SPI_execute_with_args(partman_sql_move_stage_arrays(), 3,
 									  (Oid[]) {INT8ARRAYOID, INT4ARRAYOID, TEXTARRAYOID},
 									  args, NULL, false, 0) != SPI_OK_INSERT)
@@ -561,19 +561,19 @@ cutover(void *arg)
 	(void) apply_round(m, 0);
 	/* both counts at once: the server's while the local one runs */
 	if (m->to_remote)
-		partman_remote_send(m->remote_server, key->owner, partman_sql_move_count(m->target_q));
-	(void) partman_fresh_select(partman_sql_move_count(m->source_q), 0, NULL, NULL, "the partition's rows");
+		partman_remote_send(m->remote_server, key->owner, partman_sql_move_count(m->target_q, false));
+	(void) partman_fresh_select(partman_sql_move_count(m->source_q, false), 0, NULL, NULL, "the partition's rows");
 	partman_spi_one_row("the partition's rows", 1);
 	source_rows = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
 	if (m->to_remote)
 	{
 		count = partman_remote_receive_row(m->remote_server, key->owner,
-										   partman_sql_move_count(m->target_q), 1);
+										   partman_sql_move_count(m->target_q, false), 1);
 		if (count == NULL)
 			elog(ERROR, "no row count from server \"%s\"", m->remote_server);
 	}
 	else
-		count = target_row(m, partman_sql_move_count(m->target_q), 1);
+		count = target_row(m, partman_sql_move_count(m->target_q, false), 1);
 	if (source_rows != strtoi64(count[0], NULL, 10))
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_CORRUPTED),

@@ -111,11 +111,7 @@ relation_size(Oid relid)
 static void
 not_supported(const Conversion *c, const char *what, const char *detail, const char *hint)
 {
-	ereport(ERROR,
-			(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-			 errmsg("table \"%s\" cannot be partitioned online: %s", c->key.relname, what),
-			 detail ? errdetail("%s", detail) : 0,
-			 hint ? errhint("%s", hint) : 0));
+	partman_refuse_table(c->key.relname, "partitioned online", what, detail, hint);
 }
 
 /* ---------------------------------------------------------------------
@@ -128,7 +124,6 @@ static void
 read_table(Conversion *c, Oid relid, const char *keycol)
 {
 	PartmanRelation rel;
-	PartmanColumn att;
 
 	if (!partman_read_relation(relid, &rel))
 		ereport(ERROR,
@@ -177,23 +172,7 @@ read_table(Conversion *c, Oid relid, const char *keycol)
 
 	partman_check_owner(relid);
 
-	if (!partman_read_column(relid, keycol, &att))
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_COLUMN),
-				 errmsg("column \"%s\" of table \"%s\" does not exist", keycol, c->key.relname)));
-	if (att.attnum <= 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("system column \"%s\" cannot be a partition key", keycol)));
-	if (att.attgenerated)
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("generated column \"%s\" cannot be a partition key", keycol)));
-	c->key.attnum = att.attnum;
-	c->key.attname = att.attname;
-	c->key.typid = att.typid;
-	c->key.typmod = att.typmod;
-	c->key.collation = att.collation;
+	partman_read_key_column(&c->key, keycol);
 
 	c->legacy = partman_partition_name(&c->key, "legacy");
 }

@@ -140,11 +140,7 @@ buffers(Shard *s)
 static void
 refuse(const Shard *s, const char *why, const char *detail, const char *hint)
 {
-	ereport(ERROR,
-			(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-			 errmsg("table \"%s\" cannot be sharded: %s", s->key.relname, why),
-			 detail ? errdetail("%s", detail) : 0,
-			 hint ? errhint("%s", hint) : 0));
+	partman_refuse_table(s->key.relname, "sharded", why, detail, hint);
 }
 
 static void
@@ -162,7 +158,6 @@ static void
 read_source(Shard *s, Oid source, const char *keycol)
 {
 	PartmanRelation rel;
-	PartmanColumn att;
 
 	if (!partman_read_relation(source, &rel))
 		ereport(ERROR,
@@ -192,20 +187,7 @@ read_source(Shard *s, Oid source, const char *keycol)
 				 errmsg("table \"%s\" is managed by partman", rel.relname),
 				 errdetail("Its maintenance would go on on the old table after the cut-over."),
 				 errhint("Stop managing it with partman.undo_parent first.")));
-	if (!partman_read_column(source, keycol, &att))
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_COLUMN),
-				 errmsg("column \"%s\" of table \"%s\" does not exist", keycol, rel.relname)));
-	if (att.attnum <= 0 || att.attgenerated)
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("column \"%s\" cannot be a partition key", keycol),
-				 errdetail("It is a system or generated column.")));
-	s->key.attnum = att.attnum;
-	s->key.attname = att.attname;
-	s->key.typid = att.typid;
-	s->key.typmod = att.typmod;
-	s->key.collation = att.collation;
+	partman_read_key_column(&s->key, keycol);
 }
 
 /*
@@ -658,13 +640,13 @@ cutover(void *arg)
 	for (int r = 0; r < s->modulus; r++)
 	{
 		char	  **there = partman_remote_row(s->server_of[r], key->owner,
-											   partman_sql_move_count(s->part_q[r]), 1);
+											   partman_sql_move_count(s->part_q[r], false), 1);
 
 		if (there == NULL)
 			elog(ERROR, "no row count from server \"%s\"", s->server_of[r]);
 		copied += strtoi64(there[0], NULL, 10);
 	}
-	(void) partman_fresh_select(partman_sql_shard_source_count(s->source_q, s->partitioned),
+	(void) partman_fresh_select(partman_sql_move_count(s->source_q, s->partitioned),
 								0, NULL, NULL, "the table's rows");
 	partman_spi_one_row("the table's rows", 1);
 	source_rows = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
