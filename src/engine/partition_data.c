@@ -204,35 +204,27 @@ cell_bound(const RangeGrid *grid, int64 cell, PartmanBound *bound)
 
 /*
  * Prove in one scan that default partition table keeps no row of the
- * batch's new cells (a CHECK constraint each, named after the cell's
- * position), so that making or attaching each of them does not scan it
- * again.  Returns the constraints' names, for release_default.
+ * batch's span (one CHECK constraint: PostgreSQL sees that it implies the
+ * default's new constraint for every partition of the span), so that making
+ * or attaching each of them does not read it again.  Returns the
+ * constraint's name, for release_default.
  */
-static List *
-prove_default(const PartmanSet *set, const char *table, const int64 *cells, int n)
+static char *
+prove_default(const PartmanSet *set, const char *table, const PartmanBound *span)
 {
-	List	   *names = NIL;
-	List	   *conditions = NIL;
+	char	   *name = partman_work_name("batch", 0);
 
-	for (int i = 0; i < n; i++)
-	{
-		PartmanBound cell;
-
-		cell_bound(&set->grid, cells[i], &cell);
-		names = lappend(names, partman_work_name("batch", (uint32) i));
-		conditions = lappend(conditions, partman_range_exclusion(&set->key, &cell));
-	}
-	if (n > 0)
-		partman_ddl_exec(partman_sql_add_checks(table, names, conditions));
-	return names;
+	partman_ddl_exec(partman_sql_add_check(table, name, partman_range_exclusion(&set->key, span),
+										   false, false));
+	return name;
 }
 
-/* Drop the constraints prove_default added, once the cells are in place. */
+/* Drop the constraint prove_default added (if any), once the cells are in place. */
 static void
-release_default(const char *table, List *names)
+release_default(const char *table, const char *name)
 {
-	if (names != NIL)
-		partman_ddl_exec(partman_sql_drop_constraints(table, names, false));
+	if (name != NULL)
+		partman_ddl_exec(partman_sql_drop_constraint(table, name, false));
 }
 
 /*
@@ -268,7 +260,7 @@ move_through_staging(const PartmanSet *set, const PartmanTemplate *tmpl, const c
 	char	   *staging_q = partman_qualified_in(key->nspname, staging_name);
 	PartmanKey	staging = *key;
 	char	  **cells = palloc(sizeof(char *) * Max(nmissing, 1));
-	List	   *proof = NIL;
+	char	   *proof = NULL;
 	uint64		moved;
 
 	partman_ddl_exec(partman_sql_create_staging_unindexed(staging_q, partman_qualified_name(key->parent),
@@ -297,7 +289,7 @@ move_through_staging(const PartmanSet *set, const PartmanTemplate *tmpl, const c
 									 partman_bound_condition(key, span));
 
 	if (nmissing > 1)
-		proof = prove_default(set, table, missing, nmissing);
+		proof = prove_default(set, table, span);
 	for (int i = 0; i < nmissing; i++)
 	{
 		PartmanBound bound;
@@ -327,13 +319,14 @@ move_through_holding(const PartmanSet *set, const PartmanTemplate *tmpl, const c
 {
 	Oid			parent = set->key.parent;
 	char	   *holding = partman_temp_name("partman_batch", parent);
-	List	   *proof;
+	char	   *proof = NULL;
 	uint64		moved;
 	uint64		back;
 
 	partman_ddl_exec(partman_sql_create_temp_like(holding, partman_qualified_name(parent)));
 	moved = partman_move_rows_locked(parent, table, holding, partman_bound_condition(&set->key, span));
-	proof = prove_default(set, table, missing, nmissing);
+	if (nmissing > 0)
+		proof = prove_default(set, table, span);
 	create_cells(set, tmpl, missing, nmissing);
 	back = partman_copy_rows(parent, holding, partman_qualified_name(parent));
 	if (back != moved)
