@@ -193,7 +193,7 @@ extern char *partman_sql_set_local(List *names, List *values);
 extern char *partman_column_list(Oid parent);
 extern uint64 partman_move_rows(Oid parent, const char *from, const char *to,
 								const char *condition);
-extern uint64 partman_move_rows_locked(Oid parent, const char *from, const char *to,
+extern uint64 partman_move_rows_locked(Oid parent, const char *from, List *to, List *parts,
 									   const char *condition);
 extern uint64 partman_copy_rows(Oid parent, const char *from, const char *to);
 extern uint64 partman_count_rows(const char *table, const char *condition);

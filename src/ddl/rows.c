@@ -119,20 +119,28 @@ partman_move_rows(Oid parent, const char *from, const char *to, const char *cond
 /*
  * partman_move_rows_locked
  *		As partman_move_rows, for a caller holding ACCESS EXCLUSIVE on from:
- *		no one else can change its rows, so one statement copies them and a
- *		second deletes them with the same condition, sparing the
- *		DELETE ... RETURNING its tuplestore (written to disk past work_mem).
- *		Both counts must agree.  Returns the number of rows moved.
+ *		no one else can change its rows, so INSERT ... SELECT statements
+ *		copy them (into each table of to the rows of the matching condition
+ *		of parts, so that no row is routed) and one DELETE removes the rows
+ *		of condition, sparing the DELETE ... RETURNING its tuplestore
+ *		(written to disk past work_mem).  The counts must agree: a row of
+ *		condition that no part takes fails the move.  Returns the number of
+ *		rows moved.
  */
 uint64
-partman_move_rows_locked(Oid parent, const char *from, const char *to, const char *condition)
+partman_move_rows_locked(Oid parent, const char *from, List *to, List *parts,
+						 const char *condition)
 {
-	const char *where = condition ? psprintf(" WHERE %s", condition) : "";
-	uint64		copied;
+	char	   *columns = partman_column_list(parent);
+	uint64		copied = 0;
+	ListCell   *tc;
+	ListCell   *pc;
 	int			rc;
 
-	copied = insert_rows("", to, partman_column_list(parent), psprintf("ONLY %s%s", from, where));
-	rc = SPI_execute(psprintf("DELETE FROM ONLY %s%s", from, where), false, 0);
+	forboth(tc, to, pc, parts)
+		copied += insert_rows("", lfirst(tc), columns,
+							  psprintf("ONLY %s WHERE %s", from, (char *) lfirst(pc)));
+	rc = SPI_execute(psprintf("DELETE FROM ONLY %s WHERE %s", from, condition), false, 0);
 	if (rc != SPI_OK_DELETE)
 		elog(ERROR, "could not delete the rows moved out of %s: %s", from, SPI_result_code_string(rc));
 	if (SPI_processed != copied)

@@ -5,24 +5,35 @@
  *	  of a source table) into the right partitions of a RANGE set, creating
  *	  partitions as needed, one batch per transaction at top level.
  *
- * Every batch moves its rows with one DELETE ... RETURNING feeding one
- * INSERT, inside one transaction: a backend killed mid-run loses and doubles
- * nothing, and a second run finishes the job.
+ * Every batch moves its rows inside one transaction: a backend killed
+ * mid-run loses and doubles nothing, and a second run finishes the job.
  *
  * Default partition: PostgreSQL refuses a new partition while the default
- * partition holds rows of its bound, so a batch is a run of whole grid cells.
- * A batch that takes everything detaches the default, creates the
+ * partition holds rows of its bound, so a batch is a run of whole grid
+ * cells: those before the one holding the batch_rows-th row, plus what the
+ * earlier batches fell short of (so the batches average batch_rows).  A
+ * batch that takes everything detaches the default, creates the
  * partitions, copies the rows, truncates the default and attaches it again
  * (empty: no scan).  Otherwise the batch's partitions are made in a staging
- * table without indexes, filled by one DELETE ... RETURNING (each row moves
- * once) and attached to the set: their CHECK constraints spare ATTACH their
- * scan, the set's indexes are built on them in one pass, and PostgreSQL
- * scans the default once per batch for rows of the new bounds.  That scan
- * is the one cost a batch cannot shed: while the default holds rows,
- * PostgreSQL proves each new bound against it by reading it whole.  (Sets
- * whose partitions cannot be staged, composite, on other servers or with a
- * replica identity index, hold the rows aside in a temporary table instead.)
- * Sessions that use the set wait for the batch's commit, never longer.
+ * table without indexes, filled by one INSERT ... SELECT, the rows deleted
+ * from the default by one DELETE (the batch holds the default locked, so
+ * the two see the same rows; their counts must agree), and attached to the
+ * set: their CHECK constraints spare ATTACH their scan, the set's indexes
+ * are built on them in one pass, and PostgreSQL reads the default once per
+ * batch to prove it keeps no row of the new bounds (through one CHECK
+ * constraint for the batch's whole span when it makes several partitions).
+ * That read is the one cost a batch cannot shed, hence batches as large as
+ * batch_rows allows.  (Sets whose partitions cannot be staged, composite,
+ * on other servers or with a replica identity index, hold the rows aside in
+ * a temporary table instead.)  Sessions that use the set wait for the
+ * batch's commit, never longer.
+ *
+ * Each batch looks for keys from where the previous one ended (every cell
+ * before that has its partition, so no row of them can land in the
+ * default): the planner then estimates the query from the statistics
+ * instead of walking the key index's entries of the rows moved so far.
+ * Rows that arrive meanwhile below the first batch are found by one last
+ * look at the whole default.
  *
  * A key without an index: each batch would scan the whole default
  * partition several times over (its smallest and largest key, the key at
@@ -260,6 +271,8 @@ move_through_staging(const PartmanSet *set, const PartmanTemplate *tmpl, const c
 	char	   *staging_q = partman_qualified_in(key->nspname, staging_name);
 	PartmanKey	staging = *key;
 	char	  **cells = palloc(sizeof(char *) * Max(nmissing, 1));
+	List	   *targets = NIL;
+	List	   *parts = NIL;
 	char	   *proof = NULL;
 	uint64		moved;
 
@@ -279,13 +292,12 @@ move_through_staging(const PartmanSet *set, const PartmanTemplate *tmpl, const c
 																   partman_bound_clause(key, &bound)));
 		partman_ddl_exec(partman_sql_add_check(cells[i], STAGED_CELL_CHECK,
 											   partman_bound_condition(key, &bound), false, false));
+		/* each partition takes its own rows: none is routed */
+		targets = lappend(targets, cells[i]);
+		parts = lappend(parts, partman_bound_condition(key, &bound));
 	}
-
-	/*
-	 * A row of the span no new partition holds fails here, and the batch
-	 * with it.  One partition takes the rows itself: no routing.
-	 */
-	moved = partman_move_rows_locked(key->parent, table, nmissing == 1 ? cells[0] : staging_q,
+	/* a row of the span no new partition holds fails here, and the batch with it */
+	moved = partman_move_rows_locked(key->parent, table, targets, parts,
 									 partman_bound_condition(key, span));
 
 	if (nmissing > 1)
@@ -324,7 +336,9 @@ move_through_holding(const PartmanSet *set, const PartmanTemplate *tmpl, const c
 	uint64		back;
 
 	partman_ddl_exec(partman_sql_create_temp_like(holding, partman_qualified_name(parent)));
-	moved = partman_move_rows_locked(parent, table, holding, partman_bound_condition(&set->key, span));
+	moved = partman_move_rows_locked(parent, table, list_make1(holding),
+									 list_make1(partman_bound_condition(&set->key, span)),
+									 partman_bound_condition(&set->key, span));
 	if (nmissing > 0)
 		proof = prove_default(set, table, span);
 	create_cells(set, tmpl, missing, nmissing);
