@@ -202,8 +202,11 @@ extern char *partman_sql_set_local(List *names, List *values);
 extern char *partman_column_list(Oid parent);
 extern uint64 partman_move_rows(Oid parent, const char *from, const char *to,
 								const char *condition);
+extern uint64 partman_move_rows_locked(Oid parent, const char *from, List *to, List *parts,
+									   const char *condition);
 extern uint64 partman_copy_rows(Oid parent, const char *from, const char *to);
 extern uint64 partman_count_rows(const char *table, const char *condition);
+extern bool partman_any_row(const char *table, const char *condition);
 extern char *partman_move_rows_sql(Oid parent, const char *from, const char *to,
 								   const char *condition);
 extern List *partman_rescue_statements(const PartmanKey *key, const PartmanTemplate *tmpl,
@@ -234,13 +237,12 @@ typedef struct PartmanBatchKeys
 {
 	Datum		min;			/* of the keys a partition can hold */
 	Datum		max;
-	bool		has_strays;		/* rows no partition can hold exist */
 	bool		has_offset;		/* there is a key at the batch's offset... */
 	Datum		offset;			/* ...and this is it */
 } PartmanBatchKeys;
 
 extern bool partman_default_batch_keys(const PartmanKey *key, const char *table,
-									   const char *placeable, const char *stray, int offset,
+									   const char *placeable, int64 offset,
 									   PartmanBatchKeys *keys);
 extern bool partman_max_key_between(const PartmanKey *key, Datum lower, Datum upper,
 									Datum *result);

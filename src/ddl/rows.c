@@ -117,6 +117,39 @@ partman_move_rows(Oid parent, const char *from, const char *to, const char *cond
 }
 
 /*
+ * partman_move_rows_locked
+ *		As partman_move_rows, for a caller holding ACCESS EXCLUSIVE on from:
+ *		no one else can change its rows, so INSERT ... SELECT statements
+ *		copy them (into each table of to the rows of the matching condition
+ *		of parts, so that no row is routed) and one DELETE removes the rows
+ *		of condition, sparing the DELETE ... RETURNING its tuplestore
+ *		(written to disk past work_mem).  The counts must agree: a row of
+ *		condition that no part takes fails the move.  Returns the number of
+ *		rows moved.
+ */
+uint64
+partman_move_rows_locked(Oid parent, const char *from, List *to, List *parts,
+						 const char *condition)
+{
+	char	   *columns = partman_column_list(parent);
+	uint64		copied = 0;
+	ListCell   *tc;
+	ListCell   *pc;
+	int			rc;
+
+	forboth(tc, to, pc, parts)
+		copied += insert_rows("", lfirst(tc), columns,
+							  psprintf("ONLY %s WHERE %s", from, (char *) lfirst(pc)));
+	rc = SPI_execute(psprintf("DELETE FROM ONLY %s WHERE %s", from, condition), false, 0);
+	if (rc != SPI_OK_DELETE)
+		elog(ERROR, "could not delete the rows moved out of %s: %s", from, SPI_result_code_string(rc));
+	if (SPI_processed != copied)
+		elog(ERROR, "copied " UINT64_FORMAT " rows out of %s but deleted " UINT64_FORMAT,
+			 copied, from, SPI_processed);
+	return copied;
+}
+
+/*
  * A rescue: rows parked in the default partition deflt that belong to the
  * new partition name are moved aside into a temporary table (PostgreSQL
  * refuses the new partition while the default holds them), the partition is
@@ -223,6 +256,21 @@ partman_count_rows(const char *table, const char *condition)
 	partman_spi_one_row("a row count", 1);
 	count = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
 	return (uint64) DatumGetInt64(count);
+}
+
+/* Whether table (only that table) has a row that matches condition. */
+bool
+partman_any_row(const char *table, const char *condition)
+{
+	int			rc;
+	bool		isnull;
+
+	rc = SPI_execute(psprintf("SELECT EXISTS (SELECT FROM ONLY %s WHERE %s)", table, condition),
+					 false, 1);
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "could not read %s: %s", table, SPI_result_code_string(rc));
+	partman_spi_one_row("a row's existence", 1);
+	return DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
 }
 
 /*
@@ -382,14 +430,13 @@ partman_key_range(const PartmanKey *key, const char *table, const char *conditio
  * partman_default_batch_keys
  *		What partition_data needs to know about the rows of default
  *		partition table, with queries an index on the key answers without a
- *		scan: the smallest and largest key a partition can hold (placeable),
- *		whether rows no partition can hold exist (stray), and the key at
- *		position offset of the placeable ones (*has_offset false when there
- *		are fewer rows).  Returns false when no row is placeable.
+ *		scan: the smallest and largest key of the rows matching placeable,
+ *		and the key at position offset of those (*has_offset false when there
+ *		are fewer rows).  Returns false when no row matches.
  */
 bool
 partman_default_batch_keys(const PartmanKey *key, const char *table, const char *placeable,
-						   const char *stray, int offset, PartmanBatchKeys *keys)
+						   int64 offset, PartmanBatchKeys *keys)
 {
 	const char *col = quote_identifier(key->attname);
 	bool		isnull;
@@ -398,23 +445,21 @@ partman_default_batch_keys(const PartmanKey *key, const char *table, const char 
 
 	rc = SPI_execute(psprintf("SELECT (SELECT %s FROM ONLY %s WHERE %s), "
 							  "(SELECT %s FROM ONLY %s WHERE %s), "
-							  "EXISTS (SELECT FROM ONLY %s WHERE %s), "
-							  "(SELECT %s FROM ONLY %s WHERE %s ORDER BY 1 OFFSET %d LIMIT 1)",
+							  "(SELECT %s FROM ONLY %s WHERE %s ORDER BY 1 OFFSET " INT64_FORMAT " LIMIT 1)",
 							  key_aggregate(key, "min"), table, placeable,
 							  key_aggregate(key, "max"), table, placeable,
-							  table, stray, col, table, placeable, offset),
+							  col, table, placeable, offset),
 					 false, 1);
 	if (rc != SPI_OK_SELECT)
 		elog(ERROR, "could not read default partition: %s", SPI_result_code_string(rc));
-	partman_spi_one_row("the default partition's key range", 4);
+	partman_spi_one_row("the default partition's key range", 3);
 	memset(keys, 0, sizeof(*keys));
 	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
 	if (isnull)
 		return false;
 	keys->min = copy_key(key, d);
 	keys->max = copy_key(key, SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
-	keys->has_strays = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3, &isnull));
-	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 4, &isnull);
+	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3, &isnull);
 	keys->has_offset = !isnull;
 	if (!isnull)
 		keys->offset = copy_key(key, d);

@@ -5,24 +5,35 @@
  *	  of a source table) into the right partitions of a RANGE set, creating
  *	  partitions as needed, one batch per transaction at top level.
  *
- * Every batch moves its rows with one DELETE ... RETURNING feeding one
- * INSERT, inside one transaction: a backend killed mid-run loses and doubles
- * nothing, and a second run finishes the job.
+ * Every batch moves its rows inside one transaction: a backend killed
+ * mid-run loses and doubles nothing, and a second run finishes the job.
  *
  * Default partition: PostgreSQL refuses a new partition while the default
- * partition holds rows of its bound, so a batch is a run of whole grid cells.
- * A batch that takes everything detaches the default, creates the
+ * partition holds rows of its bound, so a batch is a run of whole grid
+ * cells: those before the one holding the batch_rows-th row, plus what the
+ * earlier batches fell short of (so the batches average batch_rows).  A
+ * batch that takes everything detaches the default, creates the
  * partitions, copies the rows, truncates the default and attaches it again
  * (empty: no scan).  Otherwise the batch's partitions are made in a staging
- * table without indexes, filled by one DELETE ... RETURNING (each row moves
- * once) and attached to the set: their CHECK constraints spare ATTACH their
- * scan, the set's indexes are built on them in one pass, and PostgreSQL
- * scans the default once per batch for rows of the new bounds.  That scan
- * is the one cost a batch cannot shed: while the default holds rows,
- * PostgreSQL proves each new bound against it by reading it whole.  (Sets
- * whose partitions cannot be staged, composite, on other servers or with a
- * replica identity index, hold the rows aside in a temporary table instead.)
- * Sessions that use the set wait for the batch's commit, never longer.
+ * table without indexes, filled by one INSERT ... SELECT, the rows deleted
+ * from the default by one DELETE (the batch holds the default locked, so
+ * the two see the same rows; their counts must agree), and attached to the
+ * set: their CHECK constraints spare ATTACH their scan, the set's indexes
+ * are built on them in one pass, and PostgreSQL reads the default once per
+ * batch to prove it keeps no row of the new bounds (through one CHECK
+ * constraint for the batch's whole span when it makes several partitions).
+ * That read is the one cost a batch cannot shed, hence batches as large as
+ * batch_rows allows.  (Sets whose partitions cannot be staged, composite,
+ * on other servers or with a replica identity index, hold the rows aside in
+ * a temporary table instead.)  Sessions that use the set wait for the
+ * batch's commit, never longer.
+ *
+ * Each batch looks for keys from where the previous one ended (every cell
+ * before that has its partition, so no row of them can land in the
+ * default): the planner then estimates the query from the statistics
+ * instead of walking the key index's entries of the rows moved so far.
+ * Rows that arrive meanwhile below the first batch are found by one last
+ * look at the whole default.
  *
  * A key without an index: each batch would scan the whole default
  * partition several times over (its smallest and largest key, the key at
@@ -193,26 +204,38 @@ key_index_end(const PartmanSet *set, const char *index)
 	partman_end_ddl(&ddl);
 }
 
-/*
- * Names and CHECK conditions "the default keeps no row of cell" for the
- * cells a batch creates.
- */
+/* The bound of grid cell "cell". */
 static void
-cell_exclusions(const PartmanSet *set, const int64 *cells, int n, List **names,
-				List **conditions)
+cell_bound(const RangeGrid *grid, int64 cell, PartmanBound *bound)
 {
-	*names = NIL;
-	*conditions = NIL;
-	for (int i = 0; i < n; i++)
-	{
-		PartmanBound cell;
+	memset(bound, 0, sizeof(*bound));
+	bound->lower = partman_grid_bound(grid, cell);
+	bound->upper = partman_grid_bound(grid, cell + 1);
+}
 
-		memset(&cell, 0, sizeof(cell));
-		cell.lower = partman_grid_bound(&set->grid, cells[i]);
-		cell.upper = partman_grid_bound(&set->grid, cells[i] + 1);
-		*names = lappend(*names, partman_work_name("batch", (uint32) i));
-		*conditions = lappend(*conditions, partman_range_exclusion(&set->key, &cell));
-	}
+/*
+ * Prove in one scan that default partition table keeps no row of the
+ * batch's span (one CHECK constraint: PostgreSQL sees that it implies the
+ * default's new constraint for every partition of the span), so that making
+ * or attaching each of them does not read it again.  Returns the
+ * constraint's name, for release_default.
+ */
+static char *
+prove_default(const PartmanSet *set, const char *table, const PartmanBound *span)
+{
+	char	   *name = partman_work_name("batch", 0);
+
+	partman_ddl_exec(partman_sql_add_check(table, name, partman_range_exclusion(&set->key, span),
+										   false, false));
+	return name;
+}
+
+/* Drop the constraint prove_default added (if any), once the cells are in place. */
+static void
+release_default(const char *table, const char *name)
+{
+	if (name != NULL)
+		partman_ddl_exec(partman_sql_drop_constraint(table, name, false));
 }
 
 /*
@@ -230,29 +253,31 @@ staging_fits(const PartmanTemplate *tmpl)
 /*
  * Part of the default moves, each row once: the batch's partitions are made
  * empty in a staging table partitioned like the set but without indexes
- * (each with a CHECK constraint of its bound), one DELETE ... RETURNING
- * feeds them, and each is detached from the staging table and attached to
- * the set: its CHECK constraint spares ATTACH the scan of the new partition,
- * the parent's indexes are built on it in one pass each, and PostgreSQL
- * scans the default once for rows of the new bound (once for all of the
- * batch's partitions, through CHECK constraints on the default, when there
- * are several).  Returns the rows moved.
+ * (each with a CHECK constraint of its bound), an INSERT fills them (the
+ * partition itself when there is one) and a DELETE empties their rows out
+ * of the default, and each is detached from the staging table and attached
+ * to the set: its CHECK constraint spares ATTACH the scan of the new
+ * partition, the parent's indexes are built on it in one pass each, and
+ * PostgreSQL scans the default once for rows of the new bound (once for all
+ * of the batch's partitions, through CHECK constraints on the default, when
+ * there are several).  Returns the rows moved.
  */
 static uint64
 move_through_staging(const PartmanSet *set, const PartmanTemplate *tmpl, const char *table,
 					 const PartmanBound *span, const int64 *missing, int nmissing)
 {
 	const PartmanKey *key = &set->key;
-	char	   *parent = partman_qualified_name(key->parent);
 	char	   *staging_name = partman_work_name("stage", key->parent);
 	char	   *staging_q = partman_qualified_in(key->nspname, staging_name);
 	PartmanKey	staging = *key;
 	char	  **cells = palloc(sizeof(char *) * Max(nmissing, 1));
-	List	   *names;
-	List	   *conditions;
+	List	   *targets = NIL;
+	List	   *parts = NIL;
+	char	   *proof = NULL;
 	uint64		moved;
 
-	partman_ddl_exec(partman_sql_create_staging_unindexed(staging_q, parent, key->attname));
+	partman_ddl_exec(partman_sql_create_staging_unindexed(staging_q, partman_qualified_name(key->parent),
+														  key->attname));
 	staging.parent = get_relname_relid(staging_name, get_rel_namespace(key->parent));
 	staging.relname = staging_name;
 	if (!OidIsValid(staging.parent))
@@ -260,37 +285,34 @@ move_through_staging(const PartmanSet *set, const PartmanTemplate *tmpl, const c
 	for (int i = 0; i < nmissing; i++)
 	{
 		PartmanBound bound;
-		Oid			cell;
 
-		memset(&bound, 0, sizeof(bound));
-		bound.lower = partman_grid_bound(&set->grid, missing[i]);
-		bound.upper = partman_grid_bound(&set->grid, missing[i] + 1);
-		cell = partman_create_partition(&staging, tmpl,
-										partman_cell_name(key, &set->grid, missing[i]),
-										partman_bound_clause(key, &bound));
-		cells[i] = partman_qualified_name(cell);
+		cell_bound(&set->grid, missing[i], &bound);
+		cells[i] = partman_qualified_name(partman_create_partition(&staging, tmpl,
+																   partman_cell_name(key, &set->grid, missing[i]),
+																   partman_bound_clause(key, &bound)));
 		partman_ddl_exec(partman_sql_add_check(cells[i], STAGED_CELL_CHECK,
 											   partman_bound_condition(key, &bound), false, false));
+		/* each partition takes its own rows: none is routed */
+		targets = lappend(targets, cells[i]);
+		parts = lappend(parts, partman_bound_condition(key, &bound));
 	}
 	/* a row of the span no new partition holds fails here, and the batch with it */
-	moved = partman_move_rows(key->parent, table, staging_q, partman_bound_condition(key, span));
+	moved = partman_move_rows_locked(key->parent, table, targets, parts,
+									 partman_bound_condition(key, span));
 
-	cell_exclusions(set, missing, nmissing, &names, &conditions);
 	if (nmissing > 1)
-		partman_ddl_exec(partman_sql_add_checks(table, names, conditions));
+		proof = prove_default(set, table, span);
 	for (int i = 0; i < nmissing; i++)
 	{
 		PartmanBound bound;
 
-		memset(&bound, 0, sizeof(bound));
-		bound.lower = partman_grid_bound(&set->grid, missing[i]);
-		bound.upper = partman_grid_bound(&set->grid, missing[i] + 1);
+		cell_bound(&set->grid, missing[i], &bound);
 		partman_ddl_exec(partman_sql_detach(staging_q, cells[i], NULL));
-		partman_ddl_exec(partman_sql_attach(parent, cells[i], partman_bound_clause(key, &bound)));
+		partman_ddl_exec(partman_sql_attach(partman_qualified_name(key->parent), cells[i],
+											partman_bound_clause(key, &bound)));
 		partman_ddl_exec(partman_sql_drop_constraint(cells[i], STAGED_CELL_CHECK, false));
 	}
-	if (nmissing > 1)
-		partman_ddl_exec(partman_sql_drop_constraints(table, names, false));
+	release_default(table, proof);
 	partman_ddl_exec(partman_sql_drop_table(staging_q, false));
 	return moved;
 }
@@ -307,38 +329,52 @@ static uint64
 move_through_holding(const PartmanSet *set, const PartmanTemplate *tmpl, const char *table,
 					 const PartmanBound *span, const int64 *missing, int nmissing)
 {
-	const PartmanKey *key = &set->key;
-	char	   *parent = partman_qualified_name(key->parent);
-	char	   *holding = partman_temp_name("partman_batch", key->parent);
-	List	   *names;
-	List	   *conditions;
+	Oid			parent = set->key.parent;
+	char	   *holding = partman_temp_name("partman_batch", parent);
+	char	   *proof = NULL;
 	uint64		moved;
 	uint64		back;
 
-	partman_ddl_exec(partman_sql_create_temp_like(holding, parent));
-	moved = partman_move_rows(key->parent, table, holding, partman_bound_condition(key, span));
-	cell_exclusions(set, missing, nmissing, &names, &conditions);
+	partman_ddl_exec(partman_sql_create_temp_like(holding, partman_qualified_name(parent)));
+	moved = partman_move_rows_locked(parent, table, list_make1(holding),
+									 list_make1(partman_bound_condition(&set->key, span)),
+									 partman_bound_condition(&set->key, span));
 	if (nmissing > 0)
-		partman_ddl_exec(partman_sql_add_checks(table, names, conditions));
+		proof = prove_default(set, table, span);
 	create_cells(set, tmpl, missing, nmissing);
-	back = partman_copy_rows(key->parent, holding, parent);
+	back = partman_copy_rows(parent, holding, partman_qualified_name(parent));
 	if (back != moved)
 		elog(ERROR, "moved " UINT64_FORMAT " rows aside but " UINT64_FORMAT " back", moved, back);
-	if (nmissing > 0)
-		partman_ddl_exec(partman_sql_drop_constraints(table, names, false));
+	release_default(table, proof);
 	partman_ddl_exec(partman_sql_drop_table(holding, false));
 	return moved;
 }
 
 /*
- * Move one batch of whole cells out of the default partition.  Returns the
- * number of rows moved, 0 when the default holds no row that a partition
- * could hold.  Rows outside the grid's reach (NULL, infinite or too far
- * out) stay; partman_partition_data reports them at the end.
+ * Where the next batch looks for rows: once batches have moved every row
+ * from their first cell up to cell "from" (and made the partitions, so no
+ * new row of those cells lands in the default), it looks from there only.
+ * The planner then estimates its conditions from the statistics, instead
+ * of reading the key index's low end, which holds an entry for every row
+ * moved so far.
+ */
+typedef struct BatchStart
+{
+	bool		known;
+	int64		from;
+} BatchStart;
+
+/*
+ * Move one batch of whole cells out of the default partition, looking from
+ * start (set for the next batch): the cells before the one holding the
+ * rows-th row, or the first cell when it holds more.  Returns the number of
+ * rows moved, 0 when the default holds no row from start on that a
+ * partition could hold.  Rows outside the grid's reach (NULL, infinite or
+ * too far out) stay; partman_partition_data reports them at the end.
  */
 static uint64
-default_batch(const PartmanSet *set, const PartmanTemplate *tmpl, int batch_rows,
-			  int *created)
+default_batch(const PartmanSet *set, const PartmanTemplate *tmpl, int64 rows,
+			  BatchStart *start, int *created)
 {
 	const PartmanKey *key = &set->key;
 	const RangeGrid *grid = &set->grid;
@@ -347,7 +383,7 @@ default_batch(const PartmanSet *set, const PartmanTemplate *tmpl, int batch_rows
 	char	   *parent = partman_qualified_name(key->parent);
 	PartmanBatchKeys keys;
 	bool		whole;
-	PartmanBound reach;
+	PartmanBound look;
 	int64		first;
 	int64		last;
 	int64	   *missing;
@@ -365,29 +401,33 @@ default_batch(const PartmanSet *set, const PartmanTemplate *tmpl, int batch_rows
 
 	/*
 	 * Only queries an index on the key answers without a scan: min and max
-	 * of the keys a partition can hold (separate aggregates), whether other
-	 * keys exist, and the key at position batch_rows.
+	 * of the keys a partition can hold (separate aggregates) and the key at
+	 * position rows.
 	 */
-	partman_grid_reach(grid, &reach);
-	if (!partman_default_batch_keys(key, table, partman_bound_condition(key, &reach),
-									partman_range_exclusion(key, &reach), batch_rows, &keys))
+	partman_grid_reach(grid, &look);
+	if (start->known)
+		look.lower = partman_grid_bound(grid, start->from);
+	if (!partman_default_batch_keys(key, table, partman_bound_condition(key, &look), rows, &keys))
 		return 0;				/* no row a partition could hold left */
 	first = partman_grid_cell_of(grid, keys.min);
 	last = partman_grid_cell_of(grid, keys.max);
-	/* no key at position batch_rows: every row with a key fits this batch */
-	whole = !keys.has_offset;
-	if (!whole)
-		/* whole cells up to the one holding the batch_rows-th key */
+	if (keys.has_offset)
+		/* whole cells up to the one holding the rows-th key */
 		last = Max(first, partman_grid_cell_of(grid, keys.offset) - 1);
 	missing = partman_missing_cells(key, grid, first, last, &nmissing);
 
 	memset(&span, 0, sizeof(span));
 	span.lower = partman_grid_bound(grid, first);
 	span.upper = partman_grid_bound(grid, last + 1);
+	/* every row left fits this batch's span: it may take the whole default */
+	whole = !keys.has_offset && !partman_any_row(table, partman_range_exclusion(key, &span));
+	/* an emptied default is looked at whole once more, for rows below the batches' first cell */
+	start->known = !whole;
+	start->from = last + 1;
 
 	partman_begin_ddl(key, &ddl);
 	*created = nmissing;
-	if (whole && !keys.has_strays)
+	if (whole)
 	{
 		/* everything goes: copy, then empty the default without a scan */
 		partman_ddl_exec(partman_sql_detach(parent, table, NULL));
@@ -446,9 +486,7 @@ source_batch(const PartmanSet *set, const PartmanTemplate *tmpl, const char *sou
 			{
 				PartmanBound bound;
 
-				memset(&bound, 0, sizeof(bound));
-				bound.lower = partman_grid_bound(grid, missing[i]);
-				bound.upper = partman_grid_bound(grid, missing[i] + 1);
+				cell_bound(grid, missing[i], &bound);
 				(void) partman_create_with_rescue(key, tmpl, partman_cell_name(key, grid, missing[i]),
 												  &bound);
 			}
@@ -545,16 +583,32 @@ partman_partition_data_run(Oid parent, int batch_rows, Oid source, bool nonatomi
 	{
 		char	   *index = key_index_begin(&set, partman_default_partition(set.key.parent),
 											batch_rows, nonatomic, callcxt);
+		BatchStart	start = {false, 0};
 
 		for (;;)
 		{
 			int			created;
 			uint64		moved;
+			int64		target;
 
 			CHECK_FOR_INTERRUPTS();
 			partman_open_set(set.key.parent, &set);
 			partman_read_template(&set.key, &set.cfg, &tmpl);
-			moved = default_batch(&set, &tmpl, batch_rows, &created);
+
+			/*
+			 * A batch ends where a cell does, so most fall short of
+			 * batch_rows: the next one makes up for it, and the batches
+			 * average batch_rows (each proves its bounds by reading the
+			 * default whole, so their number counts).
+			 */
+			target = batch_rows + Max(0, (int64) report.steps * batch_rows - (int64) report.done);
+			moved = default_batch(&set, &tmpl, target, &start, &created);
+			if (moved == 0 && start.known)
+			{
+				/* rows below the batches' first cell may have come meanwhile: look at them all */
+				start.known = false;
+				continue;
+			}
 			if (moved == 0)
 				break;
 			report_batch(&report, moved, created);
