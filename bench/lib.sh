@@ -34,6 +34,31 @@ bench_timed() {
   printf '%s\n' "$ms"
 }
 
+# bench_call DB SQL: run SQL (a CALL of an online operation) in a new session, as one whole
+# command, connection start-up included; sets BENCH_CALL_MS (wall clock) and BENCH_LOCK_MS (what
+# its NOTICE says of "held its lock for N ms", empty if nothing). Dies with its output on failure.
+bench_call() {
+  local db=$1 sql=$2 t0 t1 out
+  t0=$(date +%s%3N)
+  out=$("$BENCH_BINDIR/psql" -X -q -v ON_ERROR_STOP=1 -d "$db" -c "$sql" 2>&1) ||
+    { printf '%s\n' "$out" >&2; bench_die "failed: $sql"; }
+  t1=$(date +%s%3N)
+  # shellcheck disable=SC2034  # read by the benchmark that called it
+  BENCH_CALL_MS=$((t1 - t0))
+  # shellcheck disable=SC2034
+  BENCH_LOCK_MS=$(printf '%s\n' "$out" | sed -n 's/.*held its lock for \([0-9.]*\) ms.*/\1/p')
+}
+
+# bench_medians ARRAY-NAME KEY...: the median of each space-separated list ARRAY-NAME[KEY], in
+# that order, one a line.
+bench_medians() {
+  local -n lists=$1
+  local key
+  shift
+  # shellcheck disable=SC2086  # each list is words
+  for key; do bench_median ${lists[$key]}; done
+}
+
 # bench_quiesce DB [PSQL-ARGS...]: clean up dead catalog rows left by earlier rounds and flush
 # dirty buffers, so that every timed run starts from the same state (autovacuum is off).
 # PSQL-ARGS (e.g. -h "$BENCH_EXTRA_HOST" -p "$BENCH_EXTRA_PORT") name another cluster.

@@ -71,12 +71,8 @@ for ((r = 1; r <= ROUNDS; r++)); do
   # partman
   bench_quiesce "$DB"
   spsql -c CHECKPOINT >/dev/null
-  t0=$(now_ms)
-  out=$("$BENCH_BINDIR/psql" -X -q -v ON_ERROR_STOP=1 -d "$DB" -c "CALL partman.move_partition('$PART', 'shard')" 2>&1) ||
-    { printf '%s\n' "$out" >&2; bench_die "move_partition failed"; }
-  t1=$(now_ms)
-  move=$((t1 - t0))
-  lock=$(printf '%s\n' "$out" | sed -n 's/.*held its lock for \([0-9.]*\) ms.*/\1/p')
+  bench_call "$DB" "CALL partman.move_partition('$PART', 'shard')"
+  move=$BENCH_CALL_MS lock=$BENCH_LOCK_MS
   # shellcheck disable=SC2059
   got=$(spsql -c "$(printf "$FP" "$PART")")
   [[ $got == "$SOURCE_FP" ]] || bench_die "partman: the shard holds $got, not $SOURCE_FP"
@@ -100,12 +96,7 @@ for ((r = 1; r <= ROUNDS; r++)); do
   echo "round $r: floor $floor ms, move_partition $move ms (cut-over lock $lock ms), ratio ${RATIOS[-1]}, back ${BACK[-1]} ms"
 done
 
-# shellcheck disable=SC2086
-MED_FLOOR=$(bench_median ${TIMES[floor]})
-# shellcheck disable=SC2086
-MED_MOVE=$(bench_median ${TIMES[partman]})
-# shellcheck disable=SC2086
-MED_LOCK=$(bench_median ${TIMES[lock]})
+{ read -r MED_FLOOR; read -r MED_MOVE; read -r MED_LOCK; } < <(bench_medians TIMES floor partman lock)
 MED_BACK=$(bench_median "${BACK[@]}")
 RATIO=$(bench_median_fmt %.2f "${RATIOS[@]}")
 final="move_partition $ROWS rows: ${MED_MOVE} ms, floor (COPY pipe) ${MED_FLOOR} ms, move/floor ${RATIO}x, cut-over lock ${MED_LOCK} ms"

@@ -88,13 +88,8 @@ for ((r = 1; r <= ROUNDS; r++)); do
   # partman
   bench_quiesce "$DB"
   for db in shard_a shard_b; do spsql "$db" -c CHECKPOINT >/dev/null; done
-  t0=$(now_ms)
-  out=$("$BENCH_BINDIR/psql" -X -q -v ON_ERROR_STOP=1 -d "$DB" \
-    -c "CALL partman.shard_table('public.t', 'id', '{a,b}', modulus => $MODULUS)" 2>&1) ||
-    { printf '%s\n' "$out" >&2; bench_die "shard_table failed"; }
-  t1=$(now_ms)
-  shard=$((t1 - t0))
-  lock=$(printf '%s\n' "$out" | sed -n 's/.*held its lock for \([0-9.]*\) ms.*/\1/p')
+  bench_call "$DB" "CALL partman.shard_table('public.t', 'id', '{a,b}', modulus => $MODULUS)"
+  shard=$BENCH_CALL_MS lock=$BENCH_LOCK_MS
   got=$(servers_fp public)
   [[ $got == "$SOURCE_FP" ]] || bench_die "partman: the servers hold $got, not $SOURCE_FP"
   [[ $(bpsql -d "$DB" -c "SELECT relkind FROM pg_class WHERE oid = 'public.t'::regclass") == p ]] ||
@@ -112,12 +107,7 @@ for ((r = 1; r <= ROUNDS; r++)); do
   echo "round $r: floor $floor ms, shard_table $shard ms (cut-over lock $lock ms), ratio ${RATIOS[-1]}"
 done
 
-# shellcheck disable=SC2086
-MED_FLOOR=$(bench_median ${TIMES[floor]})
-# shellcheck disable=SC2086
-MED_SHARD=$(bench_median ${TIMES[partman]})
-# shellcheck disable=SC2086
-MED_LOCK=$(bench_median ${TIMES[lock]})
+{ read -r MED_FLOOR; read -r MED_SHARD; read -r MED_LOCK; } < <(bench_medians TIMES floor partman lock)
 RATIO=$(bench_median_fmt %.2f "${RATIOS[@]}")
 final="shard_table $ROWS rows into $MODULUS partitions on 2 servers: ${MED_SHARD} ms, floor (COPY pipes) ${MED_FLOOR} ms, shard/floor ${RATIO}x, cut-over lock ${MED_LOCK} ms"
 echo "$final"

@@ -249,6 +249,7 @@ typedef struct PartmanViewDef
 
 extern bool partman_read_relation(Oid relid, PartmanRelation *rel);
 extern bool partman_read_column(Oid relid, const char *name, PartmanColumn *column);
+extern void partman_read_table_key(Oid relid, PartmanRelation *rel, PartmanKey *key);
 extern void partman_read_key_column(PartmanKey *key, const char *keycol);
 extern void partman_inheritance_and_rules(Oid table, bool *inherits, bool *has_rules);
 extern char *partman_unique_index_without(Oid table, AttrNumber attnum, bool *primary,

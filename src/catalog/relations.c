@@ -125,6 +125,26 @@ partman_read_column(Oid relid, const char *name, PartmanColumn *column)
 }
 
 /*
+ * partman_read_table_key
+ *		relid's row of pg_class in rel (ERROR 42P01 when there is none), and
+ *		the table's part of key: parent, schema, name and owner.  The caller
+ *		sets the strategy and reads the key column.
+ */
+void
+partman_read_table_key(Oid relid, PartmanRelation *rel, PartmanKey *key)
+{
+	if (!partman_read_relation(relid, rel))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("relation with OID %u does not exist", relid)));
+	memset(key, 0, sizeof(*key));
+	key->parent = relid;
+	key->nspname = get_namespace_name(rel->nspid);
+	key->relname = rel->relname;
+	key->owner = rel->owner;
+}
+
+/*
  * partman_read_key_column
  *		Column keycol of key->parent as the future partition key: key's
  *		attnum, attname, type, typmod and collation.  ERROR when there is no

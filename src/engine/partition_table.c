@@ -125,10 +125,7 @@ read_table(Conversion *c, Oid relid, const char *keycol)
 {
 	PartmanRelation rel;
 
-	if (!partman_read_relation(relid, &rel))
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_TABLE),
-				 errmsg("relation with OID %u does not exist", relid)));
+	partman_read_table_key(relid, &rel, &c->key);
 	if (rel.relkind == RELKIND_PARTITIONED_TABLE)
 	{
 		char	   *column = partman_key_column(relid);
@@ -161,12 +158,7 @@ read_table(Conversion *c, Oid relid, const char *keycol)
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 				 errmsg("table \"%s\" is a typed table", rel.relname)));
 
-	memset(&c->key, 0, sizeof(c->key));
 	c->table = relid;
-	c->key.parent = relid;
-	c->key.nspname = get_namespace_name(rel.nspid);
-	c->key.relname = rel.relname;
-	c->key.owner = rel.owner;
 	c->key.strategy = PARTITION_STRATEGY_RANGE;
 	c->qualified = partman_qualified_in(c->key.nspname, c->key.relname);
 

@@ -159,10 +159,7 @@ read_source(Shard *s, Oid source, const char *keycol)
 {
 	PartmanRelation rel;
 
-	if (!partman_read_relation(source, &rel))
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_TABLE),
-				 errmsg("relation with OID %u does not exist", source)));
+	partman_read_table_key(source, &rel, &s->key);
 	if ((rel.relkind != RELKIND_RELATION && rel.relkind != RELKIND_PARTITIONED_TABLE) ||
 		rel.relispartition)
 		ereport(ERROR,
@@ -173,11 +170,6 @@ read_source(Shard *s, Oid source, const char *keycol)
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 				 errmsg("table \"%s\" is temporary, unlogged or typed", rel.relname)));
-	memset(&s->key, 0, sizeof(s->key));
-	s->key.parent = source;
-	s->key.nspname = get_namespace_name(rel.nspid);
-	s->key.relname = rel.relname;
-	s->key.owner = rel.owner;
 	s->key.strategy = PARTITION_STRATEGY_HASH;
 	s->partitioned = rel.relkind == RELKIND_PARTITIONED_TABLE;
 	partman_check_owner(source);
