@@ -273,17 +273,21 @@ check_servers(Shard *s)
 						list_length(s->servers), PARTMAN_MAX_HASH_MODULUS, s->modulus)));
 }
 
+/* servers as name[]'s text, as partman.moves gives it back */
 static char *
 servers_text(List *servers)
 {
-	StringInfoData buf;
+	Datum	   *names = palloc(sizeof(Datum) * list_length(servers));
 	ListCell   *lc;
+	Oid			output;
+	bool		varlena;
 
-	initStringInfo(&buf);
 	foreach(lc, servers)
-		appendStringInfo(&buf, "%s%s", buf.len ? "," : "{", quote_identifier(lfirst(lc)));
-	appendStringInfoChar(&buf, '}');
-	return buf.data;
+		names[foreach_current_index(lc)] = DirectFunctionCall1(namein, CStringGetDatum(lfirst(lc)));
+	getTypeOutputInfo(NAMEARRAYOID, &output, &varlena);
+	return OidOutputFunctionCall(output,
+								 PointerGetDatum(construct_array(names, list_length(servers), NAMEOID,
+																 NAMEDATALEN, false, TYPALIGN_CHAR)));
 }
 
 static void
