@@ -68,8 +68,6 @@ typedef struct Shard
 	char	   *kept_name;		/* the source's name after the cut-over */
 	List	   *servers;
 	int			modulus;
-	int			batch_rows;
-	bool		nonatomic;
 	/* by remainder */
 	char	  **part_name;
 	char	  **part_q;
@@ -105,13 +103,9 @@ remainder_of(Shard *s, Datum value, bool isnull)
 {
 	if (!s->routing)
 	{
-		Oid			target = get_relname_relid(s->target_name, get_rel_namespace(s->key.parent));
-		Relation	rel;
+		Relation	rel = relation_open(s->state.parent, AccessShareLock);
 		PartitionKey partkey;
 
-		if (!OidIsValid(target))
-			elog(ERROR, "sharded table \"%s\" not found", s->target_name);
-		rel = relation_open(target, AccessShareLock);
 		partkey = RelationGetPartitionKey(rel);
 		fmgr_info_copy(&s->hash_fn, &partkey->partsupfunc[0], s->copy.life_cxt);
 		s->hash_collation = partkey->partcollation[0];
@@ -291,8 +285,7 @@ servers_text(List *servers)
 }
 
 static void
-open_shard(Shard *s, Oid source, const char *keycol, List *servers, int modulus,
-		   int batch_rows, bool nonatomic)
+open_shard(Shard *s, Oid source, const char *keycol, List *servers, int modulus)
 {
 	bool		has_state;
 	PartmanKey *key = &s->key;
@@ -300,8 +293,6 @@ open_shard(Shard *s, Oid source, const char *keycol, List *servers, int modulus,
 	read_source(s, source, keycol);
 	s->servers = servers;
 	s->modulus = modulus > 0 ? modulus : list_length(servers);
-	s->batch_rows = batch_rows;
-	s->nonatomic = nonatomic;
 	check_servers(s);
 	check_source(s);
 
@@ -716,7 +707,7 @@ partman_shard_table_run(Oid source, const char *key, List *servers, int modulus,
 	double		lock_ms;
 	ErrorData  *edata;
 
-	open_shard(s, source, key, servers, modulus, batch_rows, nonatomic);
+	open_shard(s, source, key, servers, modulus);
 	partman_online_copy_init(c, &shard_steps, s, &s->key, s->servers, &s->state,
 							 s->key.relname, s->cursor, batch_rows, nonatomic);
 	/* the state row's parent until the sharded table exists */
