@@ -295,6 +295,9 @@ open_shard(Shard *s, Oid source, const char *keycol, List *servers, int modulus)
 	s->modulus = modulus > 0 ? modulus : list_length(servers);
 	check_servers(s);
 	check_source(s);
+	/* the cut-over registers the set, which checks the same: better refused now than then */
+	partman_check_lock_budget(source, NULL, s->modulus, "shard_table",
+							  "Choose a smaller modulus, or raise max_locks_per_transaction.");
 
 	has_state = partman_move_state_read(source, &s->state);
 	if (has_state && (s->state.shard_key == NULL || strcmp(s->state.shard_key, keycol) != 0 ||

@@ -87,6 +87,9 @@ fails('alice', q{CALL partman.shard_table('app.orders', 'customer', '{s1,s2}')},
 fails('alice', q{CALL partman.shard_table('app.orders', 'id', '{s1,s2}', modulus => 1)},
 	'22023', 'modulus must be between the number of servers \(2\) and 4096, not 1',
 	'a modulus below the number of servers');
+fails('alice', q{CALL partman.shard_table('app.orders', 'id', '{s1,s2}', modulus => 4096)},
+	'54000', 'shard_table of table "orders" touches 4096 partitions, more than one transaction can lock',
+	'a modulus beyond the lock table, with default settings');
 fails('alice', q{CALL partman.shard_table('app.orders', 'id', '{s1,s1}')},
 	'22023', 'server "s1" is named twice in servers', 'a server named twice');
 fails('alice', q{CALL partman.shard_table('app.orders', 'nope', '{s1,s2}')},
