@@ -11,6 +11,8 @@
 #    the sequence and view and grant were carried over, the old table kept.
 #  - a partitioned table sharded with its backend killed mid-copy (SIGKILL,
 #    the cluster restarts), then run again: no row lost or doubled.
+#  - a server stopped mid-copy, then run again: no row lost or doubled.
+#  - an identity key; shard_table in a transaction block; the set maintained.
 #  - refused, changing nothing: a non-owner, a unique key without the shard
 #    key, a foreign key of another table, a modulus below the number of
 #    servers, a server named twice.
@@ -294,7 +296,36 @@ UPDATE app.events e SET tenant = t.tenant FROM t, r WHERE e.id = r.id RETURNING 
 ok($coord->safe_psql($db, q{SELECT count(*) FROM app.events_unsharded}) > 0,
 	'the old partitioned table is kept as events_unsharded');
 
-# --- 3. an identity key, in a transaction block, then maintained ----------------
+# --- 3. a shard server stopped mid-copy ----------------------------------------------
+$coord->safe_psql($db, q{SET ROLE alice;
+CREATE TABLE app.notes (id int PRIMARY KEY, body text);
+INSERT INTO app.notes SELECT g, repeat('n', g % 50) FROM generate_series(1, 100000) g;});
+my $nbefore = fingerprint($coord, 'app.notes', 'id, body');
+my ($sout, $serr) = ('', '');
+my $stopped = IPC::Run::start(
+	[ 'psql', '-X', '-v', 'VERBOSITY=verbose', '-d', $coord->connstr($db), '-c', 'SET ROLE alice', '-c',
+	  q{CALL partman.shard_table('app.notes', 'id', '{s1,s2}', batch_rows => 1000)} ],
+	'>', \$sout, '2>', \$serr);
+ok( PartmanTest::wait_until(
+		$coord, $db, q{SELECT rows_copied >= 10000 FROM partman.moves
+  WHERE partition = 'app.notes'::regclass AND phase = 'copying'}, 60),
+	'the sharding of app.notes is copying');
+$shards[1]->stop('immediate');
+$stopped->finish;
+isnt($stopped->result(0), 0, 'the sharding fails when a server stops');
+like($serr, qr/ERROR:  (08006|08001|08000|57P01)/, 'with a connection error') or diag $serr;
+unlike($serr, qr/\Q$password\E/, 'no password in that error');
+is(fingerprint($coord, 'app.notes', 'id, body'), $nbefore, 'the table is untouched');
+$shards[1]->start;
+($ret, $stdout, $stderr) = $coord->psql($db,
+	q{SET ROLE alice; CALL partman.shard_table('app.notes', 'id', '{s1,s2}')});
+is($ret, 0, 'the sharding, run again once the server is back, finishes') or diag $stderr;
+is(fingerprint($coord, 'app.notes', 'id, body'), $nbefore, 'no row lost or doubled');
+is( $shards[0]->safe_psql($db, q{SELECT count(*) FROM app.notes_h0})
+	  + $shards[1]->safe_psql($db, q{SELECT count(*) FROM app.notes_h1}),
+	'100000', 'the servers hold each row once');
+
+# --- 4. an identity key, in a transaction block, then maintained ----------------
 $coord->safe_psql($db, q{SET ROLE alice;
 CREATE TABLE app.tickets (id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY, title text NOT NULL);
 INSERT INTO app.tickets (title) SELECT 't' || g FROM generate_series(1, 1000) g;});
