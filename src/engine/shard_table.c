@@ -203,11 +203,28 @@ check_source(Shard *s)
 						   index, s->key.attname),
 			   "Each server enforces uniqueness on its own rows only, which holds across servers only for keys that include the shard key.",
 			   "Include the shard key in the unique key, or shard on a column of it.");
+	foreach(lc, partman_index_definitions(source))
+	{
+		PartmanIndexDef *def = lfirst(lc);
+
+		if (def->condef != NULL && strncmp(def->condef, "EXCLUDE", 7) == 0)
+			refuse(s, psprintf("it has exclusion constraint \"%s\"", def->conname),
+				   "Each server would enforce it on its own rows only.",
+				   "Drop the exclusion constraint first.");
+	}
 	foreach(lc, partman_check_and_fk_constraints(source))
-		if (((PartmanConstraint *) lfirst(lc))->contype == 'f')
-			refuse(s, psprintf("it has foreign key \"%s\"", ((PartmanConstraint *) lfirst(lc))->name),
+	{
+		PartmanConstraint *con = lfirst(lc);
+
+		if (con->contype == 'f')
+			refuse(s, psprintf("it has foreign key \"%s\"", con->name),
 				   "PostgreSQL 15 enforces no foreign key on foreign tables.",
 				   "Drop the foreign key first.");
+		if (con->noinherit)
+			refuse(s, psprintf("check constraint \"%s\" is NO INHERIT", con->name),
+				   "A partitioned table takes no NO INHERIT constraint.",
+				   "Drop it, or make it inheritable.");
+	}
 	if (partman_fks_of_others(source) != NIL)
 		refuse(s, psprintf("foreign key \"%s\" of another table references it",
 						   ((PartmanReference *) linitial(partman_fks_of_others(source)))->conname),
@@ -371,6 +388,8 @@ prepare(void *arg)
 {
 	Shard	   *s = arg;
 	PartmanKey *key = &s->key;
+	List	   *checks;
+	ListCell   *lc;
 
 	/* the trigger waits for the source's writers, within lock_timeout */
 	partman_lock_relation(key->parent, ShareRowExclusiveLock);
@@ -380,6 +399,14 @@ prepare(void *arg)
 	partman_ddl_exec(partman_sql_create_parent_like(s->target_q, s->source_q, "HASH",
 													key->attname, NULL));
 	s->state.parent = get_relname_relid(s->target_name, get_rel_namespace(key->parent));
+	/* the CHECK constraints: declared here, enforced where the rows are */
+	checks = partman_constraint_definitions(key->parent);
+	foreach(lc, checks)
+	{
+		PartmanConstraintDef *check = lfirst(lc);
+
+		partman_ddl_exec(partman_sql_add_constraint(s->target_q, check->name, check->definition, false));
+	}
 	for (int r = 0; r < s->modulus; r++)
 	{
 		PartmanBound bound;
@@ -389,6 +416,14 @@ prepare(void *arg)
 		bound.remainder = r;
 		/* the source's columns and indexes, its unique keys included */
 		partman_remote_create_table(key, s->part_name[r], s->server_of[r]);
+		foreach(lc, checks)
+		{
+			PartmanConstraintDef *check = lfirst(lc);
+
+			partman_remote_command(s->server_of[r], key->owner,
+								   partman_sql_add_constraint(s->part_q[r], check->name,
+															  check->definition, false));
+		}
 		partman_remote_command(s->server_of[r], key->owner,
 							   partman_sql_move_applied(s->applied_q[r], false));
 		partman_ddl_exec(partman_sql_create_foreign_partition(s->part_q[r], s->target_q,

@@ -63,7 +63,8 @@ sub fingerprint
 }
 
 $coord->safe_psql($db, q{SET ROLE alice;
-CREATE TABLE app.orders (id bigserial PRIMARY KEY, customer int NOT NULL, amount numeric(12,2),
+CREATE TABLE app.orders (id bigserial PRIMARY KEY, customer int NOT NULL,
+    amount numeric(12,2) CONSTRAINT amount_not_negative CHECK (amount >= 0),
     note text, at timestamptz NOT NULL DEFAULT now());
 CREATE INDEX ON app.orders (customer);
 INSERT INTO app.orders (customer, amount, note, at)
@@ -92,6 +93,11 @@ fails('alice', q{CALL partman.shard_table('app.orders', 'id', '{s1,s2}', modulus
 fails('alice', q{CALL partman.shard_table('app.orders', 'id', '{s1,s2}', modulus => 4096)},
 	'54000', 'shard_table of table "orders" touches 4096 partitions, more than one transaction can lock',
 	'a modulus beyond the lock table, with default settings');
+$coord->safe_psql($db, q{SET ROLE alice;
+CREATE TABLE app.slots (id int, during int, EXCLUDE USING btree (id WITH =));});
+fails('alice', q{CALL partman.shard_table('app.slots', 'id', '{s1,s2}')},
+	'0A000', 'table "slots" cannot be sharded: it has exclusion constraint "slots_id_excl"',
+	'an exclusion constraint');
 fails('alice', q{CALL partman.shard_table('app.orders', 'id', '{s1,s1}')},
 	'22023', 'server "s1" is named twice in servers', 'a server named twice');
 fails('alice', q{CALL partman.shard_table('app.orders', 'nope', '{s1,s2}')},
@@ -177,8 +183,13 @@ is( $shards[1]->safe_psql(
 	  . 'CREATE UNIQUE INDEX orders_h1_pkey ON app.orders_h1 USING btree (id)',
 	"the source's indexes and primary key are on the shard");
 is( $shards[1]->safe_psql(
-		$db, q{SELECT contype FROM pg_constraint WHERE conrelid = 'app.orders_h1'::regclass}),
-	'p', 'as a primary key');
+		$db, q{SELECT string_agg(contype::text || ' ' || pg_get_constraintdef(oid), '; ' ORDER BY contype)
+  FROM pg_constraint WHERE conrelid = 'app.orders_h1'::regclass}),
+	'c CHECK ((amount >= (0)::numeric)); p PRIMARY KEY (id)', 'as a primary key, with the CHECK constraint');
+($ret, $stdout, $stderr) = $coord->psql($db,
+	q{SET ROLE alice; INSERT INTO app.orders (customer, amount) VALUES (1, -5)});
+like($stderr, qr/violates check constraint "amount_not_negative"/,
+	'the CHECK constraint holds for rows written through the sharded table');
 my $some_id = $shards[1]->safe_psql($db, q{SELECT min(id) FROM app.orders_h1});
 my ($sret, $sout, $serr) = $shards[1]->psql($db,
 	qq{INSERT INTO app.orders_h1 (id, customer, at) VALUES ($some_id, 1, now())});
