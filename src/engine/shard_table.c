@@ -382,6 +382,24 @@ remove_prepared(Shard *s)
 	partman_ddl_exec(partman_sql_drop_table(s->journal_q, true));
 }
 
+/* The source's CHECK constraints on table_q, here (server NULL) or on server */
+static void
+add_checks(Shard *s, List *checks, const char *table_q, const char *server)
+{
+	ListCell   *lc;
+
+	foreach(lc, checks)
+	{
+		PartmanConstraintDef *check = lfirst(lc);
+		char	   *sql = partman_sql_add_constraint(table_q, check->name, check->definition, false);
+
+		if (server == NULL)
+			partman_ddl_exec(sql);
+		else
+			partman_remote_command(server, s->key.owner, sql);
+	}
+}
+
 /* 1. prepare */
 static void
 prepare(void *arg)
@@ -389,7 +407,6 @@ prepare(void *arg)
 	Shard	   *s = arg;
 	PartmanKey *key = &s->key;
 	List	   *checks;
-	ListCell   *lc;
 
 	/* the trigger waits for the source's writers, within lock_timeout */
 	partman_lock_relation(key->parent, ShareRowExclusiveLock);
@@ -401,12 +418,7 @@ prepare(void *arg)
 	s->state.parent = get_relname_relid(s->target_name, get_rel_namespace(key->parent));
 	/* the CHECK constraints: declared here, enforced where the rows are */
 	checks = partman_constraint_definitions(key->parent);
-	foreach(lc, checks)
-	{
-		PartmanConstraintDef *check = lfirst(lc);
-
-		partman_ddl_exec(partman_sql_add_constraint(s->target_q, check->name, check->definition, false));
-	}
+	add_checks(s, checks, s->target_q, NULL);
 	for (int r = 0; r < s->modulus; r++)
 	{
 		PartmanBound bound;
@@ -416,14 +428,7 @@ prepare(void *arg)
 		bound.remainder = r;
 		/* the source's columns and indexes, its unique keys included */
 		partman_remote_create_table(key, s->part_name[r], s->server_of[r]);
-		foreach(lc, checks)
-		{
-			PartmanConstraintDef *check = lfirst(lc);
-
-			partman_remote_command(s->server_of[r], key->owner,
-								   partman_sql_add_constraint(s->part_q[r], check->name,
-															  check->definition, false));
-		}
+		add_checks(s, checks, s->part_q[r], s->server_of[r]);
 		partman_remote_command(s->server_of[r], key->owner,
 							   partman_sql_move_applied(s->applied_q[r], false));
 		partman_ddl_exec(partman_sql_create_foreign_partition(s->part_q[r], s->target_q,

@@ -312,20 +312,11 @@ $coord->safe_psql($db, q{SET ROLE alice;
 CREATE TABLE app.notes (id int PRIMARY KEY, body text);
 INSERT INTO app.notes SELECT g, repeat('n', g % 50) FROM generate_series(1, 100000) g;});
 my $nbefore = fingerprint($coord, 'app.notes', 'id, body');
-my ($sout, $serr) = ('', '');
-my $stopped = IPC::Run::start(
-	[ 'psql', '-X', '-v', 'VERBOSITY=verbose', '-d', $coord->connstr($db), '-c', 'SET ROLE alice', '-c',
-	  q{CALL partman.shard_table('app.notes', 'id', '{s1,s2}', batch_rows => 1000)} ],
-	'>', \$sout, '2>', \$serr);
-ok( PartmanTest::wait_until(
-		$coord, $db, q{SELECT rows_copied >= 10000 FROM partman.moves
-  WHERE partition = 'app.notes'::regclass AND phase = 'copying'}, 60),
-	'the sharding of app.notes is copying');
-$shards[1]->stop('immediate');
-$stopped->finish;
-isnt($stopped->result(0), 0, 'the sharding fails when a server stops');
-like($serr, qr/ERROR:  (08006|08001|08000|57P01)/, 'with a connection error') or diag $serr;
-unlike($serr, qr/\Q$password\E/, 'no password in that error');
+PartmanTest::fails_on_stopped_shard($coord, $db, 'alice',
+	q{CALL partman.shard_table('app.notes', 'id', '{s1,s2}', batch_rows => 1000)},
+	q{SELECT rows_copied >= 10000 FROM partman.moves
+  WHERE partition = 'app.notes'::regclass AND phase = 'copying'},
+	$shards[1], $password, 'the sharding of app.notes');
 is(fingerprint($coord, 'app.notes', 'id, body'), $nbefore, 'the table is untouched');
 $shards[1]->start;
 ($ret, $stdout, $stderr) = $coord->psql($db,

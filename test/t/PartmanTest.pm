@@ -188,4 +188,25 @@ sub stop_writer
 	return $n;
 }
 
+# Run CALL $call as $role in $db on $node in the background, wait (at most 60 s)
+# until $progress returns t, then stop cluster $shard ("immediate"): the call
+# must fail with a connection error and no $secret in it.  Returns its stderr.
+# Four tests; the caller starts $shard again.
+sub fails_on_stopped_shard
+{
+	my ($node, $db, $role, $call, $progress, $shard, $secret, $name) = @_;
+	my ($out, $err) = ('', '');
+	my $h = IPC::Run::start(
+		[ 'psql', '-X', '-v', 'VERBOSITY=verbose', '-d', $node->connstr($db), '-c', "SET ROLE $role",
+		  '-c', $call ],
+		'>', \$out, '2>', \$err);
+	ok(wait_until($node, $db, $progress, 60), "$name: under way");
+	$shard->stop('immediate');
+	$h->finish;
+	isnt($h->result(0), 0, "$name: fails when its server stops");
+	like($err, qr/ERROR:  (08006|08001|08000|57P01)/, "$name: with a connection error") or diag $err;
+	unlike($err, qr/\Q$secret\E/, "$name: no password in that error");
+	return $err;
+}
+
 1;
