@@ -68,6 +68,7 @@ static bool callbacks_registered = false;
 static int	remote_exec(RemoteConnection *rc, const char *sql);
 static void note_unreachable(const char *servername);
 static void remote_create_indexes(RemoteConnection *rc, const PartmanKey *key, const char *name);
+static void remote_create_checks(RemoteConnection *rc, const PartmanKey *key, const char *name);
 
 /*
  * The user mapping's option name, if the option is there (its value is
@@ -650,6 +651,7 @@ partman_remote_create_table(const PartmanKey *key, const char *name, const char 
 		remote_exec(rc, psprintf("CREATE SCHEMA %s", quote_identifier(key->nspname)));
 	remote_exec(rc, remote_table_sql(key, name));
 	remote_create_indexes(rc, key, name);
+	remote_create_checks(rc, key, name);
 }
 
 /*
@@ -811,6 +813,25 @@ remote_create_indexes(RemoteConnection *rc, const PartmanKey *key, const char *n
 			remote_exec(rc, psprintf("ALTER TABLE %s ADD PRIMARY KEY USING INDEX %s",
 									 quote_qualified_identifier(key->nspname, name),
 									 quote_identifier(as)));
+	}
+}
+
+/*
+ * The CHECK constraints of key's parent on the remote table name: a foreign
+ * table's constraints are not enforced, so the server enforces them.
+ */
+static void
+remote_create_checks(RemoteConnection *rc, const PartmanKey *key, const char *name)
+{
+	ListCell   *lc;
+
+	foreach(lc, partman_constraint_definitions(key->parent))
+	{
+		PartmanConstraintDef *check = lfirst(lc);
+
+		if (strncmp(check->definition, "CHECK ", 6) == 0)
+			remote_exec(rc, partman_sql_add_constraint(quote_qualified_identifier(key->nspname, name),
+														check->name, check->definition, false));
 	}
 }
 

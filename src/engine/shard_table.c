@@ -382,31 +382,13 @@ remove_prepared(Shard *s)
 	partman_ddl_exec(partman_sql_drop_table(s->journal_q, true));
 }
 
-/* The source's CHECK constraints on table_q, here (server NULL) or on server */
-static void
-add_checks(Shard *s, List *checks, const char *table_q, const char *server)
-{
-	ListCell   *lc;
-
-	foreach(lc, checks)
-	{
-		PartmanConstraintDef *check = lfirst(lc);
-		char	   *sql = partman_sql_add_constraint(table_q, check->name, check->definition, false);
-
-		if (server == NULL)
-			partman_ddl_exec(sql);
-		else
-			partman_remote_command(server, s->key.owner, sql);
-	}
-}
-
 /* 1. prepare */
 static void
 prepare(void *arg)
 {
 	Shard	   *s = arg;
 	PartmanKey *key = &s->key;
-	List	   *checks;
+	ListCell   *lc;
 
 	/* the trigger waits for the source's writers, within lock_timeout */
 	partman_lock_relation(key->parent, ShareRowExclusiveLock);
@@ -416,9 +398,13 @@ prepare(void *arg)
 	partman_ddl_exec(partman_sql_create_parent_like(s->target_q, s->source_q, "HASH",
 													key->attname, NULL));
 	s->state.parent = get_relname_relid(s->target_name, get_rel_namespace(key->parent));
-	/* the CHECK constraints: declared here, enforced where the rows are */
-	checks = partman_constraint_definitions(key->parent);
-	add_checks(s, checks, s->target_q, NULL);
+	/* the CHECK constraints: declared here, enforced where the rows are (remote.c) */
+	foreach(lc, partman_constraint_definitions(key->parent))
+	{
+		PartmanConstraintDef *check = lfirst(lc);
+
+		partman_ddl_exec(partman_sql_add_constraint(s->target_q, check->name, check->definition, false));
+	}
 	for (int r = 0; r < s->modulus; r++)
 	{
 		PartmanBound bound;
@@ -426,9 +412,8 @@ prepare(void *arg)
 		memset(&bound, 0, sizeof(bound));
 		bound.modulus = s->modulus;
 		bound.remainder = r;
-		/* the source's columns and indexes, its unique keys included */
+		/* the source's columns, indexes and CHECK constraints, its unique keys included */
 		partman_remote_create_table(key, s->part_name[r], s->server_of[r]);
-		add_checks(s, checks, s->part_q[r], s->server_of[r]);
 		partman_remote_command(s->server_of[r], key->owner,
 							   partman_sql_move_applied(s->applied_q[r], false));
 		partman_ddl_exec(partman_sql_create_foreign_partition(s->part_q[r], s->target_q,

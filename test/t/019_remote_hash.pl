@@ -66,7 +66,8 @@ my $columns = $PartmanTest::COLUMNS_SQL;
 
 # --- alice's set: 4 partitions on 2 servers ---------------------------------
 $coord->safe_psql($db, q{SET ROLE alice;
-CREATE TABLE app.events (id bigint NOT NULL, kind text, amount numeric(10,2),
+CREATE TABLE app.events (id bigint NOT NULL, kind text,
+    amount numeric(10,2) CONSTRAINT amount_not_negative CHECK (amount >= 0),
     at timestamptz NOT NULL DEFAULT now()) PARTITION BY HASH (id);});
 is( $coord->safe_psql(
 		$db, q{SET ROLE alice;
@@ -92,7 +93,13 @@ for my $r (0 .. 3)
 		$parent_columns, "events_h$r on shard" . ($r % 2 + 1) . ": the parent's columns");
 	is($shard->safe_psql($db, "SELECT tableowner FROM pg_tables WHERE schemaname = 'app' AND tablename = 'events_h$r'"),
 		'alice', "events_h$r is alice's on its shard");
+	is( $shard->safe_psql(
+			$db, "SELECT conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = 'app.events_h$r'::regclass"),
+		'amount_not_negative CHECK ((amount >= (0)::numeric))', "events_h$r on its shard has the parent's CHECK constraint");
 }
+my ($cret, $cout, $cerr) = $coord->psql($db, q{SET ROLE alice; INSERT INTO app.events (id, amount) VALUES (1, -1)});
+like($cerr, qr/violates check constraint "amount_not_negative"/,
+	'a row breaking the CHECK constraint is refused, by the server that would hold it');
 
 # --- rows route to the right server ----------------------------------------
 $coord->safe_psql($db, q{SET ROLE alice;
