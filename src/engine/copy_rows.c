@@ -3,23 +3,24 @@
  * copy_rows.c
  *	  What the online copies share (move_partition, shard_table): rows
  *	  rendered as text the same way here and on the servers, COPY's text
- *	  format, and the phases
- *	  themselves (prepare, copy, catch up, verify, cut over), each copy
- *	  lending its own steps.
+ *	  format, the checksums' arithmetic, and the phases themselves
+ *	  (prepare, copy, catch up, verify, cut over), each copy lending its
+ *	  own steps.
  *
  *-------------------------------------------------------------------------
  */
 #include "partman.h"
 
+#include "access/relation.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
-#include "utils/array.h"
-#include "utils/builtins.h"
-#include "access/relation.h"
 #include "miscadmin.h"
 #include "portability/instr_time.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
 #include "utils/guc.h"
 #include "utils/memutils.h"
+#include "utils/numeric.h"
 #include "utils/rel.h"
 
 /*
@@ -84,6 +85,37 @@ partman_append_copy_field(StringInfo buf, const char *value)
 		else
 			appendStringInfoChar(buf, *c);
 	}
+}
+
+/*
+ * Columns first_column.. of tuple as one line of COPY's text format, rendered
+ * by their output functions (under the rendering above).
+ */
+void
+partman_append_copy_row(StringInfo buf, HeapTuple tuple, TupleDesc desc, int first_column)
+{
+	for (int c = first_column; c <= desc->natts; c++)
+	{
+		if (c > first_column)
+			appendStringInfoChar(buf, '\t');
+		partman_append_copy_field(buf, SPI_getvalue(tuple, desc, c));
+	}
+	appendStringInfoChar(buf, '\n');
+}
+
+/*
+ * Column a minus column b of row of t, both numeric-valued (counts and
+ * checksums), as numeric's text: what a target's count or checksum must read.
+ */
+char *
+partman_numeric_difference(SPITupleTable *t, uint64 row, int a, int b)
+{
+	Datum		x = DirectFunctionCall3(numeric_in, CStringGetDatum(SPI_getvalue(t->vals[row], t->tupdesc, a)),
+										ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
+	Datum		y = DirectFunctionCall3(numeric_in, CStringGetDatum(SPI_getvalue(t->vals[row], t->tupdesc, b)),
+										ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
+
+	return DatumGetCString(DirectFunctionCall1(numeric_out, DirectFunctionCall2(numeric_sub, x, y)));
 }
 
 /* A text[] of n row images, for a local target's batch */
@@ -190,8 +222,8 @@ partman_copy_step_end(PartmanOnlineCopy *c)
 
 /*
  * partman_copy_start_journal
- *		The end of a prepare: the journal of source_q's changes (rows of
- *		rowtype_q), the trigger function that writes it (by column name when
+ *		The end of a prepare: the journal of source_q's changes (rows of its
+ *		row type), the trigger function that writes it (by column name when
  *		by_name: a partitioned source's partitions may order their columns
  *		otherwise), its triggers, and the state at phase 'copying'.
  */

@@ -201,6 +201,9 @@ extern double partman_online_copy_run(PartmanOnlineCopy *c);
 extern void partman_render_rows_here(void);
 extern char *partman_render_rows_there(void);
 extern void partman_append_copy_field(StringInfo buf, const char *value);
+extern void partman_append_copy_row(StringInfo buf, HeapTuple tuple, TupleDesc desc,
+									int first_column);
+extern char *partman_numeric_difference(struct SPITupleTable *t, uint64 row, int a, int b);
 extern Datum partman_images_array(char **images, int n);
 extern int	partman_row_columns(Oid relid, const char *key, char **cols, char **image,
 								char **journal_image);

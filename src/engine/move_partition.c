@@ -345,13 +345,7 @@ load_batch(void *arg, SPITupleTable *tuptable, uint64 n)
 
 			if (!DatumGetBool(SPI_getbinval(tuptable->vals[i], desc, 2, &isnull)))
 				continue;
-			for (int c = 3; c <= desc->natts; c++)
-			{
-				if (c > 3)
-					appendStringInfoChar(&data, '\t');
-				partman_append_copy_field(&data, SPI_getvalue(tuptable->vals[i], desc, c));
-			}
-			appendStringInfoChar(&data, '\n');
+			partman_append_copy_row(&data, tuptable->vals[i], desc, 3);
 			rows++;
 		}
 		if (rows > 0)
@@ -491,13 +485,8 @@ verify(void *arg, char **detail, int64 *rows)
 	Move	   *m = arg;
 	Datum		snap = CStringGetTextDatum(m->state.snapshot);
 	char	  **target;
-	Numeric		src_rows,
-				src_sum,
-				j_rows,
-				j_sum;
 	char	   *want_rows;
 	char	   *want_sum;
-	bool		isnull;
 	char	   *target_sql = partman_sql_move_target_fingerprint(m->target_q);
 
 	/* a foreign source: its server's snapshot and ours agree while writes wait */
@@ -511,18 +500,9 @@ verify(void *arg, char **detail, int64 *rows)
 																  m->image, m->journal_image),
 							  1, (Oid[]) {TEXTOID}, &snap, "the partition's checksum");
 	partman_spi_one_row("the partition's checksum", 4);
-	src_rows = DatumGetNumeric(DirectFunctionCall1(int8_numeric,
-												   SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull)));
-	src_sum = DatumGetNumeric(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
-	j_rows = DatumGetNumeric(DirectFunctionCall1(int8_numeric,
-												 SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3, &isnull)));
-	j_sum = DatumGetNumeric(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 4, &isnull));
-	want_rows = DatumGetCString(DirectFunctionCall1(numeric_out,
-													DirectFunctionCall2(numeric_sub, NumericGetDatum(src_rows),
-																		NumericGetDatum(j_rows))));
-	want_sum = DatumGetCString(DirectFunctionCall1(numeric_out,
-												   DirectFunctionCall2(numeric_sub, NumericGetDatum(src_sum),
-																	   NumericGetDatum(j_sum))));
+	/* the source's figures minus the journal's, as the target must read them */
+	want_rows = partman_numeric_difference(SPI_tuptable, 0, 1, 3);
+	want_sum = partman_numeric_difference(SPI_tuptable, 0, 2, 4);
 	if (m->to_remote)
 	{
 		target = partman_remote_receive_row(m->remote_server, m->set.key.owner, target_sql, 2);

@@ -438,19 +438,11 @@ load_batch(void *arg, SPITupleTable *tuptable, uint64 n)
 	{
 		bool		isnull;
 		Datum		key;
-		StringInfo	buf;
 
 		if (!DatumGetBool(SPI_getbinval(tuptable->vals[i], desc, 2, &isnull)))
 			continue;
 		key = SPI_getbinval(tuptable->vals[i], desc, 2 + s->key_position, &isnull);
-		buf = &data[remainder_of(s, key, isnull)];
-		for (int c = 3; c <= desc->natts; c++)
-		{
-			if (c > 3)
-				appendStringInfoChar(buf, '\t');
-			partman_append_copy_field(buf, SPI_getvalue(tuptable->vals[i], desc, c));
-		}
-		appendStringInfoChar(buf, '\n');
+		partman_append_copy_row(&data[remainder_of(s, key, isnull)], tuptable->vals[i], desc, 3);
 		s->state.rows_copied++;
 	}
 	for (int r = 0; r < s->modulus; r++)
@@ -526,18 +518,6 @@ apply_round(void *arg, int limit)
 	return n;
 }
 
-/* a - b of two numeric-valued columns of row of t, as text */
-static char *
-difference(SPITupleTable *t, uint64 row, int a, int b)
-{
-	Datum		x = DirectFunctionCall3(numeric_in, CStringGetDatum(SPI_getvalue(t->vals[row], t->tupdesc, a)),
-										ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
-	Datum		y = DirectFunctionCall3(numeric_in, CStringGetDatum(SPI_getvalue(t->vals[row], t->tupdesc, b)),
-										ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
-
-	return DatumGetCString(DirectFunctionCall1(numeric_out, DirectFunctionCall2(numeric_sub, x, y)));
-}
-
 /*
  * 4. verify: the source by remainder (one snapshot: rows, checksum, and the
  * journal entries not applied yet) against each remainder's table.
@@ -574,8 +554,8 @@ verify(void *arg, char **detail, int64 *rows)
 		char	   *want_rows;
 		char	   *want_sum;
 
-		want_rows = difference(tuptable, r, 2, 4);
-		want_sum = difference(tuptable, r, 3, 5);
+		want_rows = partman_numeric_difference(tuptable, r, 2, 4);
+		want_sum = partman_numeric_difference(tuptable, r, 3, 5);
 		*rows += strtoi64(target[2 * r], NULL, 10);
 		if (strcmp(want_rows, target[2 * r]) != 0 || strcmp(want_sum, target[2 * r + 1]) != 0)
 		{
